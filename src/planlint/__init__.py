@@ -1,0 +1,3 @@
+"""planlint: a linter for the interlock of team plans."""
+
+__version__ = "0.1.0"
