@@ -1,0 +1,398 @@
+"""Quantities of a plan: exact amounts with money, percent, counts, time and rates.
+
+Standard library only, so that a pre-commit hook pays nothing for units (pint
+costs ~300 ms to import and cannot read `$`). Magnitudes are exact `Fraction`s:
+a boundary that is met exactly is met (250 leads/month meets 3000 leads/year).
+
+Every quantity is an interval `lo .. hi`; a point value has `lo == hi`, so
+ranges flow through arithmetic for free (interval arithmetic).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+
+# Time is measured in years. year = 4 quarters = 12 months; week = 7 days;
+# between the two families a year is 365 days (LANGUAGE.md, "Periods").
+PERIOD_YEARS: dict[str, Fraction] = {
+    "year": Fraction(1),
+    "quarter": Fraction(1, 4),
+    "month": Fraction(1, 12),
+    "week": Fraction(7, 365),
+    "day": Fraction(1, 365),
+}
+PERIOD_ALIASES = {
+    "year": "year", "years": "year", "yr": "year", "annum": "year",
+    "quarter": "quarter", "quarters": "quarter", "qtr": "quarter",
+    "month": "month", "months": "month", "mo": "month",
+    "week": "week", "weeks": "week", "wk": "week",
+    "day": "day", "days": "day",
+}
+CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_SYMBOL_OF = {code: symbol for symbol, code in CURRENCY_SYMBOLS.items()}
+SCALE = {"": 1, "k": 1_000, "K": 1_000, "M": 1_000_000, "B": 1_000_000_000}
+TIME = "time"
+
+
+class QuantityError(ValueError):
+    """An operation the units or values do not allow."""
+
+
+class UnitMismatch(QuantityError):
+    pass
+
+
+class DivisionByZero(QuantityError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What a magnitude measures, and how a plan owner wants to read it.
+
+    `dims` is the physical meaning (currency and time exponents) and decides
+    what can be added or compared. `label` is a count unit (`leads`): it keeps
+    a count of leads apart from a count of deals in comparisons, and drops out
+    of arithmetic. `percent`, `period` and `time_unit` only steer printing.
+    """
+
+    dims: tuple[tuple[str, int], ...] = ()
+    label: str | None = None
+    percent: bool = False
+    period: str | None = None  # how to print time^-1: "month" -> /month
+    time_unit: str | None = None  # how to print time^1: "day" -> days
+
+    @property
+    def currency(self) -> str | None:
+        return next((base for base, _ in self.dims if base != TIME), None)
+
+    @property
+    def time_power(self) -> int:
+        return dict(self.dims).get(TIME, 0)
+
+    @property
+    def is_dimensionless(self) -> bool:
+        return not self.dims
+
+    def same_dims(self, other: Unit) -> bool:
+        return self.dims == other.dims
+
+    def comparable(self, other: Unit) -> bool:
+        """Can a value in this unit be compared with one in `other`?"""
+        if self.dims != other.dims:
+            return False
+        if self.label and other.label:
+            return _label_key(self.label) == _label_key(other.label)
+        return True
+
+    def describe(self) -> str:
+        """The unit in words, for messages: 'USD per year', 'leads', 'percent'."""
+        parts = []
+        if self.currency:
+            parts.append(self.currency)
+        if self.label:
+            parts.append(self.label)
+        if self.time_power > 0:
+            parts.append(_plural(self.time_unit or "year"))
+        if self.percent:
+            parts.append("percent")
+        text = " ".join(parts) or "a plain number"
+        if self.time_power < 0:
+            text += f" per {self.period or 'year'}"
+        return text
+
+
+def _label_key(label: str) -> str:
+    word = label.lower()
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _plural(word: str) -> str:
+    return word if word.endswith("s") else word + "s"
+
+
+def _dims(**powers: int) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted((base, p) for base, p in powers.items() if p))
+
+
+def _combine(a: Unit, b: Unit, sign: int) -> tuple[tuple[str, int], ...]:
+    powers = dict(a.dims)
+    for base, p in b.dims:
+        powers[base] = powers.get(base, 0) + sign * p
+    return tuple(sorted((base, p) for base, p in powers.items() if p))
+
+
+NUMBER = Unit()
+PERCENT = Unit(percent=True)
+
+
+def money_unit(currency: str) -> Unit:
+    return Unit(dims=_dims(**{currency: 1}))
+
+
+def count_unit(word: str) -> Unit:
+    """`leads`, `reps`; a time word (`days`, `weeks`) is a duration instead."""
+    period = PERIOD_ALIASES.get(word.lower())
+    if period:
+        return Unit(dims=_dims(time=1), time_unit=period)
+    return Unit(label=word)
+
+
+def per_period(unit: Unit, period: str) -> Unit:
+    """`unit / period`: 500 leads/month, $20M/year."""
+    return replace(unit, dims=_combine(unit, Unit(dims=_dims(time=1)), -1), period=period)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """An exact interval `lo .. hi` in base units (currency, years, ratio for %)."""
+
+    lo: Fraction
+    hi: Fraction
+    unit: Unit = NUMBER
+
+    @classmethod
+    def point(cls, value: Fraction | int, unit: Unit = NUMBER) -> Quantity:
+        value = Fraction(value)
+        return cls(value, value, unit)
+
+    @classmethod
+    def between(cls, a: Quantity, b: Quantity) -> Quantity:
+        """The range `a .. b`; the unit is the first side's, sides may come in any order."""
+        if not a.unit.comparable(b.unit):
+            raise UnitMismatch(f"a range cannot run from {a.unit.describe()} to {b.unit.describe()}")
+        return cls(min(a.lo, b.lo), max(a.hi, b.hi), a.unit if a.unit.label or not b.unit.label else b.unit)
+
+    @property
+    def is_point(self) -> bool:
+        return self.lo == self.hi
+
+    def nearest(self, value: Fraction) -> Fraction:
+        """The point of this interval nearest to `value` (for ratios)."""
+        return min(max(value, self.lo), self.hi)
+
+    def contains(self, other: Quantity) -> bool:
+        return self.lo <= other.lo and other.hi <= self.hi
+
+    def overlaps(self, other: Quantity) -> bool:
+        return self.lo <= other.hi and other.lo <= self.hi
+
+    # Arithmetic -----------------------------------------------------------
+
+    def __add__(self, other: Quantity) -> Quantity:
+        return Quantity(self.lo + other.lo, self.hi + other.hi, _sum_unit(self.unit, other.unit, "add"))
+
+    def __sub__(self, other: Quantity) -> Quantity:
+        return Quantity(self.lo - other.hi, self.hi - other.lo, _sum_unit(self.unit, other.unit, "subtract"))
+
+    def __neg__(self) -> Quantity:
+        return Quantity(-self.hi, -self.lo, self.unit)
+
+    def __mul__(self, other: Quantity) -> Quantity:
+        products = [a * b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
+        return Quantity(min(products), max(products), _product_unit(self.unit, other.unit, 1))
+
+    def __truediv__(self, other: Quantity) -> Quantity:
+        if other.lo <= 0 <= other.hi:
+            raise DivisionByZero("division by zero" if other.is_point else "division by a range that includes zero")
+        quotients = [a / b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
+        return Quantity(min(quotients), max(quotients), _product_unit(self.unit, other.unit, -1))
+
+    def scaled(self, factor: Fraction) -> Quantity:
+        return Quantity(self.lo * factor, self.hi * factor, self.unit)
+
+
+def _sum_unit(a: Unit, b: Unit, verb: str) -> Unit:
+    if not a.same_dims(b):
+        raise UnitMismatch(f"cannot {verb} {a.describe()} and {b.describe()}")
+    label = a.label if a.label and b.label and _label_key(a.label) == _label_key(b.label) else None
+    return Unit(a.dims, label or (a.label if not b.label else b.label if not a.label else None),
+                a.percent and b.percent, a.period or b.period, a.time_unit or b.time_unit)
+
+
+def _product_unit(a: Unit, b: Unit, sign: int) -> Unit:
+    dims = _combine(a, b, sign)
+    # Count labels drop out of arithmetic; a dimensionless product of a
+    # percentage stays a percentage (2 x 10% = 20%).
+    percent = not dims and (a.percent or (b.percent and sign > 0))
+    period = a.period if a.time_power < 0 else b.period if b.time_power * sign < 0 else a.period or b.period
+    time_unit = a.time_unit or b.time_unit
+    return Unit(dims, None, percent, period if dict(dims).get(TIME, 0) < 0 else None,
+                time_unit if dict(dims).get(TIME, 0) > 0 else None)
+
+
+# Tolerances -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerance:
+    """`± 10%` (relative) or `± $5k`, `± 2%` on a percentage (absolute, base units)."""
+
+    amount: Fraction
+    relative: bool
+
+    def around(self, value: Quantity) -> Quantity:
+        """The accepted interval around a requirement's value."""
+        if self.relative:
+            lo = value.lo - abs(value.lo) * self.amount
+            hi = value.hi + abs(value.hi) * self.amount
+        else:
+            lo, hi = value.lo - self.amount, value.hi + self.amount
+        return Quantity(lo, hi, value.unit)
+
+    def describe(self, value: Quantity) -> str:
+        if self.relative:
+            return f"± {format_number(self.amount * 100)}%"
+        return "± " + format_magnitude(self.amount, value.unit)
+
+
+def tolerance_for(value: Quantity, amount: Quantity) -> Tolerance:
+    """Read a written tolerance: in the value's own unit it is absolute, in % it is relative.
+
+    A bare number (`+/- 5k`) is taken in the value's own unit.
+    """
+    if amount.unit.percent and not value.unit.percent:
+        return Tolerance(abs(amount.lo), relative=True)
+    if amount.unit.is_dimensionless and not amount.unit.percent and not value.unit.is_dimensionless:
+        return Tolerance(abs(amount.lo) * _base_factor(value.unit), relative=False)
+    if not amount.unit.comparable(value.unit):
+        raise UnitMismatch(f"a tolerance in {amount.unit.describe()} does not fit a value in {value.unit.describe()}")
+    return Tolerance(abs(amount.lo), relative=False)
+
+
+def _base_factor(unit: Unit) -> Fraction:
+    """Base units per display unit: a bare `5k` on a $/month value means $5k per month."""
+    factor = Fraction(1)
+    if unit.time_power < 0:
+        factor /= PERIOD_YEARS[unit.period or "year"]
+    elif unit.time_power > 0:
+        factor *= PERIOD_YEARS[unit.time_unit or "year"]
+    return factor
+
+
+# Dates ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDate:
+    """`2027-Q3`, `2027-07` or `2027-07-15`; a quarter or month means its last day."""
+
+    year: int
+    quarter: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    def last_day(self, fiscal_year_start: int = 1) -> _dt.date:
+        if self.day is not None:
+            return _dt.date(self.year, self.month or 1, self.day)
+        if self.month is not None:
+            return _month_end(self.year, self.month)
+        # Fiscal year N ends in the calendar year N (FY2027 starting in July
+        # runs July 2026 .. June 2027); with a January start they coincide.
+        start_year = self.year if fiscal_year_start == 1 else self.year - 1
+        month_index = fiscal_year_start - 1 + (self.quarter or 4) * 3 - 1
+        return _month_end(start_year + month_index // 12, month_index % 12 + 1)
+
+    def __str__(self) -> str:
+        if self.quarter is not None:
+            return f"{self.year}-Q{self.quarter}"
+        if self.day is not None:
+            return f"{self.year}-{self.month:02d}-{self.day:02d}"
+        return f"{self.year}-{self.month:02d}"
+
+
+def _month_end(year: int, month: int) -> _dt.date:
+    first_of_next = _dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - _dt.timedelta(days=1)
+
+
+# Printing ---------------------------------------------------------------
+
+
+def parse_number(text: str) -> Fraction:
+    """`4000`, `1.5M`, `24k`, `4,000` -> exact Fraction."""
+    text = text.replace(",", "").replace("_", "")
+    suffix = text[-1] if text and text[-1] in "kKMB" else ""
+    digits = text[: len(text) - len(suffix)]
+    return Fraction(Decimal(digits)) * SCALE[suffix]
+
+
+def format_number(value: Fraction, digits: int = 2, grouping: bool = True) -> str:
+    """Exact when the decimal terminates within `digits` places, else rounded: 4,000  16.5  666.67."""
+    scaled = round(value * 10**digits)
+    whole, frac = divmod(abs(scaled), 10**digits)
+    if whole >= 10**15:  # astronomically large: digits would only get in the way
+        text = f"{Decimal(value.numerator) / Decimal(value.denominator):.4g}"
+        return text.replace("E+", "e")
+    sign = "-" if scaled < 0 else ""
+    frac_text = str(frac).rjust(digits, "0").rstrip("0") if digits else ""
+    whole_text = f"{whole:,}" if grouping else str(whole)
+    return f"{sign}{whole_text}.{frac_text}" if frac_text else f"{sign}{whole_text}"
+
+
+def _scaled(value: Fraction) -> str:
+    """Money-style magnitude: 24k, 15.36M, 1.5B, 950."""
+    size = abs(value)
+    for suffix, scale in (("B", 10**9), ("M", 10**6), ("k", 10**3)):
+        if size >= scale:
+            return format_number(value / scale, 3, grouping=True) + suffix
+    return format_number(value, 2)
+
+
+def format_magnitude(value: Fraction, unit: Unit) -> str:
+    """A single magnitude (base units) printed in `unit`: $24k, 16%, 4,000 leads/year."""
+    value = value / _base_factor(unit) if unit.time_power else value
+    currency = unit.currency
+    if unit.percent and not unit.dims:
+        text = format_number(value * 100) + "%"
+    elif currency:
+        amount = _scaled(value)
+        symbol = _SYMBOL_OF.get(currency)
+        sign = "-" if amount.startswith("-") else ""
+        text = f"{sign}{symbol}{amount.lstrip('-')}" if symbol else f"{amount} {currency}"
+    elif unit.time_power > 0 and not unit.label:
+        word = unit.time_unit or "year"
+        text = f"{format_number(value)} {word if value == 1 else _plural(word)}"
+    else:
+        text = format_number(value)
+        if unit.label:
+            text += f" {unit.label}"
+    if unit.time_power < 0:
+        text += f"/{unit.period or 'year'}"
+    return text
+
+
+def format_quantity(q: Quantity, like: Unit | None = None) -> str:
+    """A quantity as a plan owner reads it, optionally in another quantity's period."""
+    unit = _display_unit(q.unit, like)
+    if q.is_point:
+        return format_magnitude(q.lo, unit)
+    return f"{format_magnitude(q.lo, unit)} .. {format_magnitude(q.hi, unit)}"
+
+
+def _display_unit(unit: Unit, like: Unit | None) -> Unit:
+    if like is None or not unit.same_dims(like):
+        return unit
+    return replace(unit, period=like.period or unit.period, time_unit=like.time_unit or unit.time_unit,
+                   label=unit.label or like.label)
+
+
+def format_ratio(ratio: Fraction) -> str:
+    """Three significant digits, trailing zeros dropped: 2.08×, 1.5×, 2×, 0.667×."""
+    if ratio == 0:
+        return "0×"
+    text = f"{Decimal(ratio.numerator) / Decimal(ratio.denominator):.3g}"
+    if "e" in text:  # very large or small ratios: plain digits read better
+        text = format_number(Fraction(Decimal(text)), 6, grouping=False)
+    elif "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}×"
+
+
+def format_share(part: Fraction, whole: Fraction) -> str:
+    """A share as a percentage with up to one decimal: 76.8%, 60%, 91.4%."""
+    if whole == 0:
+        return "n/a"
+    return format_number(part / whole * 100, 1) + "%"
