@@ -1,0 +1,205 @@
+"""What the plan actually delivers: values computed from the producers' numbers.
+
+A consumed name is worth what its producer states; a derived metric is its
+expression evaluated on what its inputs' producers deliver (never on what the
+deriving team assumed). Everything is exact and interval-valued, and nothing
+recurses on the plan's depth: derivation chains and expressions of any
+length are walked with explicit stacks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Union
+
+from planlint import quantity as q
+from planlint.graph import InterlockGraph
+from planlint.model import (
+    Amount, Binary, Derive, Expr, Literal, Negate, Produces, Reference, Requirement, Text, When, references,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    quantity: q.Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """Why a value cannot be computed: `unresolved`, `no-value`, `circular` or `invalid`."""
+
+    reason: str
+    names: tuple[str, ...] = ()  # the unresolved or value-less inputs
+    detail: str = ""
+    node: Expr | None = None  # for `invalid`: where the arithmetic failed
+
+
+Outcome = Union[Known, Unknown]
+
+
+def amount_quantity(amount: Amount) -> q.Quantity:
+    """A stated amount as an interval; a producer's tolerance widens it to what it stands behind."""
+    if amount.tolerance is not None:
+        return amount.tolerance.around(amount.quantity)
+    return amount.quantity
+
+
+class Evaluator:
+    """Computes, once per name, what the producers deliver."""
+
+    def __init__(self, graph: InterlockGraph) -> None:
+        self.graph = graph
+        self._memo: dict[str, Outcome] = {}
+        for group in graph.cyclic_names():
+            for name in group:
+                self._memo[name] = Unknown("circular", tuple(group))
+
+    def value_of(self, name: str) -> Outcome:
+        memo = self._memo
+        if name in memo:
+            return memo[name]
+        stack = [name]
+        while stack:
+            current = stack[-1]
+            if current in memo:
+                stack.pop()
+                continue
+            producer = self.graph.producer(current)
+            if isinstance(producer, Derive):
+                pending = [r.name for r in references(producer.expr) if r.name not in memo]
+                if pending:
+                    stack.extend(pending)
+                    continue
+                memo[current] = self._evaluate(producer)
+            else:
+                memo[current] = _stated(current, producer)
+            stack.pop()
+        return memo[name]
+
+    def _evaluate(self, derive: Derive) -> Outcome:
+        missing = []
+        for ref in references(derive.expr):
+            outcome = self._memo[ref.name]
+            if isinstance(outcome, Unknown):
+                missing.extend(outcome.names if outcome.reason != "invalid" else (ref.name,))
+        if missing:
+            return Unknown("unresolved", tuple(dict.fromkeys(missing)))
+        return evaluate_expr(derive.expr, lambda name: self._memo[name].quantity)  # type: ignore[union-attr]
+
+
+def _stated(name: str, producer: Produces | None) -> Outcome:
+    if producer is None:
+        return Unknown("unresolved", (name,))
+    if isinstance(producer.value, Amount):
+        return Known(amount_quantity(producer.value))
+    return Unknown("no-value", (name,))
+
+
+def evaluate_expr(expr: Expr, lookup) -> Outcome:
+    """Evaluate iteratively (post-order with an explicit stack); `lookup(name)` gives inputs."""
+    results: list[q.Quantity] = []
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if isinstance(node, Reference):
+            results.append(lookup(node.name))
+        elif isinstance(node, Literal):
+            results.append(amount_quantity(node.amount))
+        elif not children_done:
+            stack.append((node, True))
+            if isinstance(node, Binary):
+                stack.append((node.right, False))
+                stack.append((node.left, False))
+            else:
+                stack.append((node.operand, False))
+        elif isinstance(node, Negate):
+            results.append(-results.pop())
+        else:
+            right, left = results.pop(), results.pop()
+            try:
+                results.append(_apply(node.op, left, right))
+            except q.QuantityError as err:
+                return Unknown("invalid", detail=str(err), node=node)
+    return Known(results[0])
+
+
+def _apply(op: str, left: q.Quantity, right: q.Quantity) -> q.Quantity:
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    return left / right
+
+
+# Requirements ---------------------------------------------------------------
+
+FITS, PARTLY, FAILS = "fits", "partly", "fails"
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """How a delivered value meets a requirement, and by how much it misses."""
+
+    status: str  # fits / partly / fails
+    accepted: tuple[Fraction | None, Fraction | None]  # None: unbounded on that side
+    asked: Fraction  # the requirement's point nearest to what is delivered
+    delivered: Fraction  # the delivered point nearest to `asked`
+
+    @property
+    def ratio(self) -> Fraction | None:
+        """asked / delivered: 2.08 when $50k is assumed and $24k delivered."""
+        return None if self.delivered == 0 else self.asked / self.delivered
+
+
+def accepted_bounds(requirement: Requirement, default_tolerance: Fraction) -> tuple[Fraction | None, Fraction | None]:
+    """The interval a requirement accepts; `=` on a point uses its own or the default tolerance."""
+    amount = requirement.value
+    assert isinstance(amount, Amount)
+    value = amount.quantity
+    if requirement.op == ">=":
+        return value.lo, None
+    if requirement.op == "<=":
+        return None, value.hi
+    if requirement.op == "=" and not amount.is_range:
+        tolerance = amount.tolerance or q.Tolerance(default_tolerance, relative=True)
+        widened = tolerance.around(value)
+        return widened.lo, widened.hi
+    return value.lo, value.hi
+
+
+def assess(requirement: Requirement, delivered: q.Quantity, default_tolerance: Fraction) -> Fit:
+    """Range semantics: fits when the whole delivered range meets it, partly when some does."""
+    lo, hi = accepted_bounds(requirement, default_tolerance)
+    below = lo is not None and delivered.hi < lo
+    above = hi is not None and delivered.lo > hi
+    inside = (lo is None or delivered.lo >= lo) and (hi is None or delivered.hi <= hi)
+    status = FAILS if below or above else FITS if inside else PARTLY
+    amount = requirement.value
+    assert isinstance(amount, Amount)
+    stated = amount.quantity
+    if requirement.op == ">=":
+        asked = stated.lo
+    elif requirement.op == "<=":
+        asked = stated.hi
+    elif delivered.hi < stated.lo:  # the requirement's point nearest to what is delivered
+        asked = stated.lo
+    elif delivered.lo > stated.hi:
+        asked = stated.hi
+    else:
+        asked = stated.nearest(delivered.lo)
+    return Fit(status, (lo, hi), asked, delivered.nearest(asked))
+
+
+def describe_requirement(requirement: Requirement, like: q.Unit | None = None) -> str:
+    """`>= 2,000 leads/year`, `= $50k`, `= 20% ± 2%`, `in 15% .. 25%`, `= "SQL"`."""
+    value = requirement.value
+    if isinstance(value, Text):
+        return f'= "{value.text}"'
+    if isinstance(value, When):
+        return f"= {value.date}"
+    text = q.format_quantity(value.quantity, like)
+    if value.tolerance is not None:
+        text += " " + value.tolerance.describe(value.quantity)
+    return f"{requirement.op} {text}"
