@@ -156,3 +156,12 @@ def _block_key(block: Block) -> tuple[str, str]:
     # A team and the org share one namespace of declarations only by kind:
     # `org acme` twice is a duplicate, as is `team sales` twice.
     return (block.kind, block.name)
+
+
+def consumes_lines(graph: InterlockGraph) -> Iterator[tuple[Consumes, Producer | None]]:
+    """Every `consumes` line with the producer that counts for it (None when there is none)."""
+    for name, found in graph.consumptions.items():
+        producer = graph.producer(name)
+        for consumption in found:
+            if isinstance(consumption.statement, Consumes):
+                yield consumption.statement, producer

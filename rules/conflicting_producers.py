@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from planlint.finding import Finding, Related
+from planlint.model import Derive
+from planlint.rule import Context, Rule
+from planlint.wording import producer_words
+
+
+class ConflictingProducers(Rule):
+    """Two teams produce the same assumption with values that disagree.
+
+    **What it does**
+
+    Reports a second `produces` (or `derive`) of a name whose value differs from
+    the first one in path order. The first counts; the later one is reported
+    and otherwise ignored.
+
+    **Why is this bad?**
+
+    The company has two numbers for one thing. Finance's customer base and
+    customer success' customer base drift apart, and each consumer picks the
+    one that suits its plan.
+
+    **Example**
+
+    ```plan
+    team finance {
+      produces customers.arr_base = $8.2M/year
+    }
+    team success {
+      produces customers.arr_base = $9M/year
+    }
+    ```
+
+    **Use instead**
+
+    ```plan
+    team finance {
+      produces customers.arr_base = $8.2M/year
+    }
+    team success {
+      consumes customers.arr_base = $8.2M/year
+    }
+    ```
+    """
+
+    code = "PL106"
+    name = "conflicting-producers"
+    groups = ("interlock",)
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        for name, producers in context.graph.producers.items():
+            if len(producers) < 2:
+                continue
+            first = producers[0]
+            for later in producers[1:]:
+                if not _disagree(first, later):
+                    continue
+                yield self.finding(
+                    later.span,
+                    f"{producer_words(later)}, but {producer_words(first)} already ({first.span}); "
+                    f"the first counts",
+                    help=f"one team produces {name}; the other consumes it",
+                    related=(Related(first.span, producer_words(first)),),
+                    subject=name, teams=(first.team, later.team),
+                )
+
+
+def _disagree(first, later) -> bool:
+    if isinstance(first, Derive) or isinstance(later, Derive):
+        return True  # two ways of arriving at one number: they will drift apart
+    if first.value is None or later.value is None:
+        return False
+    return _value_key(first.value) != _value_key(later.value)
+
+
+def _value_key(value) -> tuple:
+    quantity = getattr(value, "quantity", None)
+    if quantity is not None:
+        tolerance = value.tolerance
+        return ("amount", quantity.lo, quantity.hi, quantity.unit.dims,
+                (quantity.unit.label or "").lower(), tolerance)
+    return (type(value).__name__, getattr(value, "text", None), str(getattr(value, "date", "")))

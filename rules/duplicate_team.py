@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from planlint.finding import Finding, Related
+from planlint.rule import Context, Rule
+
+
+class DuplicateTeam(Rule):
+    """A team (or the org) is declared twice.
+
+    **What it does**
+
+    Reports a second `team NAME { ... }` (or `org NAME { ... }`) block with a
+    name already declared, in the same file or another. The first declaration
+    in path order counts; the later one is reported and otherwise ignored.
+
+    **Why is this bad?**
+
+    Two blocks for one team are two versions of its plan. Reviewers read one
+    while the numbers come from the other, and the owners of the ignored block
+    believe commitments that nobody else sees.
+
+    **Example**
+
+    ```plan
+    team sales {
+      owner "@acme/sales"
+    }
+    team sales {
+      owner "@acme/field-sales"
+    }
+    ```
+
+    **Use instead**
+
+    ```plan
+    team sales {
+      owner "@acme/sales"
+    }
+    team field_sales {
+      owner "@acme/field-sales"
+    }
+    ```
+    """
+
+    code = "PL002"
+    name = "duplicate-team"
+    groups = ("syntax",)
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        for later, first in context.graph.duplicate_blocks:
+            what = f"{later.kind} {later.name}"
+            yield self.finding(
+                later.span,
+                f"{what} is declared again; the first declaration ({first.span}) counts and this one is ignored",
+                help=f"merge the two blocks into one, or give this {later.kind} another name",
+                related=(self_related(first),),
+                subject=what, teams=(later.name,),
+            )
+
+
+def self_related(first) -> Related:
+    return Related(first.span, f"{first.kind} {first.name} is first declared here")

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from planlint import quantity as q
+from planlint.evaluate import FAILS, FITS, Known, Unknown, describe_requirement
+from planlint.finding import Finding, Related, Severity
+from planlint.goals import assess_goal, closing_values, drivers, goal_point
+from planlint.model import Amount, Goal
+from planlint.rule import Context, Rule
+from planlint.wording import listing
+
+
+class GoalShortfall(Rule):
+    """A goal the producers' real numbers cannot reach.
+
+    **What it does**
+
+    Computes each goal's metric from what the producers actually deliver, not
+    from what the goal's team assumed, through every derivation and with
+    ranges carried as worst .. best case, and compares it with the target. The
+    message gives the computed value, its share of the goal, and the inputs
+    that drive the gap; the help says what each input would need to be, alone,
+    to close it. A goal whose inputs nobody produces is reported once as one
+    that cannot be checked.
+
+    **Why is this bad?**
+
+    Every team hits its own number and the company lands at 75% of plan.
+    Sales' $20M goal was built on $50k deals at a 20% win rate; marketing
+    delivers $24k deals at 16%, so the goal was out of reach the day the plans
+    were merged, not at quarter end.
+
+    **Example**
+
+    ```plan
+    team marketing {
+      produces leads.volume = 4000 leads/year
+      produces leads.avg_deal_value = $24k
+    }
+    team sales {
+      goal sales.revenue >= $20M/year
+      consumes leads.volume >= 4000 leads/year
+      consumes leads.avg_deal_value = $24k
+      derive sales.revenue = leads.volume * 20% * leads.avg_deal_value
+    }
+    ```
+
+    **Use instead**
+
+    ```plan
+    team marketing {
+      produces leads.volume = 4000 leads/year
+      produces leads.avg_deal_value = $24k
+    }
+    team sales {
+      goal sales.revenue >= $19M/year
+      consumes leads.volume >= 4000 leads/year
+      consumes leads.avg_deal_value = $24k
+      derive sales.revenue = leads.volume * 20% * leads.avg_deal_value
+    }
+    ```
+    """
+
+    code = "PL201"
+    name = "goal-shortfall"
+    groups = ("goals",)
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        for goal in context.graph.goals:
+            if isinstance(goal.requirement.value, Amount):
+                yield from self._check_goal(goal, context)
+
+    def _check_goal(self, goal: Goal, context: Context) -> Iterator[Finding]:
+        graph, evaluator = context.graph, context.evaluator
+        outcome = evaluator.value_of(goal.metric)
+        if isinstance(outcome, Unknown):
+            if outcome.reason in ("unresolved", "no-value"):
+                yield self._unverifiable(goal, outcome)
+            return
+        computed = outcome.quantity
+        target = goal.requirement.value.quantity
+        if not computed.unit.comparable(target.unit):
+            return  # unit-mismatch's concern
+        fit = assess_goal(goal, computed, context.tolerance)
+        if fit.status == FITS:
+            return
+        found = drivers(graph, evaluator, goal.metric, context.tolerance)
+        message = (f"{goal.metric} = {q.format_quantity(computed, target.unit)} from what its producers deliver, "
+                   f"{_share(computed, goal)} of the {_target_words(goal)}")
+        if found:
+            message += "; driven by " + listing([_driver_words(d, i == 0) for i, d in enumerate(found)])
+        yield self.finding(
+            goal.span, message,
+            help=_closing_help(goal, graph, evaluator, computed),
+            related=tuple(Related(d.assumed.span, f"{d.assumed.team} assumes {d.name} "
+                                  f"{describe_requirement(d.assumed.requirement)}") for d in found),
+            subject=goal.metric, teams=(goal.team, *(d.producer_team for d in found)),
+            severity=Severity.ERROR if fit.status == FAILS else Severity.WARNING,
+        )
+
+    def _unverifiable(self, goal: Goal, outcome: Unknown) -> Finding:
+        missing = listing(list(outcome.names))
+        return self.finding(
+            goal.span,
+            f"{goal.team}'s goal {goal.metric} cannot be checked: nobody produces a value for {missing}",
+            help=f"the team that delivers {missing} states its value with `produces NAME = VALUE`",
+            subject=goal.metric, teams=(goal.team,), severity=Severity.WARNING,
+        )
+
+
+def _share(computed: q.Quantity, goal: Goal) -> str:
+    point = goal_point(goal)
+    if computed.is_point:
+        return q.format_share(computed.lo, point)
+    return f"{q.format_share(computed.lo, point)} .. {q.format_share(computed.hi, point)}"
+
+
+def _target_words(goal: Goal) -> str:
+    amount = goal.requirement.value
+    text = q.format_quantity(amount.quantity)
+    op = goal.requirement.op
+    if op == ">=":
+        return f"{text} goal"
+    if op == "<=":
+        return f"{text} limit"
+    return f"{describe_requirement(goal.requirement)} goal"
+
+
+def _driver_words(driver, first: bool) -> str:
+    unit = driver.assumed.requirement.value.quantity.unit
+    delivered = q.format_quantity(driver.delivered, unit)
+    asked = describe_requirement(driver.assumed.requirement, unit).lstrip("=").strip()
+    if first:
+        return f"{driver.name} ({delivered} from {driver.producer_team} vs {asked} assumed)"
+    return f"{driver.name} ({delivered} vs {asked})"
+
+
+def _closing_help(goal: Goal, graph, evaluator, computed: q.Quantity) -> str:
+    target = goal_point(goal)
+    values = closing_values(graph, evaluator, goal.metric, target)
+    parts = []
+    for name, value in values.items():
+        outcome = evaluator.value_of(name)
+        if isinstance(outcome, Known) and value > 0:
+            verb = ">=" if (value > outcome.quantity.lo) == (goal.requirement.op != "<=") else "<="
+            parts.append(f"{name} {verb} {q.format_magnitude(value, outcome.quantity.unit)}")
+    if not parts:
+        return f"raise what feeds {goal.metric}, or lower the goal to what the plan delivers"
+    return "any one of these alone would close the gap: " + listing(parts, "or")

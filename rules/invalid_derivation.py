@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from planlint.evaluate import Unknown
+from planlint.finding import Finding
+from planlint.model import Binary
+from planlint.rule import Context, Rule
+
+
+class InvalidDerivation(Rule):
+    """A derivation divides by zero or mixes units that cannot meet.
+
+    **What it does**
+
+    Evaluates each `derive` on what its inputs' producers deliver and reports
+    a division by zero (or by a range that includes zero), naming the divisor,
+    and an addition or subtraction of quantities whose units cannot meet
+    (`$` + `leads`, USD + EUR).
+
+    **Why is this bad?**
+
+    The metric has no value, so no goal that rests on it can be checked, and
+    a formula that adds dollars to leads says the model behind it is wrong.
+
+    **Example**
+
+    ```plan
+    team marketing {
+      produces leads.volume = 4000 leads/year
+      produces leads.avg_deal_value = $24k
+    }
+    team sales {
+      derive sales.pipeline = leads.volume + leads.avg_deal_value
+    }
+    ```
+
+    **Use instead**
+
+    ```plan
+    team marketing {
+      produces leads.volume = 4000 leads/year
+      produces leads.avg_deal_value = $24k
+    }
+    team sales {
+      derive sales.pipeline = leads.volume * leads.avg_deal_value
+    }
+    ```
+    """
+
+    code = "PL302"
+    name = "invalid-derivation"
+    groups = ("derivations",)
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        graph = context.graph
+        sources = {f.path: f.lines for f in context.plan.files}
+        for derive in graph.derivations():
+            if graph.producer(derive.name) is not derive:
+                continue
+            outcome = context.evaluator.value_of(derive.name)
+            if not isinstance(outcome, Unknown) or outcome.reason != "invalid":
+                continue
+            node = outcome.node
+            detail = outcome.detail
+            if isinstance(node, Binary) and node.op == "/":
+                divisor = _source_text(sources, node.right.span) or "the divisor"
+                detail = f"it divides by {divisor}, which is zero" + (
+                    "" if "range" not in detail else " somewhere in its range")
+            elif isinstance(node, Binary):
+                detail = f"{detail} in {_source_text(sources, node.span)}"
+            yield self.finding(
+                derive.span,
+                f"{derive.team} derives {derive.name}, but {detail}",
+                help="check the formula and the units of its inputs",
+                subject=derive.name, teams=(derive.team,),
+            )
+
+
+def _source_text(sources: dict[str, list[str]], span) -> str:
+    lines = sources.get(span.path) or []
+    if span.line != span.end_line or span.line > len(lines):
+        return ""
+    return lines[span.line - 1][span.column - 1: span.end_column - 1]

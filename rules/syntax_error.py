@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from planlint.finding import Finding
+from planlint.rule import Context, Rule
+
+
+class SyntaxError_(Rule):
+    """A file cannot be read as a plan.
+
+    **What it does**
+
+    Reports a `.plan` file that does not parse, that is not UTF-8 text, or that
+    cannot be read, at the line and column where reading stopped, with what was
+    expected there and a did-you-mean for a misspelt keyword. Every other file
+    is still read and checked.
+
+    **Why is this bad?**
+
+    A plan that cannot be read is a plan nobody else can rely on: every
+    assumption it produces looks missing to the teams that consume it, and its
+    goals silently drop out of the company's numbers.
+
+    **Example**
+
+    ```plan
+    team sales {
+      consume leads.volume >= 2000 leads/year
+    }
+    ```
+
+    **Use instead**
+
+    ```plan
+    team sales {
+      consumes leads.volume >= 2000 leads/year
+    }
+    ```
+    """
+
+    code = "PL001"
+    name = "syntax-error"
+    groups = ("syntax",)
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        for plan_file in context.plan.files:
+            problem = plan_file.problem
+            if problem is not None:
+                yield self.finding(problem.span, problem.message, help=problem.help, subject=plan_file.path)

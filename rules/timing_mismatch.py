@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from planlint.finding import Finding
+from planlint.graph import consumes_lines
+from planlint.model import Produces
+from planlint.rule import Context, Rule
+from planlint.wording import producer_related
+
+
+class TimingMismatch(Rule):
+    """A producer delivers after the consumer needs it.
+
+    **What it does**
+
+    Compares a consumer's `by` date with the producer's and reports by how many
+    calendar days the delivery is late. A quarter or a month means its last day
+    (`by 2027-Q3` is by 2027-09-30), in the fiscal year if one is configured.
+
+    **Why is this bad?**
+
+    Product launches in Q3 and counts on a launch program marketing has
+    planned for Q4. Both plans are on time by their own dates; the launch goes
+    out for a quarter with nobody to sell it.
+
+    **Example**
+
+    ```plan
+    team marketing {
+      produces marketing.widget_y.launch_program by 2027-Q4
+    }
+    team product {
+      consumes marketing.widget_y.launch_program by 2027-Q3
+    }
+    ```
+
+    **Use instead**
+
+    ```plan
+    team marketing {
+      produces marketing.widget_y.launch_program by 2027-08
+    }
+    team product {
+      consumes marketing.widget_y.launch_program by 2027-Q3
+    }
+    ```
+    """
+
+    code = "PL105"
+    name = "timing-mismatch"
+    groups = ("interlock",)
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        start = context.fiscal_year_start
+        for consumes, producer in consumes_lines(context.graph):
+            if consumes.by is None or not isinstance(producer, Produces) or producer.by is None:
+                continue
+            needed, delivered = consumes.by.last_day(start), producer.by.last_day(start)
+            late = (delivered - needed).days
+            if late <= 0:
+                continue
+            yield self.finding(
+                consumes.span,
+                f"{consumes.team} needs {consumes.name} by {consumes.by} ({needed.isoformat()}), but "
+                f"{producer.team} delivers it by {producer.by} ({delivered.isoformat()}): "
+                f"{late} day{'s' if late != 1 else ''} late",
+                help=f"{producer.team} brings the delivery forward by {late} days, "
+                     f"or {consumes.team} moves its plan to {producer.by}",
+                related=(producer_related(producer),),
+                subject=consumes.name, teams=(consumes.team, producer.team),
+            )

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from planlint.finding import Finding
+from planlint.rule import Context, Rule
+
+
+class UnresolvedAssumption(Rule):
+    """A consumed assumption has no producer.
+
+    **What it does**
+
+    Reports a `consumes` line, or a name a `derive` uses, that no team
+    produces: no `produces` and no `derive` for that name anywhere in the plan.
+
+    **Why is this bad?**
+
+    The plan rests on something nobody has committed to deliver. Product plans
+    a launch that no marketing program supports; sales counts on enablement no
+    team is building. Each plan looks complete alone, and the gap shows only
+    when the launch date comes.
+
+    **Example**
+
+    ```plan
+    team product {
+      produces launch.widget_x by 2027-Q3
+      consumes marketing.widget_x.launch_program by 2027-Q3
+    }
+    ```
+
+    **Use instead**
+
+    ```plan
+    team product {
+      produces launch.widget_x by 2027-Q3
+      consumes marketing.widget_x.launch_program by 2027-Q3
+    }
+    team marketing {
+      produces marketing.widget_x.launch_program by 2027-Q3
+    }
+    ```
+    """
+
+    code = "PL101"
+    name = "unresolved-assumption"
+    groups = ("interlock",)
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        graph = context.graph
+        by_area: dict[str, list[str]] = {}
+        for produced in graph.producers:
+            by_area.setdefault(produced.split(".", 1)[0], []).append(produced)
+        for name, consumptions in graph.consumptions.items():
+            if graph.producer(name) is not None:
+                continue
+            # Suggest only among names of the same area: cheap, and the likely typo.
+            close = difflib.get_close_matches(name, by_area.get(name.split(".", 1)[0], []), n=1, cutoff=0.8)
+            hint = f"did you mean {close[0]}? " if close else ""
+            seen_statements = set()
+            for consumption in consumptions:
+                if id(consumption.statement) in seen_statements:
+                    continue
+                seen_statements.add(id(consumption.statement))
+                verb = "derives from" if consumption.reference is not None else "consumes"
+                yield self.finding(
+                    consumption.reference.span if consumption.reference else consumption.span,
+                    f"{consumption.team} {verb} {name}, which no team produces",
+                    help=hint + f"the team that should deliver it adds `produces {name}` to its plan; "
+                                f"otherwise {consumption.team} drops the assumption",
+                    subject=name, teams=(consumption.team,),
+                )

@@ -1,0 +1,112 @@
+"""The `planlint` command: a thin shell over the library.
+
+Heavy modules (lark, networkx, jsonschema) are imported inside the commands
+that need them, so `planlint --help` and `planlint explain CODE` start fast.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from planlint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class PlanlintError(click.ClickException):
+    """A usage or configuration problem: printed plainly, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _use_color(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="planlint")
+def main() -> None:
+    """Check that the plans of every team fit together."""
+
+
+def _parse_format(value: str) -> tuple[str, str | None]:
+    name, _, target = value.partition(":")
+    return name.strip().lower(), (target or None)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "formats", multiple=True, metavar="NAME[:FILE]",
+              help="Output format: auto, text, concise, json, sarif, github, rdjson, gitlab, junit. "
+                   "Repeat it; NAME:FILE writes that format to FILE.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the (first) output to this file instead of the terminal.")
+@click.option("--select", help="Rules to check, comma-separated codes, names or groups (replaces the config's).")
+@click.option("--extend-select", help="Rules to check in addition.")
+@click.option("--ignore", help="Rules not to check.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
+              help="Lowest severity that makes the exit code 1 (default: error).")
+@click.option("--tolerance", help='Default tolerance for "=" comparisons, like 10%.')
+@click.option("--fiscal-year-start", help="Month the fiscal year starts in (1-12 or a name).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Use this configuration file instead of looking for one.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record the current findings in this file, and exit 0.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
+@click.option("--only-files", multiple=True, hidden=True,
+              help="Report only findings that touch these files (pre-commit passes them).")
+@click.option("--color/--no-color", default=None, help="Force colour on or off (default: on a terminal).")
+def check(paths: tuple[Path, ...], formats: tuple[str, ...], output_file: Path | None, select: str | None,
+          extend_select: str | None, ignore: str | None, fail_on: str | None, tolerance: str | None,
+          fiscal_year_start: str | None, config_path: Path | None, baseline: Path | None,
+          write_baseline: Path | None, no_cache: bool, only_files: tuple[str, ...], color: bool | None) -> None:
+    """Check every *.plan file below PATHS (default: the current folder) as one plan."""
+    from planlint.app import CheckOptions, run_check
+
+    options = CheckOptions(
+        paths=list(paths) or [Path(".")], formats=[_parse_format(f) for f in formats] or [("auto", None)],
+        output_file=output_file, select=select, extend_select=extend_select, ignore=ignore, fail_on=fail_on,
+        tolerance=tolerance, fiscal_year_start=fiscal_year_start, config_path=config_path, baseline=baseline,
+        write_baseline=write_baseline, cache=not no_cache, only_files=list(only_files),
+        color=_use_color(sys.stdout) if color is None else color,
+    )
+    try:
+        code = run_check(options)
+    except ValueError as err:  # bad flags and config, already worded for the user
+        raise PlanlintError(str(err)) from None
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("subject", required=False)
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--all", "show_all", is_flag=True, help="List every rule with its origin.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--color/--no-color", default=None)
+def explain(subject: str | None, paths: tuple[Path, ...], show_all: bool, output_format: str,
+            color: bool | None) -> None:
+    """Explain a rule (CODE or NAME), an assumption (sales.revenue) or the findings on PATH:LINE."""
+    from planlint.explain import run_explain
+
+    use_color = _use_color(sys.stdout) if color is None else color
+    try:
+        code = run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color)
+    except ValueError as err:
+        raise PlanlintError(str(err)) from None
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

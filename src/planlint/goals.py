@@ -1,0 +1,180 @@
+"""Why a goal falls short: its derivation tree, the inputs that drive the gap,
+and for each input the value that alone would close it.
+
+Shared by the goal-shortfall rule and `planlint explain`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from planlint import quantity as q
+from planlint.evaluate import FAILS, FITS, Evaluator, Fit, Known, assess, evaluate_expr
+from planlint.graph import InterlockGraph
+from planlint.model import Amount, Binary, Consumes, Derive, Expr, Goal, Negate, Reference, references
+
+
+@dataclass(frozen=True, slots=True)
+class Driver:
+    """A leaf input whose delivered value misses what a team on the chain assumed."""
+
+    name: str
+    delivered: q.Quantity
+    producer_team: str
+    assumed: Consumes
+    fit: Fit
+
+
+def chain_of(graph: InterlockGraph, metric: str) -> tuple[list[Derive], list[str]]:
+    """The derive lines under `metric` (top-down) and its leaf inputs, each once."""
+    derives: list[Derive] = []
+    leaves: list[str] = []
+    seen = {metric}
+    stack = [metric]
+    while stack:
+        name = stack.pop()
+        producer = graph.producer(name)
+        if isinstance(producer, Derive):
+            derives.append(producer)
+            for ref in reversed(references(producer.expr)):
+                if ref.name not in seen:
+                    seen.add(ref.name)
+                    stack.append(ref.name)
+        elif name != metric:
+            leaves.append(name)
+    return derives, leaves
+
+
+def drivers(graph: InterlockGraph, evaluator: Evaluator, metric: str, tolerance: Fraction) -> list[Driver]:
+    """Leaf inputs whose delivered value misses the chain's own assumption, biggest gap first."""
+    derives, leaves = chain_of(graph, metric)
+    teams = {d.team for d in derives} | {g.team for g in graph.goals if g.metric == metric}
+    found = []
+    for leaf in leaves:
+        outcome = evaluator.value_of(leaf)
+        producer = graph.producer(leaf)
+        if not isinstance(outcome, Known) or producer is None:
+            continue
+        for consumption in graph.consumptions.get(leaf, []):
+            statement = consumption.statement
+            if (consumption.team not in teams or not isinstance(statement, Consumes)
+                    or statement.requirement is None or not isinstance(statement.requirement.value, Amount)
+                    or not statement.requirement.value.quantity.unit.comparable(outcome.quantity.unit)):
+                continue
+            fit = assess(statement.requirement, outcome.quantity, tolerance)
+            if fit.status != FITS:
+                found.append(Driver(leaf, outcome.quantity, producer.team, statement, fit))
+                break
+    return sorted(found, key=lambda d: -abs(_log_distance(d.fit.ratio)))
+
+
+def _log_distance(ratio: Fraction | None) -> Fraction:
+    if ratio is None or ratio == 0:
+        return Fraction(10**9)
+    return ratio if ratio >= 1 else 1 / ratio
+
+
+def goal_point(goal: Goal) -> Fraction:
+    """The target's point a computed value is measured against (for shares)."""
+    value = goal.requirement.value
+    assert isinstance(value, Amount)
+    return value.quantity.hi if goal.requirement.op == "<=" else value.quantity.lo
+
+
+def assess_goal(goal: Goal, computed: q.Quantity, tolerance: Fraction) -> Fit:
+    return assess(goal.requirement, computed, tolerance)
+
+
+# Closing the gap ------------------------------------------------------------
+
+
+def closing_values(graph: InterlockGraph, evaluator: Evaluator, metric: str,
+                   target: Fraction) -> dict[str, Fraction]:
+    """For each leaf input, the value that alone brings `metric` to `target`.
+
+    Inverts the derivations exactly along the one path from the metric to the
+    input, using the delivered values (the worst case of a range) elsewhere.
+    Inputs used more than once, or through more than one path, are left out.
+    """
+    result: dict[str, Fraction] = {}
+    _, leaves = chain_of(graph, metric)
+    for leaf in leaves:
+        value = _solve_chain(graph, evaluator, metric, leaf, target)
+        if value is not None:
+            result[leaf] = value
+    return result
+
+
+def _solve_chain(graph: InterlockGraph, evaluator: Evaluator, metric: str, leaf: str,
+                 target: Fraction) -> Fraction | None:
+    name = metric
+    for _ in range(10_000):  # a chain longer than this is not worth solving
+        if name == leaf:
+            return target
+        derive = graph.producer(name)
+        if not isinstance(derive, Derive):
+            return None
+        next_names = [r.name for r in references(derive.expr) if _reaches(graph, r.name, leaf)]
+        if len(next_names) != 1 or [r.name for r in references(derive.expr)].count(next_names[0]) != 1:
+            return None
+        target = _invert(derive.expr, next_names[0], target, evaluator)
+        if target is None:
+            return None
+        name = next_names[0]
+    return None
+
+
+def _reaches(graph: InterlockGraph, start: str, leaf: str) -> bool:
+    if start == leaf:
+        return True
+    _, leaves = chain_of(graph, start)
+    return leaf in leaves
+
+
+def _invert(expr: Expr, name: str, target: Fraction, evaluator: Evaluator) -> Fraction | None:
+    """Solve `expr == target` for the single occurrence of `name`, top-down."""
+    node = expr
+    while not (isinstance(node, Reference) and node.name == name):
+        if isinstance(node, Negate):
+            node, target = node.operand, -target
+            continue
+        if not isinstance(node, Binary):
+            return None
+        in_left = any(r.name == name for r in references(node.left))
+        inside, other = (node.left, node.right) if in_left else (node.right, node.left)
+        known = _point(other, evaluator)
+        if known is None:
+            return None
+        try:
+            target = _undo(node.op, target, known, in_left)
+        except ZeroDivisionError:
+            return None
+        node = inside
+    return target
+
+
+def _undo(op: str, target: Fraction, known: Fraction, unknown_on_left: bool) -> Fraction:
+    if op == "+":
+        return target - known
+    if op == "*":
+        return target / known
+    if op == "-":
+        return target + known if unknown_on_left else known - target
+    return target * known if unknown_on_left else known / target
+
+
+def _point(expr: Expr, evaluator: Evaluator) -> Fraction | None:
+    def lookup(name: str) -> q.Quantity:
+        outcome = evaluator.value_of(name)
+        if not isinstance(outcome, Known):
+            raise LookupError(name)
+        return outcome.quantity
+
+    try:
+        outcome = evaluate_expr(expr, lookup)
+    except LookupError:
+        return None
+    return outcome.quantity.lo if isinstance(outcome, Known) else None
+
+
+__all__ = ["Driver", "FAILS", "FITS", "assess_goal", "chain_of", "closing_values", "drivers", "goal_point"]

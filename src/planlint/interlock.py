@@ -1,0 +1,58 @@
+"""How one consumer's assumption meets what its producer delivers.
+
+value-mismatch, unit-mismatch and definition-mismatch each report one side of
+this comparison; keeping it in one place keeps the three rules consistent
+(a pair is never both a unit and a value mismatch).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from planlint.evaluate import Evaluator, Fit, Known, Outcome, assess
+from planlint.graph import Producer
+from planlint.model import Amount, Consumes, Text, When
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    kind: str  # "value", "unit", "definition" or "none" (nothing to compare)
+    delivered: Outcome | None = None
+    fit: Fit | None = None
+    consumer_text: str = ""
+    producer_text: str = ""
+
+
+def _kind_of(value) -> str:
+    if isinstance(value, Text):
+        return "a text"
+    if isinstance(value, When):
+        return "a date"
+    return "an amount"
+
+
+def compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, tolerance: Fraction) -> Comparison:
+    requirement = consumes.requirement
+    if requirement is None:
+        return Comparison("none")
+    asked = requirement.value
+    stated = producer.value if not hasattr(producer, "expr") else None
+    if isinstance(asked, Text) or isinstance(stated, Text):
+        if isinstance(asked, Text) and isinstance(stated, Text):
+            differs = asked.text.strip() != stated.text.strip()
+            return Comparison("definition" if differs else "none", consumer_text=asked.text,
+                              producer_text=stated.text)
+        if stated is None and not hasattr(producer, "expr"):
+            return Comparison("none")
+        return Comparison("unit", consumer_text=_kind_of(asked), producer_text=_kind_of(stated))
+    if isinstance(asked, When) or isinstance(stated, When):
+        if type(asked) is not type(stated) and stated is not None:
+            return Comparison("unit", consumer_text=_kind_of(asked), producer_text=_kind_of(stated))
+        return Comparison("none")  # dates as values are compared by timing-mismatch's `by`
+    delivered = evaluator.value_of(producer.name)
+    if not isinstance(delivered, Known) or not isinstance(asked, Amount):
+        return Comparison("none")
+    if not asked.quantity.unit.comparable(delivered.quantity.unit):
+        return Comparison("unit", delivered, consumer_text=asked.quantity.unit.describe(),
+                          producer_text=delivered.quantity.unit.describe())
+    return Comparison("value", delivered, assess(requirement, delivered.quantity, tolerance))
