@@ -95,7 +95,9 @@ def build_plan(files: list[Path], cwd: Path, parse: Callable[[Path, str], PlanFi
     return Plan([parse(path, display_path(path, cwd)) for path in files])
 
 
-def run_rules(plan: Plan, config: Config, ruleset: RuleSet) -> LintResult:
+def run_rules(plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = None) -> LintResult:
+    """Run every enabled rule; `cwd` is what finding paths are relative to (for per-path-ignores)."""
+    cwd = cwd or Path.cwd()
     graph = InterlockGraph.build(plan)
     evaluator = Evaluator(graph)
     active = [rule for rule in ruleset.rules if config.severity_for(rule) is not None]
@@ -109,13 +111,17 @@ def run_rules(plan: Plan, config: Config, ruleset: RuleSet) -> LintResult:
         for finding in rule.check(context):
             if _silenced(finding, suppressed.get(finding.span.path, {})):
                 continue
-            if config.ignored_at(finding.span.path, rule):
+            if config.per_path_ignores and config.ignored_at(_config_relative(finding.span.path, cwd, config), rule):
                 continue
             if override is not None and finding.severity == rule.severity:
                 finding = _with_severity(finding, override)
             findings.append(finding)
     findings.sort(key=Finding.sort_key)
     return LintResult(plan, graph, evaluator, findings, active, list(ruleset.load_errors))
+
+
+def _config_relative(path: str, cwd: Path, config: Config) -> str:
+    return _relative_to(cwd / path, config.root) or path
 
 
 def _silenced(finding: Finding, by_line: dict[int, frozenset[str]]) -> bool:
@@ -136,4 +142,4 @@ def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = Non
     cwd = (cwd or Path.cwd()).resolve()
     paths = list(paths)
     plan = build_plan(discover(paths, config), cwd)
-    return run_rules(plan, config, load_rules())
+    return run_rules(plan, config, load_rules(), cwd)
