@@ -92,8 +92,6 @@ def run_check(options: CheckOptions) -> int:
 
 
 def emit(report: Report, options: CheckOptions) -> None:
-    from planlint._atomic import write_atomic
-
     for index, (name, target) in enumerate(options.formats):
         name = resolve_auto(os.environ) if name == "auto" else name
         if target is None and index == 0 and options.output_file is not None:
@@ -101,7 +99,18 @@ def emit(report: Report, options: CheckOptions) -> None:
         if target is None:
             sys.stdout.write(render(name, report, color=options.color))
         else:
-            write_atomic(target, render(name, report, color=False))
+            write_output(target, render(name, report, color=False))
+
+
+def write_output(target: str | Path, text: str) -> None:
+    """Write a report or baseline atomically, making its folder; a failure is a usage error (exit 2)."""
+    from planlint._atomic import write_atomic
+
+    try:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text)
+    except OSError as err:
+        raise UsageError(f"cannot write {target}: {err.strerror or err}") from None
 
 
 def touching(findings: list[Finding], files: list[str]) -> list[Finding]:
@@ -115,12 +124,10 @@ def touching(findings: list[Finding], files: list[str]) -> list[Finding]:
 
 
 def write_baseline(path: Path, findings: list[Finding]) -> None:
-    from planlint._atomic import write_atomic
-
     entries = sorted({(f.fingerprint, f.rule, f.subject) for f in findings})
     document = {"version": BASELINE_VERSION,
                 "findings": [{"fingerprint": fp, "rule": rule, "subject": subject} for fp, rule, subject in entries]}
-    write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    write_output(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def read_baseline(path: Path) -> set[str]:

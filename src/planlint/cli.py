@@ -67,13 +67,20 @@ def _parse_format(value: str) -> tuple[str, str | None]:
 @click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
 @click.option("--only-files", multiple=True, hidden=True,
               help="Report only findings that touch these files (pre-commit passes them).")
+@click.option("--pre-commit", "pre_commit", is_flag=True, hidden=True,
+              help="PATHS are the files pre-commit passes: check the whole plan below the current folder "
+                   "and report the findings that touch them.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: on a terminal).")
 def check(paths: tuple[Path, ...], formats: tuple[str, ...], output_file: Path | None, select: str | None,
           extend_select: str | None, ignore: str | None, fail_on: str | None, tolerance: str | None,
           fiscal_year_start: str | None, config_path: Path | None, baseline: Path | None,
-          write_baseline: Path | None, no_cache: bool, only_files: tuple[str, ...], color: bool | None) -> None:
+          write_baseline: Path | None, no_cache: bool, only_files: tuple[str, ...], pre_commit: bool,
+          color: bool | None) -> None:
     """Check every *.plan file below PATHS (default: the current folder) as one plan."""
     from planlint.app import CheckOptions, run_check
+
+    if pre_commit:  # cross-file findings need every file, so the passed files only filter the report
+        only_files, paths = (*only_files, *map(str, paths)), ()
 
     options = CheckOptions(
         paths=list(paths) or [Path(".")], formats=[_parse_format(f) for f in formats] or [("auto", None)],
@@ -103,6 +110,40 @@ def explain(subject: str | None, paths: tuple[Path, ...], show_all: bool, output
     use_color = _use_color(sys.stdout) if color is None else color
     try:
         code = run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color)
+    except ValueError as err:
+        raise PlanlintError(str(err)) from None
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--base", required=True, envvar="PRE_COMMIT_FROM_REF", metavar="REV",
+              help="The revision before the change: a branch, tag or commit (pre-push: what the remote has).")
+@click.option("--head", default="HEAD", show_default=True, envvar="PRE_COMMIT_TO_REF", metavar="REV",
+              help="The revision after the change; WORKTREE means the files as they are on disk.")
+@click.option("--format", "formats", multiple=True, metavar="NAME[:FILE]",
+              help="text (default), markdown (for a pull request comment) or json. Repeat it; "
+                   "NAME:FILE writes that format to FILE.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the (first) output to this file instead of the terminal.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
+              help="Lowest severity of a NEW finding that makes the exit code 1 (default: error).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Use this configuration file instead of looking for one.")
+def review(paths: tuple[Path, ...], base: str, head: str, formats: tuple[str, ...], output_file: Path | None,
+           fail_on: str | None, config_path: Path | None) -> None:
+    """Review a change to the plan: findings new, fixed and still open, what changed and who must hear.
+
+    Both revisions are read from git; the working tree is not touched. Exit 1
+    only when the change brings new findings at or above --fail-on.
+    """
+    from planlint.review import ReviewOptions, run_review
+
+    options = ReviewOptions(base=base, head=head, paths=list(paths),
+                            formats=[_parse_format(f) for f in formats] or [("text", None)],
+                            output_file=output_file, fail_on=fail_on, config_path=config_path)
+    try:
+        code = run_review(options)
     except ValueError as err:
         raise PlanlintError(str(err)) from None
     sys.exit(code)
