@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from planlint.finding import Finding, Related
+from planlint.model import Block
 from planlint.rule import Context, Rule
 
 
@@ -11,9 +12,10 @@ class DuplicateTeam(Rule):
 
     **What it does**
 
-    Reports a second `team NAME { ... }` (or `org NAME { ... }`) block with a
-    name already declared, in the same file or another. The first declaration
-    in path order counts; the later one is reported and otherwise ignored.
+    Reports a second `team NAME { ... }` block with a name already declared,
+    in the same file or another, and a second `org` block (a plan has one org,
+    whatever its name). The first declaration in path order counts; the later
+    one is reported and otherwise ignored.
 
     **Why is this bad?**
 
@@ -51,13 +53,21 @@ class DuplicateTeam(Rule):
     def check(self, context: Context) -> Iterator[Finding]:
         for later, first in context.graph.duplicate_blocks:
             what = f"{later.kind} {later.name}"
+            again, advice = _wording(later, first)
             yield self.finding(
                 later.span,
-                f"{what} is declared again; the first declaration ({first.span}) counts and this one is ignored",
-                help=f"merge the two blocks into one, or give this {later.kind} another name",
+                f"{what} {again}; the first declaration ({first.span}) counts and this one is ignored",
+                help=advice,
                 related=(self_related(first),),
                 subject=what, teams=(later.name,),
             )
+
+
+def _wording(later: Block, first: Block) -> tuple[str, str]:
+    """What is wrong and what to do: the same name twice, or a second org under another name."""
+    if later.name == first.name:
+        return "is declared again", f"merge the two blocks into one, or give this {later.kind} another name"
+    return f"is a second org after org {first.name}", "a plan has one org: merge the two blocks into one"
 
 
 def self_related(first) -> Related:

@@ -124,7 +124,8 @@ def _target_words(goal: Goal) -> str:
         return f"{text} goal"
     if op == "<=":
         return f"{text} limit"
-    return f"{describe_requirement(goal.requirement)} goal"
+    words = describe_requirement(goal.requirement).removeprefix("= ").removeprefix("in ")
+    return f"{words} goal"  # "the 100 people goal", "the 10 .. 20 goal"
 
 
 def _driver_words(driver, first: bool) -> str:
@@ -143,7 +144,7 @@ def _closing_help(goal: Goal, graph, evaluator, computed: q.Quantity) -> str:
     for name, value in values.items():
         outcome = evaluator.value_of(name)
         if isinstance(outcome, Known) and value > 0:
-            verb = ">=" if (value > outcome.quantity.lo) == (goal.requirement.op != "<=") else "<="
+            verb = ">=" if value > outcome.quantity.lo else "<="  # the way the input has to move
             parts.append(f"{name} {verb} {q.format_magnitude(value, outcome.quantity.unit)}")
     if not parts:
         return f"raise what feeds {goal.metric}, or lower the goal to what the plan delivers"

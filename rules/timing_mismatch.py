@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime
 from typing import Iterator
 
 from planlint.finding import Finding
 from planlint.graph import consumes_lines
 from planlint.model import Produces
+from planlint.quantity import PlanDate
 from planlint.rule import Context, Rule
 from planlint.wording import producer_related
 
@@ -60,13 +62,18 @@ class TimingMismatch(Rule):
             late = (delivered - needed).days
             if late <= 0:
                 continue
+            days = f"{late} day{'s' if late != 1 else ''}"
             yield self.finding(
                 consumes.span,
-                f"{consumes.team} needs {consumes.name} by {consumes.by} ({needed.isoformat()}), but "
-                f"{producer.team} delivers it by {producer.by} ({delivered.isoformat()}): "
-                f"{late} day{'s' if late != 1 else ''} late",
-                help=f"{producer.team} brings the delivery forward by {late} days, "
+                f"{consumes.team} needs {consumes.name} by {_dated(consumes.by, needed)}, but "
+                f"{producer.team} delivers it by {_dated(producer.by, delivered)}: {days} late",
+                help=f"{producer.team} brings the delivery forward by {days}, "
                      f"or {consumes.team} moves its plan to {producer.by}",
                 related=(producer_related(producer),),
                 subject=consumes.name, teams=(consumes.team, producer.team),
             )
+
+
+def _dated(written: PlanDate, last_day: datetime.date) -> str:
+    """`2027-Q3 (2027-09-30)`; a date written to the day is not repeated."""
+    return str(written) if written.day is not None else f"{written} ({last_day.isoformat()})"

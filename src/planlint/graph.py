@@ -49,12 +49,16 @@ class InterlockGraph:
         self = cls(plan)
         for block in sorted(plan.blocks, key=lambda b: (b.span.path, b.span.line)):
             key = _block_key(block)
-            if key in self.blocks:
-                self.duplicate_blocks.append((block, self.blocks[key]))
+            first = self.blocks.get(key) or (self._first_org() if block.is_org else None)
+            if first is not None:  # a plan has at most one org, whatever its name
+                self.duplicate_blocks.append((block, first))
                 continue
             self.blocks[key] = block
             self._add_block(block)
         return self
+
+    def _first_org(self) -> Block | None:
+        return next((b for b in self.blocks.values() if b.is_org), None)
 
     def _add_block(self, block: Block) -> None:
         graph = self.graph
