@@ -1,0 +1,367 @@
+"""`planlint explain`: rule pages, the rule table, assumptions, PATH:LINE, JSON and plain output."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from planlint._explain_render import Painter, draw_tree
+from planlint.cli import main
+from planlint.registry import load_rules
+
+# The doubled-leads scenario, inline so that the tests need no ../shared.
+DOUBLED_LEADS = {
+    "company.plan": """\
+# FY2027: the one number every team's plan must add up to.
+org acme {
+  owner "@acme/leadership"
+  goal company.revenue >= $20M/year
+  derive company.revenue = sales.revenue
+}
+""",
+    "marketing.plan": """\
+# Marketing doubled its lead goal by moving into the mid-market segment.
+team marketing {
+  owner "@acme/marketing"
+  goal leads.volume >= 4000 leads/year
+  produces leads.volume = 4000 leads/year
+  produces leads.avg_deal_value = $24k
+  produces leads.win_rate = 16%
+}
+""",
+    "sales.plan": """\
+# Sales built its plan on last year's enterprise leads.
+team sales {
+  owner "@acme/sales"
+  goal sales.revenue >= $20M/year
+  consumes leads.volume >= 2000 leads/year
+  consumes leads.avg_deal_value = $50k
+  consumes leads.win_rate = 20%
+  derive sales.revenue = leads.volume * leads.win_rate * leads.avg_deal_value
+}
+""",
+}
+MET_GOAL = {
+    "plan.plan": """\
+team marketing {
+  produces leads.volume = 500 leads/month
+  produces leads.avg_deal_value = $48k
+}
+team sales {
+  goal sales.revenue >= $50M/year
+  consumes leads.volume >= 6000 leads/year
+  consumes leads.avg_deal_value = $50k
+  derive sales.revenue = leads.volume * 20% * leads.avg_deal_value
+}
+""",
+}
+CLOSING = ("leads.avg_deal_value >= $31.25k", "leads.win_rate >= 20.83%", "leads.volume >= 5,208.33 leads/year")
+NO_COLOR_ENV = {"FORCE_COLOR": None, "NO_COLOR": None}
+
+
+def write_plan(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def doubled_leads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(write_plan(tmp_path, DOUBLED_LEADS))
+    return tmp_path
+
+
+def explain(runner: CliRunner, *args: str) -> click.testing.Result:
+    return runner.invoke(main, ["explain", *args], env=NO_COLOR_ENV)
+
+
+def explain_json(runner: CliRunner, *args: str):
+    result = explain(runner, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+# Rules ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("subject", ["PL102", "value-mismatch", "pl102", "Value-Mismatch"])
+def test_rule_page_is_rendered_not_raw_markdown(runner: CliRunner, subject: str) -> None:
+    result = explain(runner, subject)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "PL102 value-mismatch (error, groups: interlock, from planlint)"
+    for heading in ("What it does", "Why is this bad?", "Example", "Use instead"):
+        assert heading in lines
+    assert "**" not in result.stdout and "```" not in result.stdout and "`" not in result.stdout
+    assert "    │ team marketing {" in lines  # code blocks sit in a gutter
+    assert "  Compares each consumes requirement" in result.stdout  # inline code shown plainly
+
+
+def test_rule_page_colour_styles_headings_and_gutter(runner: CliRunner) -> None:
+    result = explain(runner, "PL102", "--color")
+    assert click.style("What it does", bold=True, underline=True) in result.stdout
+    assert click.style("│ ", dim=True) + "team marketing {" in result.stdout
+
+
+def test_off_by_default_rule_says_so(runner: CliRunner) -> None:
+    first = explain(runner, "unused-assumption").stdout.splitlines()[0]
+    assert first.startswith("PL401 unused-assumption (info, off by default")
+
+
+def test_rule_json(runner: CliRunner) -> None:
+    document = explain_json(runner, "PL201")
+    assert set(document) == {"code", "name", "summary", "severity", "groups", "origin", "enabled_by_default",
+                             "sections", "documentation"}
+    rule = load_rules().find("PL201")
+    assert document["name"] == "goal-shortfall" and document["origin"] == "planlint"
+    assert document["documentation"] == rule.documentation()
+    assert document["sections"]["Example"].startswith("```plan")
+    assert set(document["sections"]) >= {"What it does", "Why is this bad?", "Example", "Use instead"}
+
+
+def test_all_lists_every_rule(runner: CliRunner) -> None:
+    result = explain(runner, "--all")
+    assert result.exit_code == 0
+    rows = result.stdout.splitlines()
+    assert rows[0].split() == ["code", "name", "severity", "default", "origin", "summary"]
+    rules = load_rules().rules
+    for rule in rules:
+        row = next(r for r in rows if r.startswith(rule.code + " "))
+        default = "on" if rule.enabled_by_default else "off"
+        assert row.split()[1:5] == [rule.name, rule.severity.value, default, rule.origin]
+    document = explain_json(runner, "--all")
+    assert [r["code"] for r in document["rules"]] == [r.code for r in rules]
+
+
+def test_rule_page_does_not_load_the_parser() -> None:
+    code = ("import sys; from pathlib import Path; import planlint.cli; from planlint.explain import run_explain; "
+            "run_explain('PL102', [Path('.')], False, 'text', False); "
+            "print(sorted(m for m in ('lark', 'jsonschema', 'planlint.parse', 'planlint.engine') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+# Unknown subjects -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("subject", "suggestion"), [
+    ("value-mismach", "value-mismatch"), ("PL1O2", "PL102"), ("sales.revenu", "sales.revenue"),
+    ("revenue", "sales.revenue"),
+])
+def test_unknown_subject_suggests(runner: CliRunner, doubled_leads: Path, subject: str, suggestion: str) -> None:
+    result = explain(runner, subject)
+    assert result.exit_code == 2
+    assert "did you mean" in result.stderr and suggestion in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [[], ["PL102", "--all"], ["nowhere.plan:3"]])
+def test_usage_mistakes_exit_2(runner: CliRunner, doubled_leads: Path, args: list[str]) -> None:
+    result = explain(runner, *args)
+    assert result.exit_code == 2 and result.stderr.strip()
+
+
+def test_line_of_a_file_outside_the_plan(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "other").mkdir()
+    write_plan(tmp_path / "plan", DOUBLED_LEADS)
+    write_plan(tmp_path / "other", MET_GOAL)
+    monkeypatch.chdir(tmp_path)
+    result = explain(runner, "other/plan.plan:6", "plan")
+    assert result.exit_code == 2 and "not part of the plan in plan" in result.stderr
+
+
+# Assumptions ------------------------------------------------------------------
+
+
+def test_doubled_leads_revenue(runner: CliRunner, doubled_leads: Path) -> None:
+    result = explain(runner, "sales.revenue")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert ("sales.revenue = leads.volume × leads.win_rate × leads.avg_deal_value = "
+            "4,000 leads/year × 16% × $24k = $15.36M/year") in out
+    assert "goal sales.revenue >= $20M/year (sales, sales.plan:4): short: $15.36M/year, 76.8% of the goal" in out
+    for closing in CLOSING:
+        assert closing in out
+    assert "sales assumes = $50k, gets $24k: does not fit, 2.08× what is delivered  sales.plan:6" in out
+    assert "sales assumes >= 2,000 leads/year, gets 4,000 leads/year: fits, 0.5× what is delivered" in out
+    assert "acme derives company.revenue from it  company.plan:5" in out  # who consumes it
+    assert "sales.plan:4:3 PL201 goal-shortfall (error)" in out  # the findings about it
+    assert "├── " in out and "└── " in out
+
+
+def test_doubled_leads_revenue_json(runner: CliRunner, doubled_leads: Path) -> None:
+    document = explain_json(runner, "sales.revenue")
+    assert document["name"] == "sales.revenue" and document["value"] == "$15.36M/year"
+    top, *inputs = document["derivation"]
+    assert top["formula"] == "leads.volume × leads.win_rate × leads.avg_deal_value"
+    assert top["substituted"] == "4,000 leads/year × 16% × $24k" and top["value"] == "$15.36M/year"
+    assert [(s["name"], s["value"], s["depth"]) for s in inputs] == [
+        ("leads.volume", "4,000 leads/year", 1), ("leads.win_rate", "16%", 1), ("leads.avg_deal_value", "$24k", 1)]
+    win_rate = inputs[1]["assumptions"][0]
+    assert (win_rate["team"], win_rate["status"], win_rate["ratio"]) == ("sales", "fails", "1.25×")
+    [goal] = document["goals"]
+    assert (goal["status"], goal["value"], goal["share"], goal["target"]) == (
+        "short", "$15.36M/year", "76.8%", ">= $20M/year")
+    assert {f"{c['name']} {c['needs']}" for c in goal["closing"]} == set(CLOSING)
+    assert [f["rule"] for f in document["findings"]] == ["goal-shortfall"]
+    assert document["producers"][0]["kind"] == "derives" and document["producers"][0]["team"] == "sales"
+
+
+def test_company_revenue_goes_down_the_whole_chain(runner: CliRunner, doubled_leads: Path) -> None:
+    document = explain_json(runner, "company.revenue")
+    assert [(s["name"], s["depth"]) for s in document["derivation"]] == [
+        ("company.revenue", 0), ("sales.revenue", 1), ("leads.volume", 2), ("leads.win_rate", 2),
+        ("leads.avg_deal_value", 2)]
+    assert document["goals"][0]["status"] == "short"
+
+
+def test_met_goal(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(write_plan(tmp_path, MET_GOAL))
+    out = explain(runner, "sales.revenue").stdout
+    assert "500 leads/month × 20% × $48k = $57.6M/year" in out
+    assert "goal sales.revenue >= $50M/year (sales, plan.plan:6): met: $57.6M/year, 115.2% of the goal" in out
+    assert "alone would close the gap" not in out
+    document = explain_json(runner, "sales.revenue")
+    assert document["goals"][0]["status"] == "met" and document["goals"][0]["closing"] == []
+    assert document["findings"] == []
+    volume = explain_json(runner, "leads.volume")
+    assert volume["producers"][0]["in_consumer_units"] == ["6,000 leads/year"]  # as its consumer counts it
+    assert volume["consumers"][0]["status"] == "fits"
+
+
+def test_unproduced_input(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(write_plan(tmp_path, {"p.plan": (
+        "team sales {\n  goal sales.revenue >= $1M/year\n"
+        "  derive sales.revenue = leads.volume * $1k\n}\n")}))
+    document = explain_json(runner, "sales.revenue")
+    assert document["value"] is None and "nobody produces leads.volume" in document["reason"]
+    assert document["derivation"][1]["kind"] == "unresolved"
+    assert document["goals"][0]["status"] == "unverifiable"
+    assert "cannot be checked: nobody produces leads.volume" in explain(runner, "sales.revenue").stdout
+
+
+def test_expression_keeps_its_grouping(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(write_plan(tmp_path, {"p.plan": (
+        "team a {\n  produces x.a = 4\n  produces x.b = 14% .. 18%\n"
+        "  derive x.c = -(x.a + 2) * x.b - 1.001 / (x.a - x.a * 2) + 3 * (2 - x.a)\n}\n")}))
+    top = explain_json(runner, "x.c")["derivation"][0]
+    assert top["formula"] == "-(x.a + 2) × x.b - 1.001 ÷ (x.a - x.a × 2) + 3 × (2 - x.a)"
+    assert top["substituted"] == "-(4 + 2) × (14% .. 18%) - 1.001 ÷ (4 - 4 × 2) + 3 × (2 - 4)"
+
+
+def test_deep_chain_is_cut_short(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = ["team t {", "  produces m.x0 = 5"] + [f"  derive m.x{i} = m.x{i - 1} + 1" for i in range(1, 80)]
+    monkeypatch.chdir(write_plan(tmp_path, {"p.plan": "\n".join(lines + ["}"]) + "\n"}))
+    result = explain(runner, "m.x79")
+    assert result.exit_code == 0
+    assert "m.x79 = 84" in result.stdout and "deeper steps are not drawn" in result.stdout
+    assert len(result.stdout.splitlines()) < 60
+
+
+def test_unknown_value_reasons(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(write_plan(tmp_path, {"p.plan": (
+        'team t {\n  derive c.a = c.b + 1\n  derive c.b = c.a * 2\n  produces d.text = "SQL"\n}\n'
+        'team u {\n  consumes d.text = "MQL"\n  consumes d.launch by 2027-Q2\n}\n'
+        "team v {\n  produces d.launch by 2027-Q3\n}\n")}))
+    assert "it depends on itself" in explain_json(runner, "c.a")["reason"]
+    text = explain_json(runner, "d.text")
+    assert text["value"] == '"SQL"' and text["consumers"][0]["status"] == "definition-mismatch"
+    launch = explain_json(runner, "d.launch")["consumers"][0]
+    assert launch["timing"] == "needed by 2027-Q2, delivered by 2027-Q3: 92 days late"
+
+
+# PATH:LINE --------------------------------------------------------------------
+
+
+def test_path_line(runner: CliRunner, doubled_leads: Path) -> None:
+    result = explain(runner, "sales.plan:6")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("sales.plan:6: 1 finding\n")
+    assert ("sales.plan:6:3 PL102 value-mismatch (error): sales assumes leads.avg_deal_value = $50k, "
+            "2.08× what marketing produces ($24k)") in out
+    assert "help: agree one number" in out
+    assert "marketing.plan:6:3: marketing produces leads.avg_deal_value = $24k" in out
+    assert "\nleads.avg_deal_value = $24k\n" in out  # then the subject explained
+
+
+def test_path_line_json(runner: CliRunner, doubled_leads: Path) -> None:
+    document = explain_json(runner, "sales.plan:4")
+    assert (document["path"], document["line"]) == ("sales.plan", 4)
+    assert [f["code"] for f in document["findings"]] == ["PL201"]
+    assert document["findings"][0]["related"][0]["line"] == 6
+    [revenue] = document["explanations"]
+    assert revenue["name"] == "sales.revenue" and revenue["goals"][0]["status"] == "short"
+
+
+def test_line_without_findings_explains_its_statement(runner: CliRunner, doubled_leads: Path) -> None:
+    out = explain(runner, "sales.plan:8").stdout
+    assert out.startswith("sales.plan:8: no findings\n") and "4,000 leads/year × 16% × $24k" in out
+    assert explain(runner, "sales.plan:1").stdout == "sales.plan:1: no findings\n"
+
+
+def test_path_line_in_a_subfolder(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "acme").mkdir()
+    write_plan(tmp_path / "acme", DOUBLED_LEADS)
+    monkeypatch.chdir(tmp_path)
+    document = explain_json(runner, "acme/sales.plan:6", "acme")
+    assert document["path"] == "acme/sales.plan" and document["findings"][0]["code"] == "PL102"
+
+
+# Plain output and ASCII --------------------------------------------------------
+
+
+def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "PYTHONIOENCODING")}
+    return subprocess.run([sys.executable, "-m", "planlint.cli", "explain", *args], cwd=cwd, capture_output=True,
+                          env={**environment, **env}, check=False)
+
+
+@pytest.mark.parametrize("args", [["sales.revenue"], ["PL102"], ["--all"], ["sales.plan:6"]])
+def test_piped_output_has_no_escape_codes(tmp_path: Path, args: list[str]) -> None:
+    done = _run(args, write_plan(tmp_path, DOUBLED_LEADS))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout and b"\x1b" not in done.stdout
+
+
+def test_colour_when_asked(runner: CliRunner, doubled_leads: Path) -> None:
+    out = explain(runner, "sales.revenue", "--color").stdout
+    assert click.style("short", fg="red", bold=True) in out
+    assert click.style("fits", fg="green", bold=True) in out
+
+
+def test_ascii_terminal_gets_ascii_tree(tmp_path: Path) -> None:
+    done = _run(["sales.revenue"], write_plan(tmp_path, DOUBLED_LEADS), PYTHONIOENCODING="ascii")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode("ascii")
+    assert "|-- produced by" in out and "`-- findings" in out
+    assert "4,000 leads/year * 16% * $24k = $15.36M/year" in out and "2.08x what is delivered" in out
+    json_done = _run(["sales.revenue", "--format", "json"], tmp_path, PYTHONIOENCODING="ascii")
+    assert json.loads(json_done.stdout.decode("ascii"))["derivation"][0]["formula"].count("×") == 2
+
+
+def test_draw_tree_connectors() -> None:
+    entries = [(0, "root"), (1, "a"), (2, "a1\nmore"), (2, "a2"), (1, "b\nb more"), (2, "b1")]
+    assert draw_tree(entries, Painter(color=False, unicode=False)) == (
+        "root\n"
+        "|-- a\n"
+        "|   |-- a1\n"
+        "|   |     more\n"
+        "|   `-- a2\n"
+        "`-- b\n"
+        "    | b more\n"
+        "    `-- b1"
+    )
+    assert draw_tree(entries, Painter(color=False, unicode=True)).splitlines()[2] == "│   ├── a1"
