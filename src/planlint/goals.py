@@ -5,6 +5,7 @@ Shared by the goal-shortfall rule and `planlint explain`.
 """
 from __future__ import annotations
 
+from collections import Counter, deque
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -96,39 +97,23 @@ def closing_values(graph: InterlockGraph, evaluator: Evaluator, metric: str,
     input, using the delivered values (the worst case of a range) elsewhere.
     Inputs used more than once, or through more than one path, are left out.
     """
-    result: dict[str, Fraction] = {}
-    _, leaves = chain_of(graph, metric)
-    for leaf in leaves:
-        value = _solve_chain(graph, evaluator, metric, leaf, target)
-        if value is not None:
-            result[leaf] = value
-    return result
-
-
-def _solve_chain(graph: InterlockGraph, evaluator: Evaluator, metric: str, leaf: str,
-                 target: Fraction) -> Fraction | None:
-    name = metric
-    for _ in range(10_000):  # a chain longer than this is not worth solving
-        if name == leaf:
-            return target
+    derives, leaves = chain_of(graph, metric)
+    occurrences = Counter(ref.name for derive in derives for ref in references(derive.expr))
+    targets = {metric: target}
+    queue = deque([metric])
+    while queue:  # top-down: a name used exactly once has one parent to solve from
+        name = queue.popleft()
         derive = graph.producer(name)
         if not isinstance(derive, Derive):
-            return None
-        next_names = [r.name for r in references(derive.expr) if _reaches(graph, r.name, leaf)]
-        if len(next_names) != 1 or [r.name for r in references(derive.expr)].count(next_names[0]) != 1:
-            return None
-        target = _invert(derive.expr, next_names[0], target, evaluator)
-        if target is None:
-            return None
-        name = next_names[0]
-    return None
-
-
-def _reaches(graph: InterlockGraph, start: str, leaf: str) -> bool:
-    if start == leaf:
-        return True
-    _, leaves = chain_of(graph, start)
-    return leaf in leaves
+            continue
+        for ref in references(derive.expr):
+            if occurrences[ref.name] != 1 or ref.name in targets:
+                continue
+            solved = _invert(derive.expr, ref.name, targets[name], evaluator)
+            if solved is not None:
+                targets[ref.name] = solved
+                queue.append(ref.name)
+    return {leaf: targets[leaf] for leaf in leaves if leaf in targets}
 
 
 def _invert(expr: Expr, name: str, target: Fraction, evaluator: Evaluator) -> Fraction | None:
