@@ -1,0 +1,116 @@
+"""A long fuzzing campaign: the properties of tests/test_fuzz.py with no budget but time.
+
+    python fuzz/campaign.py --minutes 10            # from the repository root
+    python fuzz/campaign.py --minutes 60 --seed 7   # a reproducible run
+
+Alternates rounds of generated valid plans and damaged corpus plans (random
+seeds unless --seed is given), prints the inputs tried and the failures as it
+goes, and writes each failure's smallest input to fuzz/failures/ (bytes, as
+Python literals) so that it can become a test. Exit status 1 if anything failed.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+import traceback
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
+
+from fuzz.oracle import check_others_untouched, check_readers_agree, check_result, check_valid, lint_files  # noqa: E402
+from fuzz.strategies import corpus, mutated_plans, valid_plans  # noqa: E402
+
+FAILURES = Path(__file__).resolve().parent / "failures"
+ROUND = 500  # inputs per hypothesis run; each run shrinks and reports its own failure
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.tried = 0
+        self.failures: list[str] = []
+        self.last_input: object = None
+
+
+def _settings() -> settings:
+    return settings(max_examples=ROUND, database=None, deadline=timedelta(seconds=5),
+                    suppress_health_check=list(HealthCheck), print_blob=True)
+
+
+def _properties(tally: Tally, repositories):
+    @_settings()
+    @given(valid_plans())
+    def valid(files) -> None:
+        tally.tried += 1
+        tally.last_input = files
+        result, outputs = lint_files(files)
+        check_valid(files, result, outputs)
+        check_readers_agree(files)
+
+    @_settings()
+    @given(mutated_plans(repositories))
+    def damaged(case) -> None:
+        tally.tried += 1
+        original, target, files = case
+        tally.last_input = files
+        result, outputs = lint_files(files)
+        check_result(files, result, outputs)
+        check_others_untouched(original, target, result)
+        check_readers_agree({target: files[target]})
+
+    return {"valid": valid, "damaged": damaged}
+
+
+def _record(tally: Tally, kind: str, err: BaseException) -> None:
+    FAILURES.mkdir(exist_ok=True)
+    path = FAILURES / f"{time.strftime('%Y%m%d-%H%M%S')}-{kind}-{len(tally.failures)}.txt"
+    summary = "".join(traceback.format_exception_only(type(err), err)).strip().splitlines()[0]
+    path.write_text(f"# {kind}: {summary}\n{tally.last_input!r}\n\n{''.join(traceback.format_exception(err))}",
+                    encoding="utf-8")
+    tally.failures.append(f"{kind}: {summary} -> {path.name}")
+    print(f"  FAILURE ({kind}): {summary}\n  smallest input written to {path}", flush=True)
+
+
+def run(minutes: float, base_seed: int | None) -> Tally:
+    tally = Tally()
+    properties = _properties(tally, corpus())
+    rng = random.Random(base_seed)
+    deadline = time.monotonic() + minutes * 60
+    start = time.monotonic()
+    round_number = 0
+    while time.monotonic() < deadline:
+        kind = ("valid", "damaged")[round_number % 2]
+        test = properties[kind]
+        if base_seed is not None:
+            test = seed(rng.getrandbits(64))(test)
+        try:
+            test()
+        except Exception as err:  # a property failed: hypothesis has shrunk it already
+            _record(tally, kind, err)
+        round_number += 1
+        elapsed = time.monotonic() - start
+        print(f"round {round_number} ({kind}): {tally.tried} inputs in {elapsed:.0f} s, "
+              f"{len(tally.failures)} failure(s)", flush=True)
+    return tally
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10.0, help="how long to run (default 10)")
+    parser.add_argument("--seed", type=int, default=None, help="make the run reproducible")
+    args = parser.parse_args(argv)
+    started = time.strftime("%Y-%m-%d %H:%M")
+    tally = run(args.minutes, args.seed)
+    print(f"\nstarted {started}, ran {args.minutes:g} min: {tally.tried} inputs tried, "
+          f"{len(tally.failures)} failure(s)")
+    for failure in tally.failures:
+        print(f"  {failure}")
+    return 1 if tally.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

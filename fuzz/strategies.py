@@ -1,0 +1,337 @@
+"""Hypothesis strategies for plans: valid ones built from the grammar, and broken ones.
+
+`valid_plans()` writes plan repositories (a few files, teams, at most one org)
+using every statement and value kind of LANGUAGE.md, random expressions in
+`derive`, comments, suppressions, tabs, BOMs and all three line endings. Every
+one of them must parse.
+
+`mutated_plans()` takes one plan repository of the corpus (the bundled
+examples and acceptance scenarios) and damages one of its files: byte flips,
+truncation, deleted braces and quotes, huge and tiny numbers, deep
+parentheses, long lines, random Unicode, stray tokens.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+REPO = Path(__file__).resolve().parents[1]
+Files = dict[str, bytes]
+
+# Valid plans ----------------------------------------------------------------
+
+TEAMS = ["sales", "marketing", "field-sales", "finance", "product", "support", "hiring", "ops", "cs", "brand"]
+# Some areas are period or keyword words: `5 / days.total` divides by a name, it is no rate.
+AREAS = ["leads", "sales", "pipeline", "finance", "product", "days", "month", "year", "weeks", "launch", "by", "team"]
+METRICS = ["volume", "revenue", "win_rate", "avg_deal_value", "spend", "headcount", "x", "in", "total_2027"]
+UNITS = ["leads", "lead", "deals", "reps", "tickets", "customers", "days", "weeks", "qtr", "USD", "EUR", "K"]
+PERIODS = ["year", "years", "quarter", "quarters", "month", "months", "week", "weeks", "day", "days"]
+SYMBOLS = ["$", "€", "£", "¥"]
+SUFFIXES = ["", "", "k", "K", "M", "B"]
+# Inside quotes and comments anything goes except a quote or a line break.
+# Words that read like float artefacts are left out: the outputs are searched for them.
+FREE_TEXT = st.text(st.characters(blacklist_characters='"\r\n', blacklist_categories=("Cs",)), max_size=30).filter(
+    lambda text: not re.search(r"inf|nan", text, re.IGNORECASE))
+
+names = st.builds(lambda a, m: f"{a}.{m}", st.sampled_from(AREAS), st.sampled_from(METRICS))
+
+
+@st.composite
+def digits(draw) -> str:
+    """A written number without suffix: 4000, 4,000, 1.5, 0.25, now and then hundreds of digits."""
+    form = draw(st.sampled_from(["int", "int", "grouped", "decimal", "huge", "tiny"]))
+    if form == "grouped":
+        return f"{draw(st.integers(1000, 10**9)):,}"
+    if form == "decimal":
+        return f"{draw(st.integers(0, 9999))}.{draw(st.integers(0, 999)):03d}".rstrip("0").rstrip(".") or "0"
+    if form == "huge":
+        return "9" * draw(st.integers(20, 400))
+    if form == "tiny":
+        return "0." + "0" * draw(st.integers(5, 300)) + "1"
+    return str(draw(st.integers(0, 100_000)))
+
+
+def _number(draw) -> str:
+    return draw(digits()) + draw(st.sampled_from(SUFFIXES))
+
+
+def _period(draw) -> str:
+    return draw(st.sampled_from(["/", "/", "/ "])) + draw(st.sampled_from(PERIODS))
+
+
+@st.composite
+def unit_templates(draw) -> tuple[str, str | None, bool]:
+    """How a quantity is written: (kind, unit word or currency symbol, per period?)."""
+    kind = draw(st.sampled_from(["number", "money", "iso", "percent", "count", "count"]))
+    unit = {"money": draw(st.sampled_from(SYMBOLS)), "iso": draw(st.sampled_from(["USD", "EUR", "GBP"])),
+            "count": draw(st.sampled_from(UNITS))}.get(kind)
+    per = kind not in ("percent", "number") and draw(st.booleans())
+    return kind, unit, per
+
+
+def quantity_text(draw, template: tuple[str, str | None, bool]) -> str:
+    kind, unit, per = template
+    if kind == "percent":
+        return draw(digits()) + "%"
+    if kind == "money":
+        text = unit + _number(draw)
+    elif kind == "number":
+        text = _number(draw)
+    else:
+        text = f"{_number(draw)} {unit}"
+    return text + (_period(draw) if per else "")
+
+
+@st.composite
+def amounts(draw) -> str:
+    """A point, a range or a value with a tolerance, all in one unit."""
+    template = draw(unit_templates())
+    first = quantity_text(draw, template)
+    shape = draw(st.sampled_from(["point", "point", "range", "tolerance"]))
+    if shape == "range":
+        return f"{first}{draw(st.sampled_from([' .. ', '..']))}{quantity_text(draw, template)}"
+    if shape == "tolerance":
+        sign = draw(st.sampled_from(["±", "+/-"]))
+        style = draw(st.sampled_from(["percent", "bare", "own unit"]))
+        width = {"percent": lambda: draw(digits()) + "%", "bare": lambda: _number(draw),
+                 "own unit": lambda: quantity_text(draw, template)}[style]()
+        return f"{first} {sign} {width}"
+    return first
+
+
+@st.composite
+def dates(draw) -> str:
+    year = draw(st.integers(1000, 9999))
+    form = draw(st.sampled_from(["quarter", "month", "day"]))
+    if form == "quarter":
+        return f"{year}-Q{draw(st.integers(1, 4))}"
+    month = draw(st.integers(1, 12))
+    if form == "month":
+        return f"{year}-{month:02d}"
+    return f"{year}-{month:02d}-{draw(st.integers(1, 28)):02d}"
+
+
+values = st.one_of(amounts(), amounts(), FREE_TEXT.map(lambda t: f'"{t}"'), dates())
+
+
+@st.composite
+def ranges(draw) -> str:
+    template = draw(unit_templates())
+    return f"{quantity_text(draw, template)} .. {quantity_text(draw, template)}"
+
+
+@st.composite
+def requirements(draw) -> str:
+    if draw(st.integers(0, 5)) == 0:
+        return f"in {draw(ranges())}"
+    return f"{draw(st.sampled_from(['>=', '<=', '=']))} {draw(values)}"
+
+
+@st.composite
+def literals(draw) -> str:
+    return quantity_text(draw, draw(unit_templates()))
+
+
+def _combine(parts: tuple[str, str, str, bool]) -> str:
+    left, op, right, spaced = parts
+    return f"{left} {op} {right}" if spaced else f"{left}{op}{right}"
+
+
+expressions = st.recursive(
+    st.one_of(names, names, literals()),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner, st.booleans()).map(_combine),
+        inner.map(lambda e: f"({e})"),
+        inner.map(lambda e: f"-{e}"),
+        st.tuples(literals(), st.sampled_from(["/", "*", "-"]), names, st.booleans()).map(_combine),
+    ),
+    max_leaves=12,
+)
+
+
+@st.composite
+def statements(draw) -> str:
+    kind = draw(st.sampled_from(["owner", "goal", "produces", "produces", "consumes", "consumes", "derive"]))
+    if kind == "owner":
+        return f'owner "{draw(FREE_TEXT)}"'
+    if kind == "goal":
+        return f"goal {draw(names)} {draw(requirements())}"
+    if kind == "derive":
+        return f"derive {draw(names)} = {draw(expressions)}"
+    parts = [kind, draw(names)]
+    if draw(st.booleans()):
+        parts.append(f"= {draw(values)}" if kind == "produces" else draw(requirements()))
+    if draw(st.integers(0, 3)) == 0:
+        parts.append(f"by {draw(dates())}")
+    return " ".join(parts)
+
+
+@st.composite
+def comments(draw) -> str:
+    choice = draw(st.sampled_from(["", "", "", "text", "ignore", "ignore-all"]))
+    if choice == "text":
+        return "  # " + draw(FREE_TEXT)
+    if choice == "ignore":
+        return f"  # planlint: ignore[{draw(st.sampled_from(['value-mismatch', 'PL102', 'unit-mismatch']))}]"
+    return "  # planlint: ignore" if choice == "ignore-all" else ""
+
+
+@st.composite
+def blocks(draw, keyword: str, name: str) -> str:
+    body = draw(st.lists(statements(), max_size=8))
+    indent = draw(st.sampled_from(["  ", "\t", "    ", ""]))
+    if not body and draw(st.booleans()):
+        return f"{keyword} {name} {{}}"
+    lines = [f"{keyword} {name} {{{draw(comments())}"]
+    for statement in body:
+        if draw(st.integers(0, 4)) == 0:
+            lines.append("")  # a blank line
+        lines.append(f"{indent}{statement}{draw(comments())}")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+@st.composite
+def valid_plans(draw) -> Files:
+    """A plan repository: 1-3 files, unique team names, at most one org block."""
+    count = draw(st.integers(1, 3))
+    team_names = draw(st.lists(st.sampled_from(TEAMS), min_size=1, max_size=6))
+    headers = [("team", f"{name}{index}") for index, name in enumerate(team_names)]
+    if draw(st.booleans()):
+        headers.insert(draw(st.integers(0, len(headers))), ("org", "acme"))
+    files: dict[str, list[str]] = {f"plan{i}.plan": [] for i in range(count)}
+    for keyword, name in headers:
+        files[f"plan{draw(st.integers(0, count - 1))}.plan"].append(draw(blocks(keyword, name)))
+    return {path: _encode(draw, "\n\n".join(texts) + "\n") for path, texts in files.items()}
+
+
+def _encode(draw, text: str) -> bytes:
+    ending = draw(st.sampled_from(["\n", "\n", "\r\n", "\r"]))
+    bom = b"\xef\xbb\xbf" if draw(st.integers(0, 5)) == 0 else b""
+    return bom + text.replace("\n", ending).encode("utf-8")
+
+
+# The corpus and its mutations ---------------------------------------------
+
+
+def corpus() -> list[tuple[str, Files]]:
+    """Every plan repository shipped with planlint: examples and acceptance scenarios."""
+    roots = [REPO / "examples", REPO / "tests" / "scenarios", REPO.parent / "shared" / "scenarios"]
+    found: dict[str, Files] = {}
+    for root in roots:
+        for folder in sorted(p for p in root.glob("*") if p.is_dir()) if root.is_dir() else []:
+            files = {p.name: p.read_bytes() for p in sorted(folder.glob("*.plan"))}
+            if files and files not in found.values():
+                found[f"{root.parent.name}/{root.name}/{folder.name}"] = files
+    return sorted(found.items())
+
+
+TOKENS = [b"team", b"org", b"{", b"}", b"..", "±".encode(), b"+/-", b"=", b">=", b"by", b"in", b"2027-Q3",
+          b"$5m", b"24kk", b"/year", b"%", b"#", b'"', b"(", b")", b"\x00", b"\t", b"\r", b"1e308", b"-",
+          b"derive a.b = ", b"consume", b"\xef\xbb\xbf", b"\xff", b"9999-12-31", b"0000-Q1", b"2027-02-30"]
+
+
+def _flip(draw, data: bytes) -> bytes:
+    at = draw(st.integers(0, max(len(data) - 1, 0)))
+    return data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
+
+
+def _truncate(draw, data: bytes) -> bytes:
+    return data[: draw(st.integers(0, len(data)))]
+
+
+def _delete_one(char: bytes):
+    def delete(draw, data: bytes) -> bytes:
+        places = [m.start() for m in re.finditer(re.escape(char), data)]
+        if not places:
+            return data
+        at = draw(st.sampled_from(places))
+        return data[:at] + data[at + 1:]
+    return delete
+
+
+def _replace_number(draw, data: bytes, new: bytes) -> bytes:
+    places = [m.span() for m in re.finditer(rb"\d+", data)]
+    if not places:
+        return data + new
+    start, end = draw(st.sampled_from(places))
+    return data[:start] + new + data[end:]
+
+
+def _huge_or_tiny(draw, data: bytes) -> bytes:
+    digits_text = draw(st.sampled_from([
+        b"1" + b"0" * 308, b"1" + b"0" * 400, b"9" * draw(st.integers(300, 5000)),
+        b"0." + b"0" * draw(st.integers(300, 5000)) + b"1", b"0", b"0.0", b"1" + b"0" * 400 + b"B",
+    ]))
+    return _replace_number(draw, data, digits_text)
+
+
+def _deep_parentheses(draw, data: bytes) -> bytes:
+    depth = draw(st.integers(50, 3000))
+    close = depth if draw(st.booleans()) else draw(st.integers(0, depth))
+    return _replace_number(draw, data, b"(" * depth + b"1" + b")" * close)
+
+
+def _long_line(draw, data: bytes) -> bytes:
+    count = draw(st.integers(100, 5000))
+    line = draw(st.sampled_from([b"  derive long.x = " + b"1 + " * count + b"1", b"#" + b"x" * count * 4,
+                                 b"  produces long.y = " + b"9" * count, b" " * count * 4 + b"team",
+                                 b"  owner \"" + b"a" * count * 4 + b"\""]))
+    lines = data.split(b"\n")
+    at = draw(st.integers(0, len(lines)))
+    return b"\n".join(lines[:at] + [line] + lines[at:])
+
+
+def _unicode(draw, data: bytes) -> bytes:
+    text = draw(st.text(min_size=1, max_size=20)).encode("utf-8")
+    at = draw(st.integers(0, len(data)))
+    return data[:at] + text + data[at:]
+
+
+def _token(draw, data: bytes) -> bytes:
+    at = draw(st.integers(0, len(data)))
+    return data[:at] + draw(st.sampled_from(TOKENS)) + data[at:]
+
+
+def _line_endings(draw, data: bytes) -> bytes:
+    choice = draw(st.sampled_from(["crlf", "cr", "bom", "tabs", "mixed"]))
+    if choice == "crlf":
+        return data.replace(b"\n", b"\r\n")
+    if choice == "cr":
+        return data.replace(b"\n", b"\r")
+    if choice == "bom":
+        return b"\xef\xbb\xbf" + data
+    if choice == "tabs":
+        return data.replace(b"  ", b"\t")
+    return b"".join(line + draw(st.sampled_from([b"\n", b"\r\n", b"\r"])) for line in data.split(b"\n"))
+
+
+def _shuffle_lines(draw, data: bytes) -> bytes:
+    lines = data.split(b"\n")
+    i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
+    if draw(st.booleans()):
+        lines[i], lines[j] = lines[j], lines[i]
+    else:
+        lines.insert(i, lines[j])
+    return b"\n".join(lines)
+
+
+MUTATIONS = {
+    "flip": _flip, "truncate": _truncate, "delete-open-brace": _delete_one(b"{"),
+    "delete-close-brace": _delete_one(b"}"), "delete-quote": _delete_one(b'"'), "huge-or-tiny": _huge_or_tiny,
+    "deep-parentheses": _deep_parentheses, "long-line": _long_line, "unicode": _unicode, "token": _token,
+    "line-endings": _line_endings, "shuffle-lines": _shuffle_lines,
+}
+
+
+@st.composite
+def mutated_plans(draw, repositories: list[tuple[str, Files]]) -> tuple[Files, str, Files]:
+    """One corpus repository with one file damaged 1-3 times: (original, damaged file's name, damaged)."""
+    _, files = draw(st.sampled_from(repositories))
+    target = draw(st.sampled_from(sorted(files)))
+    data = files[target]
+    for name in draw(st.lists(st.sampled_from(sorted(MUTATIONS)), min_size=1, max_size=3)):
+        data = MUTATIONS[name](draw, data)
+    return files, target, {**files, target: data}
