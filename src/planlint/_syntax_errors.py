@@ -7,6 +7,7 @@ everything else is described from the set of tokens the parser expected.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from lark import Lark, Token
@@ -96,9 +97,9 @@ class PlanSyntaxError(Exception):
 
 def _describe_token(token: Token) -> str:
     if token.type == "$END":
-        return "the end of the file"
+        return "end of the file"
     if token.type == "_NL":
-        return "the end of the line"
+        return "end of the line"
     return f"'{token.value}'"
 
 
@@ -143,8 +144,37 @@ def _end_of_text(path: str, text: str) -> Span:
     return Span(path, line, column, line, column)
 
 
+# The first word of a line, unless it is the start of a dotted name.
+_FIRST_WORD = re.compile(r"[ \t\f]*(?P<word>[A-Za-z_][A-Za-z0-9_]*)(?![.\w])")
+
+
+def _misspelt_keyword(path: str, text: str, line: int | None) -> ParseProblem | None:
+    """Every line starts with a keyword, so a first word near one is a misspelling.
+
+    Lark's keywords match as prefixes (`derives` lexes as `derive` + `s`), so the
+    token where the parse stopped may be a fragment; the line's first word is not.
+    """
+    lines = text.split("\n")
+    if line is None or not 1 <= line <= len(lines):
+        return None
+    match = _FIRST_WORD.match(lines[line - 1])
+    if not match or match["word"] in STATEMENT_KEYWORDS + BLOCK_KEYWORDS:
+        return None
+    word = match["word"]
+    suggestion = difflib.get_close_matches(word.lower(), STATEMENT_KEYWORDS + BLOCK_KEYWORDS, n=1, cutoff=0.6)
+    if not suggestion:
+        return None
+    span = Span(path, line, match.start("word") + 1, line, match.end("word") + 1)
+    return ParseProblem(span, f"unknown keyword '{word}'; did you mean '{suggestion[0]}'?",
+                        f"write '{suggestion[0]}'")
+
+
 def describe_parse_error(path: str, text: str, err: UnexpectedInput, parser: Lark) -> ParseProblem:
     """Turn lark's exception into a located problem a plan owner can act on."""
+    if not isinstance(err, UnexpectedEOF) and getattr(getattr(err, "token", None), "type", "") != "$END":
+        misspelt = _misspelt_keyword(path, text, err.line if err.line != -1 else None)
+        if misspelt is not None:
+            return misspelt
     if isinstance(err, UnexpectedCharacters):
         char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
         shown = repr(char)[1:-1] if not char.isprintable() else char

@@ -2,20 +2,29 @@
 
 discover -> read -> parse -> graph -> rules -> severity, suppression and
 per-path ignores -> sorted findings. The CLI is a thin shell over `lint`.
+
+At organisation scale (10,000 files) the parse dominates, so `lint` keeps the
+garbage collector out of it (the model is millions of small objects without
+a single reference cycle), and uses the cache in `.planlint_cache/` (see `cache.py`): when no file, setting or rule
+changed, the last run's findings are reported again without parsing.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from dataclasses import dataclass, field
+import stat
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
+from planlint.cache import Cache, digest, run_key
 from planlint.config import ALWAYS_EXCLUDED, DEFAULT, Config
 from planlint.evaluate import Evaluator
-from planlint.finding import Finding, Severity
+from planlint.finding import Finding
 from planlint.graph import InterlockGraph
 from planlint.model import ParseProblem, Plan, PlanFile
-from planlint.parse import parse_bytes
+from planlint.parse import decode, parse_bytes, parse_source
 from planlint.registry import RuleSet, load_rules
 from planlint.rule import Context, Rule
 from planlint.span import Span
@@ -23,76 +32,216 @@ from planlint.span import Span
 PLAN_SUFFIX = ".plan"
 
 
-@dataclass
 class LintResult:
-    plan: Plan
-    graph: InterlockGraph
-    evaluator: Evaluator
-    findings: list[Finding]
-    rules: list[Rule]
-    notes: list[str] = field(default_factory=list)  # plugin load errors and the like, for stderr
+    """The findings of a run, and the plan, graph and evaluator they came from.
+
+    When the findings come from the cache, the plan is parsed (and the graph
+    built) only if someone asks for it.
+    """
+
+    def __init__(self, plan: Plan | None, graph: InterlockGraph | None, evaluator: Evaluator | None,
+                 findings: list[Finding], rules: list[Rule], notes: list[str] | None = None, *,
+                 files_checked: int | None = None, later: Callable[[], Plan] | None = None,
+                 lines: Callable[[str], list[str] | None] | None = None) -> None:
+        self._plan, self._graph, self._evaluator = plan, graph, evaluator
+        self.findings = findings
+        self.rules = rules
+        self.notes = notes if notes is not None else []  # plugin load errors and the like, for stderr
+        self._files_checked = files_checked
+        self._later = later
+        self._lines = lines
+        self._files_by_path: dict[str, PlanFile] | None = None
+
+    @property
+    def plan(self) -> Plan:
+        if self._plan is None:
+            self._plan = self._later()  # type: ignore[misc]
+        return self._plan
+
+    @property
+    def graph(self) -> InterlockGraph:
+        if self._graph is None:
+            self._graph = InterlockGraph.build(self.plan)
+        return self._graph
+
+    @property
+    def evaluator(self) -> Evaluator:
+        if self._evaluator is None:
+            self._evaluator = Evaluator(self.graph)
+        return self._evaluator
 
     @property
     def files_checked(self) -> int:
-        return len(self.plan.files)
+        return self._files_checked if self._plan is None and self._files_checked is not None else len(self.plan.files)
 
     def source_line(self, path: str, line: int) -> str | None:
-        for plan_file in self.plan.files:
-            if plan_file.path == path:
-                return plan_file.lines[line - 1] if 0 < line <= len(plan_file.lines) else None
-        return None
+        if self._plan is None and self._lines is not None:
+            lines = self._lines(path)
+        else:
+            if self._files_by_path is None:  # one look-up per finding: index the files once
+                self._files_by_path = {}
+                for plan_file in self.plan.files:
+                    self._files_by_path.setdefault(plan_file.path, plan_file)
+            plan_file = self._files_by_path.get(path)
+            lines = plan_file.lines if plan_file is not None else None
+        return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
 
 
 def display_path(path: Path, cwd: Path) -> str:
     """Relative to the working directory when below it, posix, as users expect in messages."""
     try:
         return path.resolve().relative_to(cwd).as_posix() if path.is_absolute() else path.as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return path.as_posix()
 
 
 def discover(paths: Iterable[Path], config: Config = DEFAULT) -> list[Path]:
     """Every `*.plan` file below the paths, sorted; excluded folders and symlink loops skipped."""
-    found: set[Path] = set()
-    for path in paths:
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in ALWAYS_EXCLUDED)
-                for name in files:
-                    if name.endswith(PLAN_SUFFIX):
-                        found.add(Path(root) / name)
-        else:
-            found.add(path)
+    paths = list(paths)
+    root = _resolved(config.root)
     plans = []
-    for path in found:
-        relative = _relative_to(path, config.root)
-        if relative is None or config.includes(relative) or path in paths:
-            plans.append(path)
-    return sorted(plans, key=lambda p: p.as_posix())
+    for path in paths:
+        if not path.is_dir():
+            plans.append(path)  # named on the command line: always checked
+            continue
+        for found, resolved in _walk(path):
+            relative = _relative_to_resolved(resolved, root) if resolved is not None else _relative_to(found, root)
+            if relative is None or config.includes(relative) or found in paths:
+                plans.append(found)
+    return sorted(set(plans), key=lambda p: p.as_posix())
 
 
-def _relative_to(path: Path, root: Path) -> str | None:
+def _walk(top: Path) -> Iterator[tuple[Path, Path | None]]:
+    """`*.plan` files below `top` as os.walk finds them (symlinked folders not entered), each with
+    its resolved path when that is known without asking the file system again (None for a symlink)."""
+    stack = [(top, _resolved(top))]
+    while stack:
+        folder, resolved = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in listed:
+            try:
+                is_dir, is_link = entry.is_dir(), entry.is_symlink()
+            except OSError:  # as os.walk: what cannot be examined is taken for a file
+                is_dir = is_link = False
+            if is_dir:
+                if not is_link and entry.name not in ALWAYS_EXCLUDED:
+                    stack.append((folder / entry.name, resolved / entry.name if resolved else None))
+            elif entry.name.endswith(PLAN_SUFFIX):
+                yield folder / entry.name, (resolved / entry.name if resolved and not is_link else None)
+
+
+def _resolved(path: Path) -> Path | None:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
+        return path.resolve()
+    except (OSError, RuntimeError):
         return None
 
 
-def read_plan_file(path: Path, shown: str) -> PlanFile:
+def _relative_to_resolved(resolved: Path, root: Path | None) -> str | None:
     try:
-        if path.is_dir():
-            return PlanFile(shown, problem=ParseProblem(Span(shown, 1, 1, 1, 1),
-                                                        "this is a folder, not a plan file"))
-        data = path.read_bytes()
+        return resolved.relative_to(root).as_posix() if root is not None else None
+    except ValueError:
+        return None
+
+
+def _relative_to(path: Path, root: Path | None) -> str | None:
+    """`path` relative to the (resolved) `root`, or None when it is not below it."""
+    if root is None:
+        return None
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return None
+
+
+# A hand-written plan file is a few kilobytes. Lark reads ~1.5 MB/s, so a file
+# past this limit would hold a CI job for many seconds; it is refused instead,
+# with a finding, and the rest of the plan is still checked.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+def read_source(path: Path, shown: str) -> bytes | PlanFile:
+    """A file's bytes; whatever stops the read becomes a PlanFile whose problem is at its line 1."""
+    try:
+        info = path.stat()  # follows symlinks; a symlink loop raises OSError here
+        if stat.S_ISDIR(info.st_mode):
+            return _unreadable(shown, "this is a folder, not a plan file", "")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            return _unreadable(shown, "this is not a regular file, so planlint does not read it",
+                               "a plan file must be an ordinary text file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         reason = err.strerror or str(err)
-        return PlanFile(shown, problem=ParseProblem(Span(shown, 1, 1, 1, 1), f"the file cannot be read: {reason}",
-                                                    "check that the file exists and that you may read it"))
-    return parse_bytes(shown, data)
+        return _unreadable(shown, f"the file cannot be read: {reason}",
+                           "check that the file exists and that you may read it")
+    if len(data) > MAX_FILE_BYTES:
+        return _unreadable(
+            shown, f"the file is {max(info.st_size, len(data)) / 2**20:.1f} MB, more than the "
+                   f"{MAX_FILE_BYTES // 2**20} MB planlint reads from one plan file",
+            "split it into smaller files (one per team, say); they are still read as one plan")
+    return data
+
+
+def read_plan_file(path: Path, shown: str) -> PlanFile:
+    """Read and parse one file; whatever stops the read becomes a finding at its line 1."""
+    data = read_source(path, shown)
+    return data if isinstance(data, PlanFile) else parse_bytes(shown, data)
+
+
+def _unreadable(shown: str, message: str, help: str) -> PlanFile:
+    return PlanFile(shown, problem=ParseProblem(Span(shown, 1, 1, 1, 1), message, help))
 
 
 def build_plan(files: list[Path], cwd: Path, parse: Callable[[Path, str], PlanFile] = read_plan_file) -> Plan:
     return Plan([parse(path, display_path(path, cwd)) for path in files])
+
+
+# Parsing many files ------------------------------------------------------------
+
+
+def parse_sources(sources: list[tuple[str, bytes | PlanFile]], cache: Cache | None = None,
+                  contents: list[str] | None = None) -> list[PlanFile]:
+    """Every file's model, in order: from the cache when kept there, else parsed.
+
+    One process: parsing in a second one was measured slower on two cores, as
+    handing 10,000 models back (pickling, then unpickling) costs as much as
+    parsing them.
+    """
+    result: list[PlanFile] = []
+    for index, (shown, data) in enumerate(sources):
+        if isinstance(data, PlanFile):
+            result.append(data)
+            continue
+        kept = cache.parsed(shown, contents[index]) if cache is not None and contents is not None else None
+        if kept is None:
+            kept, by_grammar = parse_source(shown, data)
+            if by_grammar and cache is not None and contents is not None:  # worth keeping: see cache.py
+                cache.keep_parsed(shown, contents[index], kept)
+        result.append(kept)
+    return result
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while the model is built: it has no reference cycles, and the
+    collector would walk its millions of objects again and again. Afterwards the model is
+    moved out of the collector's way (gc.freeze); it is still freed when no longer used."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+# Rules -----------------------------------------------------------------------------
 
 
 def run_rules(plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = None) -> LintResult:
@@ -114,14 +263,14 @@ def run_rules(plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = N
             if config.per_path_ignores and config.ignored_at(_config_relative(finding.span.path, cwd, config), rule):
                 continue
             if override is not None and finding.severity == rule.severity:
-                finding = _with_severity(finding, override)
+                finding = replace(finding, severity=override)
             findings.append(finding)
     findings.sort(key=Finding.sort_key)
     return LintResult(plan, graph, evaluator, findings, active, list(ruleset.load_errors))
 
 
 def _config_relative(path: str, cwd: Path, config: Config) -> str:
-    return _relative_to(cwd / path, config.root) or path
+    return _relative_to(cwd / path, _resolved(config.root)) or path
 
 
 def _silenced(finding: Finding, by_line: dict[int, frozenset[str]]) -> bool:
@@ -131,15 +280,42 @@ def _silenced(finding: Finding, by_line: dict[int, frozenset[str]]) -> bool:
     return not rules or finding.rule in rules or finding.code in rules
 
 
-def _with_severity(finding: Finding, severity: Severity) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, severity=severity)
-
-
 def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
     """Check every plan file below `paths` as one plan."""
     cwd = (cwd or Path.cwd()).resolve()
     paths = list(paths)
-    plan = build_plan(discover(paths, config), cwd)
-    return run_rules(plan, config, load_rules(), cwd)
+    ruleset = load_rules()
+    files = discover(paths, config)
+    with _collector_paused():
+        shown = [display_path(path, cwd) for path in files]
+        sources = [(name, read_source(path, name)) for path, name in zip(files, shown)]
+        if not config.cache:
+            return run_rules(Plan(parse_sources(sources)), config, ruleset, cwd)
+        cache = Cache(cwd / config.root)
+        contents = [digest(data) if isinstance(data, bytes) else "unreadable:" + data.problem.message  # type: ignore
+                    for _, data in sources]
+        key = run_key(zip(shown, contents), config, ruleset.rules, cwd)
+        found = cache.findings(key)
+        if found is not None:
+            return _reused(found, sources, cache, contents, config, ruleset)
+        result = run_rules(Plan(parse_sources(sources, cache, contents)), config, ruleset, cwd)
+        cache.save_files(set(zip(shown, contents)))
+        cache.save_findings(key, result.findings)
+        return result
+
+
+def _reused(found: list[Finding], sources: list, cache: Cache, contents: list[str], config: Config,
+            ruleset: RuleSet) -> LintResult:
+    """The last run's findings; the plan is parsed only if asked for."""
+    by_path = dict(sources)
+
+    def lines(path: str) -> list[str] | None:
+        data = by_path.get(path)
+        if isinstance(data, PlanFile):
+            return data.lines
+        text = decode(path, data) if data is not None else None
+        return text.split("\n") if isinstance(text, str) else None
+
+    active = [rule for rule in ruleset.rules if config.severity_for(rule) is not None]
+    return LintResult(None, None, None, found, active, list(ruleset.load_errors), files_checked=len(sources),
+                      later=lambda: Plan(parse_sources(sources, cache, contents)), lines=lines)

@@ -26,7 +26,8 @@ class Known:
 
 @dataclass(frozen=True, slots=True)
 class Unknown:
-    """Why a value cannot be computed: `unresolved`, `no-value`, `circular` or `invalid`."""
+    """Why a value cannot be computed: `unresolved`, `no-value`, `circular`, `invalid`, or
+    `broken` (an input is circular or invalid, which that input's own finding reports)."""
 
     reason: str
     names: tuple[str, ...] = ()  # the unresolved or value-less inputs
@@ -50,9 +51,12 @@ class Evaluator:
     def __init__(self, graph: InterlockGraph) -> None:
         self.graph = graph
         self._memo: dict[str, Outcome] = {}
+        # Per-run memo for `interlock.compare`: id of a consumes line -> (line, producer, tolerance, result).
+        self.comparisons: dict[int, tuple] = {}
         for group in graph.cyclic_names():
+            circular = Unknown("circular", tuple(group))  # one per group: a long cycle must not cost n²
             for name in group:
-                self._memo[name] = Unknown("circular", tuple(group))
+                self._memo[name] = circular
 
     def value_of(self, name: str) -> Outcome:
         memo = self._memo
@@ -77,13 +81,18 @@ class Evaluator:
         return memo[name]
 
     def _evaluate(self, derive: Derive) -> Outcome:
-        missing = []
+        missing, broken = [], []
         for ref in references(derive.expr):
             outcome = self._memo[ref.name]
             if isinstance(outcome, Unknown):
-                missing.extend(outcome.names if outcome.reason != "invalid" else (ref.name,))
+                if outcome.reason in ("unresolved", "no-value"):
+                    missing.extend(outcome.names)
+                else:  # circular or invalid upstream: produced, but its own rule reports why it has no value
+                    broken.append(ref.name)
         if missing:
             return Unknown("unresolved", tuple(dict.fromkeys(missing)))
+        if broken:
+            return Unknown("broken", tuple(dict.fromkeys(broken)))
         return evaluate_expr(derive.expr, lambda name: self._memo[name].quantity)  # type: ignore[union-attr]
 
 
@@ -163,32 +172,44 @@ def accepted_bounds(requirement: Requirement, default_tolerance: Fraction) -> tu
     if requirement.op == "<=":
         return None, value.hi
     if requirement.op == "=" and not amount.is_range:
-        tolerance = amount.tolerance or q.Tolerance(default_tolerance, relative=True)
+        tolerance = amount.tolerance or _default_tolerance(default_tolerance)
         widened = tolerance.around(value)
         return widened.lo, widened.hi
     return value.lo, value.hi
 
 
+_DEFAULT_TOLERANCES: dict[Fraction, q.Tolerance] = {}
+
+
+def _default_tolerance(amount: Fraction) -> q.Tolerance:
+    found = _DEFAULT_TOLERANCES.get(amount)
+    if found is None:
+        found = _DEFAULT_TOLERANCES[amount] = q.Tolerance(amount, relative=True)
+    return found
+
+
 def assess(requirement: Requirement, delivered: q.Quantity, default_tolerance: Fraction) -> Fit:
     """Range semantics: fits when the whole delivered range meets it, partly when some does."""
     lo, hi = accepted_bounds(requirement, default_tolerance)
-    below = lo is not None and delivered.hi < lo
-    above = hi is not None and delivered.lo > hi
-    inside = (lo is None or delivered.lo >= lo) and (hi is None or delivered.hi <= hi)
-    status = FAILS if below or above else FITS if inside else PARTLY
-    amount = requirement.value
-    assert isinstance(amount, Amount)
-    stated = amount.quantity
+    low, high = delivered.lo, delivered.hi
+    less = q.less  # exact, and several times cheaper than Fraction's own comparisons
+    if (lo is not None and less(high, lo)) or (hi is not None and less(hi, low)):
+        status = FAILS
+    elif (lo is None or not less(low, lo)) and (hi is None or not less(hi, high)):
+        status = FITS
+    else:
+        status = PARTLY
+    stated = requirement.value.quantity  # type: ignore[union-attr]  # an Amount: accepted_bounds asserts it
     if requirement.op == ">=":
         asked = stated.lo
     elif requirement.op == "<=":
         asked = stated.hi
-    elif delivered.hi < stated.lo:  # the requirement's point nearest to what is delivered
+    elif less(high, stated.lo):  # the requirement's point nearest to what is delivered
         asked = stated.lo
-    elif delivered.lo > stated.hi:
+    elif less(stated.hi, low):
         asked = stated.hi
     else:
-        asked = stated.nearest(delivered.lo)
+        asked = stated.nearest(low)
     return Fit(status, (lo, hi), asked, delivered.nearest(asked))
 
 

@@ -6,16 +6,21 @@ edges are `produces` (team -> name), `consumes` (name -> team), `derives`
 consuming team's goals). Every node and edge keeps its span. The indexes
 beside the graph let rules look things up by name in constant time, so no
 rule has to compare all pairs.
+
+The rules need only the indexes and the name-to-name edges, kept here as
+plain dictionaries; the networkx graph (`.graph`) is built on first use, so
+a check neither imports networkx nor pays for its 200k edges.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Union
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterator, Union
 
 from planlint.model import Block, Consumes, Derive, Goal, Plan, Produces, Reference, references
 from planlint.span import Span
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Producer = Union[Produces, Derive]
 
@@ -37,12 +42,16 @@ class Consumption:
 @dataclass
 class InterlockGraph:
     plan: Plan
-    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
     blocks: dict[str, Block] = field(default_factory=dict)  # first declaration of each team / org
     duplicate_blocks: list[tuple[Block, Block]] = field(default_factory=list)  # (later, first)
     producers: dict[str, list[Producer]] = field(default_factory=dict)  # path order; the first counts
     consumptions: dict[str, list[Consumption]] = field(default_factory=dict)
     goals: list[Goal] = field(default_factory=list)
+    # name -> the names with a `derives` or `feeds` edge into it
+    _fed_by: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
+    _cycles: list[list[str]] | None = field(default=None, init=False, repr=False)
+    _networkx: nx.DiGraph | None = field(default=None, init=False, repr=False)
+    _consumes_lines: list[tuple[Consumes, Producer | None]] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def build(cls, plan: Plan) -> InterlockGraph:
@@ -61,37 +70,40 @@ class InterlockGraph:
         return next((b for b in self.blocks.values() if b.is_org), None)
 
     def _add_block(self, block: Block) -> None:
-        graph = self.graph
-        team_node = ("team", block.name)
-        graph.add_node(team_node, span=block.span, block=block)
+        producers, fed_by = self.producers, self._fed_by
+        goal_metrics = []
         for statement in block.statements:
             if isinstance(statement, Produces):
-                self.producers.setdefault(statement.name, []).append(statement)
-                graph.add_edge(team_node, ("name", statement.name), kind="produces", span=statement.span)
+                producers.setdefault(statement.name, []).append(statement)
             elif isinstance(statement, Derive):
-                self.producers.setdefault(statement.name, []).append(statement)
-                graph.add_edge(team_node, ("name", statement.name), kind="produces", span=statement.span)
+                producers.setdefault(statement.name, []).append(statement)
                 for ref in references(statement.expr):
                     self._consume(Consumption(ref.name, block.name, statement, ref))
-                    graph.add_edge(("name", ref.name), ("name", statement.name), kind="derives",
-                                   span=ref.span)
+                    fed_by.setdefault(statement.name, set()).add(ref.name)
             elif isinstance(statement, Consumes):
                 self._consume(Consumption(statement.name, block.name, statement))
             elif isinstance(statement, Goal):
                 self.goals.append(statement)
+                goal_metrics.append(statement.metric)
         # A team's plan relies on what it consumes to reach its goals.
-        goal_metrics = [g.metric for g in block.statements if isinstance(g, Goal)]
-        for statement in block.statements:
-            if isinstance(statement, Consumes):
-                for metric in goal_metrics:
-                    if metric != statement.name:
-                        graph.add_edge(("name", statement.name), ("name", metric), kind="feeds",
-                                       span=statement.span)
+        for metric in goal_metrics:
+            for statement in block.statements:
+                if isinstance(statement, Consumes) and statement.name != metric:
+                    fed_by.setdefault(metric, set()).add(statement.name)
 
     def _consume(self, consumption: Consumption) -> None:
-        self.consumptions.setdefault(consumption.name, []).append(consumption)
-        self.graph.add_edge(("name", consumption.name), ("team", consumption.team), kind="consumes",
-                            span=consumption.span)
+        found = self.consumptions.get(consumption.name)
+        if found is None:
+            self.consumptions[consumption.name] = [consumption]
+        else:
+            found.append(consumption)
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The plan as a networkx DiGraph with `kind` and `span` on every edge, built on first use."""
+        if self._networkx is None:
+            self._networkx = _networkx_graph(self)
+        return self._networkx
 
     # Look-ups -------------------------------------------------------------
 
@@ -127,31 +139,27 @@ class InterlockGraph:
                     yield producer
 
     def cyclic_names(self) -> list[list[str]]:
-        """Groups of derived names that depend on themselves, each sorted."""
-        derives = nx.DiGraph()
-        for derive in self.derivations():
-            if self.producer(derive.name) is not derive:
-                continue
-            for ref in references(derive.expr):
-                derives.add_edge(ref.name, derive.name)
-        cycles = []
-        for component in nx.strongly_connected_components(derives):
-            if len(component) > 1 or any(derives.has_edge(n, n) for n in component):
-                cycles.append(sorted(component))
-        return sorted(cycles)
+        """Groups of derived names that depend on themselves, each sorted (computed once)."""
+        if self._cycles is None:
+            inputs: dict[str, set[str]] = {}
+            for derive in self.derivations():
+                if self.producer(derive.name) is derive:
+                    for ref in references(derive.expr):
+                        inputs.setdefault(ref.name, set()).add(derive.name)
+            self._cycles = _cycles(inputs)
+        return [list(group) for group in self._cycles]
 
     def feeders_of(self, metrics: list[str]) -> set[str]:
         """Every name from which a chain of derivations and consumptions reaches `metrics`."""
-        targets = [("name", m) for m in metrics if self.graph.has_node(("name", m))]
+        fed_by = self._fed_by
         reached: set[str] = set(metrics)
-        stack = list(targets)
-        seen = set(targets)
+        stack = [m for m in metrics if m in fed_by]
+        seen = set(stack)
         while stack:
-            node = stack.pop()
-            for source, _, kind in self.graph.in_edges(node, data="kind"):
-                if kind in ("derives", "feeds") and source not in seen:
+            for source in fed_by.get(stack.pop(), ()):
+                if source not in seen:
                     seen.add(source)
-                    reached.add(source[1])
+                    reached.add(source)
                     stack.append(source)
         return reached
 
@@ -162,10 +170,85 @@ def _block_key(block: Block) -> tuple[str, str]:
     return (block.kind, block.name)
 
 
-def consumes_lines(graph: InterlockGraph) -> Iterator[tuple[Consumes, Producer | None]]:
-    """Every `consumes` line with the producer that counts for it (None when there is none)."""
-    for name, found in graph.consumptions.items():
-        producer = graph.producer(name)
-        for consumption in found:
-            if isinstance(consumption.statement, Consumes):
-                yield consumption.statement, producer
+def _cycles(successors: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups that hold a cycle, each sorted (Tarjan, iterative: no depth limit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in successors:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors[root]))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors.get(child, ()))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1 or node in successors.get(node, ()):
+                        found.append(sorted(component))
+    return sorted(found)
+
+
+def _networkx_graph(graph: InterlockGraph) -> nx.DiGraph:
+    """The networkx view of the plan: the same nodes and edges, for tools that want graph algorithms."""
+    import networkx as nx
+
+    result = nx.DiGraph()
+    for block in graph.blocks.values():
+        team_node = ("team", block.name)
+        result.add_node(team_node, span=block.span, block=block)
+        for statement in block.statements:
+            if isinstance(statement, (Produces, Derive)):
+                result.add_edge(team_node, ("name", statement.name), kind="produces", span=statement.span)
+            if isinstance(statement, Derive):
+                for ref in references(statement.expr):
+                    result.add_edge(("name", ref.name), team_node, kind="consumes", span=statement.span)
+                    result.add_edge(("name", ref.name), ("name", statement.name), kind="derives", span=ref.span)
+            elif isinstance(statement, Consumes):
+                result.add_edge(("name", statement.name), team_node, kind="consumes", span=statement.span)
+        goal_metrics = [g.metric for g in block.statements if isinstance(g, Goal)]
+        for statement in block.statements:
+            if isinstance(statement, Consumes):
+                for metric in goal_metrics:
+                    if metric != statement.name:
+                        result.add_edge(("name", statement.name), ("name", metric), kind="feeds",
+                                        span=statement.span)
+    return result
+
+
+def consumes_lines(graph: InterlockGraph) -> list[tuple[Consumes, Producer | None]]:
+    """Every `consumes` line with the producer that counts for it (None when there is none).
+
+    Listed once per graph: four rules walk it.
+    """
+    if graph._consumes_lines is None:
+        lines = []
+        for name, found in graph.consumptions.items():
+            producer = graph.producer(name)
+            lines += [(c.statement, producer) for c in found if isinstance(c.statement, Consumes)]
+        graph._consumes_lines = lines
+    return graph._consumes_lines

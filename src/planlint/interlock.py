@@ -32,6 +32,18 @@ def _kind_of(value) -> str:
 
 
 def compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, tolerance: Fraction) -> Comparison:
+    """How `consumes` meets `producer`; worked out once per line and run, for all three rules that ask."""
+    memo = evaluator.comparisons
+    found = memo.get(id(consumes))
+    if found is not None and found[0] is consumes and found[1] is producer and (
+            found[2] is tolerance or found[2] == tolerance):
+        return found[3]
+    result = _compare(consumes, producer, evaluator, tolerance)
+    memo[id(consumes)] = (consumes, producer, tolerance, result)
+    return result
+
+
+def _compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, tolerance: Fraction) -> Comparison:
     requirement = consumes.requirement
     if requirement is None:
         return Comparison("none")

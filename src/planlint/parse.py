@@ -1,49 +1,52 @@
 """From the text of a `.plan` file to the model.
 
-The Transformer runs inside the LALR parse (no parse tree is built), so each
-callback gets its children already turned into model objects. Lark's
-`propagate_positions` does not reach an inline transformer, so spans are
-taken from the keyword and value tokens directly.
+Two readers give the same model. Most files are read line by line by
+`_fast_parse` (regular expressions for the common statement shapes), which
+hands any file it does not fully recognise to the Lark grammar; the grammar
+stays the one definition of what a plan may say, and reports every syntax
+error. Lark is imported only when a file needs it.
+
+With Lark, the Transformer runs inside the LALR parse (no parse tree is
+built), so each callback gets its children already turned into model objects.
+Lark's `propagate_positions` does not reach an inline transformer, so spans
+are taken from the keyword and value tokens directly.
 """
 from __future__ import annotations
 
 import re
-from fractions import Fraction
+from dataclasses import dataclass
 from functools import lru_cache
 
-from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedInput
-
 from planlint import quantity as q
+from planlint._fast_parse import read_blocks
 from planlint._resources import resource_dir
+from planlint._values import ISO_CURRENCIES, KEYWORDS, MIN_YEAR, ValueRefused, read_date, read_quantity
 from planlint.model import (
-    Amount, Binary, Block, Consumes, Derive, Goal, Literal, Negate, Owner, ParseProblem,
+    Amount, Block, Binary, Consumes, Derive, Goal, Literal, Negate, Owner, ParseProblem,
     PlanFile, Produces, Reference, Requirement, Text, When,
 )
 from planlint.span import Span
-from planlint._syntax_errors import PlanSyntaxError, describe_parse_error
 
-KEYWORDS = frozenset({"team", "org", "owner", "goal", "produces", "consumes", "derive", "by", "in"})
-ISO_CURRENCIES = frozenset(
-    "USD EUR GBP JPY CHF CAD AUD NZD CNY INR SEK NOK DKK PLN BRL MXN SGD HKD ZAR KRW".split()
-)
-_NUMBER = re.compile(r"^[$€£¥]?(?P<digits>[\d,]+(?:\.\d+)?)(?P<suffix>[A-Za-z]*)$")
+__all__ = ["ISO_CURRENCIES", "KEYWORDS", "MIN_YEAR", "PlanSyntaxError", "decode", "parse_bytes", "parse_source",
+           "parse_text", "suppressions"]
+
 _SUPPRESSION = re.compile(r"#\s*planlint:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?")
+
+
+@dataclass
+class PlanSyntaxError(Exception):
+    """Raised by the model builder for a value it cannot accept (`$5m`, `24kk`)."""
+
+    span: Span
+    message: str
+    help: str = ""
 
 
 def _span_of(path: str, first, last) -> Span:
     """The span from the start of `first` to the end of `last` (tokens or model objects)."""
     a = first.span if hasattr(first, "span") else first
     b = last.span if hasattr(last, "span") else last
-    if isinstance(a, Token):
-        line, column = a.line, a.column
-    else:
-        line, column = a.line, a.column
-    if isinstance(b, Token):
-        end_line, end_column = b.end_line, b.end_column
-    else:
-        end_line, end_column = b.end_line, b.end_column
-    return Span(path, line, column, end_line, end_column)
+    return Span(path, a.line, a.column, b.end_line, b.end_column)
 
 
 class _Quantity:
@@ -64,11 +67,10 @@ class _Deadline:
         self.span = span
 
 
-class PlanBuilder(Transformer):
-    """Callbacks named after the grammar's rules; each returns a model object."""
+class PlanBuilder:
+    """Lark's inline transformer: callbacks named after the grammar's rules, each returning a model object."""
 
     def __init__(self) -> None:
-        super().__init__(visit_tokens=False)
         self.path = "<plan>"
 
     def _span(self, first, last=None) -> Span:
@@ -148,64 +150,24 @@ class PlanBuilder(Transformer):
 
     def date(self, children: list) -> When:
         token = children[0]
-        return When(self._plan_date(token), self._span(token))
+        try:
+            return When(read_date(token.value), self._span(token))
+        except ValueRefused as err:
+            raise self._fail(token, err.message, err.help) from None
 
     def quantity(self, children: list) -> _Quantity:
         first = children[0]
-        if first.type == "PERCENT":
-            value = q.Quantity.point(self._number(first, first.value[:-1]) / 100, q.PERCENT)
-            return _Quantity(value, self._span(first))
-        amount = self._number(first, first.value)
-        unit = q.money_unit(q.CURRENCY_SYMBOLS[first.value[0]]) if first.type == "MONEY" else q.NUMBER
+        unit = per = None
         for token in children[1:]:
             if token.type == "UNIT":
-                unit = self._unit_word(token)
+                unit = token
             else:  # PER
-                unit = q.per_period(unit, q.PERIOD_ALIASES[token.value[1:].strip().lower()])
-        # Rates are stored per year: 500 leads/month is 6000 leads/year.
-        if unit.time_power < 0:
-            amount /= q.PERIOD_YEARS[unit.period]
-        elif unit.time_power > 0:
-            amount *= q.PERIOD_YEARS[unit.time_unit]
-        return _Quantity(q.Quantity.point(amount, unit), self._span(first, children[-1]))
-
-    def _unit_word(self, token: Token) -> q.Unit:
-        word = token.value
-        if word in ISO_CURRENCIES:
-            return q.money_unit(word)
-        if word in KEYWORDS:
-            raise self._fail(token, f"'{word}' is a keyword and cannot be a unit",
-                             "start the next statement on a new line")
-        return q.count_unit(word)
-
-    def _number(self, token: Token, text: str) -> Fraction:
-        match = _NUMBER.match(text)
-        if not match:
-            raise self._fail(token, f"'{token.value}' is not a number planlint can read")
-        suffix = match["suffix"]
-        if suffix in ("m", "mm"):
-            raise self._fail(token, f"'{token.value}' is ambiguous: finance reads m as million, science as milli",
-                             f"write '{token.value[:-len(suffix)]}M' for million")
-        if suffix not in q.SCALE:
-            if len(suffix) > 2 and suffix.isalpha():
-                hint = f"put a space between the number and its unit: '{token.value[:-len(suffix)]} {suffix}'"
-            else:
-                hint = "use k, M or B for thousands, millions or billions, like '24k'"
-            raise self._fail(token, f"'{token.value}' is not a number planlint can read", hint)
-        return q.parse_number(match["digits"] + suffix)
-
-    def _plan_date(self, token: Token) -> q.PlanDate:
-        parts = token.value.split("-")
-        year = int(parts[0])
-        if parts[1].startswith("Q"):
-            return q.PlanDate(year, quarter=int(parts[1][1]))
-        month = int(parts[1])
-        if not 1 <= month <= 12:
-            raise self._fail(token, f"'{token.value}' has no month {month}", "months run from 01 to 12")
-        day = int(parts[2]) if len(parts) > 2 else None
-        if day is not None and not 1 <= day <= q._month_end(year, month).day:
-            raise self._fail(token, f"'{token.value}' is not a day of the calendar")
-        return q.PlanDate(year, month=month, day=day)
+                per = token
+        try:
+            value = read_quantity(first.type, first.value, unit.value if unit else None, per.value if per else None)
+        except ValueRefused as err:
+            raise self._fail(unit if err.part == "unit" else first, err.message, err.help) from None
+        return _Quantity(value, self._span(first, children[-1]))
 
     # Expressions --------------------------------------------------------
 
@@ -226,7 +188,9 @@ class PlanBuilder(Transformer):
 
 
 @lru_cache(maxsize=1)
-def _parser() -> tuple[Lark, PlanBuilder]:
+def _parser():
+    from lark import Lark  # only when a file needs the grammar: ~60 ms of import
+
     builder = PlanBuilder()
     grammar = (resource_dir("grammar") / "planlint.lark").read_text(encoding="utf-8")
     parser = Lark(grammar, parser="lalr", lexer="contextual", transformer=builder,
@@ -243,7 +207,8 @@ def decode(path: str, data: bytes) -> str | ParseProblem:
     except UnicodeDecodeError as err:
         before = data[: err.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters, as everywhere else: the bytes before the bad one are valid UTF-8.
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1
         return ParseProblem(
             Span(path, line, column, line, column + 1),
             f"the file is not UTF-8 text: byte 0x{data[err.start]:02x} at line {line}, column {column}",
@@ -270,10 +235,25 @@ def _outside_strings(line: str) -> str:
     return re.sub(r'"[^"]*"', lambda m: " " * len(m.group()), line)
 
 
-def parse_text(path: str, text: str) -> PlanFile:
-    """Parse one file's text; a syntax problem is recorded on the PlanFile, never raised."""
+def parse_text(path: str, text: str, *, fast: bool = True) -> PlanFile:
+    """Parse one file's text; a syntax problem is recorded on the PlanFile, never raised.
+
+    `fast=False` reads it with the grammar alone (the tests compare both readers).
+    """
+    return _parse_text(path, text, fast)[0]
+
+
+def _parse_text(path: str, text: str, fast: bool) -> tuple[PlanFile, bool]:
     lines = text.split("\n")
     plan_file = PlanFile(path, lines=lines, suppressions=suppressions(lines))
+    blocks = read_blocks(path, lines) if fast else None
+    if blocks is not None:
+        plan_file.blocks = blocks
+        return plan_file, False
+    from lark.exceptions import UnexpectedInput
+
+    from planlint._syntax_errors import describe_parse_error
+
     parser, builder = _parser()
     builder.path = path
     try:
@@ -282,11 +262,19 @@ def parse_text(path: str, text: str) -> PlanFile:
         plan_file.problem = ParseProblem(err.span, err.message, err.help)
     except UnexpectedInput as err:
         plan_file.problem = describe_parse_error(path, text, err, parser)
-    return plan_file
+    return plan_file, True
 
 
-def parse_bytes(path: str, data: bytes) -> PlanFile:
+def parse_bytes(path: str, data: bytes, *, fast: bool = True) -> PlanFile:
     text = decode(path, data)
     if isinstance(text, ParseProblem):
         return PlanFile(path, problem=text)
-    return parse_text(path, text)
+    return _parse_text(path, text, fast)[0]
+
+
+def parse_source(path: str, data: bytes) -> tuple[PlanFile, bool]:
+    """`parse_bytes`, and whether the grammar had to read the file (what is worth caching)."""
+    text = decode(path, data)
+    if isinstance(text, ParseProblem):
+        return PlanFile(path, problem=text), False
+    return _parse_text(path, text, True)

@@ -9,6 +9,7 @@ ranges flow through arithmetic for free (interval arithmetic).
 """
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -81,6 +82,8 @@ class Unit:
 
     def comparable(self, other: Unit) -> bool:
         """Can a value in this unit be compared with one in `other`?"""
+        if self is other:  # units are shared between the values the parser reads
+            return True
         if self.dims != other.dims:
             return False
         if self.label and other.label:
@@ -145,6 +148,15 @@ def per_period(unit: Unit, period: str) -> Unit:
     return replace(unit, dims=_combine(unit, Unit(dims=_dims(time=1)), -1), period=period)
 
 
+def less(a: Fraction, b: Fraction) -> bool:
+    """`a < b` for exact numbers (Fractions or ints), by cross-multiplication.
+
+    Equal to Fraction's `<` (denominators are positive), without its generic
+    number-tower dispatch: the rules compare hundreds of thousands of bounds.
+    """
+    return a.numerator * b.denominator < b.numerator * a.denominator
+
+
 @dataclass(frozen=True, slots=True)
 class Quantity:
     """An exact interval `lo .. hi` in base units (currency, years, ratio for %)."""
@@ -171,7 +183,9 @@ class Quantity:
 
     def nearest(self, value: Fraction) -> Fraction:
         """The point of this interval nearest to `value` (for ratios)."""
-        return min(max(value, self.lo), self.hi)
+        if less(value, self.lo):
+            return self.lo
+        return self.hi if less(self.hi, value) else value
 
     def contains(self, other: Quantity) -> bool:
         return self.lo <= other.lo and other.hi <= self.hi
@@ -235,11 +249,15 @@ class Tolerance:
 
     def around(self, value: Quantity) -> Quantity:
         """The accepted interval around a requirement's value."""
+        # In integers, one Fraction per bound: lo - |lo| * t = (a*d - |a|*c) / (b*d) for lo = a/b, t = c/d.
+        c, d = self.amount.numerator, self.amount.denominator
+        a, b = value.lo.numerator, value.lo.denominator
+        e, f = value.hi.numerator, value.hi.denominator
         if self.relative:
-            lo = value.lo - abs(value.lo) * self.amount
-            hi = value.hi + abs(value.hi) * self.amount
+            lo = Fraction(a * d - abs(a) * c, b * d)
+            hi = Fraction(e * d + abs(e) * c, f * d)
         else:
-            lo, hi = value.lo - self.amount, value.hi + self.amount
+            lo, hi = Fraction(a * d - c * b, b * d), Fraction(e * d + c * f, f * d)
         return Quantity(lo, hi, value.unit)
 
     def describe(self, value: Quantity) -> str:
@@ -304,8 +322,8 @@ class PlanDate:
 
 
 def _month_end(year: int, month: int) -> _dt.date:
-    first_of_next = _dt.date(year + month // 12, month % 12 + 1, 1)
-    return first_of_next - _dt.timedelta(days=1)
+    # monthrange, not "first of next month - 1 day": December 9999 has no next month.
+    return _dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 # Printing ---------------------------------------------------------------

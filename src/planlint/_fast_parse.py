@@ -1,0 +1,319 @@
+"""A line reader for the common shapes of plan statements: Lark's model, without Lark.
+
+Lark's LALR parser costs ~30 µs a line in Python, too slow for an
+organisation's plan. Plan files are one statement per line, so this module
+matches each line against a regular expression per statement kind and builds
+the model objects the grammar's Transformer would, with the same spans and
+the same value readers (`_values`).
+
+It only accepts what it is sure of. The token patterns are the grammar's own
+terminals, each matched atomically and tried in the order Lark's contextual
+lexer tries them, so a line it accepts is tokenised exactly as Lark would. Any
+line it does not recognise, and any value it cannot read, makes it give up the
+whole file (`read_blocks` returns None), and the grammar reads it instead and
+reports the syntax error. tests/test_fast_parse.py holds both readers equal.
+"""
+from __future__ import annotations
+
+import re
+
+from planlint import quantity as q
+from planlint._values import ValueRefused, read_date, read_quantity, read_tolerance
+from planlint.model import (
+    Amount, Binary, Block, Consumes, Derive, Goal, Literal, Negate, Owner, Produces, Reference, Requirement,
+    Text, When,
+)
+from planlint.span import Span
+
+# The grammar's terminals (grammar/planlint.lark), as regular expression text.
+_WS = r"[ \t\f]"
+_NAME = r"(?>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)"
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_DATE = r"\d{4}-(?:Q[1-4]|\d{2}(?:-\d{2})?)(?![\w-])"
+_PER = r"(?>/[ \t]*(?:year|quarter|month|week|day)s?(?!\w|\.[A-Za-z_]))"
+_STRING = r'"[^"\r\n]*"'
+_END = rf"{_WS}*(?:\#.*)?$"  # spaces and a comment close every line
+_NOT_BY = r"(?!by(?![A-Za-z_]))"  # after a number, the word `by` is the keyword, any other a unit
+
+
+def _quantity(p: str, dates: bool) -> str:
+    """A quantity: PERCENT wins over NUMBER (and DATE, where one may stand, over both), as in Lark.
+
+    The digits are matched once, atomically: whether `%` follows them is the same question
+    Lark's PERCENT asks, without its backtracking.
+    """
+    no_date = r"(?!\d{4}-)" if dates else ""  # a DATE's start: never a NUMBER Lark would accept
+    return (rf"(?:(?P<{p}money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))(?:{_WS}*(?P<{p}mper>{_PER}))?"
+            rf"|{no_date}(?P<{p}num>(?>{_DIGITS})(?:(?P<{p}pct>%)|(?>[A-Za-z]*)))"
+            rf"(?({p}pct)|(?:{_WS}*{_NOT_BY}(?P<{p}unit>(?>[A-Za-z_]+)))?(?:{_WS}*(?P<{p}per>{_PER}))?))")
+
+
+def _value(p: str) -> str:
+    """A date, a text, or an amount: a point, a point with a tolerance, or a range."""
+    return (rf"(?:(?P<{p}date>(?>{_DATE}))|(?P<{p}text>{_STRING})|{_quantity(p + 'a', True)}"
+            rf"(?:{_WS}*(?P<{p}tol>±|\+/-){_WS}*{_quantity(p + 'b', False)}"
+            rf"|{_WS}*(?P<{p}dots>\.\.){_WS}*{_quantity(p + 'c', False)})?)")
+
+
+_RANGE = rf"{_quantity('ra', False)}{_WS}*\.\.{_WS}*{_quantity('rb', False)}"
+_REQUIREMENT = rf"(?:{_WS}*(?P<op>>=|<=|=){_WS}*{_value('v')}|{_WS}+(?P<in>in){_WS}+{_RANGE})"
+_DEADLINE = rf"(?:{_WS}+by{_WS}+(?P<by>(?>{_DATE})))"
+_LINES = {
+    "consumes": re.compile(rf"{_WS}*(?P<kw>consumes){_WS}+(?P<name>{_NAME}){_REQUIREMENT}?{_DEADLINE}?{_END}"),
+    "produces": re.compile(rf"{_WS}*(?P<kw>produces){_WS}+(?P<name>{_NAME})"
+                           rf"(?:{_WS}*(?P<eq>=){_WS}*{_value('v')})?{_DEADLINE}?{_END}"),
+    "goal": re.compile(rf"{_WS}*(?P<kw>goal){_WS}+(?P<name>{_NAME}){_REQUIREMENT}{_END}"),
+    "owner": re.compile(rf"{_WS}*(?P<kw>owner){_WS}+(?P<handle>{_STRING}){_END}"),
+    "derive": re.compile(rf"{_WS}*(?P<kw>derive){_WS}+(?P<name>{_NAME}){_WS}*=(?P<expr>.*)$"),
+    "team": re.compile(rf"{_WS}*(?P<kw>team|org){_WS}+(?P<name>(?>[A-Za-z_][A-Za-z0-9_\-]*)){_WS}*\{{{_END}"),
+}
+_LINES["org"] = _LINES["team"]
+_FIRST_WORD = re.compile(rf"{_WS}*(?:(?P<word>[a-z]+)|(?P<close>\}})|(?P<other>[^ \t\f#]))?")
+_CLOSE = re.compile(rf"{_WS}*\}}{_END}")
+_BLANK = re.compile(_END)
+
+
+class _GiveUp(Exception):
+    """This file is not for the line reader: let the grammar read it."""
+
+
+def read_blocks(path: str, lines: list[str]) -> list | None:
+    """The file's blocks as the grammar's Transformer builds them, or None to leave it to Lark."""
+    try:
+        return _Reader(path).read(lines)
+    except (_GiveUp, ValueRefused, q.QuantityError, RecursionError):
+        return None
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def read(self, lines: list[str]) -> list[Block]:
+        blocks: list[Block] = []
+        block: Block | None = None
+        for number, line in enumerate(lines, start=1):
+            first = _FIRST_WORD.match(line)
+            word = first["word"]
+            if word is not None:
+                pattern = _LINES.get(word)
+                match = pattern.match(line) if pattern is not None else None
+                if match is None:
+                    raise _GiveUp
+                if word == "team" or word == "org":
+                    if block is not None:
+                        raise _GiveUp
+                    block = Block(match["kw"], match["name"], self._span(number, match.start("kw"), match.end("name")))
+                    continue
+                if block is None:
+                    raise _GiveUp
+                statement = getattr(self, word)(match, number)
+                if word != "owner":
+                    statement.team = block.name
+                block.statements.append(statement)
+            elif first["close"] is not None:
+                if block is None or not _CLOSE.match(line):
+                    raise _GiveUp
+                blocks.append(block)
+                block = None
+            elif first["other"] is not None or not _BLANK.match(line):
+                raise _GiveUp
+        if block is not None:  # the file ends inside a block: the grammar says where
+            raise _GiveUp
+        return blocks
+
+    def _span(self, line: int, start: int, end: int) -> Span:
+        return Span(self.path, line, start + 1, line, end + 1)
+
+    # Statements -----------------------------------------------------------
+
+    def owner(self, m: re.Match, line: int) -> Owner:
+        return Owner(m["handle"][1:-1], self._span(line, m.start("kw"), m.end("handle")))
+
+    def goal(self, m: re.Match, line: int) -> Goal:
+        requirement = self._requirement(m, line)
+        return Goal(m["name"], requirement, self._span(line, m.start("kw"), requirement.value.span.end_column - 1))
+
+    def consumes(self, m: re.Match, line: int) -> Consumes:
+        requirement = self._requirement(m, line) if m["op"] or m["in"] else None
+        if m["by"] is not None:
+            by, end = read_date(m["by"]), m.end("by")
+        else:
+            by, end = None, requirement.value.span.end_column - 1 if requirement else m.end("name")
+        return Consumes(m["name"], requirement, by, self._span(line, m.start("kw"), end))
+
+    def produces(self, m: re.Match, line: int) -> Produces:
+        value = self._value(m, line) if m["eq"] else None
+        if m["by"] is not None:
+            by, end = read_date(m["by"]), m.end("by")
+        else:
+            by, end = None, value.span.end_column - 1 if value is not None else m.end("name")
+        return Produces(m["name"], value, by, self._span(line, m.start("kw"), end))
+
+    def derive(self, m: re.Match, line: int) -> Derive:
+        expr = _Expression(self, line, m["expr"], m.start("expr")).parse()
+        return Derive(m["name"], expr, self._span(line, m.start("kw"), expr.span.end_column - 1))
+
+    # Values ---------------------------------------------------------------
+
+    def _requirement(self, m: re.Match, line: int) -> Requirement:
+        if m["in"] is not None:
+            low, high = self._quantity(m, "ra"), self._quantity(m, "rb")
+            return Requirement("in", self._range(line, low, high))
+        return Requirement(m["op"], self._value(m, line))
+
+    def _value(self, m: re.Match, line: int):
+        if m["vdate"] is not None:
+            return When(read_date(m["vdate"]), self._span(line, m.start("vdate"), m.end("vdate")))
+        if m["vtext"] is not None:
+            return Text(m["vtext"][1:-1], self._span(line, m.start("vtext"), m.end("vtext")))
+        value, start, end = self._quantity(m, "va")
+        if m["vtol"] is not None:
+            kind, number, word, per, width_end = self._tokens(m, "vb")
+            tolerance = read_tolerance(value, kind, number, word, per)
+            return Amount(value, self._span(line, start, width_end), tolerance)
+        if m["vdots"] is not None:
+            return self._range(line, (value, start, end), self._quantity(m, "vc"))
+        return Amount(value, self._span(line, start, end))
+
+    def _range(self, line: int, low: tuple, high: tuple) -> Amount:
+        return Amount(q.Quantity.between(low[0], high[0]), self._span(line, low[1], high[2]), is_range=True)
+
+    @staticmethod
+    def _tokens(m: re.Match, p: str) -> tuple[str, str, str | None, str | None, int]:
+        """The quantity matched by `_quantity(p)` as `read_quantity` takes it, and its end offset."""
+        money, mper, num, pct, unit, per = _GROUPS[p]
+        text = m[num]
+        if text is None:
+            period = m[mper]
+            return "MONEY", m[money], None, period, m.end(mper) if period is not None else m.end(money)
+        if m[pct] is not None:
+            return "PERCENT", text, None, None, m.end(num)
+        word, period = m[unit], m[per]
+        end = m.end(per) if period is not None else m.end(unit) if word is not None else m.end(num)
+        return "NUMBER", text, word, period, end
+
+    def _quantity(self, m: re.Match, p: str) -> tuple[q.Quantity, int, int]:
+        """The quantity matched by `_quantity(p)`, with its start and end offsets."""
+        kind, number, word, per, end = self._tokens(m, p)
+        start = m.start(_GROUPS[p][0] if kind == "MONEY" else _GROUPS[p][2])
+        return read_quantity(kind, number, word, per), start, end
+
+
+_GROUPS = {p: tuple(p + name for name in ("money", "mper", "num", "pct", "unit", "per"))
+           for p in ("va", "vb", "vc", "ra", "rb")}
+
+
+# Expressions ------------------------------------------------------------------
+
+# Where an operand may start: PERCENT, then NAME, then the rest (Lark's order).
+_OPERAND = re.compile(rf"{_WS}*(?:(?P<pct>{_DIGITS}%)|(?P<name>{_NAME})|(?P<money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))"
+                      rf"|(?P<num>(?>{_DIGITS}[A-Za-z]*))|(?P<minus>-)|(?P<lpar>\())")
+_UNIT = re.compile(rf"{_WS}*{_NOT_BY}(?P<unit>(?>[A-Za-z_]+))")
+_PERIOD = re.compile(rf"{_WS}*(?P<per>{_PER})")
+# After an operand: a tolerance or `..` would be Lark's next token, and no expression's.
+_OPERATOR = re.compile(rf"{_WS}*(?:(?P<other>±|\+/-|\.\.)|(?P<op>[-+*/])|(?P<rpar>\))|(?P<end>\#.*$|$))")
+_MAX_DEPTH = 200  # deeper nesting is left to the grammar, which has no recursion limit
+
+
+class _Expression:
+    """Tokenises a derive's right-hand side as Lark's contextual lexer would, then parses it."""
+
+    def __init__(self, reader: _Reader, line: int, text: str, offset: int) -> None:
+        self.reader, self.line = reader, line
+        self.tokens = self._tokens(text, offset)
+        self.index = 0
+
+    def _tokens(self, text: str, offset: int) -> list[tuple]:
+        tokens: list[tuple] = []
+        position, operand_next = 0, True
+        while True:
+            if operand_next:
+                m = _OPERAND.match(text, position)
+                if m is None:
+                    raise _GiveUp
+                kind = m.lastgroup
+                start, position = m.start(kind), m.end()
+                if kind == "name":
+                    tokens.append(("name", m["name"], start + offset, position + offset))
+                    operand_next = False
+                elif kind in ("minus", "lpar"):
+                    tokens.append((kind, None, start + offset, position + offset))
+                else:
+                    value, position = self._quantity(kind, m[kind], text, position)
+                    tokens.append(("quantity", value, start + offset, position + offset))
+                    operand_next = False
+            else:
+                m = _OPERATOR.match(text, position)
+                if m is None or m["other"] is not None:
+                    raise _GiveUp
+                if m["end"] is not None:
+                    tokens.append(("end", None, 0, 0))
+                    return tokens
+                kind = "rpar" if m["rpar"] else "op"
+                tokens.append((kind, m[kind], m.start(kind) + offset, m.end() + offset))
+                position, operand_next = m.end(), kind == "op"
+
+    @staticmethod
+    def _quantity(kind: str, number: str, text: str, position: int) -> tuple[q.Quantity, int]:
+        unit = per = None
+        if kind == "num":
+            m = _UNIT.match(text, position)
+            if m:
+                unit, position = m["unit"], m.end()
+        if kind != "pct":
+            m = _PERIOD.match(text, position)
+            if m:
+                per, position = m["per"], m.end()
+        return read_quantity({"pct": "PERCENT", "money": "MONEY", "num": "NUMBER"}[kind], number, unit, per), position
+
+    def _span(self, start: int, end: int) -> Span:
+        return self.reader._span(self.line, start, end)
+
+    def parse(self):
+        expr = self._sum(0)
+        if self.tokens[self.index][0] != "end":
+            raise _GiveUp
+        return expr
+
+    def _sum(self, depth: int):
+        left = self._product(depth)
+        while self.tokens[self.index][1] in ("+", "-") and self.tokens[self.index][0] == "op":
+            op = self.tokens[self.index][1]
+            self.index += 1
+            right = self._product(depth)
+            left = Binary(op, left, right, self._joined(left, right))
+        return left
+
+    def _product(self, depth: int):
+        left = self._factor(depth)
+        while self.tokens[self.index][1] in ("*", "/") and self.tokens[self.index][0] == "op":
+            op = self.tokens[self.index][1]
+            self.index += 1
+            right = self._factor(depth)
+            left = Binary(op, left, right, self._joined(left, right))
+        return left
+
+    def _factor(self, depth: int):
+        if depth > _MAX_DEPTH:
+            raise _GiveUp
+        kind, value, start, end = self.tokens[self.index]
+        self.index += 1
+        if kind == "minus":
+            operand = self._factor(depth + 1)
+            return Negate(operand, self._span(start, operand.span.end_column - 1))
+        if kind == "name":
+            return Reference(value, self._span(start, end))
+        if kind == "quantity":
+            span = self._span(start, end)
+            return Literal(Amount(value, span), span)
+        if kind == "lpar":
+            inner = self._sum(depth + 1)
+            if self.tokens[self.index][0] != "rpar":
+                raise _GiveUp
+            self.index += 1
+            return inner
+        raise _GiveUp
+
+    def _joined(self, left, right) -> Span:
+        return Span(self.reader.path, self.line, left.span.column, self.line, right.span.end_column)
