@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from collections import deque
 from typing import Iterator
 
 from planlint.finding import Finding, Related
-from planlint.model import Derive
+from planlint.model import Derive, references
 from planlint.rule import Context, Rule
 
 
@@ -52,7 +53,7 @@ class CircularDerivation(Rule):
         for names in graph.cyclic_names():
             derives = sorted((graph.producer(n) for n in names), key=lambda d: (d.span.path, d.span.line))
             first = derives[0]
-            loop = " → ".join([*names, names[0]])
+            loop = _shown(_loop_from(graph, first.name, set(names)))
             yield self.finding(
                 first.span,
                 f"{first.name} is derived from itself: {loop}",
@@ -60,3 +61,30 @@ class CircularDerivation(Rule):
                 related=tuple(Related(d.span, f"{d.team} derives {d.name}") for d in derives[1:]),
                 subject=first.name, teams=tuple(d.team for d in derives),
             )
+
+
+def _loop_from(graph, start: str, group: set[str]) -> list[str]:
+    """The shortest chain of dependencies from `start` back to itself, in formula order."""
+    came_from: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        name = queue.popleft()
+        for ref in references(graph.producer(name).expr):
+            if ref.name not in group:
+                continue
+            if ref.name == start:
+                path = [name]
+                while path[-1] != start:
+                    path.append(came_from[path[-1]])
+                return [start, *reversed(path[:-1]), start]
+            if ref.name not in came_from:
+                came_from[ref.name] = name
+                queue.append(ref.name)
+    return [start, start]
+
+
+def _shown(loop: list[str], most: int = 8) -> str:
+    """`a → b → a`; a long loop is shortened so the message stays readable."""
+    if len(loop) <= most:
+        return " → ".join(loop)
+    return " → ".join([*loop[:3], f"… ({len(loop) - 1} names in all) …", *loop[-2:]])
