@@ -36,6 +36,15 @@ _END = rf"{_WS}*(?:\#.*)?$"  # spaces and a comment close every line
 _NOT_BY = r"(?!by(?![A-Za-z_]))"  # after a number, the word `by` is the keyword, any other a unit
 
 
+def _compile(pattern: str) -> re.Pattern[str]:
+    """The pattern, or on Python 3.10 (no atomic groups) one that never matches: every file then
+    goes to the grammar, slower and the same."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return re.compile(r"(?!)")
+
+
 def _quantity(p: str, dates: bool) -> str:
     """A quantity: PERCENT wins over NUMBER (and DATE, where one may stand, over both), as in Lark.
 
@@ -59,13 +68,13 @@ _RANGE = rf"{_quantity('ra', False)}{_WS}*\.\.{_WS}*{_quantity('rb', False)}"
 _REQUIREMENT = rf"(?:{_WS}*(?P<op>>=|<=|=){_WS}*{_value('v')}|{_WS}+(?P<in>in){_WS}+{_RANGE})"
 _DEADLINE = rf"(?:{_WS}+by{_WS}+(?P<by>(?>{_DATE})))"
 _LINES = {
-    "consumes": re.compile(rf"{_WS}*(?P<kw>consumes){_WS}+(?P<name>{_NAME}){_REQUIREMENT}?{_DEADLINE}?{_END}"),
-    "produces": re.compile(rf"{_WS}*(?P<kw>produces){_WS}+(?P<name>{_NAME})"
+    "consumes": _compile(rf"{_WS}*(?P<kw>consumes){_WS}+(?P<name>{_NAME}){_REQUIREMENT}?{_DEADLINE}?{_END}"),
+    "produces": _compile(rf"{_WS}*(?P<kw>produces){_WS}+(?P<name>{_NAME})"
                            rf"(?:{_WS}*(?P<eq>=){_WS}*{_value('v')})?{_DEADLINE}?{_END}"),
-    "goal": re.compile(rf"{_WS}*(?P<kw>goal){_WS}+(?P<name>{_NAME}){_REQUIREMENT}{_END}"),
-    "owner": re.compile(rf"{_WS}*(?P<kw>owner){_WS}+(?P<handle>{_STRING}){_END}"),
-    "derive": re.compile(rf"{_WS}*(?P<kw>derive){_WS}+(?P<name>{_NAME}){_WS}*=(?P<expr>.*)$"),
-    "team": re.compile(rf"{_WS}*(?P<kw>team|org){_WS}+(?P<name>(?>[A-Za-z_][A-Za-z0-9_\-]*)){_WS}*\{{{_END}"),
+    "goal": _compile(rf"{_WS}*(?P<kw>goal){_WS}+(?P<name>{_NAME}){_REQUIREMENT}{_END}"),
+    "owner": _compile(rf"{_WS}*(?P<kw>owner){_WS}+(?P<handle>{_STRING}){_END}"),
+    "derive": _compile(rf"{_WS}*(?P<kw>derive){_WS}+(?P<name>{_NAME}){_WS}*=(?P<expr>.*)$"),
+    "team": _compile(rf"{_WS}*(?P<kw>team|org){_WS}+(?P<name>(?>[A-Za-z_][A-Za-z0-9_\-]*)){_WS}*\{{{_END}"),
 }
 _LINES["org"] = _LINES["team"]
 _FIRST_WORD = re.compile(rf"{_WS}*(?:(?P<word>[a-z]+)|(?P<close>\}})|(?P<other>[^ \t\f#]))?")
@@ -86,12 +95,17 @@ def read_blocks(path: str, lines: list[str]) -> list | None:
 
 
 class _Reader:
+    """Reads one file; each statement method gets its line's match and builds what Lark's Transformer would."""
+
     def __init__(self, path: str) -> None:
         self.path = path
+        self.statements = {"consumes": self.consumes, "produces": self.produces, "goal": self.goal,
+                           "owner": self.owner, "derive": self.derive}
 
     def read(self, lines: list[str]) -> list[Block]:
         blocks: list[Block] = []
         block: Block | None = None
+        statements = self.statements
         for number, line in enumerate(lines, start=1):
             first = _FIRST_WORD.match(line)
             word = first["word"]
@@ -104,13 +118,13 @@ class _Reader:
                     if block is not None:
                         raise _GiveUp
                     block = Block(match["kw"], match["name"], self._span(number, match.start("kw"), match.end("name")))
-                    continue
-                if block is None:
+                elif block is None:
                     raise _GiveUp
-                statement = getattr(self, word)(match, number)
-                if word != "owner":
-                    statement.team = block.name
-                block.statements.append(statement)
+                else:
+                    statement = statements[word](match, number)
+                    if word != "owner":
+                        statement.team = block.name
+                    block.statements.append(statement)
             elif first["close"] is not None:
                 if block is None or not _CLOSE.match(line):
                     raise _GiveUp
@@ -140,7 +154,7 @@ class _Reader:
             by, end = read_date(m["by"]), m.end("by")
         else:
             by, end = None, requirement.value.span.end_column - 1 if requirement else m.end("name")
-        return Consumes(m["name"], requirement, by, self._span(line, m.start("kw"), end))
+        return Consumes(m["name"], requirement, by, Span(self.path, line, m.start("kw") + 1, line, end + 1))
 
     def produces(self, m: re.Match, line: int) -> Produces:
         value = self._value(m, line) if m["eq"] else None
@@ -148,7 +162,7 @@ class _Reader:
             by, end = read_date(m["by"]), m.end("by")
         else:
             by, end = None, value.span.end_column - 1 if value is not None else m.end("name")
-        return Produces(m["name"], value, by, self._span(line, m.start("kw"), end))
+        return Produces(m["name"], value, by, Span(self.path, line, m.start("kw") + 1, line, end + 1))
 
     def derive(self, m: re.Match, line: int) -> Derive:
         expr = _Expression(self, line, m["expr"], m.start("expr")).parse()
@@ -158,59 +172,64 @@ class _Reader:
 
     def _requirement(self, m: re.Match, line: int) -> Requirement:
         if m["in"] is not None:
-            low, high = self._quantity(m, "ra"), self._quantity(m, "rb")
+            low, high = _quantity(m, _RA), _quantity(m, _RB)
             return Requirement("in", self._range(line, low, high))
         return Requirement(m["op"], self._value(m, line))
 
     def _value(self, m: re.Match, line: int):
-        if m["vdate"] is not None:
-            return When(read_date(m["vdate"]), self._span(line, m.start("vdate"), m.end("vdate")))
-        if m["vtext"] is not None:
+        value, start, end = _quantity(m, _VA)
+        if value is None:
+            text = m["vdate"]
+            if text is not None:
+                return When(read_date(text), self._span(line, m.start("vdate"), m.end("vdate")))
             return Text(m["vtext"][1:-1], self._span(line, m.start("vtext"), m.end("vtext")))
-        value, start, end = self._quantity(m, "va")
         if m["vtol"] is not None:
-            kind, number, word, per, width_end = self._tokens(m, "vb")
-            tolerance = read_tolerance(value, kind, number, word, per)
-            return Amount(value, self._span(line, start, width_end), tolerance)
+            kind, number, word, per, _, width_end = _tokens(m, _VB)
+            return Amount(value, Span(self.path, line, start + 1, line, width_end + 1),
+                          read_tolerance(value, kind, number, word, per))
         if m["vdots"] is not None:
-            return self._range(line, (value, start, end), self._quantity(m, "vc"))
-        return Amount(value, self._span(line, start, end))
+            return self._range(line, (value, start, end), _quantity(m, _VC))
+        return Amount(value, Span(self.path, line, start + 1, line, end + 1))
 
     def _range(self, line: int, low: tuple, high: tuple) -> Amount:
         return Amount(q.Quantity.between(low[0], high[0]), self._span(line, low[1], high[2]), is_range=True)
 
-    @staticmethod
-    def _tokens(m: re.Match, p: str) -> tuple[str, str, str | None, str | None, int]:
-        """The quantity matched by `_quantity(p)` as `read_quantity` takes it, and its end offset."""
-        money, mper, num, pct, unit, per = _GROUPS[p]
-        text = m[num]
-        if text is None:
-            period = m[mper]
-            return "MONEY", m[money], None, period, m.end(mper) if period is not None else m.end(money)
+
+def _tokens(m: re.Match, groups: tuple[str, ...]) -> tuple:
+    """The quantity matched by `_quantity(p)` as `read_quantity` takes it, with its start and end
+    offsets; (None, ...) when that part of the pattern did not match."""
+    money, mper, num, pct, unit, per = groups
+    text = m[num]
+    if text is not None:
         if m[pct] is not None:
-            return "PERCENT", text, None, None, m.end(num)
+            return "PERCENT", text, None, None, m.start(num), m.end(num)
         word, period = m[unit], m[per]
         end = m.end(per) if period is not None else m.end(unit) if word is not None else m.end(num)
-        return "NUMBER", text, word, period, end
+        return "NUMBER", text, word, period, m.start(num), end
+    text = m[money]
+    if text is not None:
+        period = m[mper]
+        return "MONEY", text, None, period, m.start(money), m.end(mper) if period is not None else m.end(money)
+    return None, None, None, None, 0, 0
 
-    def _quantity(self, m: re.Match, p: str) -> tuple[q.Quantity, int, int]:
-        """The quantity matched by `_quantity(p)`, with its start and end offsets."""
-        kind, number, word, per, end = self._tokens(m, p)
-        start = m.start(_GROUPS[p][0] if kind == "MONEY" else _GROUPS[p][2])
-        return read_quantity(kind, number, word, per), start, end
+
+def _quantity(m: re.Match, groups: tuple[str, ...]) -> tuple[q.Quantity | None, int, int]:
+    """The quantity matched by `_quantity(p)`, with its start and end offsets."""
+    kind, number, word, per, start, end = _tokens(m, groups)
+    return (read_quantity(kind, number, word, per) if kind is not None else None), start, end
 
 
-_GROUPS = {p: tuple(p + name for name in ("money", "mper", "num", "pct", "unit", "per"))
-           for p in ("va", "vb", "vc", "ra", "rb")}
+_VA, _VB, _VC, _RA, _RB = (tuple(p + name for name in ("money", "mper", "num", "pct", "unit", "per"))
+                           for p in ("va", "vb", "vc", "ra", "rb"))
 
 
 # Expressions ------------------------------------------------------------------
 
 # Where an operand may start: PERCENT, then NAME, then the rest (Lark's order).
-_OPERAND = re.compile(rf"{_WS}*(?:(?P<pct>{_DIGITS}%)|(?P<name>{_NAME})|(?P<money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))"
+_OPERAND = _compile(rf"{_WS}*(?:(?P<pct>{_DIGITS}%)|(?P<name>{_NAME})|(?P<money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))"
                       rf"|(?P<num>(?>{_DIGITS}[A-Za-z]*))|(?P<minus>-)|(?P<lpar>\())")
-_UNIT = re.compile(rf"{_WS}*{_NOT_BY}(?P<unit>(?>[A-Za-z_]+))")
-_PERIOD = re.compile(rf"{_WS}*(?P<per>{_PER})")
+_UNIT = _compile(rf"{_WS}*{_NOT_BY}(?P<unit>(?>[A-Za-z_]+))")
+_PERIOD = _compile(rf"{_WS}*(?P<per>{_PER})")
 # After an operand: a tolerance or `..` would be Lark's next token, and no expression's.
 _OPERATOR = re.compile(rf"{_WS}*(?:(?P<other>±|\+/-|\.\.)|(?P<op>[-+*/])|(?P<rpar>\))|(?P<end>\#.*$|$))")
 _MAX_DEPTH = 200  # deeper nesting is left to the grammar, which has no recursion limit

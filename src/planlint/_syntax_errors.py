@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -84,15 +83,6 @@ _EXAMPLES: dict[str, list[str]] = {
         "team a {\n produces a.b by soon\n}",
     ],
 }
-
-
-@dataclass
-class PlanSyntaxError(Exception):
-    """Raised by the model builder for a value it cannot accept (`$5m`, `24kk`)."""
-
-    span: Span
-    message: str
-    help: str = ""
 
 
 def _describe_token(token: Token) -> str:

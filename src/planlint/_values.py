@@ -98,11 +98,11 @@ def read_quantity(kind: str, number: str, word: str | None = None, per: str | No
     `word` the unit word after a NUMBER, `per` the period token (`/month`)."""
     if kind == "PERCENT":
         numerator, denominator = read_number(number[:-1])
-        value = Fraction(numerator, denominator * 100)
+        value = q.exact(numerator, denominator * 100)
         return q.Quantity(value, value, q.PERCENT)
     numerator, denominator = read_number(number)
     unit, factor_num, factor_den = _unit_and_factor(kind, number[0] if kind == "MONEY" else word, per)
-    value = Fraction(numerator * factor_num, denominator * factor_den)
+    value = q.exact(numerator * factor_num, denominator * factor_den)
     return q.Quantity(value, value, unit)
 
 

@@ -21,8 +21,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-import jsonschema
-
 from planlint.finding import Severity
 
 if sys.version_info >= (3, 11):
@@ -356,6 +354,8 @@ def _options_schema(rule: RuleMeta) -> dict:
 
 def _schema_problems(schema: dict, instance: Any, noun: str) -> Iterator[tuple[tuple, str]]:
     """jsonschema's errors in plain English, one per key."""
+    import jsonschema  # here, not at the top: ~85 ms, and only a configuration file needs it
+
     for error in jsonschema.Draft202012Validator(schema).iter_errors(instance):
         where = tuple(error.absolute_path)
         kind, expected, value = error.validator, error.validator_value, error.instance
@@ -555,6 +555,8 @@ def _glob_matches(pattern: str, rel_path: str) -> bool:
     """gitignore-like: a glob matches a path or a directory above it; one without `/` any name."""
     pattern = pattern.removeprefix("./").rstrip("/")
     parts = [p for p in rel_path.removeprefix("./").split("/") if p not in ("", ".")]
+    if "/" not in pattern and not any(c in pattern for c in "*?["):  # a plain name (`.git`): any part equal
+        return pattern in parts
     candidates = ["/".join(parts[: n + 1]) for n in range(len(parts))]
     if "/" not in pattern:
         candidates += parts

@@ -104,34 +104,43 @@ def discover(paths: Iterable[Path], config: Config = DEFAULT) -> list[Path]:
         if not path.is_dir():
             plans.append(path)  # named on the command line: always checked
             continue
-        for found, resolved in _walk(path):
-            relative = _relative_to_resolved(resolved, root) if resolved is not None else _relative_to(found, root)
+        for found, relative in _walk(path, root):
+            if relative is _UNKNOWN:  # a symlinked file: where it really is decides
+                relative = _relative_to(found, root)
             if relative is None or config.includes(relative) or found in paths:
                 plans.append(found)
     return sorted(set(plans), key=lambda p: p.as_posix())
 
 
-def _walk(top: Path) -> Iterator[tuple[Path, Path | None]]:
-    """`*.plan` files below `top` as os.walk finds them (symlinked folders not entered), each with
-    its resolved path when that is known without asking the file system again (None for a symlink)."""
-    stack = [(top, _resolved(top))]
+_UNKNOWN = "\0unknown"
+
+
+def _walk(top: Path, root: Path | None) -> Iterator[tuple[Path, str | None]]:
+    """`*.plan` files below `top` as os.walk finds them (symlinked folders not entered), each with its
+    path relative to `root` (None: not below it), worked out per folder rather than asked of the file
+    system per file; `_UNKNOWN` for a symlinked file."""
+    resolved = _resolved(top)
+    start = _relative_to_resolved(resolved, root) if resolved is not None else _UNKNOWN
+    stack = [(os.fspath(top), "" if start == "." else start)]
     while stack:
-        folder, resolved = stack.pop()
+        folder, relative = stack.pop()
         try:
             with os.scandir(folder) as entries:
                 listed = sorted(entries, key=lambda e: e.name)
         except OSError:
             continue
         for entry in listed:
+            name = entry.name
             try:
                 is_dir, is_link = entry.is_dir(), entry.is_symlink()
             except OSError:  # as os.walk: what cannot be examined is taken for a file
                 is_dir = is_link = False
+            below = relative if relative is None or relative is _UNKNOWN else f"{relative}/{name}" if relative else name
             if is_dir:
-                if not is_link and entry.name not in ALWAYS_EXCLUDED:
-                    stack.append((folder / entry.name, resolved / entry.name if resolved else None))
-            elif entry.name.endswith(PLAN_SUFFIX):
-                yield folder / entry.name, (resolved / entry.name if resolved and not is_link else None)
+                if not is_link and name not in ALWAYS_EXCLUDED:
+                    stack.append((os.path.join(folder, name), below))
+            elif name.endswith(PLAN_SUFFIX):
+                yield Path(folder, name), (_UNKNOWN if is_link else below)
 
 
 def _resolved(path: Path) -> Path | None:
@@ -173,8 +182,8 @@ def read_source(path: Path, shown: str) -> bytes | PlanFile:
         if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
             return _unreadable(shown, "this is not a regular file, so planlint does not read it",
                                "a plan file must be an ordinary text file")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        with path.open("rb", buffering=0) as handle:
+            data = _read_at_most(handle, MAX_FILE_BYTES + 1, info.st_size)
     except OSError as err:
         reason = err.strerror or str(err)
         return _unreadable(shown, f"the file cannot be read: {reason}",
@@ -185,6 +194,19 @@ def read_source(path: Path, shown: str) -> bytes | PlanFile:
                    f"{MAX_FILE_BYTES // 2**20} MB planlint reads from one plan file",
             "split it into smaller files (one per team, say); they are still read as one plan")
     return data
+
+
+def _read_at_most(handle, limit: int, size: int) -> bytes:
+    """Up to `limit` bytes, asked for in pieces of the file's size: `read(limit)` would
+    allocate the whole 10 MB limit for every small file (3 times slower over 10,000 files)."""
+    chunks, left = [], limit
+    while left > 0:  # usually one read, and the empty one that says the file ended
+        chunk = handle.read(min(left, max(size + 1, 1 << 16)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def read_plan_file(path: Path, shown: str) -> PlanFile:

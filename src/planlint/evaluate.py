@@ -172,9 +172,7 @@ def accepted_bounds(requirement: Requirement, default_tolerance: Fraction) -> tu
     if requirement.op == "<=":
         return None, value.hi
     if requirement.op == "=" and not amount.is_range:
-        tolerance = amount.tolerance or _default_tolerance(default_tolerance)
-        widened = tolerance.around(value)
-        return widened.lo, widened.hi
+        return (amount.tolerance or _default_tolerance(default_tolerance)).bounds(value)
     return value.lo, value.hi
 
 

@@ -49,7 +49,7 @@ def chain_of(graph: InterlockGraph, metric: str) -> tuple[list[Derive], list[str
 def drivers(graph: InterlockGraph, evaluator: Evaluator, metric: str, tolerance: Fraction) -> list[Driver]:
     """Leaf inputs whose delivered value misses the chain's own assumption, biggest gap first."""
     derives, leaves = chain_of(graph, metric)
-    teams = {d.team for d in derives} | {g.team for g in graph.goals if g.metric == metric}
+    teams = {d.team for d in derives} | {g.team for g in graph.goals_for(metric)}
     found = []
     for leaf in leaves:
         outcome = evaluator.value_of(leaf)

@@ -52,6 +52,7 @@ class InterlockGraph:
     _cycles: list[list[str]] | None = field(default=None, init=False, repr=False)
     _networkx: nx.DiGraph | None = field(default=None, init=False, repr=False)
     _consumes_lines: list[tuple[Consumes, Producer | None]] | None = field(default=None, init=False, repr=False)
+    _goals_by_metric: dict[str, list[Goal]] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def build(cls, plan: Plan) -> InterlockGraph:
@@ -117,6 +118,14 @@ class InterlockGraph:
 
     def block_named(self, team: str) -> Block | None:
         return self.blocks.get(("team", team)) or self.blocks.get(("org", team))
+
+    def goals_for(self, metric: str) -> list[Goal]:
+        """The goals set on `metric`, in plan order (indexed on first use)."""
+        if self._goals_by_metric is None:
+            self._goals_by_metric = {}
+            for goal in self.goals:
+                self._goals_by_metric.setdefault(goal.metric, []).append(goal)
+        return self._goals_by_metric.get(metric, [])
 
     def org_goals(self) -> list[Goal]:
         return [g for g in self.goals if (b := self.block_named(g.team)) is not None and b.is_org]

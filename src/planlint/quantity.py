@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
+from planlint._exact import exact, less, round_half_even
+
 # Time is measured in years. year = 4 quarters = 12 months; week = 7 days;
 # between the two families a year is 365 days (LANGUAGE.md, "Periods").
 PERIOD_YEARS: dict[str, Fraction] = {
@@ -148,15 +150,6 @@ def per_period(unit: Unit, period: str) -> Unit:
     return replace(unit, dims=_combine(unit, Unit(dims=_dims(time=1)), -1), period=period)
 
 
-def less(a: Fraction, b: Fraction) -> bool:
-    """`a < b` for exact numbers (Fractions or ints), by cross-multiplication.
-
-    Equal to Fraction's `<` (denominators are positive), without its generic
-    number-tower dispatch: the rules compare hundreds of thousands of bounds.
-    """
-    return a.numerator * b.denominator < b.numerator * a.denominator
-
-
 @dataclass(frozen=True, slots=True)
 class Quantity:
     """An exact interval `lo .. hi` in base units (currency, years, ratio for %)."""
@@ -195,24 +188,46 @@ class Quantity:
 
     # Arithmetic -----------------------------------------------------------
 
+    # A point (lo is hi, as the parser makes them) needs one operation, not two or four: derivations
+    # over a whole organisation's plan are mostly points.
+
     def __add__(self, other: Quantity) -> Quantity:
-        return Quantity(self.lo + other.lo, self.hi + other.hi, _sum_unit(self.unit, other.unit, "add"))
+        unit = _sum_unit(self.unit, other.unit, "add")
+        if self.lo is self.hi and other.lo is other.hi:
+            total = self.lo + other.lo
+            return Quantity(total, total, unit)
+        return Quantity(self.lo + other.lo, self.hi + other.hi, unit)
 
     def __sub__(self, other: Quantity) -> Quantity:
-        return Quantity(self.lo - other.hi, self.hi - other.lo, _sum_unit(self.unit, other.unit, "subtract"))
+        unit = _sum_unit(self.unit, other.unit, "subtract")
+        if self.lo is self.hi and other.lo is other.hi:
+            difference = self.lo - other.lo
+            return Quantity(difference, difference, unit)
+        return Quantity(self.lo - other.hi, self.hi - other.lo, unit)
 
     def __neg__(self) -> Quantity:
+        if self.lo is self.hi:
+            negated = -self.lo
+            return Quantity(negated, negated, self.unit)
         return Quantity(-self.hi, -self.lo, self.unit)
 
     def __mul__(self, other: Quantity) -> Quantity:
+        unit = _product_unit(self.unit, other.unit, 1)
+        if self.lo is self.hi and other.lo is other.hi:
+            product = self.lo * other.lo
+            return Quantity(product, product, unit)
         products = [a * b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
-        return Quantity(min(products), max(products), _product_unit(self.unit, other.unit, 1))
+        return Quantity(min(products), max(products), unit)
 
     def __truediv__(self, other: Quantity) -> Quantity:
         if other.lo <= 0 <= other.hi:
             raise DivisionByZero("division by zero" if other.is_point else "division by a range that includes zero")
+        unit = _product_unit(self.unit, other.unit, -1)
+        if self.lo is self.hi and other.lo is other.hi:
+            quotient = self.lo / other.lo
+            return Quantity(quotient, quotient, unit)
         quotients = [a / b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
-        return Quantity(min(quotients), max(quotients), _product_unit(self.unit, other.unit, -1))
+        return Quantity(min(quotients), max(quotients), unit)
 
     def scaled(self, factor: Fraction) -> Quantity:
         return Quantity(self.lo * factor, self.hi * factor, self.unit)
@@ -249,16 +264,17 @@ class Tolerance:
 
     def around(self, value: Quantity) -> Quantity:
         """The accepted interval around a requirement's value."""
+        return Quantity(*self.bounds(value), value.unit)
+
+    def bounds(self, value: Quantity) -> tuple[Fraction, Fraction]:
+        """`around(value)` as (lo, hi)."""
         # In integers, one Fraction per bound: lo - |lo| * t = (a*d - |a|*c) / (b*d) for lo = a/b, t = c/d.
         c, d = self.amount.numerator, self.amount.denominator
         a, b = value.lo.numerator, value.lo.denominator
         e, f = value.hi.numerator, value.hi.denominator
         if self.relative:
-            lo = Fraction(a * d - abs(a) * c, b * d)
-            hi = Fraction(e * d + abs(e) * c, f * d)
-        else:
-            lo, hi = Fraction(a * d - c * b, b * d), Fraction(e * d + c * f, f * d)
-        return Quantity(lo, hi, value.unit)
+            return exact(a * d - abs(a) * c, b * d), exact(e * d + abs(e) * c, f * d)
+        return exact(a * d - c * b, b * d), exact(e * d + c * f, f * d)
 
     def describe(self, value: Quantity) -> str:
         if self.relative:
@@ -339,7 +355,7 @@ def parse_number(text: str) -> Fraction:
 
 def format_number(value: Fraction, digits: int = 2, grouping: bool = True) -> str:
     """Exact when the decimal terminates within `digits` places, else rounded: 4,000  16.5  666.67."""
-    scaled = round(value * 10**digits)
+    scaled = round_half_even(value.numerator * 10**digits, value.denominator)  # round(value * 10**digits)
     whole, frac = divmod(abs(scaled), 10**digits)
     if whole >= 10**15:  # astronomically large: digits would only get in the way
         text = f"{Decimal(value.numerator) / Decimal(value.denominator):.4g}"

@@ -1,0 +1,185 @@
+"""The cache in .planlint_cache/: used when it matches, rebuilt when it does not, never trusted."""
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planlint import cache as cache_module
+from planlint import engine
+from planlint import parse as parse_module
+from planlint.cache import CACHE_DIR, Cache, dump_model, load_model
+from planlint.cli import main
+from planlint.config import DEFAULT
+from planlint.engine import lint
+from planlint.parse import parse_text
+
+GOOD = """team marketing {
+  produces leads.volume = 100 leads/year
+}
+team sales {
+  consumes leads.volume = 200 leads/year
+  derive sales.revenue = leads.volume * ($5k - $1k) / 2
+}
+"""
+BROKEN = "team finance {\n  produces budget.total = $5m\n}\n"  # `m` is ambiguous: a syntax error
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    (tmp_path / "good.plan").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "broken.plan").write_text(BROKEN, encoding="utf-8")
+    return tmp_path
+
+
+def check(root: Path, config=DEFAULT):
+    return lint([root], config, cwd=root)
+
+
+def summary(result) -> list[tuple[str, str, int, str]]:
+    return [(f.rule, f.span.path, f.span.line, f.message) for f in result.findings]
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths parse_source is asked to parse (the cache answers the others)."""
+    seen: list[str] = []
+    original = engine.parse_source
+
+    def counting(path: str, data: bytes):
+        seen.append(path)
+        return original(path, data)
+
+    monkeypatch.setattr(engine, "parse_source", counting)
+    return seen
+
+
+def cache_folder(root: Path) -> Path:
+    return root / CACHE_DIR / cache_module.code_fingerprint()
+
+
+# Hits ----------------------------------------------------------------------------
+
+
+def test_nothing_changed_reports_the_same_findings_without_parsing(plan: Path, parses: list[str]) -> None:
+    first = check(plan)
+    assert sorted(parses) == ["broken.plan", "good.plan"]
+    parses.clear()
+    second = check(plan)
+    assert parses == [] and summary(second) == summary(first)
+    assert {f.rule for f in second.findings} == {"syntax-error", "value-mismatch"}
+    assert second.files_checked == 2
+    assert second.source_line("good.plan", 5) == "  consumes leads.volume = 200 leads/year"
+    # The model is still there for whoever asks (explain, review): parsed on demand.
+    assert [f.path for f in second.plan.files] == ["broken.plan", "good.plan"]
+    assert second.graph.producer("leads.volume").team == "marketing"
+
+
+def test_a_file_the_grammar_read_is_kept_and_not_read_again(plan: Path, parses: list[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    first = check(plan)
+    (plan / "good.plan").write_text(GOOD.replace("200", "300"), encoding="utf-8")  # the run key changes
+    parses.clear()
+
+    def no_grammar():
+        raise AssertionError("the grammar was asked to read a file the cache holds")
+
+    monkeypatch.setattr(parse_module, "_parser", no_grammar)
+    second = check(plan)
+    assert parses == ["good.plan"]  # broken.plan came from the cache
+    assert [f for f in second.findings if f.rule == "syntax-error"] == \
+           [f for f in first.findings if f.rule == "syntax-error"]
+    assert "3×" in next(f.message for f in second.findings if f.rule == "value-mismatch")
+
+
+def test_the_line_reader_results_are_not_stored(plan: Path) -> None:
+    check(plan)
+    kept = load_model((cache_folder(plan) / "files.pickle").read_bytes())
+    assert [path for path, _ in kept] == ["broken.plan"]
+
+
+# Stale and corrupt entries ---------------------------------------------------------
+
+
+def test_an_edited_file_is_read_again(plan: Path) -> None:
+    check(plan)
+    (plan / "broken.plan").write_text("team finance {\n  produces budget.total = $5M\n}\n", encoding="utf-8")
+    (plan / "good.plan").write_text(GOOD.replace("200", "100"), encoding="utf-8")
+    assert check(plan).findings == []
+
+
+def test_a_changed_setting_or_rule_selection_is_checked_again(plan: Path) -> None:
+    check(plan)
+    quieter = DEFAULT.with_overrides(ignore=["value-mismatch"])
+    assert {f.rule for f in check(plan, quieter).findings} == {"syntax-error"}
+    assert {f.rule for f in check(plan).findings} == {"syntax-error", "value-mismatch"}
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a pickle", pickle.dumps({"x": 1}), pickle.dumps(("key", [1, 2])),
+                                     pickle.dumps({("broken.plan", "0" * 64): "not a model"})])
+def test_a_corrupt_entry_is_ignored_and_rebuilt(plan: Path, garbage: bytes) -> None:
+    expected = summary(check(plan))
+    for name in ("files.pickle", "run.pickle"):
+        (cache_folder(plan) / name).write_bytes(garbage)
+    assert summary(check(plan)) == expected
+    assert isinstance(load_model((cache_folder(plan) / "run.pickle").read_bytes()), tuple)  # rebuilt
+
+
+class Planted:
+    def __reduce__(self):
+        return (os.system, ("touch planted-ran",))
+
+
+def test_a_planted_cache_file_cannot_run_code(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(plan)
+    expected = summary(check(plan))
+    for name in ("files.pickle", "run.pickle"):
+        (cache_folder(plan) / name).write_bytes(pickle.dumps(Planted()))
+    assert summary(check(plan)) == expected
+    assert not (plan / "planted-ran").exists()
+
+
+def test_entries_of_another_planlint_are_not_read(plan: Path, parses: list[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    check(plan)
+    old = cache_folder(plan).name
+    monkeypatch.setattr(cache_module, "__version__", "99.0.0")
+    cache_module.code_fingerprint.cache_clear()
+    try:
+        parses.clear()
+        result = check(plan)
+        assert sorted(parses) == ["broken.plan", "good.plan"]  # nothing came from the old folder
+        assert len(result.findings) == 2
+        new = cache_module.code_fingerprint()
+        assert new.startswith("99.0.0-") and (plan / CACHE_DIR / new / "run.pickle").is_file()
+        assert (plan / CACHE_DIR / old / "run.pickle").is_file()
+    finally:
+        cache_module.code_fingerprint.cache_clear()
+
+
+# Where it is written, and when not ---------------------------------------------------
+
+
+def test_no_cache_reads_and_writes_nothing(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(plan)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--format", "concise", "."])
+    assert result.exit_code == 1, result.output
+    assert not (plan / CACHE_DIR).exists()
+    result = CliRunner().invoke(main, ["check", "--format", "concise", "."])
+    assert result.exit_code == 1 and (plan / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+
+
+def test_a_cache_that_cannot_be_written_changes_nothing(plan: Path) -> None:
+    (plan / CACHE_DIR).write_text("a file where the folder should be", encoding="utf-8")
+    assert {f.rule for f in check(plan).findings} == {"syntax-error", "value-mismatch"}
+    assert {f.rule for f in check(plan).findings} == {"syntax-error", "value-mismatch"}
+
+
+def test_the_model_survives_the_round_trip() -> None:
+    plan_file = parse_text("good.plan", GOOD)
+    again = load_model(dump_model(plan_file))
+    assert repr(again) == repr(plan_file) and again is not plan_file
+    assert Cache(Path("/nonexistent/planlint")).parsed("good.plan", "0" * 64) is None
