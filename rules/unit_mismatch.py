@@ -3,8 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from planlint.finding import Finding
-from planlint.graph import consumes_lines
-from planlint.interlock import compare
+from planlint.interlock import comparisons_of_kind
 from planlint.rule import Context, Rule
 from planlint.wording import producer_related
 
@@ -55,12 +54,8 @@ class UnitMismatch(Rule):
     groups = ("interlock",)
 
     def check(self, context: Context) -> Iterator[Finding]:
-        for consumes, producer in consumes_lines(context.graph):
-            if producer is None:
-                continue
-            result = compare(consumes, producer, context.evaluator, context.tolerance)
-            if result.kind != "unit":
-                continue
+        found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "unit")
+        for consumes, producer, result in found:
             yield self.finding(
                 consumes.span,
                 f"{consumes.team} states {consumes.name} in {result.consumer_text}, "

@@ -5,8 +5,7 @@ from typing import Iterator
 from planlint import quantity as q
 from planlint.evaluate import FAILS, describe_requirement
 from planlint.finding import Finding, Severity
-from planlint.graph import consumes_lines
-from planlint.interlock import compare
+from planlint.interlock import comparisons_of_kind
 from planlint.rule import Context, Rule
 from planlint.wording import producer_related
 
@@ -59,11 +58,9 @@ class ValueMismatch(Rule):
     groups = ("interlock",)
 
     def check(self, context: Context) -> Iterator[Finding]:
-        for consumes, producer in consumes_lines(context.graph):
-            if producer is None:
-                continue
-            result = compare(consumes, producer, context.evaluator, context.tolerance)
-            if result.kind != "value" or result.fit is None or result.fit.status == "fits":
+        found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "value")
+        for consumes, producer, result in found:
+            if result.fit is None or result.fit.status == "fits":
                 continue
             fit, delivered = result.fit, result.delivered.quantity
             asked = describe_requirement(consumes.requirement)

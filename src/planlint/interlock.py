@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Iterator
 
 from planlint.evaluate import Evaluator, Fit, Known, Outcome, assess
-from planlint.graph import Producer
+from planlint.graph import InterlockGraph, Producer, consumes_lines
 from planlint.model import Amount, Consumes, Text, When
 
 
@@ -41,6 +42,16 @@ def compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, tolera
     result = _compare(consumes, producer, evaluator, tolerance)
     memo[id(consumes)] = (consumes, producer, tolerance, result)
     return result
+
+
+def comparisons_of_kind(graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction,
+                        kind: str) -> Iterator[tuple[Consumes, Producer, Comparison]]:
+    """Every `consumes` line whose comparison with its producer is of `kind` ("value", "unit", ...)."""
+    for consumes, producer in consumes_lines(graph):
+        if producer is not None:
+            result = compare(consumes, producer, evaluator, tolerance)
+            if result.kind == kind:
+                yield consumes, producer, result
 
 
 def _compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, tolerance: Fraction) -> Comparison:
