@@ -5,7 +5,7 @@ from typing import Iterator
 from planlint import quantity as q
 from planlint.evaluate import FAILS, FITS, Known, Unknown, describe_requirement
 from planlint.finding import Finding, Related, Severity
-from planlint.goals import assess_goal, closing_values, drivers, goal_point
+from planlint.goals import assess_goal, closing_bounds, drivers, goal_point
 from planlint.model import Amount, Goal
 from planlint.rule import Context, Rule
 from planlint.wording import listing
@@ -139,13 +139,7 @@ def _driver_words(driver, first: bool) -> str:
 
 def _closing_help(goal: Goal, graph, evaluator, computed: q.Quantity) -> str:
     target = goal_point(goal)
-    values = closing_values(graph, evaluator, goal.metric, target)
-    parts = []
-    for name, value in values.items():
-        outcome = evaluator.value_of(name)
-        if isinstance(outcome, Known) and value > 0:
-            verb = ">=" if value > outcome.quantity.lo else "<="  # the way the input has to move
-            parts.append(f"{name} {verb} {q.format_magnitude(value, outcome.quantity.unit)}")
+    parts = [f"{name} {bound}" for name, bound, _ in closing_bounds(graph, evaluator, goal.metric, target)]
     if not parts:
         return f"raise what feeds {goal.metric}, or lower the goal to what the plan delivers"
     return "any one of these alone would close the gap: " + listing(parts, "or")

@@ -61,7 +61,7 @@ team sales {
 }
 """,
 }
-CLOSING = ("leads.avg_deal_value >= $31.25k", "leads.win_rate >= 20.83%", "leads.volume >= 5,208.33 leads/year")
+CLOSING = ("leads.avg_deal_value >= $31.25k", "leads.win_rate >= 20.84%", "leads.volume >= 5,208.34 leads/year")
 NO_COLOR_ENV = {"FORCE_COLOR": None, "NO_COLOR": None}
 
 

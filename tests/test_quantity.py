@@ -309,3 +309,14 @@ def test_parse_number() -> None:
     assert q.parse_number("1.5M") == 1_500_000
     assert q.parse_number("0.1k") == 100
     assert q.parse_number("2B") == 2 * 10**9
+
+
+def test_bounds_round_the_way_they_must_hold() -> None:
+    """A value needed to close a gap must still close it once printed."""
+    needed = Fraction(15625, 100000)  # 15.625%
+    assert q.format_magnitude(needed, q.PERCENT) == "15.62%"  # nearest, half to even
+    assert q.format_magnitude(needed, q.PERCENT, 1) == "15.63%"
+    assert q.format_magnitude(needed, q.PERCENT, -1) == "15.62%"
+    assert q.format_magnitude(Fraction(31250), q.money_unit("USD"), 1) == "$31.25k"  # exact stays exact
+    assert q.format_number(Fraction(-7, 3), direction=1) == "-2.33"
+    assert q.format_number(Fraction(-7, 3), direction=-1) == "-2.34"

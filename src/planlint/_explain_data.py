@@ -14,7 +14,7 @@ from planlint import quantity as q
 from planlint._explain_expr import amount_text, expression_text
 from planlint.evaluate import FITS, Known, Outcome, Unknown, describe_requirement
 from planlint.finding import Finding
-from planlint.goals import assess_goal, closing_values, goal_point
+from planlint.goals import assess_goal, closing_bounds, goal_point
 from planlint.graph import Consumption, InterlockGraph
 from planlint.interlock import compare
 from planlint.model import (
@@ -315,13 +315,8 @@ def _goal_status(goal: Goal, graph: InterlockGraph, evaluator, tolerance) -> Goa
 
 def _closing(goal: Goal, graph: InterlockGraph, evaluator, point) -> list[Closing]:
     """For each input, the value that alone would bring the metric to the goal (as goal-shortfall says)."""
-    closing = []
-    for name, value in closing_values(graph, evaluator, goal.metric, point).items():
-        outcome = evaluator.value_of(name)
-        if isinstance(outcome, Known) and value > 0:
-            verb = ">=" if value > outcome.quantity.lo else "<="  # the way the input has to move
-            closing.append(Closing(name, f"{verb} {q.format_magnitude(value, outcome.quantity.unit)}",
-                                   q.format_quantity(outcome.quantity)))
+    closing = [Closing(name, bound, q.format_quantity(delivered))
+               for name, bound, delivered in closing_bounds(graph, evaluator, goal.metric, point)]
     return closing
 
 

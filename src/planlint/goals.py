@@ -116,6 +116,23 @@ def closing_values(graph: InterlockGraph, evaluator: Evaluator, metric: str,
     return {leaf: targets[leaf] for leaf in leaves if leaf in targets}
 
 
+def closing_bounds(graph: InterlockGraph, evaluator: Evaluator, metric: str,
+                   target: Fraction) -> list[tuple[str, str, q.Quantity]]:
+    """`(name, ">= $31.25k", delivered)` for each input that alone closes the gap.
+
+    The bound is rounded the way the input has to move, so it still closes the
+    gap as printed (15.625% prints as `>= 15.63%`, not 15.62%).
+    """
+    found = []
+    for name, value in closing_values(graph, evaluator, metric, target).items():
+        outcome = evaluator.value_of(name)
+        if isinstance(outcome, Known) and value > 0:
+            upward = value > outcome.quantity.lo
+            shown = q.format_magnitude(value, outcome.quantity.unit, 1 if upward else -1)
+            found.append((name, f"{'>=' if upward else '<='} {shown}", outcome.quantity))
+    return found
+
+
 def _invert(expr: Expr, name: str, target: Fraction, evaluator: Evaluator) -> Fraction | None:
     """Solve `expr == target` for the single occurrence of `name`, top-down."""
     node = expr
@@ -162,4 +179,5 @@ def _point(expr: Expr, evaluator: Evaluator) -> Fraction | None:
     return outcome.quantity.lo if isinstance(outcome, Known) else None
 
 
-__all__ = ["Driver", "FAILS", "FITS", "assess_goal", "chain_of", "closing_values", "drivers", "goal_point"]
+__all__ = ["Driver", "FAILS", "FITS", "assess_goal", "chain_of", "closing_bounds", "closing_values", "drivers",
+           "goal_point"]

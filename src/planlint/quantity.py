@@ -353,9 +353,19 @@ def parse_number(text: str) -> Fraction:
     return Fraction(Decimal(digits)) * SCALE[suffix]
 
 
-def format_number(value: Fraction, digits: int = 2, grouping: bool = True) -> str:
-    """Exact when the decimal terminates within `digits` places, else rounded: 4,000  16.5  666.67."""
-    scaled = round_half_even(value.numerator * 10**digits, value.denominator)  # round(value * 10**digits)
+def format_number(value: Fraction, digits: int = 2, grouping: bool = True, direction: int = 0) -> str:
+    """Exact when the decimal terminates within `digits` places, else rounded: 4,000  16.5  666.67.
+
+    `direction` +1 rounds up and -1 down, for a bound that must still hold once printed
+    (a value needed to close a gap must not print below what closes it).
+    """
+    numerator = value.numerator * 10**digits
+    if direction > 0:
+        scaled = -(-numerator // value.denominator)
+    elif direction < 0:
+        scaled = numerator // value.denominator
+    else:
+        scaled = round_half_even(numerator, value.denominator)  # round(value * 10**digits)
     whole, frac = divmod(abs(scaled), 10**digits)
     if whole >= 10**15:  # astronomically large: digits would only get in the way
         text = f"{Decimal(value.numerator) / Decimal(value.denominator):.4g}"
@@ -366,31 +376,34 @@ def format_number(value: Fraction, digits: int = 2, grouping: bool = True) -> st
     return f"{sign}{whole_text}.{frac_text}" if frac_text else f"{sign}{whole_text}"
 
 
-def _scaled(value: Fraction) -> str:
+def _scaled(value: Fraction, direction: int = 0) -> str:
     """Money-style magnitude: 24k, 15.36M, 1.5B, 950."""
     size = abs(value)
     for suffix, scale in (("B", 10**9), ("M", 10**6), ("k", 10**3)):
         if size >= scale:
-            return format_number(value / scale, 3, grouping=True) + suffix
-    return format_number(value, 2)
+            return format_number(value / scale, 3, grouping=True, direction=direction) + suffix
+    return format_number(value, 2, direction=direction)
 
 
-def format_magnitude(value: Fraction, unit: Unit) -> str:
-    """A single magnitude (base units) printed in `unit`: $24k, 16%, 4,000 leads/year."""
+def format_magnitude(value: Fraction, unit: Unit, direction: int = 0) -> str:
+    """A single magnitude (base units) printed in `unit`: $24k, 16%, 4,000 leads/year.
+
+    `direction` rounds up (+1) or down (-1) instead of to the nearest, for bounds.
+    """
     value = value / _base_factor(unit) if unit.time_power else value
     currency = unit.currency
     if unit.percent and not unit.dims:
-        text = format_number(value * 100) + "%"
+        text = format_number(value * 100, direction=direction) + "%"
     elif currency:
-        amount = _scaled(value)
+        amount = _scaled(value, direction)
         symbol = _SYMBOL_OF.get(currency)
         sign = "-" if amount.startswith("-") else ""
         text = f"{sign}{symbol}{amount.lstrip('-')}" if symbol else f"{amount} {currency}"
     elif unit.time_power > 0 and not unit.label:
         word = unit.time_unit or "year"
-        text = f"{format_number(value)} {word if value == 1 else _plural(word)}"
+        text = f"{format_number(value, direction=direction)} {word if value == 1 else _plural(word)}"
     else:
-        text = format_number(value)
+        text = format_number(value, direction=direction)
         if unit.label:
             text += f" {unit.label}"
     if unit.time_power < 0:
