@@ -155,7 +155,7 @@ def test_entries_of_another_planlint_are_not_read(plan: Path, parses: list[str],
         assert len(result.findings) == 2
         new = cache_module.code_fingerprint()
         assert new.startswith("99.0.0-") and (plan / CACHE_DIR / new / "run.pickle").is_file()
-        assert (plan / CACHE_DIR / old / "run.pickle").is_file()
+        assert not (plan / CACHE_DIR / old).exists()  # the old planlint's folder is pruned
     finally:
         cache_module.code_fingerprint.cache_clear()
 
@@ -183,3 +183,17 @@ def test_the_model_survives_the_round_trip() -> None:
     again = load_model(dump_model(plan_file))
     assert repr(again) == repr(plan_file) and again is not plan_file
     assert Cache(Path("/nonexistent/planlint")).parsed("good.plan", "0" * 64) is None
+
+
+def test_a_new_planlint_prunes_the_cache_folders_of_older_ones(tmp_path: Path, monkeypatch) -> None:
+    from planlint import cache
+
+    old = tmp_path / cache.CACHE_DIR / "0.0.9-0123456789abcdef"
+    old.mkdir(parents=True)
+    (old / "run.pickle").write_bytes(b"old")
+    unrelated = tmp_path / cache.CACHE_DIR / "notes"
+    unrelated.mkdir()
+    cache.Cache(tmp_path).save_findings("key", [])
+    assert not old.exists()
+    assert unrelated.exists()
+    assert (tmp_path / cache.CACHE_DIR / cache.code_fingerprint()).is_dir()

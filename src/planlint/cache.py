@@ -28,7 +28,9 @@ import io
 import operator
 import os
 import pickle
+import re
 import secrets
+import shutil
 import sys
 from dataclasses import fields, is_dataclass
 from fractions import Fraction
@@ -207,7 +209,9 @@ class Cache:
 
     def _write(self, name: str, value: object) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self.folder.is_dir():
+                self.folder.mkdir(parents=True)
+                _prune_other_versions(self.folder)
             _mark_ignored(self.folder.parent)
             target = self.folder / name
             temp = self.folder / f".{name}.{secrets.token_hex(6)}.tmp"
@@ -218,6 +222,16 @@ class Cache:
                 temp.unlink(missing_ok=True)
         except Exception:  # a read-only checkout, a full disk: no cache, same findings
             pass
+
+
+_FOLDER_NAME = re.compile(r"^[0-9][\w.+]*-[0-9a-f]{16}$")
+
+
+def _prune_other_versions(current: Path) -> None:
+    """A new planlint (or an edited one) starts a new folder; the old ones would only grow."""
+    for sibling in current.parent.iterdir():
+        if sibling != current and sibling.is_dir() and _FOLDER_NAME.match(sibling.name):
+            shutil.rmtree(sibling, ignore_errors=True)
 
 
 def _mark_ignored(folder: Path) -> None:
