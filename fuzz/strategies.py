@@ -94,7 +94,9 @@ def amounts(draw) -> str:
         return f"{first}{draw(st.sampled_from([' .. ', '..']))}{quantity_text(draw, template)}"
     if shape == "tolerance":
         sign = draw(st.sampled_from(["±", "+/-"]))
-        style = draw(st.sampled_from(["percent", "bare", "own unit"]))
+        # A bare width on a percentage (`50% ± 2`) is refused as ambiguous: not a valid plan.
+        styles = ["percent", "own unit"] if first.endswith("%") else ["percent", "bare", "own unit"]
+        style = draw(st.sampled_from(styles))
         width = {"percent": lambda: draw(digits()) + "%", "bare": lambda: _number(draw),
                  "own unit": lambda: quantity_text(draw, template)}[style]()
         return f"{first} {sign} {width}"

@@ -4,7 +4,7 @@ from collections import deque
 from typing import Iterator
 
 from planlint.finding import Finding, Related
-from planlint.model import Derive, references
+from planlint.model import references
 from planlint.rule import Context, Rule
 
 

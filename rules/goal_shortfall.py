@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from planlint import quantity as q
-from planlint.evaluate import FAILS, FITS, Known, Unknown, describe_requirement
+from planlint.evaluate import FAILS, FITS, Unknown, describe_requirement
 from planlint.finding import Finding, Related, Severity
 from planlint.goals import assess_goal, closing_bounds, drivers, goal_point
 from planlint.model import Amount, Goal
@@ -81,7 +81,14 @@ class GoalShortfall(Rule):
         computed = outcome.quantity
         target = goal.requirement.value.quantity
         if not computed.unit.comparable(target.unit):
-            return  # unit-mismatch's concern
+            yield self.finding(
+                goal.span,
+                f"{goal.team}'s goal {goal.metric} cannot be checked: the plan computes it in "
+                f"{computed.unit.describe()}, the goal is in {target.unit.describe()}",
+                help=f"state the goal in the unit {goal.metric} is derived in, or fix the derivation",
+                subject=goal.metric, teams=(goal.team,), severity=Severity.WARNING,
+            )
+            return
         fit = assess_goal(goal, computed, context.tolerance)
         if fit.status == FITS:
             return

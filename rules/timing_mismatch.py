@@ -5,7 +5,7 @@ from typing import Iterator
 
 from planlint.finding import Finding
 from planlint.graph import consumes_lines
-from planlint.model import Produces
+from planlint.model import Consumes, Produces, When
 from planlint.quantity import PlanDate
 from planlint.rule import Context, Rule
 from planlint.wording import producer_related
@@ -56,22 +56,37 @@ class TimingMismatch(Rule):
     def check(self, context: Context) -> Iterator[Finding]:
         start = context.fiscal_year_start
         for consumes, producer in consumes_lines(context.graph):
-            if consumes.by is None or not isinstance(producer, Produces) or producer.by is None:
+            dates = _dates(consumes, producer)
+            if dates is None:
                 continue
-            needed, delivered = consumes.by.last_day(start), producer.by.last_day(start)
+            asked, given = dates
+            needed, delivered = asked.last_day(start), given.last_day(start)
             late = (delivered - needed).days
             if late <= 0:
                 continue
             days = f"{late} day{'s' if late != 1 else ''}"
             yield self.finding(
                 consumes.span,
-                f"{consumes.team} needs {consumes.name} by {_dated(consumes.by, needed)}, but "
-                f"{producer.team} delivers it by {_dated(producer.by, delivered)}: {days} late",
+                f"{consumes.team} needs {consumes.name} by {_dated(asked, needed)}, but "
+                f"{producer.team} delivers it by {_dated(given, delivered)}: {days} late",
                 help=f"{producer.team} brings the delivery forward by {days}, "
-                     f"or {consumes.team} moves its plan to {producer.by}",
+                     f"or {consumes.team} moves its plan to {given}",
                 related=(producer_related(producer),),
                 subject=consumes.name, teams=(consumes.team, producer.team),
             )
+
+
+def _dates(consumes: Consumes, producer) -> tuple[PlanDate, PlanDate] | None:
+    """(needed, delivered): the two `by` dates, or two dates stated as values (`= 2027-07-15`)."""
+    if not isinstance(producer, Produces):
+        return None
+    if consumes.by is not None and producer.by is not None:
+        return consumes.by, producer.by
+    requirement = consumes.requirement
+    if (requirement is not None and requirement.op in ("=", "<=") and isinstance(requirement.value, When)
+            and isinstance(producer.value, When)):
+        return requirement.value.date, producer.value.date
+    return None
 
 
 def _dated(written: PlanDate, last_day: datetime.date) -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from planlint.finding import Finding, Severity
-from planlint.model import Goal
 from planlint.rule import Context, Rule
 
 
@@ -55,8 +54,6 @@ class UnusedAssumption(Rule):
             if name in graph.consumptions or name in measured:
                 continue
             producer = producers[0]
-            if isinstance(producer, Goal):
-                continue
             yield self.finding(
                 producer.span, f"{producer.team} produces {name}, which no team consumes",
                 help=f"a team that relies on {name} says so with `consumes {name}`; otherwise drop it",

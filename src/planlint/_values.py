@@ -81,14 +81,13 @@ def _unit_and_factor(kind: str, word: str | None, per: str | None) -> tuple[q.Un
                            part="unit")
     else:
         unit = q.count_unit(word)
+    # Stored in base units: rates per year (500 leads/month is 6000 leads/year), durations
+    # in years, and a duration per period (5 days/month) as the plain ratio of the two.
+    factor = q.PERIOD_YEARS[unit.time_unit] if unit.time_power > 0 else Fraction(1)
     if per is not None:
-        unit = q.per_period(unit, q.PERIOD_ALIASES[per[1:].strip().lower()])
-    # Rates are stored per year (500 leads/month is 6000 leads/year), durations in years.
-    factor = Fraction(1)
-    if unit.time_power < 0:
-        factor = 1 / q.PERIOD_YEARS[unit.period]
-    elif unit.time_power > 0:
-        factor = q.PERIOD_YEARS[unit.time_unit]
+        period = q.PERIOD_ALIASES[per[1:].strip().lower()]
+        unit = q.per_period(unit, period)
+        factor /= q.PERIOD_YEARS[period]
     found = _UNITS[key] = (unit, factor.numerator, factor.denominator)
     return found
 

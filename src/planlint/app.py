@@ -17,6 +17,7 @@ from planlint.finding import Finding
 from planlint.formats import FORMATS, render, resolve_auto
 from planlint.registry import load_rules
 from planlint.report import Report
+from planlint._terminal import write_stdout
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 BASELINE_VERSION = 1
@@ -97,7 +98,7 @@ def emit(report: Report, options: CheckOptions) -> None:
         if target is None and index == 0 and options.output_file is not None:
             target = str(options.output_file)
         if target is None:
-            sys.stdout.write(render(name, report, color=options.color))
+            write_stdout(render(name, report, color=options.color))
         else:
             write_output(target, render(name, report, color=False))
 

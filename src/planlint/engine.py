@@ -109,7 +109,10 @@ def discover(paths: Iterable[Path], config: Config = DEFAULT) -> list[Path]:
                 relative = _relative_to(found, root)
             if relative is None or config.includes(relative) or found in paths:
                 plans.append(found)
-    return sorted(set(plans), key=lambda p: p.as_posix())
+    unique: dict[str, Path] = {}
+    for plan in sorted(plans, key=lambda p: p.as_posix()):  # one file named two ways is read once
+        unique.setdefault(os.path.abspath(plan), plan)
+    return sorted(unique.values(), key=lambda p: p.as_posix())
 
 
 _UNKNOWN = "\0unknown"

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from planlint import _explain_render as render
 from planlint.registry import load_rules
 from planlint.rule import Rule, doc_sections
+from planlint._terminal import write_stdout
 
 if TYPE_CHECKING:
     from planlint._explain_data import LineExplanation
@@ -195,7 +196,4 @@ def _emit(content: Any, as_json: bool) -> None:
         text = json.dumps(content, indent=2, ensure_ascii=not _stdout_is_unicode(stream)) + "\n"
     else:
         text = content if content.endswith("\n") else content + "\n"
-        encoding = getattr(stream, "encoding", None) or "utf-8"
-        text = text.encode(encoding, errors="replace").decode(encoding)  # `€` on an ASCII pipe: `?`
-    stream.write(text)
-    stream.flush()
+    write_stdout(text)  # `€` on an ASCII pipe: `?`

@@ -84,3 +84,15 @@ class Finding:
             "teams": list(self.teams),
             "fingerprint": self.fingerprint,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule as the outputs describe it (SARIF's rule table, `explain`)."""
+
+    code: str  # "PL102"
+    name: str  # "value-mismatch"
+    summary: str  # one line
+    documentation: str  # markdown: **What it does**, **Why is this bad?**, ...
+    default_severity: Severity
+    origin: str = "planlint"  # the package a plugin rule comes from

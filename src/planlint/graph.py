@@ -113,8 +113,6 @@ class InterlockGraph:
         found = self.producers.get(name)
         return found[0] if found else None
 
-    def team_of(self, name: str) -> Block | None:
-        return self.blocks.get(("team", name)) or self.blocks.get(("org", name))
 
     def block_named(self, team: str) -> Block | None:
         return self.blocks.get(("team", team)) or self.blocks.get(("org", team))

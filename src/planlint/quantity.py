@@ -99,12 +99,12 @@ class Unit:
             parts.append(self.currency)
         if self.label:
             parts.append(self.label)
-        if self.time_power > 0:
+        if self.time_power > 0 or (self.time_power == 0 and self.period and self.time_unit):
             parts.append(_plural(self.time_unit or "year"))
         if self.percent:
             parts.append("percent")
         text = " ".join(parts) or "a plain number"
-        if self.time_power < 0:
+        if self.time_power < 0 or (self.time_power == 0 and self.period and self.time_unit):
             text += f" per {self.period or 'year'}"
         return text
 
@@ -291,6 +291,9 @@ def tolerance_for(value: Quantity, amount: Quantity) -> Tolerance:
         return Tolerance(abs(amount.lo), relative=True)
     if amount.unit.is_dimensionless and not amount.unit.percent and not value.unit.is_dimensionless:
         return Tolerance(abs(amount.lo) * _base_factor(value.unit), relative=False)
+    if value.unit.percent and not amount.unit.percent:
+        # `50% ± 2` would be ± 200%: ask for the percentage sign instead of guessing.
+        raise UnitMismatch(f"a tolerance on a percentage is written in %, like '± {format_number(amount.lo)}%'")
     if not amount.unit.comparable(value.unit):
         raise UnitMismatch(f"a tolerance in {amount.unit.describe()} does not fit a value in {value.unit.describe()}")
     return Tolerance(abs(amount.lo), relative=False)
@@ -299,9 +302,9 @@ def tolerance_for(value: Quantity, amount: Quantity) -> Tolerance:
 def _base_factor(unit: Unit) -> Fraction:
     """Base units per display unit: a bare `5k` on a $/month value means $5k per month."""
     factor = Fraction(1)
-    if unit.time_power < 0:
-        factor /= PERIOD_YEARS[unit.period or "year"]
-    elif unit.time_power > 0:
+    if unit.time_power < 0 or (unit.time_power == 0 and unit.period and unit.time_unit):
+        factor /= PERIOD_YEARS[unit.period or "year"]  # `5 days/month` is a duration per period
+    if unit.time_power > 0 or (unit.time_power == 0 and unit.period and unit.time_unit):
         factor *= PERIOD_YEARS[unit.time_unit or "year"]
     return factor
 
@@ -390,7 +393,8 @@ def format_magnitude(value: Fraction, unit: Unit, direction: int = 0) -> str:
 
     `direction` rounds up (+1) or down (-1) instead of to the nearest, for bounds.
     """
-    value = value / _base_factor(unit) if unit.time_power else value
+    per_duration = unit.time_power == 0 and bool(unit.period and unit.time_unit)  # 5 days/month
+    value = value / _base_factor(unit) if unit.time_power or per_duration else value
     currency = unit.currency
     if unit.percent and not unit.dims:
         text = format_number(value * 100, direction=direction) + "%"
@@ -399,14 +403,14 @@ def format_magnitude(value: Fraction, unit: Unit, direction: int = 0) -> str:
         symbol = _SYMBOL_OF.get(currency)
         sign = "-" if amount.startswith("-") else ""
         text = f"{sign}{symbol}{amount.lstrip('-')}" if symbol else f"{amount} {currency}"
-    elif unit.time_power > 0 and not unit.label:
+    elif (unit.time_power > 0 or per_duration) and not unit.label:
         word = unit.time_unit or "year"
         text = f"{format_number(value, direction=direction)} {word if value == 1 else _plural(word)}"
     else:
         text = format_number(value, direction=direction)
         if unit.label:
             text += f" {unit.label}"
-    if unit.time_power < 0:
+    if unit.time_power < 0 or per_duration:
         text += f"/{unit.period or 'year'}"
     return text
 

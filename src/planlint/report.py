@@ -9,19 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from planlint.finding import Finding, Severity
-
-
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
-    """A rule as the outputs describe it (SARIF's rule table, `explain`)."""
-
-    code: str  # "PL102"
-    name: str  # "value-mismatch"
-    summary: str  # one line
-    documentation: str  # markdown: **What it does**, **Why is this bad?**, ...
-    default_severity: Severity
-    origin: str = "planlint"  # the package a plugin rule comes from
+from planlint.finding import Finding, RuleInfo, Severity  # noqa: F401  (RuleInfo: re-exported)
 
 
 def _no_source(path: str, line: int) -> str | None:

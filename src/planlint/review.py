@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from planlint.finding import Finding, Severity
 from planlint.model import Plan
 from planlint.parse import parse_bytes
 from planlint.registry import load_rules
+from planlint._terminal import write_stdout
 
 WORKTREE = "WORKTREE"
 FORMATS = ("text", "markdown", "json")
@@ -127,7 +127,7 @@ def emit(review: Review, options: ReviewOptions) -> None:
             target = str(options.output_file)
         text = render(name, review)
         if target is None:
-            sys.stdout.write(text)
+            write_stdout(text)
         else:
             write_output(target, text)
 

@@ -14,10 +14,9 @@ from fractions import Fraction
 from typing import Any, ClassVar, Iterator
 
 from planlint.evaluate import Evaluator
-from planlint.finding import Finding, Related, Severity
+from planlint.finding import Finding, Related, RuleInfo, Severity
 from planlint.graph import InterlockGraph
 from planlint.model import Plan
-from planlint.report import RuleInfo
 from planlint.span import Span
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
