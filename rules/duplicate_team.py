@@ -65,6 +65,9 @@ class DuplicateTeam(Rule):
 
 def _wording(later: Block, first: Block) -> tuple[str, str]:
     """What is wrong and what to do: the same name twice, or a second org under another name."""
+    if later.name == first.name and later.kind != first.kind:
+        return (f"shares its name with {first.kind} {first.name}",
+                f"give the {later.kind} another name: statements name their block only by it")
     if later.name == first.name:
         return "is declared again", f"merge the two blocks into one, or give this {later.kind} another name"
     return f"is a second org after org {first.name}", "a plan has one org: merge the two blocks into one"

@@ -59,8 +59,11 @@ class InterlockGraph:
         self = cls(plan)
         for block in sorted(plan.blocks, key=lambda b: (b.span.path, b.span.line)):
             key = _block_key(block)
-            first = self.blocks.get(key) or (self._first_org() if block.is_org else None)
-            if first is not None:  # a plan has at most one org, whatever its name
+            # A plan has at most one org, whatever its name; and a team and the org cannot share a
+            # name, since statements name their block only by it.
+            first = (self.blocks.get(key) or (self._first_org() if block.is_org else None)
+                     or self.block_named(block.name))
+            if first is not None:
                 self.duplicate_blocks.append((block, first))
                 continue
             self.blocks[key] = block
