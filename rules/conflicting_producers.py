@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from planlint.finding import Finding, Related
-from planlint.model import Derive
+from planlint.model import Derive, value_meaning
 from planlint.rule import Context, Rule
 from planlint.wording import producer_words
 
@@ -73,13 +73,4 @@ def _disagree(first, later) -> bool:
         return True  # two ways of arriving at one number: they will drift apart
     if first.value is None or later.value is None:
         return False
-    return _value_key(first.value) != _value_key(later.value)
-
-
-def _value_key(value) -> tuple:
-    quantity = getattr(value, "quantity", None)
-    if quantity is not None:
-        tolerance = value.tolerance
-        return ("amount", quantity.lo, quantity.hi, quantity.unit.dims,
-                (quantity.unit.label or "").lower(), tolerance)
-    return (type(value).__name__, getattr(value, "text", None), str(getattr(value, "date", "")))
+    return value_meaning(first.value) != value_meaning(later.value)

@@ -22,7 +22,7 @@ from planlint.graph import InterlockGraph
 from planlint.interlock import compare
 from planlint.model import (
     Amount, Binary, Consumes, Derive, Expr, Goal, Literal, Negate, Produces, Reference, Requirement, Text,
-    Value, When,
+    Value, When, value_meaning,
 )
 from planlint.span import Span
 
@@ -108,7 +108,7 @@ _ROLES = {Produces: "produces", Consumes: "consumes", Derive: "derives", Goal: "
 
 def _fact(statement, evaluator, fiscal_year_start: int) -> Fact | None:
     if isinstance(statement, Produces):
-        key = (value_key(statement.value), _day(statement.by, fiscal_year_start))
+        key = (value_meaning(statement.value), _day(statement.by, fiscal_year_start))
         return Fact(key, _with_by(value_words(statement.value), statement.by), statement.span, key)
     if isinstance(statement, Consumes):
         key = (requirement_key(statement.requirement), _day(statement.by, fiscal_year_start))
@@ -134,31 +134,13 @@ def _with_by(text: str, by) -> str:
     return f"{text} by {by}".strip() if by is not None else text
 
 
-def unit_key(unit: q.Unit) -> tuple:
-    """What a unit means; how it prints (per month or per year) is no change."""
-    label = (unit.label or "").lower()
-    return unit.dims, label[:-1] if label.endswith("s") else label, unit.percent
-
-
-def value_key(value: Value | None) -> tuple:
-    if isinstance(value, Amount):
-        tolerance = (value.tolerance.amount, value.tolerance.relative) if value.tolerance else None
-        quantity = value.quantity
-        return ("amount", quantity.lo, quantity.hi, unit_key(quantity.unit), tolerance, value.is_range)
-    if isinstance(value, Text):
-        return ("text", value.text.strip())
-    if isinstance(value, When):
-        return ("date", value.date.last_day())
-    return ("none",)
-
-
 def requirement_key(requirement: Requirement | None) -> tuple:
-    return ("none",) if requirement is None else (requirement.op, value_key(requirement.value))
+    return ("none",) if requirement is None else (requirement.op, value_meaning(requirement.value))
 
 
 def outcome_key(outcome: Outcome) -> tuple:
     if isinstance(outcome, Known):
-        return ("known", outcome.quantity.lo, outcome.quantity.hi, unit_key(outcome.quantity.unit))
+        return ("known", outcome.quantity.lo, outcome.quantity.hi, outcome.quantity.unit.meaning())
     return ("unknown", outcome.reason)
 
 

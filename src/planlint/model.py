@@ -42,6 +42,20 @@ class When:
 
 Value = Union[Amount, Text, When]
 
+
+def value_meaning(value: Value | None) -> tuple:
+    """What a stated value means, not how it is written: `$24k` and `24000 USD`,
+    `1000 leads/quarter` and `4000 leads/year` mean the same."""
+    if isinstance(value, Amount):
+        tolerance = (value.tolerance.amount, value.tolerance.relative) if value.tolerance else None
+        quantity = value.quantity
+        return ("amount", quantity.lo, quantity.hi, quantity.unit.meaning(), tolerance)
+    if isinstance(value, Text):
+        return ("text", value.text.strip())
+    if isinstance(value, When):
+        return ("date", value.date.last_day())
+    return ("none",)
+
 # Expressions ----------------------------------------------------------------
 # eq=False: expressions can be thousands of levels deep, and a generated
 # __eq__ would recurse through all of them.

@@ -92,6 +92,10 @@ class Unit:
             return _label_key(self.label) == _label_key(other.label)
         return True
 
+    def meaning(self) -> tuple:
+        """What the unit measures, whatever its printing: two values compare equal on it."""
+        return self.dims, _label_key(self.label) if self.label else ""
+
     def describe(self) -> str:
         """The unit in words, for messages: 'USD per year', 'leads', 'percent'."""
         parts = []
