@@ -5,7 +5,7 @@ from typing import Iterator
 from planlint import quantity as q
 from planlint.evaluate import FAILS, FITS, Unknown, describe_requirement
 from planlint.finding import Finding, Related, Severity
-from planlint.goals import assess_goal, closing_bounds, drivers, goal_point
+from planlint.goals import assess_goal, closing_bounds, drivers, goal_point, goal_share
 from planlint.model import Amount, Goal
 from planlint.rule import Context, Rule
 from planlint.wording import listing
@@ -94,7 +94,7 @@ class GoalShortfall(Rule):
             return
         found = drivers(graph, evaluator, goal.metric, context.tolerance)
         message = (f"{goal.metric} = {q.format_quantity(computed, target.unit)} from what its producers deliver, "
-                   f"{_share(computed, goal)} of the {_target_words(goal)}")
+                   f"{goal_share(computed, goal)} of the {_target_words(goal)}")
         if found:
             message += "; driven by " + listing([_driver_words(d, i == 0) for i, d in enumerate(found)])
         yield self.finding(
@@ -114,13 +114,6 @@ class GoalShortfall(Rule):
             help=f"the team that delivers {missing} states its value with `produces NAME = VALUE`",
             subject=goal.metric, teams=(goal.team,), severity=Severity.WARNING,
         )
-
-
-def _share(computed: q.Quantity, goal: Goal) -> str:
-    point = goal_point(goal)
-    if computed.is_point:
-        return q.format_share(computed.lo, point)
-    return f"{q.format_share(computed.lo, point)} .. {q.format_share(computed.hi, point)}"
 
 
 def _target_words(goal: Goal) -> str:

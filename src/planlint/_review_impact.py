@@ -17,6 +17,7 @@ from planlint import quantity as q
 from planlint.config import Config
 from planlint.engine import LintResult
 from planlint.evaluate import FAILS, FITS, PARTLY, Known, Outcome, assess, describe_requirement
+from planlint.goals import goal_share
 from planlint.finding import Finding
 from planlint.graph import InterlockGraph
 from planlint.interlock import compare
@@ -287,7 +288,7 @@ def _goal(goal: Goal, outcome: Outcome, config: Config) -> Reliance:
         return Reliance(goal.metric, goal.team, "goal", wants, outcome_words(outcome), UNCHECKED, "",
                         goal.span, None)
     fit = assess(goal.requirement, outcome.quantity, config.tolerance)
-    detail = "" if fit.status == FITS else f"{q.format_share(fit.delivered, fit.asked)} of the goal"
+    detail = "" if fit.status == FITS else f"{goal_share(outcome.quantity, goal)} of the goal"
     return Reliance(goal.metric, goal.team, "goal", wants, q.format_quantity(outcome.quantity, value.quantity.unit),
                     fit.status, detail, goal.span, None)
 

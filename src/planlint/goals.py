@@ -82,6 +82,14 @@ def goal_point(goal: Goal) -> Fraction:
     return value.quantity.hi if goal.requirement.op == "<=" else value.quantity.lo
 
 
+def goal_share(computed: q.Quantity, goal: Goal) -> str:
+    """The computed value as a share of the target: `76.8%`, or `64.8% .. 79.2%` for a range."""
+    point = goal_point(goal)
+    if computed.is_point:
+        return q.format_share(computed.lo, point)
+    return f"{q.format_share(computed.lo, point)} .. {q.format_share(computed.hi, point)}"
+
+
 def assess_goal(goal: Goal, computed: q.Quantity, tolerance: Fraction) -> Fit:
     return assess(goal.requirement, computed, tolerance)
 
@@ -180,4 +188,4 @@ def _point(expr: Expr, evaluator: Evaluator) -> Fraction | None:
 
 
 __all__ = ["Driver", "FAILS", "FITS", "assess_goal", "chain_of", "closing_bounds", "closing_values", "drivers",
-           "goal_point"]
+           "goal_point", "goal_share"]
