@@ -14,10 +14,12 @@ from planlint.model import Amount, Binary, Expr, Literal, Negate, Reference
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 _SYMBOL = {"+": "+", "-": "-", "*": "×", "/": "÷"}
+AS_WRITTEN = {"+": "+", "-": "-", "*": "*", "/": "/"}  # the plan's own operators, for review tables
 
 
 def expression_text(expr: Expr, name_text: Callable[[str], str],
-                    literal_text: Callable[[Amount], str] | None = None) -> str:
+                    literal_text: Callable[[Amount], str] | None = None,
+                    symbols: dict[str, str] = _SYMBOL) -> str:
     """An expression in plan-owner notation (`a × (b + c)`), each name shown by `name_text`
     and each number by `literal_text` (default: as planlint prints amounts)."""
     results: list[tuple[deque[str], int]] = []
@@ -41,7 +43,7 @@ def expression_text(expr: Expr, name_text: Callable[[str], str],
             left = _wrap(left, left_precedence < precedence)
             right = _wrap(right, right_precedence < precedence
                           or (right_precedence == precedence and node.op in "-/"))
-            results.append((_join(left, f" {_SYMBOL[node.op]} ", right), precedence))
+            results.append((_join(left, f" {symbols[node.op]} ", right), precedence))
     return "".join(results[0][0])
 
 

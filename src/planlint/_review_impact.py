@@ -14,21 +14,38 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 
 from planlint import quantity as q
+from planlint._explain_expr import AS_WRITTEN, expression_text
 from planlint.config import Config
 from planlint.engine import LintResult
-from planlint.evaluate import FAILS, FITS, PARTLY, Known, Outcome, assess, describe_requirement
-from planlint.goals import goal_share
+from planlint.evaluate import (
+    FAILS,
+    FITS,
+    PARTLY,
+    Known,
+    Outcome,
+    assess,
+    describe_requirement,
+)
 from planlint.finding import Finding
+from planlint.goals import goal_share
 from planlint.graph import InterlockGraph
 from planlint.interlock import compare
 from planlint.model import (
-    Amount, Binary, Consumes, Derive, Expr, Goal, Literal, Negate, Produces, Reference, Requirement, Text,
-    Value, When, value_meaning,
+    Amount,
+    Consumes,
+    Derive,
+    Expr,
+    Goal,
+    Produces,
+    Requirement,
+    Text,
+    Value,
+    When,
+    value_meaning,
 )
 from planlint.span import Span
 
 UNCHECKED = "unchecked"  # nothing to compare: a derive's input, a goal that cannot be computed
-_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,31 +181,8 @@ def outcome_words(outcome: Outcome) -> str:
 
 
 def formula_text(expr: Expr) -> str:
-    """The expression with only the parentheses it needs, built bottom-up (no recursion limit)."""
-    done: list[tuple[str, int]] = []  # (text, precedence of its top operator; 9 for atoms)
-    stack: list[tuple[Expr, bool]] = [(expr, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if isinstance(node, Reference):
-            done.append((node.name, 9))
-        elif isinstance(node, Literal):
-            done.append((value_words(node.amount), 9))
-        elif not children_done:
-            stack.append((node, True))
-            if isinstance(node, Binary):
-                stack += [(node.right, False), (node.left, False)]
-            else:
-                stack.append((node.operand, False))
-        elif isinstance(node, Negate):
-            text, level = done.pop()
-            done.append((f"-{text}" if level == 9 else f"-({text})", 9))
-        else:
-            (right, r_level), (left, l_level) = done.pop(), done.pop()
-            level = _PRECEDENCE[node.op]
-            left = left if l_level >= level else f"({left})"
-            right = right if r_level > level else f"({right})"
-            done.append((f"{left} {node.op} {right}", level))
-    return done[0][0]
+    """The formula with the plan's own operators and only the parentheses it needs."""
+    return expression_text(expr, str, value_words, AS_WRITTEN)
 
 
 def diff_facts(base: dict, head: dict) -> list[Change]:
