@@ -5,7 +5,7 @@ from typing import Iterator
 
 from planlint.finding import Finding
 from planlint.graph import consumes_lines
-from planlint.model import Consumes, Produces, When
+from planlint.interlock import deadlines
 from planlint.quantity import PlanDate
 from planlint.rule import Context, Rule
 from planlint.wording import producer_related
@@ -56,7 +56,7 @@ class TimingMismatch(Rule):
     def check(self, context: Context) -> Iterator[Finding]:
         start = context.fiscal_year_start
         for consumes, producer in consumes_lines(context.graph):
-            dates = _dates(consumes, producer)
+            dates = deadlines(consumes, producer)
             if dates is None:
                 continue
             asked, given = dates
@@ -74,19 +74,6 @@ class TimingMismatch(Rule):
                 related=(producer_related(producer),),
                 subject=consumes.name, teams=(consumes.team, producer.team),
             )
-
-
-def _dates(consumes: Consumes, producer) -> tuple[PlanDate, PlanDate] | None:
-    """(needed, delivered): the two `by` dates, or two dates stated as values (`= 2027-07-15`)."""
-    if not isinstance(producer, Produces):
-        return None
-    if consumes.by is not None and producer.by is not None:
-        return consumes.by, producer.by
-    requirement = consumes.requirement
-    if (requirement is not None and requirement.op in ("=", "<=") and isinstance(requirement.value, When)
-            and isinstance(producer.value, When)):
-        return requirement.value.date, producer.value.date
-    return None
 
 
 def _dated(written: PlanDate, last_day: datetime.date) -> str:

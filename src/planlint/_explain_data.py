@@ -16,13 +16,12 @@ from planlint.evaluate import FITS, Known, Outcome, Unknown, describe_requiremen
 from planlint.finding import Finding
 from planlint.goals import assess_goal, closing_bounds, goal_point
 from planlint.graph import Consumption, InterlockGraph
-from planlint.interlock import compare
+from planlint.interlock import compare, days_late, deadlines
 from planlint.model import (
     Amount,
     Consumes,
     Derive,
     Goal,
-    Produces,
     Text,
     references,
 )
@@ -226,13 +225,12 @@ def _compare_into(found: Consumer, consumes: Consumes, producer, evaluator, tole
 
 
 def _timing(consumes: Consumes, producer, fiscal_year_start: int) -> str | None:
-    if consumes.by is None:
-        return None
-    if not isinstance(producer, Produces) or producer.by is None:
-        return f"needed by {consumes.by}; no delivery date stated"
-    late = (producer.by.last_day(fiscal_year_start) - consumes.by.last_day(fiscal_year_start)).days
+    late = days_late(consumes, producer, fiscal_year_start)
+    if late is None:
+        return None if consumes.by is None else f"needed by {consumes.by}; no delivery date stated"
+    needed, delivered = deadlines(consumes, producer)
     verdict = f"{late} day{'s' if late != 1 else ''} late" if late > 0 else "in time"
-    return f"needed by {consumes.by}, delivered by {producer.by}: {verdict}"
+    return f"needed by {needed}, delivered by {delivered}: {verdict}"
 
 
 def _derivation(name: str, result, config, like, goal_teams: set[str]) -> list[Step]:

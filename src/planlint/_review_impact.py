@@ -29,7 +29,7 @@ from planlint.evaluate import (
 from planlint.finding import Finding
 from planlint.goals import goal_share
 from planlint.graph import InterlockGraph
-from planlint.interlock import compare
+from planlint.interlock import compare, days_late
 from planlint.model import (
     Amount,
     Consumes,
@@ -253,7 +253,7 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, config: Con
     elif result.kind == "definition":
         status = FAILS
         details.append("the definitions differ")
-    late = _days_late(statement, producer, config.fiscal_year_start)
+    late = days_late(statement, producer, config.fiscal_year_start) or 0
     if late > 0:
         status = FAILS
         details.append(f"{late} day{'s' if late != 1 else ''} late")
@@ -265,12 +265,6 @@ def _delivered_words(producer, evaluator) -> str:
     if isinstance(producer, Derive):
         return outcome_words(evaluator.value_of(producer.name))
     return _with_by(value_words(producer.value), producer.by) or "delivered"
-
-
-def _days_late(statement: Consumes, producer, fiscal_year_start: int) -> int:
-    if statement.by is None or not isinstance(producer, Produces) or producer.by is None:
-        return 0
-    return (producer.by.last_day(fiscal_year_start) - statement.by.last_day(fiscal_year_start)).days
 
 
 def _goal(goal: Goal, outcome: Outcome, config: Config) -> Reliance:

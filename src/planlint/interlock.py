@@ -12,7 +12,8 @@ from typing import Iterator
 
 from planlint.evaluate import Evaluator, Fit, Known, Outcome, assess
 from planlint.graph import InterlockGraph, Producer, consumes_lines
-from planlint.model import Amount, Consumes, Text, When
+from planlint.model import Amount, Consumes, Produces, Text, When
+from planlint.quantity import PlanDate
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +80,25 @@ def _compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, toler
         return Comparison("unit", delivered, consumer_text=asked.quantity.unit.describe(),
                           producer_text=delivered.quantity.unit.describe())
     return Comparison("value", delivered, assess(requirement, delivered.quantity, tolerance))
+
+
+def deadlines(consumes: Consumes, producer: Producer | None) -> tuple[PlanDate, PlanDate] | None:
+    """(needed, delivered): the two `by` dates, or two dates stated as values (`= 2027-07-15`)."""
+    if not isinstance(producer, Produces):
+        return None
+    if consumes.by is not None and producer.by is not None:
+        return consumes.by, producer.by
+    requirement = consumes.requirement
+    if (requirement is not None and requirement.op in ("=", "<=") and isinstance(requirement.value, When)
+            and isinstance(producer.value, When)):
+        return requirement.value.date, producer.value.date
+    return None
+
+
+def days_late(consumes: Consumes, producer: Producer | None, fiscal_year_start: int) -> int | None:
+    """Calendar days the delivery comes after the need (<= 0: in time); None without two dates."""
+    dates = deadlines(consumes, producer)
+    if dates is None:
+        return None
+    needed, delivered = dates
+    return (delivered.last_day(fiscal_year_start) - needed.last_day(fiscal_year_start)).days
