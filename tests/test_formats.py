@@ -441,7 +441,7 @@ def test_gitlab_fingerprints_unique_and_stable():
     prints = [i["fingerprint"] for i in json.loads(render("gitlab", make_report(findings)))]
     assert len(set(prints)) == len(prints) == 4
     assert prints[0] == ERROR.fingerprint and all(len(p) == 32 for p in prints)
-    moved = [replace(f, span=replace(f.span, line=f.span.line + 3)) for f in findings]
+    moved = [replace(f, span=f.span._replace(line=f.span.line + 3)) for f in findings]
     assert [i["fingerprint"] for i in json.loads(render("gitlab", make_report(moved)))] == prints
 
 

@@ -82,6 +82,9 @@ _CLOSE = re.compile(rf"{_WS}*\}}{_END}")
 _BLANK = re.compile(_END)
 
 
+_new_span = tuple.__new__  # Span(...) without its Python-level __new__: one per statement and value
+
+
 class _GiveUp(Exception):
     """This file is not for the line reader: let the grammar read it."""
 
@@ -99,13 +102,12 @@ class _Reader:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.statements = {"consumes": self.consumes, "produces": self.produces, "goal": self.goal,
-                           "owner": self.owner, "derive": self.derive}
 
     def read(self, lines: list[str]) -> list[Block]:
         blocks: list[Block] = []
         block: Block | None = None
-        statements = self.statements
+        statements = {"consumes": self.consumes, "produces": self.produces, "goal": self.goal,
+                      "owner": self.owner, "derive": self.derive}  # local: kept on self, a reference cycle
         for number, line in enumerate(lines, start=1):
             first = _FIRST_WORD.match(line)
             word = first["word"]
@@ -137,7 +139,7 @@ class _Reader:
         return blocks
 
     def _span(self, line: int, start: int, end: int) -> Span:
-        return Span(self.path, line, start + 1, line, end + 1)
+        return _new_span(Span, (self.path, line, start + 1, line, end + 1))
 
     # Statements -----------------------------------------------------------
 
@@ -154,7 +156,7 @@ class _Reader:
             by, end = read_date(m["by"]), m.end("by")
         else:
             by, end = None, requirement.value.span.end_column - 1 if requirement else m.end("name")
-        return Consumes(m["name"], requirement, by, Span(self.path, line, m.start("kw") + 1, line, end + 1))
+        return Consumes(m["name"], requirement, by, self._span(line, m.start("kw"), end))
 
     def produces(self, m: re.Match, line: int) -> Produces:
         value = self._value(m, line) if m["eq"] else None
@@ -162,7 +164,7 @@ class _Reader:
             by, end = read_date(m["by"]), m.end("by")
         else:
             by, end = None, value.span.end_column - 1 if value is not None else m.end("name")
-        return Produces(m["name"], value, by, Span(self.path, line, m.start("kw") + 1, line, end + 1))
+        return Produces(m["name"], value, by, self._span(line, m.start("kw"), end))
 
     def derive(self, m: re.Match, line: int) -> Derive:
         expr = _Expression(self, line, m["expr"], m.start("expr")).parse()
@@ -185,11 +187,11 @@ class _Reader:
             return Text(m["vtext"][1:-1], self._span(line, m.start("vtext"), m.end("vtext")))
         if m["vtol"] is not None:
             kind, number, word, per, _, width_end = _tokens(m, _VB)
-            return Amount(value, Span(self.path, line, start + 1, line, width_end + 1),
+            return Amount(value, self._span(line, start, width_end),
                           read_tolerance(value, kind, number, word, per))
         if m["vdots"] is not None:
             return self._range(line, (value, start, end), _quantity(m, _VC))
-        return Amount(value, Span(self.path, line, start + 1, line, end + 1))
+        return Amount(value, self._span(line, start, end))
 
     def _range(self, line: int, low: tuple, high: tuple) -> Amount:
         return Amount(q.Quantity.between(low[0], high[0]), self._span(line, low[1], high[2]), is_range=True)

@@ -57,7 +57,8 @@ _MODEL_CLASSES = tuple(
     cls for module in (model, quantity, span, finding) for cls in vars(module).values()
     if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__
 )
-_ALLOWED = {(cls.__module__, cls.__qualname__): cls for cls in (*_MODEL_CLASSES, finding.Severity, Fraction)}
+_ALLOWED = {(cls.__module__, cls.__qualname__): cls
+            for cls in (*_MODEL_CLASSES, span.Span, finding.Severity, Fraction)}
 _ALLOWED[("builtins", "frozenset")] = frozenset
 _ALLOWED[("builtins", "set")] = set
 
@@ -73,6 +74,7 @@ def _reducer(cls: type):
 
 _DISPATCH = copyreg.dispatch_table.copy()
 _DISPATCH.update({cls: _reducer(cls) for cls in _MODEL_CLASSES if all(f.init for f in fields(cls))})
+_DISPATCH[span.Span] = lambda value: (span.Span, tuple(value))
 _DISPATCH[Fraction] = lambda value: (Fraction, (value.numerator, value.denominator))
 
 

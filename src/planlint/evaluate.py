@@ -13,13 +13,14 @@ from fractions import Fraction
 from typing import Union
 
 from planlint import quantity as q
+from planlint._records import record
 from planlint.graph import InterlockGraph
 from planlint.model import (
     Amount, Binary, Derive, Expr, Literal, Negate, Produces, Reference, Requirement, Text, When, references,
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Known:
     quantity: q.Quantity
 
@@ -53,6 +54,8 @@ class Evaluator:
         self._memo: dict[str, Outcome] = {}
         # Per-run memo for `interlock.compare`: id of a consumes line -> (line, producer, tolerance, result).
         self.comparisons: dict[int, tuple] = {}
+        # ... and for `interlock.comparisons_of_kind`: tolerance -> kind -> (line, producer, comparison).
+        self.comparisons_by_kind: dict[Fraction, dict[str, list[tuple]]] = {}
         for group in graph.cyclic_names():
             circular = Unknown("circular", tuple(group))  # one per group: a long cycle must not cost n²
             for name in group:
@@ -147,7 +150,7 @@ def _apply(op: str, left: q.Quantity, right: q.Quantity) -> q.Quantity:
 FITS, PARTLY, FAILS = "fits", "partly", "fails"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Fit:
     """How a delivered value meets a requirement, and by how much it misses."""
 

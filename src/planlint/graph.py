@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Union
 
+from planlint._records import record
 from planlint.model import Block, Consumes, Derive, Goal, Plan, Produces, Reference, references
 from planlint.span import Span
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 Producer = Union[Produces, Derive]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Consumption:
     """A team relying on a name: a `consumes` line, or a name a `derive` refers to."""
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterator
 
+from planlint._records import record
 from planlint.evaluate import Evaluator, Fit, Known, Outcome, assess
 from planlint.graph import InterlockGraph, Producer, consumes_lines
 from planlint.model import Amount, Consumes, Produces, Text, When
 from planlint.quantity import PlanDate
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Comparison:
     kind: str  # "value", "unit", "definition" or "none" (nothing to compare)
     delivered: Outcome | None = None
@@ -47,12 +48,18 @@ def compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, tolera
 
 def comparisons_of_kind(graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction,
                         kind: str) -> Iterator[tuple[Consumes, Producer, Comparison]]:
-    """Every `consumes` line whose comparison with its producer is of `kind` ("value", "unit", ...)."""
-    for consumes, producer in consumes_lines(graph):
-        if producer is not None:
-            result = compare(consumes, producer, evaluator, tolerance)
-            if result.kind == kind:
-                yield consumes, producer, result
+    """Every `consumes` line whose comparison with its producer is of `kind` ("value", "unit", ...).
+
+    The lines are compared and sorted by kind once per run: three rules ask, each for one kind.
+    """
+    grouped = evaluator.comparisons_by_kind.get(tolerance)
+    if grouped is None:
+        grouped = evaluator.comparisons_by_kind[tolerance] = {}
+        for consumes, producer in consumes_lines(graph):
+            if producer is not None:
+                result = compare(consumes, producer, evaluator, tolerance)
+                grouped.setdefault(result.kind, []).append((consumes, producer, result))
+    return iter(grouped.get(kind, ()))
 
 
 def _compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, tolerance: Fraction) -> Comparison:

@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
+from planlint._records import record
 from planlint.quantity import PlanDate, Quantity, Tolerance
 from planlint.span import Span
 
 # Values -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Amount:
     """A number, money, percent, count or rate; a range when lo < hi; maybe a tolerance."""
 
@@ -109,7 +110,7 @@ def references(expr: Expr) -> list[Reference]:
 # Statements -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Requirement:
     """What a consumer or a goal asks of a value: `>= 2000 leads/year`, `= $50k`, `in a .. b`."""
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from planlint._exact import exact, less, round_half_even
+from planlint._records import record
 
 # Time is measured in years. year = 4 quarters = 12 months; week = 7 days;
 # between the two families a year is 365 days (LANGUAGE.md, "Periods").
@@ -154,7 +155,7 @@ def per_period(unit: Unit, period: str) -> Unit:
     return replace(unit, dims=_combine(unit, Unit(dims=_dims(time=1)), -1), period=period)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Quantity:
     """An exact interval `lo .. hi` in base units (currency, years, ratio for %)."""
 
@@ -366,16 +367,23 @@ def format_number(value: Fraction, digits: int = 2, grouping: bool = True, direc
     `direction` +1 rounds up and -1 down, for a bound that must still hold once printed
     (a value needed to close a gap must not print below what closes it).
     """
-    numerator = value.numerator * 10**digits
+    return _format_terms(value.numerator, value.denominator, digits, grouping, direction)
+
+
+def _format_terms(numerator: int, denominator: int, digits: int = 2, grouping: bool = True,
+                  direction: int = 0) -> str:
+    """`format_number` of numerator / denominator (denominator > 0), in integers: messages print
+    thousands of numbers, and Fraction arithmetic would cost several times more."""
+    shifted = numerator * 10**digits
     if direction > 0:
-        scaled = -(-numerator // value.denominator)
+        scaled = -(-shifted // denominator)
     elif direction < 0:
-        scaled = numerator // value.denominator
+        scaled = shifted // denominator
     else:
-        scaled = round_half_even(numerator, value.denominator)  # round(value * 10**digits)
+        scaled = round_half_even(shifted, denominator)  # round(value * 10**digits)
     whole, frac = divmod(abs(scaled), 10**digits)
     if whole >= 10**15:  # astronomically large: digits would only get in the way
-        text = f"{Decimal(value.numerator) / Decimal(value.denominator):.4g}"
+        text = f"{Decimal(numerator) / Decimal(denominator):.4g}"
         return text.replace("E+", "e")
     sign = "-" if scaled < 0 else ""
     frac_text = str(frac).rjust(digits, "0").rstrip("0") if digits else ""
@@ -383,13 +391,26 @@ def format_number(value: Fraction, digits: int = 2, grouping: bool = True, direc
     return f"{sign}{whole_text}.{frac_text}" if frac_text else f"{sign}{whole_text}"
 
 
-def _scaled(value: Fraction, direction: int = 0) -> str:
+def _scaled(numerator: int, denominator: int, direction: int = 0) -> str:
     """Money-style magnitude: 24k, 15.36M, 1.5B, 950."""
-    size = abs(value)
+    size = abs(numerator)
     for suffix, scale in (("B", 10**9), ("M", 10**6), ("k", 10**3)):
-        if size >= scale:
-            return format_number(value / scale, 3, grouping=True, direction=direction) + suffix
-    return format_number(value, 2, direction=direction)
+        if size >= scale * denominator:
+            return _format_terms(numerator, denominator * scale, 3, True, direction) + suffix
+    return _format_terms(numerator, denominator, 2, True, direction)
+
+
+_DISPLAY_FACTORS: dict[Unit, tuple[int, int]] = {}
+
+
+def _display_factor(unit: Unit) -> tuple[int, int]:
+    """(numerator, denominator) of display units per base unit: 1/12 for /month; cached, units repeat."""
+    found = _DISPLAY_FACTORS.get(unit)
+    if found is None:
+        per_duration = unit.time_power == 0 and bool(unit.period and unit.time_unit)  # 5 days/month
+        factor = 1 / _base_factor(unit) if unit.time_power or per_duration else Fraction(1)
+        found = _DISPLAY_FACTORS[unit] = (factor.numerator, factor.denominator)
+    return found
 
 
 def format_magnitude(value: Fraction, unit: Unit, direction: int = 0) -> str:
@@ -397,24 +418,27 @@ def format_magnitude(value: Fraction, unit: Unit, direction: int = 0) -> str:
 
     `direction` rounds up (+1) or down (-1) instead of to the nearest, for bounds.
     """
-    per_duration = unit.time_power == 0 and bool(unit.period and unit.time_unit)  # 5 days/month
-    value = value / _base_factor(unit) if unit.time_power or per_duration else value
+    factor_num, factor_den = _display_factor(unit)
+    numerator, denominator = value.numerator * factor_num, value.denominator * factor_den
     currency = unit.currency
+    time_power = unit.time_power
+    per_duration = time_power == 0 and bool(unit.period and unit.time_unit)  # 5 days/month
     if unit.percent and not unit.dims:
-        text = format_number(value * 100, direction=direction) + "%"
+        text = _format_terms(numerator * 100, denominator, direction=direction) + "%"
     elif currency:
-        amount = _scaled(value, direction)
+        amount = _scaled(numerator, denominator, direction)
         symbol = _SYMBOL_OF.get(currency)
         sign = "-" if amount.startswith("-") else ""
         text = f"{sign}{symbol}{amount.lstrip('-')}" if symbol else f"{amount} {currency}"
-    elif (unit.time_power > 0 or per_duration) and not unit.label:
+    elif (time_power > 0 or per_duration) and not unit.label:
         word = unit.time_unit or "year"
-        text = f"{format_number(value, direction=direction)} {word if value == 1 else _plural(word)}"
+        one = numerator == denominator
+        text = f"{_format_terms(numerator, denominator, direction=direction)} {word if one else _plural(word)}"
     else:
-        text = format_number(value, direction=direction)
+        text = _format_terms(numerator, denominator, direction=direction)
         if unit.label:
             text += f" {unit.label}"
-    if unit.time_power < 0 or per_duration:
+    if time_power < 0 or per_duration:
         text += f"/{unit.period or 'year'}"
     return text
 

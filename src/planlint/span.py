@@ -1,12 +1,16 @@
 """Where something stands in a plan file: the span every model object keeps."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
-    """A region of a source file; lines and columns count from 1, end column exclusive."""
+class Span(NamedTuple):
+    """A region of a source file; lines and columns count from 1, end column exclusive.
+
+    A named tuple rather than a frozen dataclass: as immutable, ordered and
+    hashable, and built in half the time (the parser makes one or more per
+    statement: ~600,000 for a 10,000-team plan).
+    """
 
     path: str
     line: int
