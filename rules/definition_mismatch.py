@@ -50,9 +50,11 @@ class DefinitionMismatch(Rule):
     code = "PL104"
     name = "definition-mismatch"
     groups = ("interlock",)
+    shardable = True
 
     def check(self, context: Context) -> Iterator[Finding]:
-        found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "definition")
+        found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "definition",
+                                    context.shard)
         for consumes, producer, result in found:
             yield self.finding(
                 consumes.span,

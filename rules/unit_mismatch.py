@@ -52,9 +52,11 @@ class UnitMismatch(Rule):
     code = "PL103"
     name = "unit-mismatch"
     groups = ("interlock",)
+    shardable = True
 
     def check(self, context: Context) -> Iterator[Finding]:
-        found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "unit")
+        found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "unit",
+                                    context.shard)
         for consumes, producer, result in found:
             yield self.finding(
                 consumes.span,

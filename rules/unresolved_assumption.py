@@ -47,15 +47,15 @@ class UnresolvedAssumption(Rule):
     code = "PL101"
     name = "unresolved-assumption"
     groups = ("interlock",)
+    shardable = True
 
     def check(self, context: Context) -> Iterator[Finding]:
         graph = context.graph
         by_area: dict[str, list[str]] = {}
         for produced in graph.producers:
             by_area.setdefault(produced.split(".", 1)[0], []).append(produced)
-        for name, consumptions in graph.consumptions.items():
-            if graph.producer(name) is not None:
-                continue
+        unresolved = [(name, found) for name, found in graph.consumptions.items() if graph.producer(name) is None]
+        for name, consumptions in context.share(unresolved):
             # Suggest only among names of the same area: cheap, and the likely typo.
             close = difflib.get_close_matches(name, by_area.get(name.split(".", 1)[0], []), n=1, cutoff=0.8)
             hint = f"did you mean {close[0]}? " if close else ""

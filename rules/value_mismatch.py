@@ -56,9 +56,11 @@ class ValueMismatch(Rule):
     code = "PL102"
     name = "value-mismatch"
     groups = ("interlock",)
+    shardable = True
 
     def check(self, context: Context) -> Iterator[Finding]:
-        found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "value")
+        found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "value",
+                                    context.shard)
         for consumes, producer, result in found:
             if result.fit is None or result.fit.status == "fits":
                 continue

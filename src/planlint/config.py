@@ -136,9 +136,10 @@ class Config:
 
     def includes(self, rel_path: str) -> bool:
         """Whether a file (posix, relative to root) is part of the plan."""
-        if any(_glob_matches(g, rel_path) for g in (*ALWAYS_EXCLUDED, *self.exclude)):
+        parts = _path_parts(rel_path)  # asked of every file found: the path is split once
+        if any(_glob_matches_parts(g, parts) for g in (*ALWAYS_EXCLUDED, *self.exclude)):
             return False
-        return any(_glob_matches(g, rel_path) for g in self.include)
+        return any(_glob_matches_parts(g, parts) for g in self.include)
 
     def with_overrides(
         self,
@@ -553,12 +554,30 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 
 def _glob_matches(pattern: str, rel_path: str) -> bool:
     """gitignore-like: a glob matches a path or a directory above it; one without `/` any name."""
+    return _glob_matches_parts(pattern, _path_parts(rel_path))
+
+
+def _path_parts(rel_path: str) -> list[str]:
+    return [p for p in rel_path.removeprefix("./").split("/") if p not in ("", ".")]
+
+
+@lru_cache(maxsize=256)
+def _glob_shape(pattern: str) -> tuple[str, bool, bool]:
+    """(the pattern without `./` and a trailing `/`, whether it is a plain name, whether it has a `/`)."""
     pattern = pattern.removeprefix("./").rstrip("/")
-    parts = [p for p in rel_path.removeprefix("./").split("/") if p not in ("", ".")]
-    if "/" not in pattern and not any(c in pattern for c in "*?["):  # a plain name (`.git`): any part equal
+    slash = "/" in pattern
+    return pattern, not slash and not any(c in pattern for c in "*?["), slash
+
+
+def _glob_matches_parts(pattern: str, parts: list[str]) -> bool:
+    pattern, plain, slash = _glob_shape(pattern)
+    if plain:  # a plain name (`.git`): any part equal
         return pattern in parts
-    candidates = ["/".join(parts[: n + 1]) for n in range(len(parts))]
-    if "/" not in pattern:
-        candidates += parts
     regex = _glob_regex(pattern)
+    # The whole path first: an include like `**/*.plan` matches it, and is asked of every file.
+    if parts and regex.fullmatch("/".join(parts)):
+        return True
+    candidates = ["/".join(parts[: n + 1]) for n in range(len(parts) - 1)]
+    if not slash:
+        candidates += parts
     return any(regex.fullmatch(c) for c in candidates)

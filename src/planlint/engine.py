@@ -18,11 +18,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from planlint._processes import check_rules
 from planlint.cache import Cache, digest, run_key
 from planlint.config import ALWAYS_EXCLUDED, DEFAULT, Config
 from planlint.evaluate import Evaluator
 from planlint.finding import Finding
-from planlint.graph import InterlockGraph
+from planlint.graph import InterlockGraph, consumes_lines
 from planlint.model import ParseProblem, Plan, PlanFile
 from planlint.parse import decode, parse_bytes, parse_source
 from planlint.registry import RuleSet, load_rules
@@ -276,12 +277,13 @@ def run_rules(plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = N
     evaluator = Evaluator(graph)
     active = [rule for rule in ruleset.rules if config.severity_for(rule) is not None]
     suppressed = {f.path: f.suppressions for f in plan.files}
-    findings: list[Finding] = []
-    for rule in active:
+
+    def check(rule: Rule, shard: tuple[int, int]) -> list[Finding]:
         context = Context(plan, graph, evaluator, config.tolerance, config.fiscal_year_start,
-                          config.options_for(rule))
+                          config.options_for(rule), shard)
         severity = config.severity_for(rule)
         override = severity if severity != rule.severity else None
+        kept = []
         for finding in rule.check(context):
             if _silenced(finding, suppressed.get(finding.span.path, {})):
                 continue
@@ -289,7 +291,10 @@ def run_rules(plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = N
                 continue
             if override is not None and finding.severity == rule.severity:
                 finding = replace(finding, severity=override)
-            findings.append(finding)
+            kept.append(finding)
+        return kept
+
+    findings = [f for found in check_rules(active, check, len(consumes_lines(graph))) for f in found]
     findings.sort(key=Finding.sort_key)
     return LintResult(plan, graph, evaluator, findings, active, list(ruleset.load_errors))
 

@@ -14,11 +14,13 @@ a check neither imports networkx nor pays for its 200k edges.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Union
+from typing import TYPE_CHECKING, Iterator, Sequence, TypeVar, Union
 
 from planlint._records import record
 from planlint.model import Block, Consumes, Derive, Goal, Plan, Produces, Reference, references
 from planlint.span import Span
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -263,3 +265,15 @@ def consumes_lines(graph: InterlockGraph) -> list[tuple[Consumes, Producer | Non
             lines += [(c.statement, producer) for c in found if isinstance(c.statement, Consumes)]
         graph._consumes_lines = lines
     return graph._consumes_lines
+
+
+def share_of(items: Sequence[T], shard: tuple[int, int]) -> Sequence[T]:
+    """The index-th of `count` consecutive, near-equal parts of `items` (all of them for (0, 1)).
+
+    Consecutive rather than every count-th: each process then touches its own part of the model
+    and copies fewer of the memory pages it shares with the other after the fork.
+    """
+    index, count = shard
+    if count == 1:
+        return items
+    return items[len(items) * index // count: len(items) * (index + 1) // count]

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from planlint._records import record
 from planlint.evaluate import Evaluator, Fit, Known, Outcome, assess
-from planlint.graph import InterlockGraph, Producer, consumes_lines
+from planlint.graph import InterlockGraph, Producer, consumes_lines, share_of
 from planlint.model import Amount, Consumes, Produces, Text, When
 from planlint.quantity import PlanDate
 
@@ -46,16 +46,17 @@ def compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, tolera
     return result
 
 
-def comparisons_of_kind(graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction,
-                        kind: str) -> Iterator[tuple[Consumes, Producer, Comparison]]:
-    """Every `consumes` line whose comparison with its producer is of `kind` ("value", "unit", ...).
+def comparisons_of_kind(graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction, kind: str,
+                        shard: tuple[int, int] = (0, 1)) -> Iterator[tuple[Consumes, Producer, Comparison]]:
+    """Every `consumes` line whose comparison with its producer is of `kind` ("value", "unit", ...);
+    with a `shard` (index, count), only the index-th of count parts of them (see `Rule.shardable`).
 
     The lines are compared and sorted by kind once per run: three rules ask, each for one kind.
     """
-    grouped = evaluator.comparisons_by_kind.get(tolerance)
+    grouped = evaluator.comparisons_by_kind.get((tolerance, shard))
     if grouped is None:
-        grouped = evaluator.comparisons_by_kind[tolerance] = {}
-        for consumes, producer in consumes_lines(graph):
+        grouped = evaluator.comparisons_by_kind[(tolerance, shard)] = {}
+        for consumes, producer in share_of(consumes_lines(graph), shard):
             if producer is not None:
                 result = compare(consumes, producer, evaluator, tolerance)
                 grouped.setdefault(result.kind, []).append((consumes, producer, result))

@@ -11,17 +11,18 @@ import inspect
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar, Iterator, Sequence, TypeVar
 
 from planlint.evaluate import Evaluator
 from planlint.finding import Finding, Related, RuleInfo, Severity
-from planlint.graph import InterlockGraph
+from planlint.graph import InterlockGraph, share_of
 from planlint.model import Plan
 from planlint.span import Span
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 _CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+T = TypeVar("T")
 
 
 class RuleContractError(TypeError):
@@ -38,6 +39,12 @@ class Context:
     tolerance: Fraction = Fraction(1, 10)
     fiscal_year_start: int = 1
     options: dict[str, Any] = field(default_factory=dict)
+    shard: tuple[int, int] = (0, 1)  # (index, count): the part of its work a `shardable` rule does
+
+    def share(self, items: Sequence[T]) -> Sequence[T]:
+        """The part of `items` this run of the rule looks at: all of them, unless the engine runs
+        a `shardable` rule in several processes at once, each on its part."""
+        return share_of(items, self.shard)
 
 
 class Rule:
@@ -51,6 +58,10 @@ class Rule:
     options_schema: ClassVar[dict] = {}
     option_defaults: ClassVar[dict] = {}
     origin: ClassVar[str] = "planlint"
+    # True when `check` looks only at `context.share(...)` of its items (or hands `context.shard`
+    # on): the engine may then run the rule in two processes at once on a large plan, each on its
+    # share, with the same findings as one run on everything.
+    shardable: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -1,0 +1,104 @@
+"""The rules in two processes (`_processes.py`) find exactly what one process finds."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from planlint import _processes
+from planlint.config import DEFAULT
+from planlint.engine import lint
+from planlint.finding import Finding
+from planlint.graph import consumes_lines
+from planlint.registry import RuleSet, load_rules
+from planlint.rule import Context, Rule
+
+REPO = Path(__file__).resolve().parents[1]
+needs_fork = pytest.mark.skipif(not _processes._fork_is_safe(), reason="rules run in one process here")
+
+
+@pytest.fixture(scope="module")
+def generated_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Our benchmark generator's plan: every built-in rule has findings in it."""
+    out = tmp_path_factory.mktemp("plan") / "org"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "gen_plan.py"), "120", str(out)], check=True,
+                   capture_output=True)
+    return out
+
+
+def _findings(folder: Path, monkeypatch: pytest.MonkeyPatch, min_lines: int) -> list[dict]:
+    monkeypatch.setattr(_processes, "MIN_LINES", min_lines)
+    config = DEFAULT.with_overrides(cache=False, extend_select=["unused-assumption"])
+    return [finding.to_dict() for finding in lint([folder], config, cwd=folder).findings]
+
+
+@needs_fork
+@pytest.mark.parametrize("plan", ["generated", "examples/acme", "tests/scenarios/doubled-leads"])
+def test_two_processes_find_exactly_what_one_finds(plan: str, generated_plan: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = generated_plan if plan == "generated" else REPO / plan
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(_processes.os, "fork", lambda: forks.append(1) or real_fork())
+    one = _findings(folder, monkeypatch, min_lines=10**9)
+    assert forks == []
+    two = _findings(folder, monkeypatch, min_lines=0)
+    assert forks == [1]
+    assert one and two == one
+
+
+def test_a_small_plan_is_checked_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_processes.os, "fork", lambda: pytest.fail("forked for a small plan"))
+    assert lint([REPO / "examples" / "acme"], DEFAULT.with_overrides(cache=False), cwd=REPO).findings
+
+
+class _FailsInTheChild(Rule):
+    """Reports every consumes line; raises in any process but the one that made it.
+
+    **What it does**
+    Test rule.
+
+    **Why is this bad?**
+    Test rule.
+
+    **Example**
+    ```plan
+    ```
+
+    **Use instead**
+    ```plan
+    ```
+    """
+
+    code = "TS001"
+    name = "fails-in-the-child"
+    shardable = True
+    parent = os.getpid()
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        if os.getpid() != self.parent:
+            raise RuntimeError("a rule that breaks in the forked process")
+        for consumes, _ in context.share(consumes_lines(context.graph)):
+            yield self.finding(consumes.span, f"{consumes.team} consumes {consumes.name}")
+
+
+@needs_fork
+def test_when_the_child_fails_the_parent_checks_its_share(generated_plan: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    rule = _FailsInTheChild()
+    monkeypatch.setattr("planlint.engine.load_rules", lambda: RuleSet([*load_rules().rules, rule]))
+    two = _findings(generated_plan, monkeypatch, min_lines=0)
+    ours = [f for f in two if f["code"] == "TS001"]
+    assert len(ours) == sum(1 for line in (generated_plan).rglob("*.plan")
+                            for text in line.read_text().splitlines() if text.strip().startswith("consumes"))
+    assert two == _findings(generated_plan, monkeypatch, min_lines=10**9)
+
+
+def test_a_share_is_one_of_count_consecutive_parts() -> None:
+    context = Context(None, None, None, shard=(1, 3))  # type: ignore[arg-type]
+    assert context.share(list(range(10))) == [3, 4, 5]
+    assert Context(None, None, None).share([1, 2]) == [1, 2]  # type: ignore[arg-type]
