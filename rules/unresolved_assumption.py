@@ -51,10 +51,11 @@ class UnresolvedAssumption(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         graph = context.graph
+        produced = graph.producers
+        unresolved = [(name, found) for name, found in graph.consumptions.items() if name not in produced]
         by_area: dict[str, list[str]] = {}
-        for produced in graph.producers:
-            by_area.setdefault(produced.split(".", 1)[0], []).append(produced)
-        unresolved = [(name, found) for name, found in graph.consumptions.items() if graph.producer(name) is None]
+        for name in produced if unresolved else ():
+            by_area.setdefault(name.split(".", 1)[0], []).append(name)
         for name, consumptions in context.share(unresolved):
             # Suggest only among names of the same area: cheap, and the likely typo.
             close = difflib.get_close_matches(name, by_area.get(name.split(".", 1)[0], []), n=1, cutoff=0.8)

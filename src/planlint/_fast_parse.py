@@ -200,18 +200,16 @@ class _Reader:
 def _tokens(m: re.Match, groups: tuple[str, ...]) -> tuple:
     """The quantity matched by `_quantity(p)` as `read_quantity` takes it, with its start and end
     offsets; (None, ...) when that part of the pattern did not match."""
-    money, mper, num, pct, unit, per = groups
-    text = m[num]
+    money_group, money_per_group, num_group, _, unit_group, per_group = groups
+    money, money_per, text, pct, word, period = m.group(*groups)  # one call: this runs per value
     if text is not None:
-        if m[pct] is not None:
-            return "PERCENT", text, None, None, m.start(num), m.end(num)
-        word, period = m[unit], m[per]
-        end = m.end(per) if period is not None else m.end(unit) if word is not None else m.end(num)
-        return "NUMBER", text, word, period, m.start(num), end
-    text = m[money]
-    if text is not None:
-        period = m[mper]
-        return "MONEY", text, None, period, m.start(money), m.end(mper) if period is not None else m.end(money)
+        if pct is not None:
+            return "PERCENT", text, None, None, m.start(num_group), m.end(num_group)
+        end = m.end(per_group if period is not None else unit_group if word is not None else num_group)
+        return "NUMBER", text, word, period, m.start(num_group), end
+    if money is not None:
+        end = m.end(money_per_group if money_per is not None else money_group)
+        return "MONEY", money, None, money_per, m.start(money_group), end
     return None, None, None, None, 0, 0
 
 

@@ -35,6 +35,31 @@ class ValueRefused(ValueError):
 
 def read_number(text: str) -> tuple[int, int]:
     """A NUMBER or MONEY token's text (`4,000`, `$1.5M`, `24k`) -> (numerator, denominator), not reduced."""
+    if text[-1:] in _DIGITS:  # most numbers have no k, M or B: no suffix to look for
+        digits, scale = text, 1
+    else:
+        digits, scale = _scale(text)
+    if digits[:1] in q.CURRENCY_SYMBOLS:
+        digits = digits[1:]
+    if "," in digits:
+        digits = digits.replace(",", "")
+    if len(digits) > 4000:  # int() refuses longer digit strings; Decimal does not
+        exact = Fraction(Decimal(digits))
+        return exact.numerator * scale, exact.denominator
+    point = digits.find(".")
+    try:
+        if point < 0:
+            return int(digits) * scale, 1
+        return int(digits[:point] + digits[point + 1:]) * scale, 10 ** (len(digits) - point - 1)
+    except ValueError:  # not from a NUMBER token
+        raise ValueRefused(f"'{text}' is not a number planlint can read") from None
+
+
+_DIGITS = frozenset("0123456789")
+
+
+def _scale(text: str) -> tuple[str, int]:
+    """The digits of a number with a letter suffix, and the suffix's scale (24k: 24, 1000)."""
     digits = text.rstrip(_LETTERS)
     suffix = text[len(digits):]
     scale = q.SCALE.get(suffix)
@@ -47,18 +72,7 @@ def read_number(text: str) -> tuple[int, int]:
         else:
             hint = "use k, M or B for thousands, millions or billions, like '24k'"
         raise ValueRefused(f"'{text}' is not a number planlint can read", hint)
-    if digits[:1] in q.CURRENCY_SYMBOLS:
-        digits = digits[1:]
-    if "," in digits:
-        digits = digits.replace(",", "")
-    if len(digits) > 4000:  # int() refuses longer digit strings; Decimal does not
-        exact = Fraction(Decimal(digits))
-        return exact.numerator * scale, exact.denominator
-    whole, _, decimals = digits.partition(".")
-    try:
-        return int(whole + decimals) * scale, 10 ** len(decimals)
-    except ValueError:  # not from a NUMBER token
-        raise ValueRefused(f"'{text}' is not a number planlint can read") from None
+    return digits, scale
 
 
 _UNITS: dict[tuple[str, str | None, str | None], tuple[q.Unit, int, int]] = {}
@@ -105,21 +119,24 @@ def read_quantity(kind: str, number: str, word: str | None = None, per: str | No
     return q.Quantity(value, value, unit)
 
 
-_TOLERANCES: dict[tuple, q.Tolerance] = {}
+_TOLERANCES: dict[tuple, tuple[q.Unit, q.Tolerance]] = {}
 
 
 def read_tolerance(value: q.Quantity, kind: str, number: str, word: str | None = None,
                    per: str | None = None) -> q.Tolerance:
     """The tolerance written after `value` (`± 10%`, `+/- $5k`), from its quantity's tokens as in
     `read_quantity`; cached, as most plans repeat a few tolerances."""
-    key = (value.unit, kind, number, word, per)
+    # Keyed by the unit's identity, kept alive and checked in the entry: hashing a Unit costs more
+    # than the rest of the look-up, and the parser's units are shared objects (see _unit_and_factor).
+    unit = value.unit
+    key = (id(unit), kind, number, word, per)
     found = _TOLERANCES.get(key)
-    if found is None:
-        found = q.tolerance_for(value, read_quantity(kind, number, word, per))
+    if found is None or found[0] is not unit:
+        found = (unit, q.tolerance_for(value, read_quantity(kind, number, word, per)))
         if len(_TOLERANCES) > 10_000:  # keep the cache small
             _TOLERANCES.clear()
         _TOLERANCES[key] = found
-    return found
+    return found[1]
 
 
 def read_date(text: str) -> q.PlanDate:

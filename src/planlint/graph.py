@@ -54,6 +54,7 @@ class InterlockGraph:
     _fed_by: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
     _cycles: list[list[str]] | None = field(default=None, init=False, repr=False)
     _networkx: nx.DiGraph | None = field(default=None, init=False, repr=False)
+    _consumes: list[Consumes] = field(default_factory=list, init=False, repr=False)  # in plan order
     _consumes_lines: list[tuple[Consumes, Producer | None]] | None = field(default=None, init=False, repr=False)
     _goals_by_metric: dict[str, list[Goal]] | None = field(default=None, init=False, repr=False)
 
@@ -80,16 +81,22 @@ class InterlockGraph:
         producers, fed_by = self.producers, self._fed_by
         goal_metrics = []
         for statement in block.statements:
-            if isinstance(statement, Produces):
-                producers.setdefault(statement.name, []).append(statement)
-            elif isinstance(statement, Derive):
+            kind = type(statement)  # exact types: the model's statement classes are not subclassed
+            if kind is Produces:
+                found = producers.get(statement.name)
+                if found is None:
+                    producers[statement.name] = [statement]
+                else:
+                    found.append(statement)
+            elif kind is Consumes:
+                self._consume(Consumption(statement.name, block.name, statement))
+                self._consumes.append(statement)
+            elif kind is Derive:
                 producers.setdefault(statement.name, []).append(statement)
                 for ref in references(statement.expr):
                     self._consume(Consumption(ref.name, block.name, statement, ref))
                     fed_by.setdefault(statement.name, set()).add(ref.name)
-            elif isinstance(statement, Consumes):
-                self._consume(Consumption(statement.name, block.name, statement))
-            elif isinstance(statement, Goal):
+            elif kind is Goal:
                 self.goals.append(statement)
                 goal_metrics.append(statement.metric)
         # A team's plan relies on what it consumes to reach its goals.
@@ -254,16 +261,15 @@ def _networkx_graph(graph: InterlockGraph) -> nx.DiGraph:
 
 
 def consumes_lines(graph: InterlockGraph) -> list[tuple[Consumes, Producer | None]]:
-    """Every `consumes` line with the producer that counts for it (None when there is none).
+    """Every `consumes` line, in plan order, with the producer that counts for it (None when there
+    is none).
 
     Listed once per graph: four rules walk it.
     """
     if graph._consumes_lines is None:
-        lines = []
-        for name, found in graph.consumptions.items():
-            producer = graph.producer(name)
-            lines += [(c.statement, producer) for c in found if isinstance(c.statement, Consumes)]
-        graph._consumes_lines = lines
+        producers = graph.producers
+        graph._consumes_lines = [(line, producers[line.name][0] if line.name in producers else None)
+                                 for line in graph._consumes]  # graph.producer, inlined
     return graph._consumes_lines
 
 

@@ -36,7 +36,8 @@ def _display(line: str) -> tuple[str, list[int]]:
     column where each character starts, plus one entry for the end of the line."""
     out: list[str] = []
     starts: list[int] = []
-    if line.isascii() and line.isprintable():  # the common case: one cell a character, nothing to replace
+    # The common case: one cell a character (`±` and `€` included), no tab or control to replace.
+    if line.isprintable() and (line.isascii() or all(_cell_width(ch, 0) == 1 for ch in set(line))):
         return line, list(range(len(line) + 1))
     column = 0
     for ch in line:
