@@ -52,10 +52,11 @@ class TimingMismatch(Rule):
     code = "PL105"
     name = "timing-mismatch"
     groups = ("interlock",)
+    shardable = True
 
     def check(self, context: Context) -> Iterator[Finding]:
         start = context.fiscal_year_start
-        for consumes, producer in consumes_lines(context.graph):
+        for consumes, producer in context.share(consumes_lines(context.graph)):
             dates = deadlines(consumes, producer)
             if dates is None:
                 continue

@@ -247,7 +247,7 @@ def parse_text(path: str, text: str, *, fast: bool = True) -> PlanFile:
 
 def _parse_text(path: str, text: str, fast: bool) -> tuple[PlanFile, bool]:
     lines = text.split("\n")
-    plan_file = PlanFile(path, lines=lines, suppressions=suppressions(lines))
+    plan_file = PlanFile(path, lines=lines, suppressions=suppressions(lines) if "planlint:" in text else {})
     blocks = read_blocks(path, lines) if fast else None
     if blocks is not None:
         plan_file.blocks = blocks
