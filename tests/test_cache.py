@@ -49,9 +49,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     original = engine.parse_source
 
-    def counting(path: str, data: bytes):
+    def counting(path: str, data: bytes, *records):
         seen.append(path)
-        return original(path, data)
+        return original(path, data, *records)
 
     monkeypatch.setattr(engine, "parse_source", counting)
     return seen

@@ -9,7 +9,7 @@ from typing import Iterator
 
 import pytest
 
-from planlint import _processes
+from planlint import _processes, engine
 from planlint.config import DEFAULT
 from planlint.engine import lint
 from planlint.finding import Finding
@@ -18,7 +18,7 @@ from planlint.registry import RuleSet, load_rules
 from planlint.rule import Context, Rule
 
 REPO = Path(__file__).resolve().parents[1]
-needs_fork = pytest.mark.skipif(not _processes._fork_is_safe(), reason="rules run in one process here")
+needs_fork = pytest.mark.skipif(not _processes.fork_is_safe(), reason="rules run in one process here")
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +30,17 @@ def generated_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _findings(folder: Path, monkeypatch: pytest.MonkeyPatch, min_lines: int) -> list[dict]:
-    monkeypatch.setattr(_processes, "MIN_LINES", min_lines)
+def _run(folder: Path, monkeypatch: pytest.MonkeyPatch, forked: bool) -> tuple[list[dict], str]:
+    """The findings of a run, and its model as text; `forked`: both steps in two processes."""
+    monkeypatch.setattr(_processes, "MIN_LINES", 0 if forked else 10**9)
+    monkeypatch.setattr(_processes, "MIN_BYTES", 0 if forked else 10**12)
     config = DEFAULT.with_overrides(cache=False, extend_select=["unused-assumption"])
-    return [finding.to_dict() for finding in lint([folder], config, cwd=folder).findings]
+    result = lint([folder], config, cwd=folder)
+    return [finding.to_dict() for finding in result.findings], repr(result.plan.files)
+
+
+def _findings(folder: Path, monkeypatch: pytest.MonkeyPatch, forked: bool) -> list[dict]:
+    return _run(folder, monkeypatch, forked)[0]
 
 
 @needs_fork
@@ -44,11 +51,12 @@ def test_two_processes_find_exactly_what_one_finds(plan: str, generated_plan: Pa
     forks = []
     real_fork = os.fork
     monkeypatch.setattr(_processes.os, "fork", lambda: forks.append(1) or real_fork())
-    one = _findings(folder, monkeypatch, min_lines=10**9)
+    one, one_model = _run(folder, monkeypatch, forked=False)
     assert forks == []
-    two = _findings(folder, monkeypatch, min_lines=0)
-    assert forks == [1]
+    two, two_model = _run(folder, monkeypatch, forked=True)
+    assert forks == [1, 1]  # reading, then the rules
     assert one and two == one
+    assert two_model == one_model
 
 
 def test_a_small_plan_is_checked_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,11 +99,27 @@ def test_when_the_child_fails_the_parent_checks_its_share(generated_plan: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     rule = _FailsInTheChild()
     monkeypatch.setattr("planlint.engine.load_rules", lambda: RuleSet([*load_rules().rules, rule]))
-    two = _findings(generated_plan, monkeypatch, min_lines=0)
+    two = _findings(generated_plan, monkeypatch, forked=True)
     ours = [f for f in two if f["code"] == "TS001"]
     assert len(ours) == sum(1 for line in (generated_plan).rglob("*.plan")
                             for text in line.read_text().splitlines() if text.strip().startswith("consumes"))
-    assert two == _findings(generated_plan, monkeypatch, min_lines=10**9)
+    assert two == _findings(generated_plan, monkeypatch, forked=False)
+
+
+@needs_fork
+def test_when_the_child_cannot_read_the_parent_reads_its_half(generated_plan: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+
+    def recognise(data: bytes):
+        if os.getpid() != parent:
+            raise RuntimeError("a reader that breaks in the forked process")
+        return real(data)
+
+    real = engine.recognise
+    one = _run(generated_plan, monkeypatch, forked=False)
+    monkeypatch.setattr(engine, "recognise", recognise)
+    assert _run(generated_plan, monkeypatch, forked=True) == one
 
 
 def test_a_share_is_one_of_count_consecutive_parts() -> None:

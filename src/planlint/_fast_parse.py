@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from planlint import quantity as q
-from planlint._values import ValueRefused, read_date, read_quantity, read_tolerance
+from planlint._values import ValueRefused, quantity_of, read_date, read_number, read_quantity, read_tolerance
 from planlint.model import (
     Amount, Binary, Block, Consumes, Derive, Goal, Literal, Negate, Owner, Produces, Reference, Requirement,
     Text, When,
@@ -91,110 +91,120 @@ class _GiveUp(Exception):
 
 def read_blocks(path: str, lines: list[str]) -> list | None:
     """The file's blocks as the grammar's Transformer builds them, or None to leave it to Lark."""
+    records = read_records(lines)
+    return build_blocks(path, records) if records is not None else None
+
+
+# Reading happens in two steps: recognising each line into plain data (str, int and tuples, which
+# marshal hands between processes at little cost), then building the model objects from it. On a
+# large plan a second process recognises half of the files (see `_processes.py`).
+
+
+def read_records(lines: list[str]) -> list | None:
+    """Step one: each block as (kind, name, line, start, end, statement records), or None to leave
+    the file to Lark. Offsets are 0-based columns; see `_Builder` for the records."""
     try:
-        return _Reader(path).read(lines)
+        return _recognise(lines)
+    except (_GiveUp, ValueRefused):
+        return None
+
+
+def build_blocks(path: str, records: list) -> list[Block] | None:
+    """Step two: the model objects of `read_records`' data, or None to leave the file to Lark."""
+    try:
+        return _Builder(path).blocks(records)
     except (_GiveUp, ValueRefused, q.QuantityError, RecursionError):
         return None
 
 
-class _Reader:
-    """Reads one file; each statement method gets its line's match and builds what Lark's Transformer would."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def read(self, lines: list[str]) -> list[Block]:
-        blocks: list[Block] = []
-        block: Block | None = None
-        statements = {"consumes": self.consumes, "produces": self.produces, "goal": self.goal,
-                      "owner": self.owner, "derive": self.derive}  # local: kept on self, a reference cycle
-        for number, line in enumerate(lines, start=1):
-            first = _FIRST_WORD.match(line)
-            word = first["word"]
-            if word is not None:
-                pattern = _LINES.get(word)
-                match = pattern.match(line) if pattern is not None else None
-                if match is None:
-                    raise _GiveUp
-                if word == "team" or word == "org":
-                    if block is not None:
-                        raise _GiveUp
-                    block = Block(match["kw"], match["name"], self._span(number, match.start("kw"), match.end("name")))
-                elif block is None:
-                    raise _GiveUp
-                else:
-                    statement = statements[word](match, number)
-                    if word != "owner":
-                        statement.team = block.name
-                    block.statements.append(statement)
-            elif first["close"] is not None:
-                if block is None or not _CLOSE.match(line):
-                    raise _GiveUp
-                blocks.append(block)
-                block = None
-            elif first["other"] is not None or not _BLANK.match(line):
+def _recognise(lines: list[str]) -> list:
+    blocks: list = []
+    block: tuple | None = None
+    statements: list = []
+    for number, line in enumerate(lines, start=1):
+        first = _FIRST_WORD.match(line)
+        word = first["word"]
+        if word is not None:
+            pattern = _LINES.get(word)
+            match = pattern.match(line) if pattern is not None else None
+            if match is None:
                 raise _GiveUp
-        if block is not None:  # the file ends inside a block: the grammar says where
+            if word == "team" or word == "org":
+                if block is not None:
+                    raise _GiveUp
+                statements = []
+                block = (match["kw"], match["name"], number, match.start("kw"), match.end("name"), statements)
+            elif block is None:
+                raise _GiveUp
+            else:
+                statements.append(_STATEMENTS[word](match, number))
+        elif first["close"] is not None:
+            if block is None or not _CLOSE.match(line):
+                raise _GiveUp
+            blocks.append(block)
+            block = None
+        elif first["other"] is not None or not _BLANK.match(line):
             raise _GiveUp
-        return blocks
+    if block is not None:  # the file ends inside a block: the grammar says where
+        raise _GiveUp
+    return blocks
 
-    def _span(self, line: int, start: int, end: int) -> Span:
-        return _new_span(Span, (self.path, line, start + 1, line, end + 1))
 
-    # Statements -----------------------------------------------------------
+# Statement records: (kind, name or handle, line, start of the keyword, ..., end of the statement).
 
-    def owner(self, m: re.Match, line: int) -> Owner:
-        return Owner(m["handle"][1:-1], self._span(line, m.start("kw"), m.end("handle")))
 
-    def goal(self, m: re.Match, line: int) -> Goal:
-        requirement = self._requirement(m, line)
-        return Goal(m["name"], requirement, self._span(line, m.start("kw"), requirement.value.span.end_column - 1))
+def _owner(m: re.Match, line: int) -> tuple:
+    return "owner", m["handle"][1:-1], line, m.start("kw"), m.end("handle")
 
-    def consumes(self, m: re.Match, line: int) -> Consumes:
-        requirement = self._requirement(m, line) if m["op"] or m["in"] else None
-        if m["by"] is not None:
-            by, end = read_date(m["by"]), m.end("by")
-        else:
-            by, end = None, requirement.value.span.end_column - 1 if requirement else m.end("name")
-        return Consumes(m["name"], requirement, by, self._span(line, m.start("kw"), end))
 
-    def produces(self, m: re.Match, line: int) -> Produces:
-        value = self._value(m, line) if m["eq"] else None
-        if m["by"] is not None:
-            by, end = read_date(m["by"]), m.end("by")
-        else:
-            by, end = None, value.span.end_column - 1 if value is not None else m.end("name")
-        return Produces(m["name"], value, by, self._span(line, m.start("kw"), end))
+def _goal(m: re.Match, line: int) -> tuple:
+    requirement, end = _requirement(m)
+    return "goal", m["name"], line, m.start("kw"), requirement, end
 
-    def derive(self, m: re.Match, line: int) -> Derive:
-        expr = _Expression(self, line, m["expr"], m.start("expr")).parse()
-        return Derive(m["name"], expr, self._span(line, m.start("kw"), expr.span.end_column - 1))
 
-    # Values ---------------------------------------------------------------
+def _consumes(m: re.Match, line: int) -> tuple:
+    requirement, end = _requirement(m) if m["op"] or m["in"] else (None, m.end("name"))
+    by = m["by"]
+    return "consumes", m["name"], line, m.start("kw"), requirement, by, m.end("by") if by is not None else end
 
-    def _requirement(self, m: re.Match, line: int) -> Requirement:
-        if m["in"] is not None:
-            low, high = _quantity(m, _RA), _quantity(m, _RB)
-            return Requirement("in", self._range(line, low, high))
-        return Requirement(m["op"], self._value(m, line))
 
-    def _value(self, m: re.Match, line: int):
-        value, start, end = _quantity(m, _VA)
-        if value is None:
-            text = m["vdate"]
-            if text is not None:
-                return When(read_date(text), self._span(line, m.start("vdate"), m.end("vdate")))
-            return Text(m["vtext"][1:-1], self._span(line, m.start("vtext"), m.end("vtext")))
-        if m["vtol"] is not None:
-            kind, number, word, per, _, width_end = _tokens(m, _VB)
-            return Amount(value, self._span(line, start, width_end),
-                          read_tolerance(value, kind, number, word, per))
-        if m["vdots"] is not None:
-            return self._range(line, (value, start, end), _quantity(m, _VC))
-        return Amount(value, self._span(line, start, end))
+def _produces(m: re.Match, line: int) -> tuple:
+    value, end = _value(m) if m["eq"] else (None, m.end("name"))
+    by = m["by"]
+    return "produces", m["name"], line, m.start("kw"), value, by, m.end("by") if by is not None else end
 
-    def _range(self, line: int, low: tuple, high: tuple) -> Amount:
-        return Amount(q.Quantity.between(low[0], high[0]), self._span(line, low[1], high[2]), is_range=True)
+
+def _derive(m: re.Match, line: int) -> tuple:
+    return "derive", m["name"], line, m.start("kw"), m["expr"], m.start("expr")
+
+
+_STATEMENTS = {"owner": _owner, "goal": _goal, "consumes": _consumes, "produces": _produces, "derive": _derive}
+
+
+def _requirement(m: re.Match) -> tuple[tuple, int]:
+    """(op, value record) and where the value ends."""
+    if m["in"] is not None:
+        (low, start, _), (high, _, end) = _quantity(m, _RA), _quantity(m, _RB)
+        return ("in", ("range", low, high, start, end)), end
+    value, end = _value(m)
+    return (m["op"], value), end
+
+
+def _value(m: re.Match) -> tuple[tuple, int]:
+    """A value record and where it ends: ("amount", quantity, start, end, tolerance tokens or None),
+    ("range", low, high, start, end), ("date", text, start, end) or ("text", text, start, end)."""
+    value, start, end = _quantity(m, _VA)
+    if value is None:
+        if m["vdate"] is not None:
+            return ("date", m["vdate"], m.start("vdate"), m.end("vdate")), m.end("vdate")
+        return ("text", m["vtext"][1:-1], m.start("vtext"), m.end("vtext")), m.end("vtext")
+    if m["vtol"] is not None:
+        kind, number, word, per, _, width_end = _tokens(m, _VB)
+        return ("amount", value, start, width_end, (kind, number, word, per)), width_end
+    if m["vdots"] is not None:
+        high, _, high_end = _quantity(m, _VC)
+        return ("range", value, high, start, high_end), high_end
+    return ("amount", value, start, end, None), end
 
 
 def _tokens(m: re.Match, groups: tuple[str, ...]) -> tuple:
@@ -213,14 +223,78 @@ def _tokens(m: re.Match, groups: tuple[str, ...]) -> tuple:
     return None, None, None, None, 0, 0
 
 
-def _quantity(m: re.Match, groups: tuple[str, ...]) -> tuple[q.Quantity | None, int, int]:
-    """The quantity matched by `_quantity(p)`, with its start and end offsets."""
+def _quantity(m: re.Match, groups: tuple[str, ...]) -> tuple[tuple | None, int, int]:
+    """The quantity matched by `_quantity(p)` as `quantity_of`'s arguments (its number read), with
+    its start and end offsets."""
     kind, number, word, per, start, end = _tokens(m, groups)
-    return (read_quantity(kind, number, word, per) if kind is not None else None), start, end
+    if kind is None:
+        return None, start, end
+    numerator, denominator = read_number(number[:-1] if kind == "PERCENT" else number)
+    return (kind, numerator, denominator, number[0] if kind == "MONEY" else word, per), start, end
 
 
 _VA, _VB, _VC, _RA, _RB = (tuple(p + name for name in ("money", "mper", "num", "pct", "unit", "per"))
                            for p in ("va", "vb", "vc", "ra", "rb"))
+
+
+class _Builder:
+    """Builds one file's model from its records, as Lark's Transformer would."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def blocks(self, records: list) -> list[Block]:
+        blocks = []
+        for kind, name, line, start, end, statements in records:
+            block = Block(kind, name, self._span(line, start, end))
+            for record in statements:
+                statement = self._statement(record)
+                if record[0] != "owner":
+                    statement.team = name
+                block.statements.append(statement)
+            blocks.append(block)
+        return blocks
+
+    def _span(self, line: int, start: int, end: int) -> Span:
+        return _new_span(Span, (self.path, line, start + 1, line, end + 1))
+
+    def _statement(self, record: tuple):
+        kind = record[0]
+        if kind == "consumes":
+            _, name, line, start, requirement, by, end = record
+            return Consumes(name, self._requirement(line, requirement) if requirement is not None else None,
+                            read_date(by) if by is not None else None, self._span(line, start, end))
+        if kind == "produces":
+            _, name, line, start, value, by, end = record
+            return Produces(name, self._value(line, value) if value is not None else None,
+                            read_date(by) if by is not None else None, self._span(line, start, end))
+        if kind == "goal":
+            _, name, line, start, requirement, end = record
+            return Goal(name, self._requirement(line, requirement), self._span(line, start, end))
+        if kind == "owner":
+            _, handle, line, start, end = record
+            return Owner(handle, self._span(line, start, end))
+        _, name, line, start, text, offset = record
+        expr = _Expression(self, line, text, offset).parse()
+        return Derive(name, expr, self._span(line, start, expr.span.end_column - 1))
+
+    def _requirement(self, line: int, record: tuple) -> Requirement:
+        return Requirement(record[0], self._value(line, record[1]))
+
+    def _value(self, line: int, record: tuple):
+        kind = record[0]
+        if kind == "amount":
+            _, quantity, start, end, tolerance = record
+            value = quantity_of(*quantity)
+            return Amount(value, self._span(line, start, end),
+                          read_tolerance(value, *tolerance) if tolerance is not None else None)
+        if kind == "range":
+            _, low, high, start, end = record
+            return Amount(q.Quantity.between(quantity_of(*low), quantity_of(*high)), self._span(line, start, end),
+                          is_range=True)
+        if kind == "date":
+            return When(read_date(record[1]), self._span(line, record[2], record[3]))
+        return Text(record[1], self._span(line, record[2], record[3]))
 
 
 # Expressions ------------------------------------------------------------------
@@ -238,7 +312,7 @@ _MAX_DEPTH = 200  # deeper nesting is left to the grammar, which has no recursio
 class _Expression:
     """Tokenises a derive's right-hand side as Lark's contextual lexer would, then parses it."""
 
-    def __init__(self, reader: _Reader, line: int, text: str, offset: int) -> None:
+    def __init__(self, reader: _Builder, line: int, text: str, offset: int) -> None:
         self.reader, self.line = reader, line
         self.tokens = self._tokens(text, offset)
         self.index = 0

@@ -109,12 +109,17 @@ def _unit_and_factor(kind: str, word: str | None, per: str | None) -> tuple[q.Un
 def read_quantity(kind: str, number: str, word: str | None = None, per: str | None = None) -> q.Quantity:
     """A quantity from its tokens' text: kind is PERCENT, MONEY or NUMBER (the number token's type),
     `word` the unit word after a NUMBER, `per` the period token (`/month`)."""
+    numerator, denominator = read_number(number[:-1] if kind == "PERCENT" else number)
+    return quantity_of(kind, numerator, denominator, number[0] if kind == "MONEY" else word, per)
+
+
+def quantity_of(kind: str, numerator: int, denominator: int, word: str | None, per: str | None) -> q.Quantity:
+    """`read_quantity` once the number is read (`read_number`); `word` is the unit word after a
+    NUMBER, or the currency symbol of MONEY."""
     if kind == "PERCENT":
-        numerator, denominator = read_number(number[:-1])
         value = q.exact(numerator, denominator * 100)
         return q.Quantity(value, value, q.PERCENT)
-    numerator, denominator = read_number(number)
-    unit, factor_num, factor_den = _unit_and_factor(kind, number[0] if kind == "MONEY" else word, per)
+    unit, factor_num, factor_den = _unit_and_factor(kind, word, per)
     value = q.exact(numerator * factor_num, denominator * factor_den)
     return q.Quantity(value, value, unit)
 

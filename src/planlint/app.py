@@ -70,12 +70,16 @@ def make_report(result: LintResult, findings: list[Finding], config) -> Report:
                   source_lines=result.source_line)
 
 
-def run_check(options: CheckOptions) -> int:
+def run_check(options: CheckOptions, keep: list | None = None) -> int:
+    """The exit code of a check; `keep` receives the run's model, for a caller that would rather
+    exit than free it (see `cli.run`)."""
     for name, _ in options.formats:
         if name != "auto" and name not in FORMATS:
             raise UsageError(f"unknown output format '{name}' (known: auto, {', '.join(FORMATS)})")
     config = resolve_config(options)
     result = lint(options.paths, config)
+    if keep is not None:
+        keep.append(result)
     for note in result.notes:
         print(f"planlint: warning: {note}", file=sys.stderr)
     findings = result.findings

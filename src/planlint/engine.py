@@ -18,14 +18,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from planlint._processes import check_rules
+from planlint._processes import check_rules, recognise_second_half
 from planlint.cache import Cache, digest, run_key
 from planlint.config import ALWAYS_EXCLUDED, DEFAULT, Config
 from planlint.evaluate import Evaluator
 from planlint.finding import Finding
 from planlint.graph import InterlockGraph, consumes_lines
 from planlint.model import ParseProblem, Plan, PlanFile
-from planlint.parse import decode, parse_bytes, parse_source
+from planlint.parse import UNREAD, decode, parse_bytes, parse_source, recognise
 from planlint.registry import RuleSet, load_rules
 from planlint.rule import Context, Rule
 from planlint.span import Span
@@ -234,22 +234,38 @@ def parse_sources(sources: list[tuple[str, bytes | PlanFile]], cache: Cache | No
                   contents: list[str] | None = None) -> list[PlanFile]:
     """Every file's model, in order: from the cache when kept there, else parsed.
 
-    One process: parsing in a second one was measured slower on two cores, as
-    handing 10,000 models back (pickling, then unpickling) costs as much as
-    parsing them.
+    On a large plan a second process recognises the lines of half the files meanwhile
+    (see `_processes.py`).
     """
-    result: list[PlanFile] = []
+    result: list[PlanFile | None] = []
+    todo: list[int] = []  # the files to parse
     for index, (shown, data) in enumerate(sources):
+        kept = None
         if isinstance(data, PlanFile):
-            result.append(data)
-            continue
-        kept = cache.parsed(shown, contents[index]) if cache is not None and contents is not None else None
-        if kept is None:
-            kept, by_grammar = parse_source(shown, data)
-            if by_grammar and cache is not None and contents is not None:  # worth keeping: see cache.py
-                cache.keep_parsed(shown, contents[index], kept)
+            kept = data
+        elif cache is not None and contents is not None:
+            kept = cache.parsed(shown, contents[index])
         result.append(kept)
-    return result
+        if kept is None:
+            todo.append(index)
+    half, collect = recognise_second_half([sources[i][1] for i in todo], recognise)  # type: ignore[misc]
+    try:
+        for index in todo[:half]:
+            result[index] = _parsed(sources, index, cache, contents)
+    finally:
+        records = collect() if collect is not None else None
+    for position, index in enumerate(todo[half:]):
+        result[index] = _parsed(sources, index, cache, contents, records[position] if records else UNREAD)
+    return result  # type: ignore[return-value]
+
+
+def _parsed(sources: list, index: int, cache: Cache | None, contents: list[str] | None,
+            records: list | None = UNREAD) -> PlanFile:
+    shown, data = sources[index]
+    parsed, by_grammar = parse_source(shown, data, records)
+    if by_grammar and cache is not None and contents is not None:  # worth keeping: see cache.py
+        cache.keep_parsed(shown, contents[index], parsed)
+    return parsed
 
 
 @contextlib.contextmanager

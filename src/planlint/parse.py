@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from planlint import quantity as q
-from planlint._fast_parse import read_blocks
+from planlint._fast_parse import build_blocks, read_records
 from planlint._resources import resource_dir
 from planlint._values import ISO_CURRENCIES, KEYWORDS, MIN_YEAR, ValueRefused, read_date, read_quantity
 from planlint.model import (
@@ -245,10 +246,16 @@ def parse_text(path: str, text: str, *, fast: bool = True) -> PlanFile:
     return _parse_text(path, text, fast)[0]
 
 
-def _parse_text(path: str, text: str, fast: bool) -> tuple[PlanFile, bool]:
+# `records` not given: the line reader has not looked at the file yet.
+UNREAD: Any = object()
+
+
+def _parse_text(path: str, text: str, fast: bool, records: list | None = UNREAD) -> tuple[PlanFile, bool]:
     lines = text.split("\n")
     plan_file = PlanFile(path, lines=lines, suppressions=suppressions(lines) if "planlint:" in text else {})
-    blocks = read_blocks(path, lines) if fast else None
+    if fast and records is UNREAD:
+        records = read_records(lines)
+    blocks = build_blocks(path, records) if fast and records is not None else None
     if blocks is not None:
         plan_file.blocks = blocks
         return plan_file, False
@@ -274,9 +281,19 @@ def parse_bytes(path: str, data: bytes, *, fast: bool = True) -> PlanFile:
     return _parse_text(path, text, fast)[0]
 
 
-def parse_source(path: str, data: bytes) -> tuple[PlanFile, bool]:
-    """`parse_bytes`, and whether the grammar had to read the file (what is worth caching)."""
+def parse_source(path: str, data: bytes, records: list | None = UNREAD) -> tuple[PlanFile, bool]:
+    """`parse_bytes`, and whether the grammar had to read the file (what is worth caching).
+
+    `records` are what `recognise` made of the same bytes, maybe in another process.
+    """
     text = decode(path, data)
     if isinstance(text, ParseProblem):
         return PlanFile(path, problem=text), False
-    return _parse_text(path, text, True)
+    return _parse_text(path, text, True, records)
+
+
+def recognise(data: bytes) -> list | None:
+    """The line reader's first step on a file's bytes (`_fast_parse.read_records`): plain data that
+    `parse_source` turns into the model; None when the grammar must read the file."""
+    text = decode("", data)
+    return read_records(text.split("\n")) if isinstance(text, str) else None

@@ -1,0 +1,4 @@
+"""`python -m planlint`: the `planlint` command."""
+from planlint.cli import run
+
+run()
