@@ -23,7 +23,7 @@ from planlint.cache import Cache, digest, run_key
 from planlint.config import ALWAYS_EXCLUDED, DEFAULT, Config
 from planlint.evaluate import Evaluator
 from planlint.finding import Finding
-from planlint.graph import InterlockGraph, consumes_lines
+from planlint.graph import InterlockGraph
 from planlint.model import ParseProblem, Plan, PlanFile
 from planlint.parse import UNREAD, decode, parse_bytes, parse_source, recognise
 from planlint.registry import RuleSet, load_rules
@@ -310,7 +310,7 @@ def run_rules(plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = N
             kept.append(finding)
         return kept
 
-    findings = [f for found in check_rules(active, check, len(consumes_lines(graph))) for f in found]
+    findings = [f for found in check_rules(active, check, len(graph.consumes_statements)) for f in found]
     findings.sort(key=Finding.sort_key)
     return LintResult(plan, graph, evaluator, findings, active, list(ruleset.load_errors))
 

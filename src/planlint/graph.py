@@ -54,7 +54,7 @@ class InterlockGraph:
     _fed_by: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
     _cycles: list[list[str]] | None = field(default=None, init=False, repr=False)
     _networkx: nx.DiGraph | None = field(default=None, init=False, repr=False)
-    _consumes: list[Consumes] = field(default_factory=list, init=False, repr=False)  # in plan order
+    consumes_statements: list[Consumes] = field(default_factory=list, init=False, repr=False)  # plan order
     _consumes_lines: list[tuple[Consumes, Producer | None]] | None = field(default=None, init=False, repr=False)
     _goals_by_metric: dict[str, list[Goal]] | None = field(default=None, init=False, repr=False)
 
@@ -90,7 +90,7 @@ class InterlockGraph:
                     found.append(statement)
             elif kind is Consumes:
                 self._consume(Consumption(statement.name, block.name, statement))
-                self._consumes.append(statement)
+                self.consumes_statements.append(statement)
             elif kind is Derive:
                 producers.setdefault(statement.name, []).append(statement)
                 for ref in references(statement.expr):
@@ -269,7 +269,7 @@ def consumes_lines(graph: InterlockGraph) -> list[tuple[Consumes, Producer | Non
     if graph._consumes_lines is None:
         producers = graph.producers
         graph._consumes_lines = [(line, producers[line.name][0] if line.name in producers else None)
-                                 for line in graph._consumes]  # graph.producer, inlined
+                                 for line in graph.consumes_statements]  # graph.producer, inlined
     return graph._consumes_lines
 
 
