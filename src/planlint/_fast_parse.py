@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from planlint import quantity as q
-from planlint._values import ValueRefused, quantity_of, read_date, read_number, read_quantity, read_tolerance
+from planlint._values import ValueRefused, quantity_of, quantity_terms, read_date, read_quantity, read_tolerance
 from planlint.model import (
     Amount, Binary, Block, Consumes, Derive, Goal, Literal, Negate, Owner, Produces, Reference, Requirement,
     Text, When,
@@ -227,10 +227,7 @@ def _quantity(m: re.Match, groups: tuple[str, ...]) -> tuple[tuple | None, int, 
     """The quantity matched by `_quantity(p)` as `quantity_of`'s arguments (its number read), with
     its start and end offsets."""
     kind, number, word, per, start, end = _tokens(m, groups)
-    if kind is None:
-        return None, start, end
-    numerator, denominator = read_number(number[:-1] if kind == "PERCENT" else number)
-    return (kind, numerator, denominator, number[0] if kind == "MONEY" else word, per), start, end
+    return (quantity_terms(kind, number, word, per) if kind is not None else None), start, end
 
 
 _VA, _VB, _VC, _RA, _RB = (tuple(p + name for name in ("money", "mper", "num", "pct", "unit", "per"))

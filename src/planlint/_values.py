@@ -109,8 +109,14 @@ def _unit_and_factor(kind: str, word: str | None, per: str | None) -> tuple[q.Un
 def read_quantity(kind: str, number: str, word: str | None = None, per: str | None = None) -> q.Quantity:
     """A quantity from its tokens' text: kind is PERCENT, MONEY or NUMBER (the number token's type),
     `word` the unit word after a NUMBER, `per` the period token (`/month`)."""
+    return quantity_of(*quantity_terms(kind, number, word, per))
+
+
+def quantity_terms(kind: str, number: str, word: str | None, per: str | None) -> tuple:
+    """`quantity_of`'s arguments from the tokens' text: the number read, MONEY's currency symbol as its
+    word. Plain data, which the line reader may hand from one process to another."""
     numerator, denominator = read_number(number[:-1] if kind == "PERCENT" else number)
-    return quantity_of(kind, numerator, denominator, number[0] if kind == "MONEY" else word, per)
+    return kind, numerator, denominator, number[0] if kind == "MONEY" else word, per
 
 
 def quantity_of(kind: str, numerator: int, denominator: int, word: str | None, per: str | None) -> q.Quantity:

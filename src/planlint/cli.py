@@ -159,13 +159,18 @@ def run() -> None:
     (mypy does the same). In-process callers (tests, other tools) use `main`, which exits normally."""
     global _kept
     _kept = []
+    status: object = None
     try:
         main(prog_name="planlint")
-        code = 0
     except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-        if not isinstance(stop.code, (int, type(None))):  # sys.exit("message"): printed as Python would
-            print(stop.code, file=sys.stderr)
+        status = stop.code
+    if isinstance(status, int):
+        code = status
+    elif status is None:
+        code = 0
+    else:  # sys.exit("message"): printed as Python would
+        print(status, file=sys.stderr)
+        code = 1
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

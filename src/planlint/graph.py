@@ -82,17 +82,12 @@ class InterlockGraph:
         goal_metrics = []
         for statement in block.statements:
             kind = type(statement)  # exact types: the model's statement classes are not subclassed
-            if kind is Produces:
-                found = producers.get(statement.name)
-                if found is None:
-                    producers[statement.name] = [statement]
-                else:
-                    found.append(statement)
-            elif kind is Consumes:
+            if kind is Produces or kind is Derive:
+                producers.setdefault(statement.name, []).append(statement)
+            if kind is Consumes:
                 self._consume(Consumption(statement.name, block.name, statement))
                 self.consumes_statements.append(statement)
             elif kind is Derive:
-                producers.setdefault(statement.name, []).append(statement)
                 for ref in references(statement.expr):
                     self._consume(Consumption(ref.name, block.name, statement, ref))
                     fed_by.setdefault(statement.name, set()).add(ref.name)
@@ -267,9 +262,7 @@ def consumes_lines(graph: InterlockGraph) -> list[tuple[Consumes, Producer | Non
     Listed once per graph: four rules walk it.
     """
     if graph._consumes_lines is None:
-        producers = graph.producers
-        graph._consumes_lines = [(line, producers[line.name][0] if line.name in producers else None)
-                                 for line in graph.consumes_statements]  # graph.producer, inlined
+        graph._consumes_lines = [(line, graph.producer(line.name)) for line in graph.consumes_statements]
     return graph._consumes_lines
 
 

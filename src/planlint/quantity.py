@@ -77,6 +77,11 @@ class Unit:
         return dict(self.dims).get(TIME, 0)
 
     @property
+    def per_duration(self) -> bool:
+        """A duration per period (`5 days/month`): time cancels out, but it prints as days per month."""
+        return self.time_power == 0 and bool(self.period and self.time_unit)
+
+    @property
     def is_dimensionless(self) -> bool:
         return not self.dims
 
@@ -104,12 +109,12 @@ class Unit:
             parts.append(self.currency)
         if self.label:
             parts.append(self.label)
-        if self.time_power > 0 or (self.time_power == 0 and self.period and self.time_unit):
+        if self.time_power > 0 or self.per_duration:
             parts.append(_plural(self.time_unit or "year"))
         if self.percent:
             parts.append("percent")
         text = " ".join(parts) or "a plain number"
-        if self.time_power < 0 or (self.time_power == 0 and self.period and self.time_unit):
+        if self.time_power < 0 or self.per_duration:
             text += f" per {self.period or 'year'}"
         return text
 
@@ -307,9 +312,9 @@ def tolerance_for(value: Quantity, amount: Quantity) -> Tolerance:
 def _base_factor(unit: Unit) -> Fraction:
     """Base units per display unit: a bare `5k` on a $/month value means $5k per month."""
     factor = Fraction(1)
-    if unit.time_power < 0 or (unit.time_power == 0 and unit.period and unit.time_unit):
+    if unit.time_power < 0 or unit.per_duration:
         factor /= PERIOD_YEARS[unit.period or "year"]  # `5 days/month` is a duration per period
-    if unit.time_power > 0 or (unit.time_power == 0 and unit.period and unit.time_unit):
+    if unit.time_power > 0 or unit.per_duration:
         factor *= PERIOD_YEARS[unit.time_unit or "year"]
     return factor
 
@@ -407,8 +412,7 @@ def _display_factor(unit: Unit) -> tuple[int, int]:
     """(numerator, denominator) of display units per base unit: 1/12 for /month; cached, units repeat."""
     found = _DISPLAY_FACTORS.get(unit)
     if found is None:
-        per_duration = unit.time_power == 0 and bool(unit.period and unit.time_unit)  # 5 days/month
-        factor = 1 / _base_factor(unit) if unit.time_power or per_duration else Fraction(1)
+        factor = 1 / _base_factor(unit)
         found = _DISPLAY_FACTORS[unit] = (factor.numerator, factor.denominator)
     return found
 
@@ -421,8 +425,7 @@ def format_magnitude(value: Fraction, unit: Unit, direction: int = 0) -> str:
     factor_num, factor_den = _display_factor(unit)
     numerator, denominator = value.numerator * factor_num, value.denominator * factor_den
     currency = unit.currency
-    time_power = unit.time_power
-    per_duration = time_power == 0 and bool(unit.period and unit.time_unit)  # 5 days/month
+    time_power, per_duration = unit.time_power, unit.per_duration
     if unit.percent and not unit.dims:
         text = _format_terms(numerator * 100, denominator, direction=direction) + "%"
     elif currency:
