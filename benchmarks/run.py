@@ -177,7 +177,7 @@ def stages(folder: str) -> dict[str, list[float]]:
     cwd = Path.cwd()
     with engine._collector_paused():
         ruleset = load_rules()
-        files = engine.discover([Path(folder)], DEFAULT)
+        files = engine.plan_files([Path(folder)], DEFAULT)
         shown = [engine.display_path(path, cwd) for path in files]
         sources = [(name, engine.read_source(path, name)) for path, name in zip(files, shown)]
         mark("read")

@@ -56,7 +56,7 @@ class TimingMismatch(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         start = context.fiscal_year_start
-        for consumes, producer in context.share(consumes_lines(context.graph)):
+        for consumes, producer in consumes_lines(context.graph, context.shard):
             dates = deadlines(consumes, producer)
             if dates is None:
                 continue

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import difflib
 from typing import Iterator
 
 from planlint.finding import Finding
 from planlint.rule import Context, Rule
+from planlint.suggest import closest
 
 
 class UnresolvedAssumption(Rule):
@@ -58,8 +58,8 @@ class UnresolvedAssumption(Rule):
             by_area.setdefault(name.split(".", 1)[0], []).append(name)
         for name, consumptions in context.share(unresolved):
             # Suggest only among names of the same area: cheap, and the likely typo.
-            close = difflib.get_close_matches(name, by_area.get(name.split(".", 1)[0], []), n=1, cutoff=0.8)
-            hint = f"did you mean {close[0]}? " if close else ""
+            close = closest(name, by_area.get(name.split(".", 1)[0], ()), cutoff=0.8)
+            hint = f"did you mean {close}? " if close else ""
             seen_statements = set()
             for consumption in consumptions:
                 if id(consumption.statement) in seen_statements:

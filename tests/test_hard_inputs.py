@@ -198,14 +198,14 @@ def test_an_unreadable_file(repo: Path) -> None:
 def test_a_read_error_becomes_a_finding(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same as above for any user, root included: opening the file fails."""
     (repo / "locked.plan").write_text("team locked {\n}\n", encoding="utf-8")
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self: Path, *args, **kwargs):
-        if self.name == "locked.plan":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def refuse(path, *args, **kwargs):
+        if os.path.basename(path) == "locked.plan":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     result = lint_repo(repo)
     (finding,) = findings_on(result, "locked.plan")
     assert finding.message == "the file cannot be read: Permission denied"

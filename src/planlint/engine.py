@@ -25,7 +25,7 @@ from planlint.evaluate import Evaluator
 from planlint.finding import Finding
 from planlint.graph import InterlockGraph
 from planlint.model import ParseProblem, Plan, PlanFile
-from planlint.parse import UNREAD, decode, parse_bytes, parse_source, recognise
+from planlint.parse import UNREAD, decode, parse_source, recognise
 from planlint.registry import RuleSet, load_rules
 from planlint.rule import Context, Rule
 from planlint.span import Span
@@ -88,41 +88,56 @@ class LintResult:
         return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
 
 
-def display_path(path: Path, cwd: Path) -> str:
+def display_path(path: str | Path, cwd: Path) -> str:
     """Relative to the working directory when below it, posix, as users expect in messages."""
+    if not os.path.isabs(path):
+        return _posix(os.fspath(path))
     try:
-        return path.resolve().relative_to(cwd).as_posix() if path.is_absolute() else path.as_posix()
+        return Path(path).resolve().relative_to(cwd).as_posix()
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
-        return path.as_posix()
+        return Path(path).as_posix()
 
 
 def discover(paths: Iterable[Path], config: Config = DEFAULT) -> list[Path]:
     """Every `*.plan` file below the paths, sorted; excluded folders and symlink loops skipped."""
+    return [Path(found) for found in plan_files(paths, config)]
+
+
+def plan_files(paths: Iterable[Path], config: Config = DEFAULT) -> list[str]:
+    """`discover`'s files as the file system's path strings: a Path per file costs more than
+    reading the file does."""
     paths = list(paths)
+    given = {os.fspath(path) for path in paths}
     root = _resolved(config.root)
     plans = []
     for path in paths:
         if not path.is_dir():
-            plans.append(path)  # named on the command line: always checked
+            plans.append(os.fspath(path))  # named on the command line: always checked
             continue
         for found, relative in _walk(path, root):
             if relative is _UNKNOWN:  # a symlinked file: where it really is decides
-                relative = _relative_to(found, root)
-            if relative is None or config.includes(relative) or found in paths:
+                relative = _relative_to(Path(found), root)
+            if relative is None or config.includes(relative) or found in given:
                 plans.append(found)
-    unique: dict[str, Path] = {}
-    for plan in sorted(plans, key=lambda p: p.as_posix()):  # one file named two ways is read once
-        unique.setdefault(os.path.abspath(plan), plan)
-    return sorted(unique.values(), key=lambda p: p.as_posix())
+    if len(paths) > 1:  # one file named two ways is read once (one folder's walk finds each file once)
+        unique: dict[str, str] = {}
+        for plan in sorted(plans, key=_posix):
+            unique.setdefault(os.path.abspath(plan), plan)
+        plans = list(unique.values())
+    return sorted(plans, key=_posix)
+
+
+def _posix(path: str) -> str:
+    return path if os.sep == "/" else path.replace(os.sep, "/")
 
 
 _UNKNOWN = "\0unknown"
 
 
-def _walk(top: Path, root: Path | None) -> Iterator[tuple[Path, str | None]]:
+def _walk(top: Path, root: Path | None) -> Iterator[tuple[str, str | None]]:
     """`*.plan` files below `top` as os.walk finds them (symlinked folders not entered), each with its
     path relative to `root` (None: not below it), worked out per folder rather than asked of the file
-    system per file; `_UNKNOWN` for a symlinked file."""
+    system per file; `_UNKNOWN` for a symlinked file. Paths are joined as pathlib would (no `./`)."""
     resolved = _resolved(top)
     start = _relative_to_resolved(resolved, root) if resolved is not None else _UNKNOWN
     stack = [(os.fspath(top), "" if start == "." else start)]
@@ -133,6 +148,7 @@ def _walk(top: Path, root: Path | None) -> Iterator[tuple[Path, str | None]]:
                 listed = sorted(entries, key=lambda e: e.name)
         except OSError:
             continue
+        prefix = "" if folder == "." else folder if folder.endswith(os.sep) else folder + os.sep
         for entry in listed:
             name = entry.name
             try:
@@ -142,9 +158,9 @@ def _walk(top: Path, root: Path | None) -> Iterator[tuple[Path, str | None]]:
             below = relative if relative is None or relative is _UNKNOWN else f"{relative}/{name}" if relative else name
             if is_dir:
                 if not is_link and name not in ALWAYS_EXCLUDED:
-                    stack.append((os.path.join(folder, name), below))
+                    stack.append((prefix + name, below))
             elif name.endswith(PLAN_SUFFIX):
-                yield Path(folder, name), (_UNKNOWN if is_link else below)
+                yield prefix + name, (_UNKNOWN if is_link else below)
 
 
 def _resolved(path: Path) -> Path | None:
@@ -175,19 +191,23 @@ def _relative_to(path: Path, root: Path | None) -> str | None:
 # past this limit would hold a CI job for many seconds; it is refused instead,
 # with a finding, and the rest of the plan is still checked.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+_READ_ONLY = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows would translate line ends
 
 
-def read_source(path: Path, shown: str) -> bytes | PlanFile:
+def read_source(path: str | Path, shown: str) -> bytes | PlanFile:
     """A file's bytes; whatever stops the read becomes a PlanFile whose problem is at its line 1."""
     try:
-        info = path.stat()  # follows symlinks; a symlink loop raises OSError here
+        info = os.stat(path)  # follows symlinks; a symlink loop raises OSError here
         if stat.S_ISDIR(info.st_mode):
             return _unreadable(shown, "this is a folder, not a plan file", "")
         if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
             return _unreadable(shown, "this is not a regular file, so planlint does not read it",
                                "a plan file must be an ordinary text file")
-        with path.open("rb", buffering=0) as handle:
-            data = _read_at_most(handle, MAX_FILE_BYTES + 1, info.st_size)
+        descriptor = os.open(path, _READ_ONLY)  # cheaper than a file object; not inherited (PEP 446)
+        try:
+            data = _read_at_most(descriptor, MAX_FILE_BYTES + 1, info.st_size)
+        finally:
+            os.close(descriptor)
     except OSError as err:
         reason = err.strerror or str(err)
         return _unreadable(shown, f"the file cannot be read: {reason}",
@@ -200,12 +220,12 @@ def read_source(path: Path, shown: str) -> bytes | PlanFile:
     return data
 
 
-def _read_at_most(handle, limit: int, size: int) -> bytes:
+def _read_at_most(descriptor: int, limit: int, size: int) -> bytes:
     """Up to `limit` bytes, asked for in pieces of the file's size: `read(limit)` would
     allocate the whole 10 MB limit for every small file (3 times slower over 10,000 files)."""
     chunks, left = [], limit
     while left > 0:  # usually one read, and the empty one that says the file ended
-        chunk = handle.read(min(left, max(size + 1, 1 << 16)))
+        chunk = os.read(descriptor, min(left, max(size + 1, 1 << 16)))
         if not chunk:
             break
         chunks.append(chunk)
@@ -213,18 +233,8 @@ def _read_at_most(handle, limit: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_plan_file(path: Path, shown: str) -> PlanFile:
-    """Read and parse one file; whatever stops the read becomes a finding at its line 1."""
-    data = read_source(path, shown)
-    return data if isinstance(data, PlanFile) else parse_bytes(shown, data)
-
-
 def _unreadable(shown: str, message: str, help: str) -> PlanFile:
     return PlanFile(shown, problem=ParseProblem(Span(shown, 1, 1, 1, 1), message, help))
-
-
-def build_plan(files: list[Path], cwd: Path, parse: Callable[[Path, str], PlanFile] = read_plan_file) -> Plan:
-    return Plan([parse(path, display_path(path, cwd)) for path in files])
 
 
 # Parsing many files ------------------------------------------------------------
@@ -331,7 +341,7 @@ def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = Non
     cwd = (cwd or Path.cwd()).resolve()
     paths = list(paths)
     ruleset = load_rules()
-    files = discover(paths, config)
+    files = plan_files(paths, config)
     with _collector_paused():
         shown = [display_path(path, cwd) for path in files]
         sources = [(name, read_source(path, name)) for path, name in zip(files, shown)]

@@ -55,7 +55,8 @@ class InterlockGraph:
     _cycles: list[list[str]] | None = field(default=None, init=False, repr=False)
     _networkx: nx.DiGraph | None = field(default=None, init=False, repr=False)
     consumes_statements: list[Consumes] = field(default_factory=list, init=False, repr=False)  # plan order
-    _consumes_lines: list[tuple[Consumes, Producer | None]] | None = field(default=None, init=False, repr=False)
+    _consumes_lines: dict[tuple[int, int], list[tuple[Consumes, Producer | None]]] = field(
+        default_factory=dict, init=False, repr=False)
     _goals_by_metric: dict[str, list[Goal]] | None = field(default=None, init=False, repr=False)
 
     @classmethod
@@ -255,15 +256,18 @@ def _networkx_graph(graph: InterlockGraph) -> nx.DiGraph:
     return result
 
 
-def consumes_lines(graph: InterlockGraph) -> list[tuple[Consumes, Producer | None]]:
+def consumes_lines(graph: InterlockGraph, shard: tuple[int, int] = (0, 1)) -> list[tuple[Consumes, Producer | None]]:
     """Every `consumes` line, in plan order, with the producer that counts for it (None when there
-    is none).
+    is none); with a `shard`, those of `share_of(..., shard)` only.
 
-    Listed once per graph: four rules walk it.
+    Listed once per graph and shard: four rules walk it.
     """
-    if graph._consumes_lines is None:
-        graph._consumes_lines = [(line, graph.producer(line.name)) for line in graph.consumes_statements]
-    return graph._consumes_lines
+    found = graph._consumes_lines.get(shard)
+    if found is None:
+        producer = graph.producer
+        found = graph._consumes_lines[shard] = [(line, producer(line.name))
+                                                for line in share_of(graph.consumes_statements, shard)]
+    return found
 
 
 def share_of(items: Sequence[T], shard: tuple[int, int]) -> Sequence[T]:

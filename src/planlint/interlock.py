@@ -12,7 +12,7 @@ from typing import Iterator
 
 from planlint._records import record
 from planlint.evaluate import Evaluator, Fit, Known, Outcome, assess
-from planlint.graph import InterlockGraph, Producer, consumes_lines, share_of
+from planlint.graph import InterlockGraph, Producer, consumes_lines
 from planlint.model import Amount, Consumes, Produces, Text, When
 from planlint.quantity import PlanDate
 
@@ -56,9 +56,9 @@ def comparisons_of_kind(graph: InterlockGraph, evaluator: Evaluator, tolerance: 
     grouped = evaluator.comparisons_by_kind.get((tolerance, shard))
     if grouped is None:
         grouped = evaluator.comparisons_by_kind[(tolerance, shard)] = {}
-        for consumes, producer in share_of(consumes_lines(graph), shard):
-            if producer is not None:
-                result = compare(consumes, producer, evaluator, tolerance)
+        for consumes, producer in consumes_lines(graph, shard):
+            if producer is not None:  # compared once here for the three rules: no need of compare's memo
+                result = _compare(consumes, producer, evaluator, tolerance)
                 grouped.setdefault(result.kind, []).append((consumes, producer, result))
     return iter(grouped.get(kind, ()))
 

@@ -22,6 +22,9 @@ def _plain(text: str, **_: object) -> str:
     return text
 
 
+_ASCII = frozenset(map(chr, range(128)))
+
+
 def _cell_width(ch: str, column: int) -> int:
     """Terminal cells `ch` takes when drawn at display column `column` (0-based)."""
     if ch == "\t":
@@ -37,7 +40,7 @@ def _display(line: str) -> tuple[str, list[int]]:
     out: list[str] = []
     starts: list[int] = []
     # The common case: one cell a character (`±` and `€` included), no tab or control to replace.
-    if line.isprintable() and (line.isascii() or all(_cell_width(ch, 0) == 1 for ch in set(line))):
+    if line.isprintable() and (line.isascii() or all(_cell_width(ch, 0) == 1 for ch in set(line) - _ASCII)):
         return line, list(range(len(line) + 1))
     column = 0
     for ch in line:
