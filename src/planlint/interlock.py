@@ -6,7 +6,6 @@ this comparison; keeping it in one place keeps the three rules consistent
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterator
 
