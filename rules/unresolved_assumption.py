@@ -51,17 +51,12 @@ class UnresolvedAssumption(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         graph = context.graph
-        produced = graph.producers
-        unresolved = [(name, found) for name, found in graph.consumptions.items() if name not in produced]
-        by_area: dict[str, list[str]] = {}
-        for name in produced if unresolved else ():
-            by_area.setdefault(name.split(".", 1)[0], []).append(name)
-        for name, consumptions in context.share(unresolved):
+        for name in context.share(graph.unresolved):
             # Suggest only among names of the same area: cheap, and the likely typo.
-            close = closest(name, by_area.get(name.split(".", 1)[0], ()), cutoff=0.8)
+            close = closest(name, graph.produced_in_area(name), cutoff=0.8)
             hint = f"did you mean {close}? " if close else ""
             seen_statements = set()
-            for consumption in consumptions:
+            for consumption in graph.consumptions[name]:
                 if id(consumption.statement) in seen_statements:
                     continue
                 seen_statements.add(id(consumption.statement))

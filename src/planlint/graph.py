@@ -58,6 +58,11 @@ class InterlockGraph:
     _consumes_lines: dict[tuple[int, int], list[tuple[Consumes, Producer | None]]] = field(
         default_factory=dict, init=False, repr=False)
     _goals_by_metric: dict[str, list[Goal]] | None = field(default=None, init=False, repr=False)
+    # Consumed names no team produces (first consumption's order), and the produced names of each area
+    # (`leads` for leads.volume) when there are any: worked out with the graph, so that rules run in
+    # two processes share them rather than each scanning every name (see `Rule.shardable`).
+    unresolved: list[str] = field(default_factory=list, init=False, repr=False)
+    _produced_by_area: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def build(cls, plan: Plan) -> InterlockGraph:
@@ -73,24 +78,36 @@ class InterlockGraph:
                 continue
             self.blocks[key] = block
             self._add_block(block)
+        produced = self.producers
+        self.unresolved = [name for name in self.consumptions if name not in produced]
+        for name in produced if self.unresolved else ():
+            self._produced_by_area.setdefault(name.split(".", 1)[0], []).append(name)
         return self
 
     def _first_org(self) -> Block | None:
         return next((b for b in self.blocks.values() if b.is_org), None)
 
     def _add_block(self, block: Block) -> None:
-        producers, fed_by = self.producers, self._fed_by
+        producers, consumptions, fed_by = self.producers, self.consumptions, self._fed_by
+        consumes_statements, team = self.consumes_statements, block.name
         goal_metrics = []
         for statement in block.statements:
             kind = type(statement)  # exact types: the model's statement classes are not subclassed
-            if kind is Produces or kind is Derive:
-                producers.setdefault(statement.name, []).append(statement)
             if kind is Consumes:
-                self._consume(Consumption(statement.name, block.name, statement))
-                self.consumes_statements.append(statement)
+                name = statement.name
+                consumption = Consumption(name, team, statement)
+                found = consumptions.get(name)  # one look-up, no empty list made, for 100,000s of lines
+                if found is None:
+                    consumptions[name] = [consumption]
+                else:
+                    found.append(consumption)
+                consumes_statements.append(statement)
+            elif kind is Produces:
+                producers.setdefault(statement.name, []).append(statement)
             elif kind is Derive:
+                producers.setdefault(statement.name, []).append(statement)
                 for ref in references(statement.expr):
-                    self._consume(Consumption(ref.name, block.name, statement, ref))
+                    consumptions.setdefault(ref.name, []).append(Consumption(ref.name, team, statement, ref))
                     fed_by.setdefault(statement.name, set()).add(ref.name)
             elif kind is Goal:
                 self.goals.append(statement)
@@ -100,13 +117,6 @@ class InterlockGraph:
             for statement in block.statements:
                 if isinstance(statement, Consumes) and statement.name != metric:
                     fed_by.setdefault(metric, set()).add(statement.name)
-
-    def _consume(self, consumption: Consumption) -> None:
-        found = self.consumptions.get(consumption.name)
-        if found is None:
-            self.consumptions[consumption.name] = [consumption]
-        else:
-            found.append(consumption)
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -122,6 +132,10 @@ class InterlockGraph:
         found = self.producers.get(name)
         return found[0] if found else None
 
+    def produced_in_area(self, name: str) -> list[str]:
+        """The produced names of `name`'s area (its first part), in plan order; only while some
+        consumed name is unresolved (what they serve: suggesting a close name)."""
+        return self._produced_by_area.get(name.split(".", 1)[0], [])
 
     def block_named(self, team: str) -> Block | None:
         return self.blocks.get(("team", team)) or self.blocks.get(("org", team))
