@@ -106,20 +106,47 @@ def test_when_the_child_fails_the_parent_checks_its_share(generated_plan: Path,
     assert two == _findings(generated_plan, monkeypatch, forked=False)
 
 
-@needs_fork
-def test_when_the_child_cannot_read_the_parent_reads_its_half(generated_plan: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    parent = os.getpid()
+def _reader_failing_in_the_child(after: int):
+    """`engine.recognise`, raising in a forked process once it has recognised `after` files."""
+    parent, done = os.getpid(), []
+    real = engine.recognise
 
     def recognise(data: bytes):
         if os.getpid() != parent:
-            raise RuntimeError("a reader that breaks in the forked process")
+            if len(done) >= after:
+                raise RuntimeError("a reader that breaks in the forked process")
+            done.append(1)
         return real(data)
 
-    real = engine.recognise
+    return recognise
+
+
+@needs_fork
+@pytest.mark.parametrize("after", [0, 12])
+def test_what_the_child_does_not_read_the_parent_reads(after: int, generated_plan: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child fails at once, or after sending two batches of five files: same findings, same model."""
     one = _run(generated_plan, monkeypatch, forked=False)
-    monkeypatch.setattr(engine, "recognise", recognise)
+    monkeypatch.setattr(_processes, "BATCH_FILES", 5)
+    monkeypatch.setattr(engine, "recognise", _reader_failing_in_the_child(after))
+    sent = []
+    real_frame = _processes.RecordStream._frame
+    monkeypatch.setattr(_processes.RecordStream, "_frame", lambda self: sent.append(1) or real_frame(self))
     assert _run(generated_plan, monkeypatch, forked=True) == one
+    assert len(sent) == after // 5 + 1  # the batches sent, then the end of a stream that did not finish
+
+
+@needs_fork
+def test_the_child_streams_every_file_in_batches(generated_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    one = _run(generated_plan, monkeypatch, forked=False)
+    monkeypatch.setattr(_processes, "BATCH_FILES", 3)
+    read_by_parent = []
+    real_parse = engine.parse_source
+    monkeypatch.setattr(engine, "parse_source", lambda path, data, records=engine.UNREAD: (
+        read_by_parent.append(records is engine.UNREAD), real_parse(path, data, records))[1])
+    assert _run(generated_plan, monkeypatch, forked=True) == one
+    files = len(read_by_parent)
+    assert sum(read_by_parent) == int(files * _processes.PARENT_READS)  # the rest came from the child
 
 
 def test_a_share_is_one_of_count_consecutive_parts() -> None:

@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from planlint._processes import check_rules, recognise_second_half
+from planlint._processes import check_rules, recognise_in_child
 from planlint.cache import Cache, digest, run_key
 from planlint.config import ALWAYS_EXCLUDED, DEFAULT, Config
 from planlint.evaluate import Evaluator
@@ -244,7 +244,7 @@ def parse_sources(sources: list[tuple[str, bytes | PlanFile]], cache: Cache | No
                   contents: list[str] | None = None) -> list[PlanFile]:
     """Every file's model, in order: from the cache when kept there, else parsed.
 
-    On a large plan a second process recognises the lines of half the files meanwhile
+    On a large plan a second process recognises the lines of most files meanwhile
     (see `_processes.py`).
     """
     result: list[PlanFile | None] = []
@@ -258,14 +258,18 @@ def parse_sources(sources: list[tuple[str, bytes | PlanFile]], cache: Cache | No
         result.append(kept)
         if kept is None:
             todo.append(index)
-    half, collect = recognise_second_half([sources[i][1] for i in todo], recognise)  # type: ignore[misc]
+    start, child = recognise_in_child([sources[i][1] for i in todo], recognise)  # type: ignore[misc]
     try:
-        for index in todo[:half]:
+        for index in todo[:start]:
             result[index] = _parsed(sources, index, cache, contents)
+            if child is not None:
+                child.receive()
+        records = child.records() if child is not None else iter(())
+        for index in todo[start:]:  # what the child did not send (it failed) is read here
+            result[index] = _parsed(sources, index, cache, contents, next(records, UNREAD))
     finally:
-        records = collect() if collect is not None else None
-    for position, index in enumerate(todo[half:]):
-        result[index] = _parsed(sources, index, cache, contents, records[position] if records else UNREAD)
+        if child is not None:
+            child.close()
     return result  # type: ignore[return-value]
 
 
