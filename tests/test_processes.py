@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,7 @@ def generated_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _run(folder: Path, monkeypatch: pytest.MonkeyPatch, forked: bool) -> tuple[list[dict], str]:
     """The findings of a run, and its model as text; `forked`: both steps in two processes."""
     monkeypatch.setattr(_processes, "MIN_LINES", 0 if forked else 10**9)
-    monkeypatch.setattr(_processes, "MIN_BYTES", 0 if forked else 10**12)
+    monkeypatch.setattr(_processes, "MIN_FILES", 0 if forked else 10**12)
     config = DEFAULT.with_overrides(cache=False, extend_select=["unused-assumption"])
     result = lint([folder], config, cwd=folder)
     return [finding.to_dict() for finding in result.findings], repr(result.plan.files)
@@ -127,26 +128,44 @@ def test_what_the_child_does_not_read_the_parent_reads(after: int, generated_pla
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """The child fails at once, or after sending two batches of five files: same findings, same model."""
     one = _run(generated_plan, monkeypatch, forked=False)
-    monkeypatch.setattr(_processes, "BATCH_FILES", 5)
+    monkeypatch.setattr(_processes, "BATCH_ITEMS", 5)
     monkeypatch.setattr(engine, "recognise", _reader_failing_in_the_child(after))
     sent = []
-    real_frame = _processes.RecordStream._frame
-    monkeypatch.setattr(_processes.RecordStream, "_frame", lambda self: sent.append(1) or real_frame(self))
+    real_frame = _processes.AnswerStream._frame
+    monkeypatch.setattr(_processes.AnswerStream, "_frame", lambda self: sent.append(1) or real_frame(self))
     assert _run(generated_plan, monkeypatch, forked=True) == one
     assert len(sent) == after // 5 + 1  # the batches sent, then the end of a stream that did not finish
 
 
 @needs_fork
-def test_the_child_streams_every_file_in_batches(generated_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_child_reads_and_streams_most_files(generated_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     one = _run(generated_plan, monkeypatch, forked=False)
-    monkeypatch.setattr(_processes, "BATCH_FILES", 3)
-    read_by_parent = []
-    real_parse = engine.parse_source
+    monkeypatch.setattr(_processes, "BATCH_ITEMS", 3)
+    read_here, recognised_here = [], []
+    real_read, real_parse = engine.read_source, engine.parse_source
+    monkeypatch.setattr(engine, "read_source", lambda path, shown: read_here.append(path) or real_read(path, shown))
     monkeypatch.setattr(engine, "parse_source", lambda path, data, records=engine.UNREAD: (
-        read_by_parent.append(records is engine.UNREAD), real_parse(path, data, records))[1])
+        recognised_here.append(records is engine.UNREAD), real_parse(path, data, records))[1])
     assert _run(generated_plan, monkeypatch, forked=True) == one
-    files = len(read_by_parent)
-    assert sum(read_by_parent) == int(files * _processes.PARENT_READS)  # the rest came from the child
+    files = len(recognised_here)
+    assert len(read_here) == sum(recognised_here) == int(files * _processes.PARENT_READS)  # the rest: the child
+
+
+@needs_fork
+def test_with_the_cache_the_child_recognises_the_bytes_read_here(generated_plan: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a cache every file is read first (its digest is the cache key): the child gets the bytes."""
+    plan = tmp_path / "plan"
+    shutil.copytree(generated_plan, plan)
+    config = DEFAULT.with_overrides(extend_select=["unused-assumption"])
+    found = []
+    for forked in (False, True):
+        shutil.rmtree(plan / ".planlint_cache", ignore_errors=True)
+        monkeypatch.setattr(_processes, "MIN_LINES", 0 if forked else 10**9)
+        monkeypatch.setattr(_processes, "MIN_FILES", 0 if forked else 10**12)
+        result = lint([plan], config, cwd=plan)
+        found.append(([f.to_dict() for f in result.findings], repr(result.plan.files)))
+    assert found[0][0] and found[1] == found[0]
 
 
 def test_a_share_is_one_of_count_consecutive_parts() -> None:

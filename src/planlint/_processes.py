@@ -5,13 +5,14 @@ seconds. Both are split with a forked process, which starts with a copy of
 everything the parent has (the files' bytes, later the whole model) without
 copying it:
 
-- Reading: the child recognises the lines of most of the files
-  (`parse.recognise`: plain strings, numbers and tuples) and streams them
+- Reading: the child reads most of the files and recognises their lines
+  (`parse.recognise`: plain strings, numbers and tuples), and streams both
   back in batches with `marshal`, while the parent reads the first files
   itself and then builds the model objects of the child's files as the
   batches arrive. The parent builds every object (handing back finished
   model objects would cost more than building them: pickling 5,000 files'
-  models takes ~1.3 s), so it recognises the smaller part, `PARENT_READS`.
+  models takes ~1.3 s), so it takes the smaller part, `PARENT_READS`. Two
+  processes reading also halve the wait for a disk whose cache is cold.
 - Rules: those marked `shardable` look only at `context.share(...)` of their
   items. The child checks the second share of each and hands back its findings
   (a few thousand small objects, pickled); the parent checks the first share
@@ -29,7 +30,7 @@ import marshal
 import os
 import sys
 import threading
-from typing import BinaryIO, Callable, Iterator, Sequence, TypeVar
+from typing import Any, BinaryIO, Callable, Iterator, Sequence, TypeVar
 
 from planlint.cache import dump_model, load_model
 from planlint.finding import Finding
@@ -37,12 +38,12 @@ from planlint.rule import Rule
 
 # Below these sizes (~2,000 teams) a fork costs more than it saves.
 MIN_LINES = 20_000  # `consumes` lines, for the rules
-MIN_BYTES = 2_000_000  # of plan files, for reading
+MIN_FILES = 1_000  # plan files, for reading
 # The parent's part of recognising: it also builds every file's model objects (~half the cost of
 # recognising them), the child's as they arrive. On a 10,000-team plan the parent waits for the
 # child below ~0.33, and the child for the parent above.
 PARENT_READS = 0.35
-BATCH_FILES = 100  # files per frame the child sends
+BATCH_ITEMS = 100  # files per frame the child sends
 PIPE_BYTES = 1 << 20
 
 T = TypeVar("T")
@@ -106,28 +107,29 @@ def in_child(work: Callable[[], T], dump: Callable[[T], bytes],
 # Reading ---------------------------------------------------------------------------
 
 
-def recognise_in_child(sources: list[bytes], recognise: Callable[[bytes], list | None]
-                       ) -> tuple[int, RecordStream | None]:
-    """Where the child's files start in `sources`, and the stream of their records (None, with
-    the start at the end, when one process reads everything)."""
-    if sum(map(len, sources)) < MIN_BYTES or not fork_is_safe():
-        return len(sources), None
-    start = int(len(sources) * PARENT_READS)
-    return start, RecordStream(sources[start:], recognise)
+def recognise_in_child(items: list[Any], work: Callable[[Any], Any]) -> tuple[int, AnswerStream | None]:
+    """Where the child's part of `items` starts, and the stream of `work(item)` for each item of it
+    (None, with the start at the end, when one process does everything). The child has the items
+    from the fork; its answers come back through `marshal`, so they are plain data."""
+    if len(items) < MIN_FILES or not fork_is_safe():
+        return len(items), None
+    start = int(len(items) * PARENT_READS)
+    return start, AnswerStream(items[start:], work)
 
 
-class RecordStream:
-    """The records of files a forked child recognises, received in order as it sends them.
+class AnswerStream:
+    """The answers of a forked child working through items, received in order as it sends them.
 
-    The child sends frames (4-byte length, then `marshal` of one batch of files'
-    records) and an empty frame once all are sent. A child that fails sends
-    fewer: `records()` then ends early, and the parent reads the rest itself.
+    The child sends frames (4-byte length, then `marshal` of one batch of
+    answers) and an empty frame once all are sent. A child that fails sends
+    fewer: `answers()` then ends early, and the parent does the rest itself.
     """
 
-    def __init__(self, sources: list[bytes], recognise: Callable[[bytes], list | None]) -> None:
-        self._pid, self._pipe = _fork(lambda pipe: _send_records(pipe, sources, recognise))
+    def __init__(self, items: list[Any], work: Callable[[Any], Any]) -> None:
+        self._pid, self._pipe = _fork(lambda pipe: _send_answers(pipe, items, work))
         os.set_blocking(self._pipe, False)
         self._received = bytearray()
+        self._taken = 0  # bytes of `_received` already handed out
         self._ended = False  # the pipe is at its end
 
     def receive(self) -> None:
@@ -141,8 +143,8 @@ class RecordStream:
             self._received += chunk
             self._ended = not chunk
 
-    def records(self) -> Iterator[list | None]:
-        """Each file's records, in order, waiting for the child as needed."""
+    def answers(self) -> Iterator[Any]:
+        """Each item's answer, in order, waiting for the child as needed."""
         os.set_blocking(self._pipe, True)
         while True:
             frame = self._frame()
@@ -150,23 +152,28 @@ class RecordStream:
                 return
             yield from marshal.loads(frame)
 
-    def _frame(self) -> bytes | None:
-        """The next frame: b"" when all was sent, None when the stream ended without saying so."""
+    def _frame(self) -> bytearray | None:
+        """The next frame: empty when all was sent, None when the stream ended without saying so."""
         if not self._wait_for(4):
             return None
-        size = int.from_bytes(self._received[:4], "little")
+        start = self._taken + 4
+        size = int.from_bytes(self._received[start - 4:start], "little")
         if not self._wait_for(4 + size):
             return None
-        frame = bytes(self._received[4:4 + size])
-        del self._received[:4 + size]
+        frame = self._received[start:start + size]
+        self._taken = start + size
+        if self._taken * 2 > len(self._received):  # drop what was handed out: linear cost overall
+            del self._received[:self._taken]
+            self._taken = 0
         return frame
 
     def _wait_for(self, size: int) -> bool:
-        while len(self._received) < size and not self._ended:
+        """Whether `size` more bytes than those handed out have come, waiting for them if need be."""
+        while len(self._received) - self._taken < size and not self._ended:
             chunk = os.read(self._pipe, PIPE_BYTES)
             self._received += chunk
             self._ended = not chunk
-        return len(self._received) >= size
+        return len(self._received) - self._taken >= size
 
     def close(self) -> None:
         """Stop listening and reap the child (a child still sending then ends on a broken pipe)."""
@@ -174,11 +181,11 @@ class RecordStream:
         os.waitpid(self._pid, 0)
 
 
-def _send_records(pipe: BinaryIO, sources: list[bytes], recognise: Callable[[bytes], list | None]) -> None:
-    for start in range(0, len(sources), BATCH_FILES):
-        frame = marshal.dumps([recognise(data) for data in sources[start:start + BATCH_FILES]])
+def _send_answers(pipe: BinaryIO, items: list[Any], work: Callable[[Any], Any]) -> None:
+    for start in range(0, len(items), BATCH_ITEMS):
+        frame = marshal.dumps([work(item) for item in items[start:start + BATCH_ITEMS]])
         pipe.write(len(frame).to_bytes(4, "little") + frame)
-        pipe.flush()  # the parent builds this batch's objects while the child reads on
+        pipe.flush()  # the parent uses this batch while the child works on
     pipe.write(bytes(4))
 
 

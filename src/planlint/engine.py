@@ -14,9 +14,9 @@ import contextlib
 import gc
 import os
 import stat
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Union
 
 from planlint._processes import check_rules, recognise_in_child
 from planlint.cache import Cache, digest, run_key
@@ -240,12 +240,22 @@ def _unreadable(shown: str, message: str, help: str) -> PlanFile:
 # Parsing many files ------------------------------------------------------------
 
 
-def parse_sources(sources: list[tuple[str, bytes | PlanFile]], cache: Cache | None = None,
+@dataclass(frozen=True)
+class Unread:
+    """A plan file not read yet: the process that recognises it reads it (see `parse_sources`)."""
+
+    path: str
+
+
+Source = Union[bytes, PlanFile, Unread]  # a file's bytes, the problem that stopped its reading, or neither yet
+
+
+def parse_sources(sources: list[tuple[str, Source]], cache: Cache | None = None,
                   contents: list[str] | None = None) -> list[PlanFile]:
     """Every file's model, in order: from the cache when kept there, else parsed.
 
-    On a large plan a second process recognises the lines of most files meanwhile
-    (see `_processes.py`).
+    On a large plan a second process reads and recognises most files meanwhile
+    (see `_processes.py`): files still `Unread` are read there, in parallel.
     """
     result: list[PlanFile | None] = []
     todo: list[int] = []  # the files to parse
@@ -258,24 +268,37 @@ def parse_sources(sources: list[tuple[str, bytes | PlanFile]], cache: Cache | No
         result.append(kept)
         if kept is None:
             todo.append(index)
-    start, child = recognise_in_child([sources[i][1] for i in todo], recognise)  # type: ignore[misc]
+    start, child = recognise_in_child([sources[i][1] for i in todo], _read_and_recognise)
     try:
         for index in todo[:start]:
             result[index] = _parsed(sources, index, cache, contents)
             if child is not None:
                 child.receive()
-        records = child.records() if child is not None else iter(())
-        for index in todo[start:]:  # what the child did not send (it failed) is read here
-            result[index] = _parsed(sources, index, cache, contents, next(records, UNREAD))
+        answers = child.answers() if child is not None else iter(())
+        for index in todo[start:]:  # what the child did not send (it failed) is done here
+            result[index] = _parsed(sources, index, cache, contents, *(next(answers, None) or (None, UNREAD)))
     finally:
         if child is not None:
             child.close()
     return result  # type: ignore[return-value]
 
 
+def _read_and_recognise(source: Source) -> tuple[bytes | None, list | None] | None:
+    """In the child: (the bytes it read, or None when the parent has them; `recognise`'s records),
+    or None for a file it cannot read, which the parent then reads and reports."""
+    data = read_source(source.path, "") if isinstance(source, Unread) else source
+    if not isinstance(data, bytes):
+        return None
+    return (data if data is not source else None), recognise(data)
+
+
 def _parsed(sources: list, index: int, cache: Cache | None, contents: list[str] | None,
-            records: list | None = UNREAD) -> PlanFile:
-    shown, data = sources[index]
+            data: bytes | None = None, records: list | None = UNREAD) -> PlanFile:
+    shown, source = sources[index]
+    if data is None:
+        data = read_source(source.path, shown) if isinstance(source, Unread) else source
+        if isinstance(data, PlanFile):
+            return data
     parsed, by_grammar = parse_source(shown, data, records)
     if by_grammar and cache is not None and contents is not None:  # worth keeping: see cache.py
         cache.keep_parsed(shown, contents[index], parsed)
@@ -348,9 +371,10 @@ def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = Non
     files = plan_files(paths, config)
     with _collector_paused():
         shown = [display_path(path, cwd) for path in files]
+        if not config.cache:  # each file is read where it is recognised: on a large plan, in two processes
+            return run_rules(Plan(parse_sources([(name, Unread(path)) for path, name in zip(files, shown)])),
+                             config, ruleset, cwd)
         sources = [(name, read_source(path, name)) for path, name in zip(files, shown)]
-        if not config.cache:
-            return run_rules(Plan(parse_sources(sources)), config, ruleset, cwd)
         cache = Cache(cwd / config.root)
         contents = [digest(data) if isinstance(data, bytes) else "unreadable:" + data.problem.message  # type: ignore
                     for _, data in sources]
