@@ -30,7 +30,7 @@ import marshal
 import os
 import sys
 import threading
-from typing import Any, BinaryIO, Callable, Iterator, Sequence, TypeVar
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from planlint.cache import dump_model, load_model
 from planlint.finding import Finding
@@ -43,7 +43,7 @@ MIN_FILES = 1_000  # plan files, for reading
 # recognising them), the child's as they arrive. On a 10,000-team plan the parent waits for the
 # child below ~0.33, and the child for the parent above.
 PARENT_READS = 0.35
-BATCH_ITEMS = 100  # files per frame the child sends
+BATCH_ITEMS = 100  # answers per frame the child sends
 PIPE_BYTES = 1 << 20
 
 T = TypeVar("T")
@@ -107,14 +107,15 @@ def in_child(work: Callable[[], T], dump: Callable[[T], bytes],
 # Reading ---------------------------------------------------------------------------
 
 
-def recognise_in_child(items: list[Any], work: Callable[[Any], Any]) -> tuple[int, AnswerStream | None]:
-    """Where the child's part of `items` starts, and the stream of `work(item)` for each item of it
-    (None, with the start at the end, when one process does everything). The child has the items
-    from the fork; its answers come back through `marshal`, so they are plain data."""
+def recognise_in_child(items: list[Any], answer: Callable[[list[Any]], Iterable[Any]]
+                       ) -> tuple[int, AnswerStream | None]:
+    """Where the child's part of `items` starts, and the stream of `answer(its part)`, one answer
+    per item in order (None, with the start at the end, when one process does everything). The
+    child has the items from the fork; its answers come back through `marshal`: plain data."""
     if len(items) < MIN_FILES or not fork_is_safe():
         return len(items), None
     start = int(len(items) * PARENT_READS)
-    return start, AnswerStream(items[start:], work)
+    return start, AnswerStream(items[start:], answer)
 
 
 class AnswerStream:
@@ -125,8 +126,8 @@ class AnswerStream:
     fewer: `answers()` then ends early, and the parent does the rest itself.
     """
 
-    def __init__(self, items: list[Any], work: Callable[[Any], Any]) -> None:
-        self._pid, self._pipe = _fork(lambda pipe: _send_answers(pipe, items, work))
+    def __init__(self, items: list[Any], answer: Callable[[list[Any]], Iterable[Any]]) -> None:
+        self._pid, self._pipe = _fork(lambda pipe: _send_answers(pipe, answer(items)))
         os.set_blocking(self._pipe, False)
         self._received = bytearray()
         self._taken = 0  # bytes of `_received` already handed out
@@ -181,12 +182,21 @@ class AnswerStream:
         os.waitpid(self._pid, 0)
 
 
-def _send_answers(pipe: BinaryIO, items: list[Any], work: Callable[[Any], Any]) -> None:
-    for start in range(0, len(items), BATCH_ITEMS):
-        frame = marshal.dumps([work(item) for item in items[start:start + BATCH_ITEMS]])
-        pipe.write(len(frame).to_bytes(4, "little") + frame)
-        pipe.flush()  # the parent uses this batch while the child works on
-    pipe.write(bytes(4))
+def _send_answers(pipe: BinaryIO, answers: Iterable[Any]) -> None:
+    batch = []
+    for answer in answers:
+        batch.append(answer)
+        if len(batch) == BATCH_ITEMS:
+            _send_frame(pipe, marshal.dumps(batch))
+            batch = []
+    if batch:
+        _send_frame(pipe, marshal.dumps(batch))
+    _send_frame(pipe, b"")  # all sent
+
+
+def _send_frame(pipe: BinaryIO, frame: bytes) -> None:
+    pipe.write(len(frame).to_bytes(4, "little") + frame)
+    pipe.flush()  # the parent uses this batch while the child works on
 
 
 # Rules -----------------------------------------------------------------------------

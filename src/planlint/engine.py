@@ -268,37 +268,79 @@ def parse_sources(sources: list[tuple[str, Source]], cache: Cache | None = None,
         result.append(kept)
         if kept is None:
             todo.append(index)
-    start, child = recognise_in_child([sources[i][1] for i in todo], _read_and_recognise)
+    start, child = recognise_in_child([sources[i] for i in todo], _read_and_recognise)
     try:
-        for index in todo[:start]:
-            result[index] = _parsed(sources, index, cache, contents)
+        own = todo[:start]
+        for index, data in zip(own, _read_in_order([sources[i] for i in own])):
+            result[index] = _parsed(sources, index, cache, contents, data)
             if child is not None:
                 child.receive()
         answers = child.answers() if child is not None else iter(())
         for index in todo[start:]:  # what the child did not send (it failed) is done here
-            result[index] = _parsed(sources, index, cache, contents, *(next(answers, None) or (None, UNREAD)))
+            answer = next(answers, None)
+            data, records = answer if answer is not None else (None, UNREAD)
+            result[index] = _parsed(sources, index, cache, contents, data, records)
     finally:
         if child is not None:
             child.close()
     return result  # type: ignore[return-value]
 
 
-def _read_and_recognise(source: Source) -> tuple[bytes | None, list | None] | None:
-    """In the child: (the bytes it read, or None when the parent has them; `recognise`'s records),
-    or None for a file it cannot read, which the parent then reads and reports."""
-    data = read_source(source.path, "") if isinstance(source, Unread) else source
-    if not isinstance(data, bytes):
-        return None
-    return (data if data is not source else None), recognise(data)
+def _read_and_recognise(sources: list[tuple[str, Source]]) -> Iterator[tuple[bytes | None, list | None] | None]:
+    """In the child, for each source: (the bytes it read, or None when the parent has them;
+    `recognise`'s records), or None for a file it cannot read, which the parent then reads and reports."""
+    for (_, source), data in zip(sources, _read_in_order(sources)):
+        if not isinstance(data, bytes):
+            yield None
+        else:
+            yield (data if data is not source else None), recognise(data)
+
+
+READ_AHEAD = 32  # files announced to the operating system before they are read
+
+
+def _read_in_order(sources: list[tuple[str, Source]]) -> Iterator[bytes | PlanFile]:
+    """Each source's bytes, or the problem that stopped its reading, in order.
+
+    Files not read yet are announced to the operating system `READ_AHEAD` files early, so that
+    a disk whose cache is cold fetches many at once while this process parses: half the wait on
+    10,000 cold files, for ~5 µs a file when they are cached.
+    """
+    for ahead in range(min(READ_AHEAD, len(sources))):
+        _announce(sources[ahead][1])
+    for index, (shown, source) in enumerate(sources):
+        if index + READ_AHEAD < len(sources):
+            _announce(sources[index + READ_AHEAD][1])
+        yield read_source(source.path, shown) if isinstance(source, Unread) else source
+
+
+def _announce(source: Source) -> None:
+    """Ask the operating system to start reading a regular file (Linux, and other POSIX systems
+    with posix_fadvise); whatever fails here is met, and reported, when the file is read."""
+    if not isinstance(source, Unread) or _WILL_NEED is None:
+        return
+    try:
+        if not stat.S_ISREG(os.stat(source.path).st_mode):  # never open a FIFO or a device early
+            return
+        descriptor = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            os.posix_fadvise(descriptor, 0, 0, _WILL_NEED)
+        finally:
+            os.close(descriptor)
+    except OSError:
+        pass
+
+
+_WILL_NEED = getattr(os, "POSIX_FADV_WILLNEED", None) if hasattr(os, "posix_fadvise") else None
 
 
 def _parsed(sources: list, index: int, cache: Cache | None, contents: list[str] | None,
-            data: bytes | None = None, records: list | None = UNREAD) -> PlanFile:
+            data: bytes | PlanFile | None = None, records: list | None = UNREAD) -> PlanFile:
     shown, source = sources[index]
     if data is None:
         data = read_source(source.path, shown) if isinstance(source, Unread) else source
-        if isinstance(data, PlanFile):
-            return data
+    if isinstance(data, PlanFile):
+        return data
     parsed, by_grammar = parse_source(shown, data, records)
     if by_grammar and cache is not None and contents is not None:  # worth keeping: see cache.py
         cache.keep_parsed(shown, contents[index], parsed)
