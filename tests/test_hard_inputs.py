@@ -220,6 +220,22 @@ def test_a_named_pipe_is_not_read(repo: Path) -> None:
     assert "not a regular file" in finding["message"]
 
 
+@pytest.mark.parametrize("cache", [True, False])  # read before parsing, or as each file is parsed
+def test_a_named_pipe_is_neither_opened_nor_read(cache: bool, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    os.mkfifo(repo / "pipe.plan")
+    real_open = os.open
+    opened = []
+    monkeypatch.setattr(os, "open", lambda path, *args, **kwargs: opened.append(os.fspath(path))
+                        or real_open(path, *args, **kwargs))
+    result = lint([repo], DEFAULT.with_overrides(cache=False) if not cache else DEFAULT, cwd=repo)
+    (finding,) = findings_on(result, "pipe.plan")
+    assert "not a regular file" in finding.message
+    assert not [path for path in opened if path.endswith("pipe.plan")]
+    assert_rest_checked(result)
+
+
 def test_a_50_mb_file_is_refused_with_the_limit(repo: Path) -> None:
     line = "  produces big.metric_{0:07d} = {0:07d} leads/year   # padding to make the line longer\n"
     count = 50 * 2**20 // len(line.format(0)) + 1
