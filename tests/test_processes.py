@@ -142,8 +142,8 @@ def test_the_child_reads_and_streams_most_files(generated_plan: Path, monkeypatc
     one = _run(generated_plan, monkeypatch, forked=False)
     monkeypatch.setattr(_processes, "BATCH_ITEMS", 3)
     read_here, recognised_here = [], []
-    real_read, real_parse = engine.read_source, engine.parse_source
-    monkeypatch.setattr(engine, "read_source", lambda path, shown: read_here.append(path) or real_read(path, shown))
+    real_open, real_parse = engine._open_source, engine.parse_source
+    monkeypatch.setattr(engine, "_open_source", lambda path, shown: read_here.append(path) or real_open(path, shown))
     monkeypatch.setattr(engine, "parse_source", lambda path, data, records=engine.UNREAD: (
         recognised_here.append(records is engine.UNREAD), real_parse(path, data, records))[1])
     assert _run(generated_plan, monkeypatch, forked=True) == one
