@@ -194,16 +194,17 @@ def assess(requirement: Requirement, delivered: q.Quantity, default_tolerance: F
     lo, hi = accepted_bounds(requirement, default_tolerance)
     low, high = delivered.lo, delivered.hi
     less = q.less  # exact, and several times cheaper than Fraction's own comparisons
+    # Points (lo is hi, as the parser makes them) skip the comparisons that cannot change the answer.
     if (lo is not None and less(high, lo)) or (hi is not None and less(hi, low)):
         status = FAILS
-    elif (lo is None or not less(low, lo)) and (hi is None or not less(hi, high)):
-        status = FITS
+    elif low is high or ((lo is None or not less(low, lo)) and (hi is None or not less(hi, high))):
+        status = FITS  # a point that does not fail fits
     else:
         status = PARTLY
     stated = requirement.value.quantity  # type: ignore[union-attr]  # an Amount: accepted_bounds asserts it
     if requirement.op == ">=":
         asked = stated.lo
-    elif requirement.op == "<=":
+    elif requirement.op == "<=" or stated.lo is stated.hi:
         asked = stated.hi
     elif less(high, stated.lo):  # the requirement's point nearest to what is delivered
         asked = stated.lo
@@ -211,7 +212,7 @@ def assess(requirement: Requirement, delivered: q.Quantity, default_tolerance: F
         asked = stated.hi
     else:
         asked = stated.nearest(low)
-    return Fit(status, (lo, hi), asked, delivered.nearest(asked))
+    return Fit(status, (lo, hi), asked, low if low is high else delivered.nearest(asked))
 
 
 def describe_requirement(requirement: Requirement, like: q.Unit | None = None) -> str:

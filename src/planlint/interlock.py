@@ -12,7 +12,7 @@ from typing import Iterator
 from planlint._records import record
 from planlint.evaluate import Evaluator, Fit, Known, Outcome, assess
 from planlint.graph import InterlockGraph, Producer, consumes_lines
-from planlint.model import Amount, Consumes, Produces, Text, When
+from planlint.model import Amount, Consumes, Derive, Produces, Text, When
 from planlint.quantity import PlanDate
 
 
@@ -62,31 +62,39 @@ def comparisons_of_kind(graph: InterlockGraph, evaluator: Evaluator, tolerance: 
     return iter(grouped.get(kind, ()))
 
 
+_NOTHING = Comparison("none")
+
+
 def _compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, tolerance: Fraction) -> Comparison:
     requirement = consumes.requirement
     if requirement is None:
-        return Comparison("none")
+        return _NOTHING
     asked = requirement.value
-    stated = producer.value if not hasattr(producer, "expr") else None
+    stated = None if isinstance(producer, Derive) else producer.value
+    if not isinstance(asked, Amount) or not (stated is None or isinstance(stated, Amount)):
+        return _compare_kinds(asked, stated, producer)
+    delivered = evaluator.value_of(producer.name)
+    if not isinstance(delivered, Known):
+        return _NOTHING
+    if not asked.quantity.unit.comparable(delivered.quantity.unit):
+        return Comparison("unit", delivered, consumer_text=asked.quantity.unit.describe(),
+                          producer_text=delivered.quantity.unit.describe())
+    return Comparison("value", delivered, assess(requirement, delivered.quantity, tolerance))
+
+
+def _compare_kinds(asked: Text | When | Amount, stated: Text | When | Amount | None, producer: Producer) -> Comparison:
+    """A text or a date on one side: definitions compared, or a unit mismatch."""
     if isinstance(asked, Text) or isinstance(stated, Text):
         if isinstance(asked, Text) and isinstance(stated, Text):
             differs = asked.text.strip() != stated.text.strip()
             return Comparison("definition" if differs else "none", consumer_text=asked.text,
                               producer_text=stated.text)
-        if stated is None and not hasattr(producer, "expr"):
-            return Comparison("none")
+        if stated is None and not isinstance(producer, Derive):
+            return _NOTHING
         return Comparison("unit", consumer_text=_kind_of(asked), producer_text=_kind_of(stated))
-    if isinstance(asked, When) or isinstance(stated, When):
-        if type(asked) is not type(stated) and stated is not None:
-            return Comparison("unit", consumer_text=_kind_of(asked), producer_text=_kind_of(stated))
-        return Comparison("none")  # dates as values are compared by timing-mismatch's `by`
-    delivered = evaluator.value_of(producer.name)
-    if not isinstance(delivered, Known) or not isinstance(asked, Amount):
-        return Comparison("none")
-    if not asked.quantity.unit.comparable(delivered.quantity.unit):
-        return Comparison("unit", delivered, consumer_text=asked.quantity.unit.describe(),
-                          producer_text=delivered.quantity.unit.describe())
-    return Comparison("value", delivered, assess(requirement, delivered.quantity, tolerance))
+    if type(asked) is not type(stated) and stated is not None:
+        return Comparison("unit", consumer_text=_kind_of(asked), producer_text=_kind_of(stated))
+    return _NOTHING  # dates as values are compared by timing-mismatch's `by`
 
 
 def deadlines(consumes: Consumes, producer: Producer | None) -> tuple[PlanDate, PlanDate] | None:
