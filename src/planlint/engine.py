@@ -437,11 +437,11 @@ def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = Non
     ruleset = load_rules()
     files = plan_files(paths, config)
     with _collector_paused():
-        shown = [display_path(path, cwd) for path in files]
+        unread: list[tuple[str, Source]] = [(display_path(path, cwd), Unread(path)) for path in files]
         if not config.cache:  # each file is read where it is recognised: on a large plan, in two processes
-            return run_rules(Plan(parse_sources([(name, Unread(path)) for path, name in zip(files, shown)])),
-                             config, ruleset, cwd)
-        sources = [(name, read_source(path, name)) for path, name in zip(files, shown)]
+            return run_rules(Plan(parse_sources(unread)), config, ruleset, cwd)
+        shown = [name for name, _ in unread]
+        sources = list(zip(shown, _read_in_order(unread)))  # all read first: the cache's key is their digest
         cache = Cache(cwd / config.root)
         contents = [digest(data) if isinstance(data, bytes) else "unreadable:" + data.problem.message  # type: ignore
                     for _, data in sources]
