@@ -13,7 +13,9 @@ For each size it generates the shared organisation plan (../shared/bench/gen_org
   (peers/spectral-ruleset.mjs), when Node and the peers are installed
   (--install-peers copies ../shared/bench/peers to benchmarks/.peers, runs npm install);
 - `python -c "import lark, networkx, click"`, planlint's unavoidable imports;
-- planlint on our plan, cold, its findings checked rule by rule.
+- planlint on our plan, cold, its findings checked rule by rule;
+- the peak memory of a cold run's whole process tree (`tree_memory`: planlint forks
+  on a large plan), beside the largest process's own peak.
 
 Every planlint and peer run is checked against expected.json. A fresh process per
 size then splits one cold run into its stages (see `stages`). The results go to
@@ -65,6 +67,37 @@ def measure(command: list[str], cwd: Path, repeat: int, before=None) -> Run:
         process.stdout.close()  # type: ignore[union-attr]
         peaks.append(usage.ru_maxrss / 1024)
     return Run(statistics.median(times), max(peaks), out)
+
+
+def tree_memory(command: list[str], cwd: Path) -> float | None:
+    """Peak memory of a run's whole process tree (planlint forks on a large plan), MiB: the sum of
+    the processes' proportional set sizes (PSS: a page two processes share counts half in each),
+    sampled every 10 ms from /proc. None where /proc has no smaps_rollup (not Linux)."""
+    if not Path("/proc/self/smaps_rollup").exists():
+        return None
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(_pss_kib(pid) for pid in [process.pid, *_children(process.pid)]))
+        time.sleep(0.01)
+    return peak / 1024
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:  # the process ended meanwhile
+        pass
+    return 0
 
 
 # Data ----------------------------------------------------------------------------
@@ -132,6 +165,7 @@ def bench_size(teams: int, repeat: int) -> dict:
     row["cold"] = measure([*check, "--no-cache", "plans"], org, repeat)
     row["cold+write"] = measure([*check, "plans"], org, repeat, before=clear)
     row["warm"] = measure([*check, "plans"], org, repeat)  # the cache holds the run just made
+    row["tree_mib"] = tree_memory([*check, "--no-cache", "plans"], org)
     row["correct"] = org_ok(planlint_counts(org, "plans"), expected)
     row["warm_same"] = row["warm"].stdout == row["cold"].stdout
     row["floor"] = measure([sys.executable, str(SHARED / "peers" / "floor.py"), "plan.json"], org, repeat)
@@ -260,7 +294,11 @@ def targets(rows: list[dict]) -> list[str]:
         if spectral:
             faster = spectral.seconds / cold.seconds
             lines.append(f"| 10,000 teams cold ≥ 3× faster than Spectral | {faster:.1f}× | {_yes(faster >= 3)} |")
-        lines.append(f"| 10,000 teams peak memory < 500 MiB | {cold.mib:.0f} MiB | {_yes(cold.mib < 500)} |")
+        tree = big["tree_mib"]
+        most = max(cold.mib, tree or 0)
+        measured = f"{cold.mib:.0f} MiB the largest process" + (
+            f", {tree:.0f} MiB all its processes together (PSS)" if tree is not None else "")
+        lines.append(f"| 10,000 teams peak memory < 500 MiB | {measured} | {_yes(most < 500)} |")
         lines.append(f"| 10,000 teams warm, nothing changed < 1 s | {_fmt(big['warm'].seconds)} "
                      f"| {_yes(big['warm'].seconds < 1)} |")
     if small:
