@@ -28,6 +28,7 @@ from __future__ import annotations
 import fcntl
 import marshal
 import os
+import select
 import sys
 import threading
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence, TypeVar
@@ -39,10 +40,10 @@ from planlint.rule import Rule
 # Below these sizes (~2,000 teams) a fork costs more than it saves.
 MIN_LINES = 20_000  # `consumes` lines, for the rules
 MIN_FILES = 1_000  # plan files, for reading
-# The parent's part of recognising: it also builds every file's model objects (~half the cost of
-# recognising them), the child's as they arrive. On a 10,000-team plan the parent waits for the
-# child below ~0.33, and the child for the parent above.
-PARENT_READS = 0.35
+# The parent's part of reading: it also builds every file's model objects (~half the cost of
+# recognising them), the child's as they arrive. On a 10,000-team plan the parent starts waiting
+# for the child below ~0.22.
+PARENT_READS = 0.25
 BATCH_ITEMS = 100  # answers per frame the child sends
 PIPE_BYTES = 1 << 20
 
@@ -146,8 +147,8 @@ class AnswerStream:
 
     def answers(self) -> Iterator[Any]:
         """Each item's answer, in order, waiting for the child as needed."""
-        os.set_blocking(self._pipe, True)
         while True:
+            self.receive()  # empty the pipe at every frame: a full pipe would hold the child up
             frame = self._frame()
             if not frame:  # all sent, or the child failed: the caller reads what is missing
                 return
@@ -171,9 +172,8 @@ class AnswerStream:
     def _wait_for(self, size: int) -> bool:
         """Whether `size` more bytes than those handed out have come, waiting for them if need be."""
         while len(self._received) - self._taken < size and not self._ended:
-            chunk = os.read(self._pipe, PIPE_BYTES)
-            self._received += chunk
-            self._ended = not chunk
+            select.select([self._pipe], [], [])
+            self.receive()
         return len(self._received) - self._taken >= size
 
     def close(self) -> None:
