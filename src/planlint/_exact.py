@@ -34,6 +34,15 @@ def exact(numerator: int, denominator: int) -> Fraction:
     return value
 
 
+def reduced(numerator: int, denominator: int) -> Fraction:
+    """`exact` for terms already in lowest terms (`denominator > 0`): no gcd to work out again."""
+    if not _FRACTION_SLOTS:
+        return Fraction(numerator, denominator)
+    value = _new_object(Fraction)
+    value._numerator, value._denominator = numerator, denominator
+    return value
+
+
 def less(a: Fraction, b: Fraction) -> bool:
     """`a < b` for exact numbers (Fractions or ints), by cross-multiplication.
 

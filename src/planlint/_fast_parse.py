@@ -105,7 +105,7 @@ def read_records(lines: list[str]) -> list | None:
     the file to Lark. Offsets are 0-based columns; see `_Builder` for the records."""
     try:
         return _recognise(lines)
-    except (_GiveUp, ValueRefused):
+    except (_GiveUp, ValueRefused, q.QuantityError):
         return None
 
 
@@ -224,7 +224,7 @@ def _tokens(m: re.Match, groups: tuple[str, ...]) -> tuple:
 
 
 def _quantity(m: re.Match, groups: tuple[str, ...]) -> tuple[tuple | None, int, int]:
-    """The quantity matched by `_quantity(p)` as `quantity_of`'s arguments (its number read), with
+    """The quantity matched by `_quantity(p)` as `quantity_of`'s arguments (`quantity_terms`), with
     its start and end offsets."""
     kind, number, word, per, start, end = _tokens(m, groups)
     return (quantity_terms(kind, number, word, per) if kind is not None else None), start, end
@@ -244,36 +244,34 @@ class _Builder:
         blocks = []
         for kind, name, line, start, end, statements in records:
             block = Block(kind, name, self._span(line, start, end))
-            for record in statements:
-                statement = self._statement(record)
-                if record[0] != "owner":
-                    statement.team = name
-                block.statements.append(statement)
+            block.statements = [self._statement(record, name) for record in statements]
             blocks.append(block)
         return blocks
 
     def _span(self, line: int, start: int, end: int) -> Span:
         return _new_span(Span, (self.path, line, start + 1, line, end + 1))
 
-    def _statement(self, record: tuple):
-        kind = record[0]
+    def _statement(self, record: tuple, team: str):
+        kind, path = record[0], self.path
         if kind == "consumes":
             _, name, line, start, requirement, by, end = record
             return Consumes(name, self._requirement(line, requirement) if requirement is not None else None,
-                            read_date(by) if by is not None else None, self._span(line, start, end))
+                            read_date(by) if by is not None else None,
+                            _new_span(Span, (path, line, start + 1, line, end + 1)), team)
         if kind == "produces":
             _, name, line, start, value, by, end = record
             return Produces(name, self._value(line, value) if value is not None else None,
-                            read_date(by) if by is not None else None, self._span(line, start, end))
+                            read_date(by) if by is not None else None,
+                            _new_span(Span, (path, line, start + 1, line, end + 1)), team)
         if kind == "goal":
             _, name, line, start, requirement, end = record
-            return Goal(name, self._requirement(line, requirement), self._span(line, start, end))
+            return Goal(name, self._requirement(line, requirement), self._span(line, start, end), team)
         if kind == "owner":
             _, handle, line, start, end = record
             return Owner(handle, self._span(line, start, end))
         _, name, line, start, text, offset = record
         expr = _Expression(self, line, text, offset).parse()
-        return Derive(name, expr, self._span(line, start, expr.span.end_column - 1))
+        return Derive(name, expr, self._span(line, start, expr.span.end_column - 1), team)
 
     def _requirement(self, line: int, record: tuple) -> Requirement:
         return Requirement(record[0], self._value(line, record[1]))
@@ -283,7 +281,7 @@ class _Builder:
         if kind == "amount":
             _, quantity, start, end, tolerance = record
             value = quantity_of(*quantity)
-            return Amount(value, self._span(line, start, end),
+            return Amount(value, _new_span(Span, (self.path, line, start + 1, line, end + 1)),
                           read_tolerance(value, *tolerance) if tolerance is not None else None)
         if kind == "range":
             _, low, high, start, end = record

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 
 from planlint import quantity as q
+from planlint._exact import reduced
 
 KEYWORDS = frozenset({"team", "org", "owner", "goal", "produces", "consumes", "derive", "by", "in"})
 ISO_CURRENCIES = frozenset(
@@ -113,20 +115,25 @@ def read_quantity(kind: str, number: str, word: str | None = None, per: str | No
 
 
 def quantity_terms(kind: str, number: str, word: str | None, per: str | None) -> tuple:
-    """`quantity_of`'s arguments from the tokens' text: the number read, MONEY's currency symbol as its
-    word. Plain data, which the line reader may hand from one process to another."""
+    """`quantity_of`'s arguments from the tokens' text: the unit's key (kind, word: MONEY's currency
+    symbol, period) and the value in base units as reduced integer terms. Plain data, which the line
+    reader may work out in another process."""
     numerator, denominator = read_number(number[:-1] if kind == "PERCENT" else number)
-    return kind, numerator, denominator, number[0] if kind == "MONEY" else word, per
-
-
-def quantity_of(kind: str, numerator: int, denominator: int, word: str | None, per: str | None) -> q.Quantity:
-    """`read_quantity` once the number is read (`read_number`); `word` is the unit word after a
-    NUMBER, or the currency symbol of MONEY."""
     if kind == "PERCENT":
-        value = q.exact(numerator, denominator * 100)
-        return q.Quantity(value, value, q.PERCENT)
-    unit, factor_num, factor_den = _unit_and_factor(kind, word, per)
-    value = q.exact(numerator * factor_num, denominator * factor_den)
+        denominator *= 100
+    else:
+        if kind == "MONEY":
+            word = number[0]
+        _, factor_num, factor_den = _unit_and_factor(kind, word, per)
+        numerator, denominator = numerator * factor_num, denominator * factor_den
+    common = gcd(numerator, denominator)
+    return kind, word, per, numerator // common, denominator // common
+
+
+def quantity_of(kind: str, word: str | None, per: str | None, numerator: int, denominator: int) -> q.Quantity:
+    """The quantity of `quantity_terms`: the unit (cached) and one Fraction of the reduced terms."""
+    unit = q.PERCENT if kind == "PERCENT" else _unit_and_factor(kind, word, per)[0]
+    value = reduced(numerator, denominator)
     return q.Quantity(value, value, unit)
 
 
