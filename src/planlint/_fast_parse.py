@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from planlint import quantity as q
-from planlint._values import ValueRefused, quantity_of, quantity_terms, read_date, read_quantity, read_tolerance
+from planlint._values import ValueRefused, quantity_of, quantity_terms, read_date, read_quantity, tolerance_of
 from planlint.model import (
     Amount, Binary, Block, Consumes, Derive, Goal, Literal, Negate, Owner, Produces, Reference, Requirement,
     Text, When,
@@ -191,7 +191,7 @@ def _requirement(m: re.Match) -> tuple[tuple, int]:
 
 
 def _value(m: re.Match) -> tuple[tuple, int]:
-    """A value record and where it ends: ("amount", quantity, start, end, tolerance tokens or None),
+    """A value record and where it ends: ("amount", quantity, start, end, tolerance quantity or None),
     ("range", low, high, start, end), ("date", text, start, end) or ("text", text, start, end)."""
     value, start, end = _quantity(m, _VA)
     if value is None:
@@ -199,8 +199,8 @@ def _value(m: re.Match) -> tuple[tuple, int]:
             return ("date", m["vdate"], m.start("vdate"), m.end("vdate")), m.end("vdate")
         return ("text", m["vtext"][1:-1], m.start("vtext"), m.end("vtext")), m.end("vtext")
     if m["vtol"] is not None:
-        kind, number, word, per, _, width_end = _tokens(m, _VB)
-        return ("amount", value, start, width_end, (kind, number, word, per)), width_end
+        tolerance, _, width_end = _quantity(m, _VB)
+        return ("amount", value, start, width_end, tolerance), width_end
     if m["vdots"] is not None:
         high, _, high_end = _quantity(m, _VC)
         return ("range", value, high, start, high_end), high_end
@@ -282,7 +282,7 @@ class _Builder:
             _, quantity, start, end, tolerance = record
             value = quantity_of(*quantity)
             return Amount(value, _new_span(Span, (self.path, line, start + 1, line, end + 1)),
-                          read_tolerance(value, *tolerance) if tolerance is not None else None)
+                          tolerance_of(value, tolerance) if tolerance is not None else None)
         if kind == "range":
             _, low, high, start, end = record
             return Amount(q.Quantity.between(quantity_of(*low), quantity_of(*high)), self._span(line, start, end),

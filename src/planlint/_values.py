@@ -140,17 +140,16 @@ def quantity_of(kind: str, word: str | None, per: str | None, numerator: int, de
 _TOLERANCES: dict[tuple, tuple[q.Unit, q.Tolerance]] = {}
 
 
-def read_tolerance(value: q.Quantity, kind: str, number: str, word: str | None = None,
-                   per: str | None = None) -> q.Tolerance:
-    """The tolerance written after `value` (`± 10%`, `+/- $5k`), from its quantity's tokens as in
-    `read_quantity`; cached, as most plans repeat a few tolerances."""
+def tolerance_of(value: q.Quantity, terms: tuple) -> q.Tolerance:
+    """The tolerance written after `value` (`± 10%`, `+/- $5k`), from its quantity's
+    `quantity_terms`; cached, as most plans repeat a few tolerances."""
     # Keyed by the unit's identity, kept alive and checked in the entry: hashing a Unit costs more
     # than the rest of the look-up, and the parser's units are shared objects (see _unit_and_factor).
     unit = value.unit
-    key = (id(unit), kind, number, word, per)
+    key = (id(unit), terms)
     found = _TOLERANCES.get(key)
     if found is None or found[0] is not unit:
-        found = (unit, q.tolerance_for(value, read_quantity(kind, number, word, per)))
+        found = (unit, q.tolerance_for(value, quantity_of(*terms)))
         if len(_TOLERANCES) > 10_000:  # keep the cache small
             _TOLERANCES.clear()
         _TOLERANCES[key] = found
