@@ -40,10 +40,10 @@ from planlint.rule import Rule
 # Below these sizes (~2,000 teams) a fork costs more than it saves.
 MIN_LINES = 20_000  # `consumes` lines, for the rules
 MIN_FILES = 1_000  # plan files, for reading
-# The parent's part of reading: it also builds every file's model objects (~half the cost of
-# recognising them), the child's as they arrive. On a 10,000-team plan the parent starts waiting
-# for the child below ~0.22.
-PARENT_READS = 0.25
+# The parent's part of reading. It also builds every file's model objects (B), the child's as they
+# arrive, so both finish together when p * R + B = (1 - p) * R, R the cost of reading and recognising
+# every file: p = (R - B) / 2R, ~0.3 on a 10,000-team plan (R ~1.4 s, B ~0.5 s).
+PARENT_READS = 0.3
 BATCH_ITEMS = 100  # answers per frame the child sends
 PIPE_BYTES = 1 << 20
 
