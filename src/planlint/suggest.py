@@ -3,8 +3,8 @@
 On an organisation's plan a rule may look for a close name thousands of times.
 `difflib.get_close_matches` spends most of that time on `quick_ratio`, a bound
 that rules out almost every candidate; `closest` works out the same two bounds
-with C-level string counts, and hands difflib only the candidates that pass
-them. The answer is difflib's.
+with C-level string counts (remembered for names that repeat), and hands
+difflib only the candidates that pass them. The answer is difflib's.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     candidates = list(candidates)
     # Letters of a start all share (`leads.` in leads.*) are common to every pair: counted once.
     start = len(os.path.commonprefix([word, *candidates]))
-    counts = [(letter, word.count(letter, start)) for letter in set(word[start:])]
+    rest = word[start:]
     length = len(word)
     hopeful = []
     for candidate in candidates:
@@ -27,8 +27,22 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
         # (two empty strings match fully).
         if total and 2.0 * min(length, len(candidate)) / total < cutoff:
             continue
-        shared = start + sum(min(count, candidate.count(letter, start)) for letter, count in counts)
-        if not total or 2.0 * shared / total >= cutoff:
+        if not total or 2.0 * (start + _letters_shared(rest, candidate[start:])) / total >= cutoff:
             hopeful.append(candidate)
     close = difflib.get_close_matches(word, hopeful, n=1, cutoff=cutoff)
     return close[0] if close else None
+
+
+_SHARED: dict[tuple[str, str], int] = {}
+
+
+def _letters_shared(a: str, b: str) -> int:
+    """How many letters `a` and `b` have in common, counted with repeats (a multiset intersection).
+
+    Remembered: past the area, names repeat across a plan (`leads.volume` in many areas)."""
+    found = _SHARED.get((a, b))
+    if found is None:
+        if len(_SHARED) > 100_000:
+            _SHARED.clear()
+        found = _SHARED[(a, b)] = sum(min(a.count(letter), b.count(letter)) for letter in set(a))
+    return found
