@@ -199,7 +199,7 @@ def stages(folder: str) -> dict[str, list[float]]:
     def mark(name: str) -> None:
         marks.append((name, time.perf_counter(), _rss(resource)))
 
-    from planlint import engine
+    from planlint import engine, files
     from planlint._fast_parse import _FIRST_WORD, _LINES
     from planlint.app import make_report
     from planlint.config import DEFAULT
@@ -213,9 +213,9 @@ def stages(folder: str) -> dict[str, list[float]]:
     cwd = Path.cwd()
     with engine._collector_paused():
         ruleset = load_rules()
-        files = engine.plan_files([Path(folder)], DEFAULT)
-        unread = [(engine.display_path(path, cwd), engine.Unread(path)) for path in files]
-        sources = [(name, data) for (name, _), data in zip(unread, engine._read_in_order(unread))]
+        files = files.plan_files([Path(folder)], DEFAULT)
+        unread = [(files.display_path(path, cwd), files.Unread(path)) for path in files]
+        sources = [(name, data) for (name, _), data in zip(unread, files.read_in_order(unread))]
         mark("read")
         recognised = 0
         for name, data in sources:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from planlint.config import DEFAULT
-from planlint.engine import discover
+from planlint.files import discover
 from planlint.formats import FORMATS
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ from typing import Iterator
 
 import pytest
 
-from planlint import _processes, engine
+from planlint import _processes, engine, files
 from planlint.config import DEFAULT
 from planlint.engine import lint
 from planlint.finding import Finding
@@ -142,13 +142,13 @@ def test_the_child_reads_and_streams_most_files(generated_plan: Path, monkeypatc
     one = _run(generated_plan, monkeypatch, forked=False)
     monkeypatch.setattr(_processes, "BATCH_ITEMS", 3)
     read_here, recognised_here = [], []
-    real_open, real_parse = engine._open_source, engine.parse_source
-    monkeypatch.setattr(engine, "_open_source", lambda path, shown: read_here.append(path) or real_open(path, shown))
+    real_open, real_parse = files._open_source, engine.parse_source
+    monkeypatch.setattr(files, "_open_source", lambda path, shown: read_here.append(path) or real_open(path, shown))
     monkeypatch.setattr(engine, "parse_source", lambda path, data, records=engine.UNREAD: (
         recognised_here.append(records is engine.UNREAD), real_parse(path, data, records))[1])
     assert _run(generated_plan, monkeypatch, forked=True) == one
-    files = len(recognised_here)
-    assert len(read_here) == sum(recognised_here) == int(files * _processes.PARENT_READS)  # the rest: the child
+    parsed = len(recognised_here)
+    assert len(read_here) == sum(recognised_here) == int(parsed * _processes.PARENT_READS)  # the rest: the child
 
 
 @needs_fork

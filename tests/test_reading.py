@@ -1,4 +1,4 @@
-"""Reading files ahead (`engine._read_in_order`): the same bytes and problems as reading each alone."""
+"""Reading files ahead (`files.read_in_order`): the same bytes and problems as reading each alone."""
 from __future__ import annotations
 
 import os
@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from planlint import engine
-from planlint.engine import Unread, read_source
+from planlint import files
+from planlint.files import Unread, read_source
 
 
-def _sources(tmp_path: Path, count: int) -> list[tuple[str, engine.Source]]:
-    sources: list[tuple[str, engine.Source]] = []
+def _sources(tmp_path: Path, count: int) -> list[tuple[str, files.Source]]:
+    sources: list[tuple[str, files.Source]] = []
     for index in range(count):
         path = tmp_path / f"t{index}.plan"
         kind = index % 5
@@ -25,12 +25,12 @@ def _sources(tmp_path: Path, count: int) -> list[tuple[str, engine.Source]]:
     return sources
 
 
-@pytest.mark.parametrize("count", [0, 3, engine.READ_AHEAD, engine.READ_AHEAD * 3 + 1])
+@pytest.mark.parametrize("count", [0, 3, files.READ_AHEAD, files.READ_AHEAD * 3 + 1])
 def test_reading_ahead_gives_what_reading_one_by_one_gives(count: int, tmp_path: Path) -> None:
     sources = _sources(tmp_path, count)
     expected = [read_source(source.path, shown) if isinstance(source, Unread) else source
                 for shown, source in sources]
-    assert list(engine._read_in_order(sources)) == expected
+    assert list(files.read_in_order(sources)) == expected
 
 
 def test_stopping_early_closes_every_file_opened_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,7 +39,7 @@ def test_stopping_early_closes_every_file_opened_ahead(tmp_path: Path, monkeypat
     monkeypatch.setattr(os, "open", lambda *args, **kwargs: (lambda fd: opened.add(fd) or fd)(
         real_open(*args, **kwargs)))
     monkeypatch.setattr(os, "close", lambda fd: closed.add(fd) or real_close(fd))
-    reading = engine._read_in_order(_sources(tmp_path, engine.READ_AHEAD * 2))
+    reading = files.read_in_order(_sources(tmp_path, files.READ_AHEAD * 2))
     next(reading)
     reading.close()
     assert opened and opened == closed

@@ -21,7 +21,8 @@ from planlint._review_impact import (
 )
 from planlint.app import EXIT_FINDINGS, EXIT_OK, CheckOptions, UsageError, resolve_config, write_output
 from planlint.config import ALWAYS_EXCLUDED, Config
-from planlint.engine import PLAN_SUFFIX, LintResult, lint, run_rules
+from planlint.engine import LintResult, lint, run_rules
+from planlint.files import PLAN_SUFFIX
 from planlint.finding import Finding, Severity
 from planlint.model import Plan
 from planlint.parse import parse_bytes
@@ -169,7 +170,7 @@ def plan_blobs(commit: str, paths: list[Path], config: Config, cwd: Path) -> lis
 
 
 def _is_plan(path: str, explicit: set[str], config: Config, cwd: Path) -> bool:
-    """The same choice `engine.discover` makes for a file on disk."""
+    """The same choice `files.discover` makes for a file on disk."""
     if path in explicit:
         return True
     if not path.endswith(PLAN_SUFFIX) or any(part in ALWAYS_EXCLUDED for part in path.split("/")[:-1]):
