@@ -213,8 +213,8 @@ def stages(folder: str) -> dict[str, list[float]]:
     cwd = Path.cwd()
     with engine._collector_paused():
         ruleset = load_rules()
-        files = files.plan_files([Path(folder)], DEFAULT)
-        unread = [(files.display_path(path, cwd), files.Unread(path)) for path in files]
+        found = files.plan_files([Path(folder)], DEFAULT)
+        unread = [(files.display_path(path, cwd), files.Unread(path)) for path in found]
         sources = [(name, data) for (name, _), data in zip(unread, files.read_in_order(unread))]
         mark("read")
         recognised = 0
