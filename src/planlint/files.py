@@ -208,7 +208,7 @@ class Unread:
 Source = Union[bytes, PlanFile, Unread]  # a file's bytes, the problem that stopped its reading, or neither yet
 
 
-READ_AHEAD = 32  # files opened and announced to the operating system before they are read
+READ_AHEAD = 128  # files opened and announced to the operating system before they are read (open files)
 
 
 def read_in_order(sources: list[tuple[str, Source]]) -> Iterator[bytes | PlanFile]:
