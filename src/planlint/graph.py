@@ -90,7 +90,7 @@ class InterlockGraph:
     def _add_block(self, block: Block) -> None:
         producers, consumptions, fed_by = self.producers, self.consumptions, self._fed_by
         consumes_statements, team = self.consumes_statements, block.name
-        goal_metrics = []
+        consumed, goal_metrics = [], []
         for statement in block.statements:
             kind = type(statement)  # exact types: the model's statement classes are not subclassed
             if kind is Consumes:
@@ -102,8 +102,13 @@ class InterlockGraph:
                 else:
                     found.append(consumption)
                 consumes_statements.append(statement)
+                consumed.append(name)
             elif kind is Produces:
-                producers.setdefault(statement.name, []).append(statement)
+                found = producers.get(statement.name)
+                if found is None:
+                    producers[statement.name] = [statement]
+                else:
+                    found.append(statement)
             elif kind is Derive:
                 producers.setdefault(statement.name, []).append(statement)
                 for ref in references(statement.expr):
@@ -114,9 +119,9 @@ class InterlockGraph:
                 goal_metrics.append(statement.metric)
         # A team's plan relies on what it consumes to reach its goals.
         for metric in goal_metrics:
-            for statement in block.statements:
-                if isinstance(statement, Consumes) and statement.name != metric:
-                    fed_by.setdefault(metric, set()).add(statement.name)
+            inputs = [name for name in consumed if name != metric]
+            if inputs:
+                fed_by.setdefault(metric, set()).update(inputs)
 
     @property
     def graph(self) -> nx.DiGraph:
