@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -67,14 +67,21 @@ class Unit:
     percent: bool = False
     period: str | None = None  # how to print time^-1: "month" -> /month
     time_unit: str | None = None  # how to print time^1: "day" -> days
+    # Worked out once: units are few and shared, and messages ask these of every number they print.
+    _currency: str | None = field(default=None, init=False, repr=False, compare=False)
+    _time_power: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_currency", next((base for base, _ in self.dims if base != TIME), None))
+        object.__setattr__(self, "_time_power", dict(self.dims).get(TIME, 0))
 
     @property
     def currency(self) -> str | None:
-        return next((base for base, _ in self.dims if base != TIME), None)
+        return self._currency
 
     @property
     def time_power(self) -> int:
-        return dict(self.dims).get(TIME, 0)
+        return self._time_power
 
     @property
     def per_duration(self) -> bool:
