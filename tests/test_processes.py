@@ -172,3 +172,14 @@ def test_a_share_is_one_of_count_consecutive_parts() -> None:
     context = Context(None, None, None, shard=(1, 3))  # type: ignore[arg-type]
     assert context.share(list(range(10))) == [3, 4, 5]
     assert Context(None, None, None).share([1, 2]) == [1, 2]  # type: ignore[arg-type]
+
+
+def test_planlint_runs_where_there_is_no_fcntl() -> None:
+    """Windows has no fcntl (nor fork): the two-process module must still import, and a check run."""
+    code = ("import sys; sys.modules['fcntl'] = None\n"
+            "from pathlib import Path\n"
+            "from planlint.config import DEFAULT\n"
+            "from planlint.engine import lint\n"
+            "print(len(lint([Path('examples/acme')], DEFAULT.with_overrides(cache=False)).findings))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert int(out) > 0

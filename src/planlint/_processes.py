@@ -25,7 +25,6 @@ errors surface exactly as in one process.
 """
 from __future__ import annotations
 
-import fcntl
 import marshal
 import os
 import select
@@ -33,12 +32,17 @@ import sys
 import threading
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence, TypeVar
 
+try:
+    import fcntl
+except ImportError:  # Windows: no fork there either (see fork_is_safe)
+    fcntl = None  # type: ignore[assignment]
+
 from planlint.cache import dump_model, load_model
 from planlint.finding import Finding
 from planlint.rule import Rule
 
-# Below these sizes (~2,000 teams) a fork costs more than it saves.
-MIN_LINES = 20_000  # `consumes` lines, for the rules
+# Below these sizes a fork costs more than it saves.
+MIN_LINES = 20_000  # `consumes` lines, for the rules (~2,000 teams)
 MIN_FILES = 1_000  # plan files, for reading
 # The parent's part of reading. It also builds every file's model objects (B), the child's as they
 # arrive, so both finish together when p * R + B = (1 - p) * R, R the cost of reading and recognising
