@@ -61,9 +61,7 @@ class ValueMismatch(Rule):
     def check(self, context: Context) -> Iterator[Finding]:
         found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "value",
                                     context.shard)
-        for consumes, producer, result in found:
-            if result.fit is None or result.fit.status == "fits":
-                continue
+        for consumes, producer, result in found:  # values that fit are not among them
             fit, delivered = result.fit, result.delivered.quantity
             asked = describe_requirement(consumes.requirement)
             unit = consumes.requirement.value.quantity.unit

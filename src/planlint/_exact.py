@@ -26,12 +26,8 @@ def exact(numerator: int, denominator: int) -> Fraction:
     The parser builds one per value read. CPython's Fraction keeps its reduced
     terms in two slots, which this fills directly; elsewhere it is the constructor.
     """
-    if not _FRACTION_SLOTS:
-        return Fraction(numerator, denominator)
     common = gcd(numerator, denominator)
-    value = _new_object(Fraction)
-    value._numerator, value._denominator = numerator // common, denominator // common
-    return value
+    return reduced(numerator // common, denominator // common)
 
 
 def reduced(numerator: int, denominator: int) -> Fraction:

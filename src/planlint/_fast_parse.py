@@ -97,7 +97,7 @@ def read_blocks(path: str, lines: list[str]) -> list | None:
 
 # Reading happens in two steps: recognising each line into plain data (str, int and tuples, which
 # marshal hands between processes at little cost), then building the model objects from it. On a
-# large plan a second process recognises half of the files (see `_processes.py`).
+# large plan a second process recognises most of the files (see `_processes.py`).
 
 
 def read_records(lines: list[str]) -> list | None:
@@ -252,17 +252,15 @@ class _Builder:
         return _new_span(Span, (self.path, line, start + 1, line, end + 1))
 
     def _statement(self, record: tuple, team: str):
-        kind, path = record[0], self.path
+        kind = record[0]
         if kind == "consumes":
             _, name, line, start, requirement, by, end = record
             return Consumes(name, self._requirement(line, requirement) if requirement is not None else None,
-                            read_date(by) if by is not None else None,
-                            _new_span(Span, (path, line, start + 1, line, end + 1)), team)
+                            read_date(by) if by is not None else None, self._span(line, start, end), team)
         if kind == "produces":
             _, name, line, start, value, by, end = record
             return Produces(name, self._value(line, value) if value is not None else None,
-                            read_date(by) if by is not None else None,
-                            _new_span(Span, (path, line, start + 1, line, end + 1)), team)
+                            read_date(by) if by is not None else None, self._span(line, start, end), team)
         if kind == "goal":
             _, name, line, start, requirement, end = record
             return Goal(name, self._requirement(line, requirement), self._span(line, start, end), team)
@@ -281,7 +279,7 @@ class _Builder:
         if kind == "amount":
             _, quantity, start, end, tolerance = record
             value = quantity_of(*quantity)
-            return Amount(value, _new_span(Span, (self.path, line, start + 1, line, end + 1)),
+            return Amount(value, self._span(line, start, end),
                           tolerance_of(value, tolerance) if tolerance is not None else None)
         if kind == "range":
             _, low, high, start, end = record

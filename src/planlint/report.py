@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from planlint.finding import Finding, RuleInfo, Severity  # noqa: F401  (RuleInfo: re-exported)
+from planlint.finding import Finding, RuleInfo, Severity
 
 
 def _no_source(path: str, line: int) -> str | None:
