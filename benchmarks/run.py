@@ -199,16 +199,18 @@ def stages(folder: str) -> dict[str, list[float]]:
     def mark(name: str) -> None:
         marks.append((name, time.perf_counter(), _rss(resource)))
 
-    from planlint import engine, files
-    from planlint._fast_parse import _FIRST_WORD, _LINES
-    from planlint.app import make_report
-    from planlint.config import DEFAULT
-    from planlint.evaluate import Evaluator
-    from planlint.formats import render
-    from planlint.graph import InterlockGraph
-    from planlint.model import Plan
-    from planlint.parse import decode
-    from planlint.registry import load_rules
+    from planlint.run import engine
+
+    from planlint.run import files
+    from planlint.language.reader import _FIRST_WORD, _LINES
+    from planlint.commands.check import make_report
+    from planlint.run.config import DEFAULT
+    from planlint.analysis.evaluate import Evaluator
+    from planlint.output.formats import render
+    from planlint.analysis.graph import InterlockGraph
+    from planlint.model.plan import Plan
+    from planlint.model.parse import decode
+    from planlint.rulebook.registry import load_rules
     mark("start-up")
     cwd = Path.cwd()
     with engine._collector_paused():

@@ -13,13 +13,13 @@ import json
 import re
 from pathlib import Path
 
-from planlint.app import make_report
-from planlint.config import DEFAULT
-from planlint.engine import LintResult, run_rules
-from planlint.formats import FORMATS, render
-from planlint.model import Plan, PlanFile
-from planlint.parse import parse_bytes
-from planlint.registry import load_rules
+from planlint.commands.check import make_report
+from planlint.run.config import DEFAULT
+from planlint.run.engine import LintResult, run_rules
+from planlint.output.formats import FORMATS, render
+from planlint.model.plan import Plan, PlanFile
+from planlint.model.parse import parse_bytes
+from planlint.rulebook.registry import load_rules
 
 Files = dict[str, bytes]
 FLOAT_ARTEFACTS = re.compile(r"\b(inf|infinity|nan)\b", re.IGNORECASE)

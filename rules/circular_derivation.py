@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections import deque
 from typing import Iterator
 
-from planlint.finding import Finding, Related
-from planlint.model import references
-from planlint.rule import Context, Rule
+from planlint.rulebook.finding import Finding, Related
+from planlint.model.plan import references
+from planlint.rulebook.contract import Context, Rule
 
 
 class CircularDerivation(Rule):

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planlint.finding import Finding, Related
-from planlint.model import Derive, value_meaning
-from planlint.rule import Context, Rule
-from planlint.wording import producer_words
+from planlint.rulebook.finding import Finding, Related
+from planlint.model.plan import Derive, value_meaning
+from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.wording import producer_words
 
 
 class ConflictingProducers(Rule):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planlint.finding import Finding, Related
-from planlint.model import Block
-from planlint.rule import Context, Rule
+from planlint.rulebook.finding import Finding, Related
+from planlint.model.plan import Block
+from planlint.rulebook.contract import Context, Rule
 
 
 class DuplicateTeam(Rule):

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planlint import quantity as q
-from planlint.evaluate import FAILS, FITS, Unknown, describe_requirement
-from planlint.finding import Finding, Related, Severity
-from planlint.goals import assess_goal, closing_bounds, drivers, goal_point, goal_share
-from planlint.model import Amount, Goal
-from planlint.rule import Context, Rule
-from planlint.wording import listing
+from planlint.language import quantity as q
+from planlint.analysis.evaluate import FAILS, FITS, Unknown, describe_requirement
+from planlint.rulebook.finding import Finding, Related, Severity
+from planlint.analysis.goals import assess_goal, closing_bounds, drivers, goal_point, goal_share
+from planlint.model.plan import Amount, Goal
+from planlint.rulebook.contract import Context, Rule
+from planlint.language.wording import listing
 
 
 class GoalShortfall(Rule):

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planlint.evaluate import Unknown
-from planlint.finding import Finding
-from planlint.model import Binary
-from planlint.rule import Context, Rule
+from planlint.analysis.evaluate import Unknown
+from planlint.rulebook.finding import Finding
+from planlint.model.plan import Binary
+from planlint.rulebook.contract import Context, Rule
 
 
 class InvalidDerivation(Rule):

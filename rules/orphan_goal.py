@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planlint.finding import Finding
-from planlint.rule import Context, Rule
-from planlint.wording import listing
+from planlint.rulebook.finding import Finding
+from planlint.rulebook.contract import Context, Rule
+from planlint.language.wording import listing
 
 
 class OrphanGoal(Rule):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planlint.finding import Finding
-from planlint.rule import Context, Rule
+from planlint.rulebook.finding import Finding
+from planlint.rulebook.contract import Context, Rule
 
 
 class SyntaxError_(Rule):

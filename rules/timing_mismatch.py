@@ -3,12 +3,12 @@ from __future__ import annotations
 import datetime
 from typing import Iterator
 
-from planlint.finding import Finding
-from planlint.graph import consumes_lines
-from planlint.interlock import deadlines
-from planlint.quantity import PlanDate
-from planlint.rule import Context, Rule
-from planlint.wording import producer_related
+from planlint.rulebook.finding import Finding
+from planlint.analysis.graph import consumes_lines
+from planlint.analysis.interlock import deadlines
+from planlint.language.quantity import PlanDate
+from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.wording import producer_related
 
 
 class TimingMismatch(Rule):

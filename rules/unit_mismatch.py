@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planlint.finding import Finding
-from planlint.interlock import comparisons_of_kind
-from planlint.rule import Context, Rule
-from planlint.wording import producer_related
+from planlint.rulebook.finding import Finding
+from planlint.analysis.interlock import comparisons_of_kind
+from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.wording import producer_related
 
 
 class UnitMismatch(Rule):

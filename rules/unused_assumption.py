@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planlint.finding import Finding, Severity
-from planlint.rule import Context, Rule
+from planlint.rulebook.finding import Finding, Severity
+from planlint.rulebook.contract import Context, Rule
 
 
 class UnusedAssumption(Rule):

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planlint import quantity as q
-from planlint.evaluate import FAILS, describe_requirement
-from planlint.finding import Finding, Severity
-from planlint.interlock import comparisons_of_kind
-from planlint.rule import Context, Rule
-from planlint.wording import producer_related
+from planlint.language import quantity as q
+from planlint.analysis.evaluate import FAILS, describe_requirement
+from planlint.rulebook.finding import Finding, Severity
+from planlint.analysis.interlock import comparisons_of_kind
+from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.wording import producer_related
 
 
 class ValueMismatch(Rule):

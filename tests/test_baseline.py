@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import planlint._atomic
-from planlint.app import UsageError, write_baseline
+import planlint.run.atomic
+from planlint.commands.check import UsageError, write_baseline
 from planlint.cli import main
 
 MARKETING = """\
@@ -88,13 +88,13 @@ def test_same_finding_with_other_numbers_stays_recorded(plan: Path) -> None:
 
 def test_baseline_is_written_atomically(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = planlint._atomic.write_atomic
+    real = planlint.run.atomic.write_atomic
 
     def spy(path, text: str) -> None:
         calls.append(os.fspath(path))
         real(path, text)
 
-    monkeypatch.setattr(planlint._atomic, "write_atomic", spy)
+    monkeypatch.setattr(planlint.run.atomic, "write_atomic", spy)
     check("--write-baseline", "baseline.json")
     assert calls == ["baseline.json"]
 

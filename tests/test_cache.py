@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planlint import cache as cache_module
-from planlint import engine
-from planlint import parse as parse_module
-from planlint.cache import CACHE_DIR, Cache, dump_model, load_model
+from planlint.run import cache as cache_module
+from planlint.run import engine
+from planlint.model import parse as parse_module
+from planlint.run.cache import CACHE_DIR, Cache, dump_model, load_model
 from planlint.cli import main
-from planlint.config import DEFAULT
-from planlint.engine import lint
-from planlint.parse import parse_text
+from planlint.run.config import DEFAULT
+from planlint.run.engine import lint
+from planlint.model.parse import parse_text
 
 GOOD = """team marketing {
   produces leads.volume = 100 leads/year
@@ -186,7 +186,7 @@ def test_the_model_survives_the_round_trip() -> None:
 
 
 def test_a_new_planlint_prunes_the_cache_folders_of_older_ones(tmp_path: Path, monkeypatch) -> None:
-    from planlint import cache
+    from planlint.run import cache
 
     old = tmp_path / cache.CACHE_DIR / "0.0.9-0123456789abcdef"
     old.mkdir(parents=True)

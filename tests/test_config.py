@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from planlint.config import DEFAULT, Config, ConfigError, find_config, load_config
-from planlint.finding import Severity
+from planlint.run.config import DEFAULT, Config, ConfigError, find_config, load_config
+from planlint.rulebook.finding import Severity
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from planlint.config import DEFAULT
-from planlint.files import discover
-from planlint.formats import FORMATS
+from planlint.run.config import DEFAULT
+from planlint.run.files import discover
+from planlint.output.formats import FORMATS
 
 REPO = Path(__file__).resolve().parents[1]
 HASH_SEEDS = ["0", "1", "12345", "random"]

@@ -11,9 +11,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from planlint._explain_render import Painter, draw_tree
+from planlint.output.explain import Painter, draw_tree
 from planlint.cli import main
-from planlint.registry import load_rules
+from planlint.rulebook.registry import load_rules
 
 # The doubled-leads scenario, inline so that the tests need no ../shared.
 DOUBLED_LEADS = {
@@ -145,9 +145,9 @@ def test_all_lists_every_rule(runner: CliRunner) -> None:
 
 
 def test_rule_page_does_not_load_the_parser() -> None:
-    code = ("import sys; from pathlib import Path; import planlint.cli; from planlint.explain import run_explain; "
+    code = ("import sys; from pathlib import Path; import planlint.cli; from planlint.commands.explain import run_explain; "
             "run_explain('PL102', [Path('.')], False, 'text', False); "
-            "print(sorted(m for m in ('lark', 'jsonschema', 'planlint.parse', 'planlint.engine') if m in sys.modules))")
+            "print(sorted(m for m in ('lark', 'jsonschema', 'planlint.model.parse', 'planlint.run.engine') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
 

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planlint._fast_parse import read_blocks
-from planlint.parse import decode, parse_text
+from planlint.model.build import read_blocks
+from planlint.model.parse import decode, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -291,7 +291,7 @@ def test_respaced_statements_read_the_same(statements: list[str]) -> None:
 
 
 def test_the_shortcut_is_the_default_and_lark_is_not_imported_for_it() -> None:
-    code = ("import sys; from planlint.parse import parse_text;"
+    code = ("import sys; from planlint.model.parse import parse_text;"
             "f = parse_text('t.plan', 'team t {\\n  produces a.b = $5k\\n}\\n');"
             "assert f.problem is None and f.blocks[0].statements[0].value.quantity.lo == 5000;"
             "print('lark' in sys.modules)")

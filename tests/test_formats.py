@@ -13,13 +13,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from planlint import _atomic
-from planlint._atomic import write_atomic
-from planlint.finding import Finding, Related, Severity
-from planlint.formats import FORMATS, render, resolve_auto
-from planlint.formats.github import escape_data, escape_property
-from planlint.report import Report, RuleInfo
-from planlint.span import Span
+from planlint.run import atomic as _atomic
+from planlint.run.atomic import write_atomic
+from planlint.rulebook.finding import Finding, Related, Severity
+from planlint.output.formats import FORMATS, render, resolve_auto
+from planlint.output.formats.github import escape_data, escape_property
+from planlint.output.report import Report, RuleInfo
+from planlint.language.span import Span
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_SCHEMAS = REPO.parent / "shared" / "schemas"
@@ -141,13 +141,13 @@ def test_every_format_renders_empty_and_full(name):
 def test_importing_formats_is_lazy():
     code = (
         "import sys\n"
-        "import planlint.formats as f\n"
-        "bad = [m for m in ('json', 'xml', 'xml.etree.ElementTree', 'click', 'planlint.formats.json_',"
-        " 'planlint.formats.junit', 'planlint.formats.sarif', 'planlint.formats.text') if m in sys.modules]\n"
+        "import planlint.output.formats as f\n"
+        "bad = [m for m in ('json', 'xml', 'xml.etree.ElementTree', 'click', 'planlint.output.formats.json_',"
+        " 'planlint.output.formats.junit', 'planlint.output.formats.sarif', 'planlint.output.formats.text') if m in sys.modules]\n"
         "assert not bad, bad\n"
-        "from planlint.report import Report\n"
+        "from planlint.output.report import Report\n"
         "f.render('text', Report([], 1, {}))\n"
-        "bad = [m for m in ('json', 'xml.etree.ElementTree', 'click', 'planlint.formats.sarif') if m in sys.modules]\n"
+        "bad = [m for m in ('json', 'xml.etree.ElementTree', 'click', 'planlint.output.formats.sarif') if m in sys.modules]\n"
         "assert not bad, bad\n"
         "print('ok')\n"
     )

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from planlint import files
-from planlint.app import make_report
-from planlint.config import DEFAULT
-from planlint.engine import LintResult, lint
-from planlint.formats import FORMATS, render
+from planlint.run import files
+from planlint.commands.check import make_report
+from planlint.run.config import DEFAULT
+from planlint.run.engine import LintResult, lint
+from planlint.output.formats import FORMATS, render
 
 GOOD = """team marketing {
   produces leads.volume = 100 leads/year

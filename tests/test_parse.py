@@ -5,9 +5,9 @@ from fractions import Fraction
 
 import pytest
 
-from planlint import quantity as q
-from planlint.model import Amount, Binary, Consumes, Derive, Goal, Literal, Negate, Owner, Produces, Reference, Text, When
-from planlint.parse import parse_bytes, parse_text, suppressions
+from planlint.language import quantity as q
+from planlint.model.plan import Amount, Binary, Consumes, Derive, Goal, Literal, Negate, Owner, Produces, Reference, Text, When
+from planlint.model.parse import parse_bytes, parse_text, suppressions
 
 LEADS = q.count_unit("leads")
 

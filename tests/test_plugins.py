@@ -16,10 +16,10 @@ from typing import Any, Iterator
 
 import pytest
 
-from planlint import registry
-from planlint.app import CheckOptions, run_check
-from planlint.config import load_config
-from planlint.engine import lint
+from planlint.rulebook import registry
+from planlint.commands.check import CheckOptions, run_check
+from planlint.run.config import load_config
+from planlint.run.engine import lint
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = ROOT / "examples" / "plugin"
@@ -129,8 +129,8 @@ def entry_points_of(monkeypatch: pytest.MonkeyPatch) -> Iterator:
 
 
 GOOD_PLUGIN = '''
-from planlint.finding import Severity
-from planlint.rule import Rule
+from planlint.rulebook.finding import Severity
+from planlint.rulebook.contract import Rule
 
 
 class EveryTeam(Rule):

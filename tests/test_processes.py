@@ -10,13 +10,17 @@ from typing import Iterator
 
 import pytest
 
-from planlint import _processes, engine, files
-from planlint.config import DEFAULT
-from planlint.engine import lint
-from planlint.finding import Finding
-from planlint.graph import consumes_lines
-from planlint.registry import RuleSet, load_rules
-from planlint.rule import Context, Rule
+from planlint.run import processes as _processes
+
+from planlint.run import engine
+
+from planlint.run import files
+from planlint.run.config import DEFAULT
+from planlint.run.engine import lint
+from planlint.rulebook.finding import Finding
+from planlint.analysis.graph import consumes_lines
+from planlint.rulebook.registry import RuleSet, load_rules
+from planlint.rulebook.contract import Context, Rule
 
 REPO = Path(__file__).resolve().parents[1]
 needs_fork = pytest.mark.skipif(not _processes.fork_is_safe(), reason="rules run in one process here")
@@ -99,7 +103,7 @@ class _FailsInTheChild(Rule):
 def test_when_the_child_fails_the_parent_checks_its_share(generated_plan: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     rule = _FailsInTheChild()
-    monkeypatch.setattr("planlint.engine.load_rules", lambda: RuleSet([*load_rules().rules, rule]))
+    monkeypatch.setattr("planlint.run.engine.load_rules", lambda: RuleSet([*load_rules().rules, rule]))
     two = _findings(generated_plan, monkeypatch, forked=True)
     ours = [f for f in two if f["code"] == "TS001"]
     assert len(ours) == sum(1 for line in (generated_plan).rglob("*.plan")
@@ -178,8 +182,8 @@ def test_planlint_runs_where_there_is_no_fcntl() -> None:
     """Windows has no fcntl (nor fork): the two-process module must still import, and a check run."""
     code = ("import sys; sys.modules['fcntl'] = None\n"
             "from pathlib import Path\n"
-            "from planlint.config import DEFAULT\n"
-            "from planlint.engine import lint\n"
+            "from planlint.run.config import DEFAULT\n"
+            "from planlint.run.engine import lint\n"
             "print(len(lint([Path('examples/acme')], DEFAULT.with_overrides(cache=False)).findings))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert int(out) > 0

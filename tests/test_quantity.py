@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planlint import quantity as q
-from planlint.model import Amount
-from planlint.parse import parse_text
+from planlint.language import quantity as q
+from planlint.model.plan import Amount
+from planlint.model.parse import parse_text
 
 PERIODS = sorted(q.PERIOD_YEARS)
 LEADS = q.count_unit("leads")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from planlint import files
-from planlint.files import Unread, read_source
+from planlint.run import files
+from planlint.run.files import Unread, read_source
 
 
 def _sources(tmp_path: Path, count: int) -> list[tuple[str, files.Source]]:

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planlint._review_impact import formula_text
-from planlint._review_render import MARKER, _Ids, _label, md
+from planlint.analysis.impact import formula_text
+from planlint.output.review import MARKER, _Ids, _label, md
 from planlint.cli import main
-from planlint.model import Binary, Derive, Reference
-from planlint.parse import parse_bytes
-from planlint.span import Span
+from planlint.model.plan import Binary, Derive, Reference
+from planlint.model.parse import parse_bytes
+from planlint.language.span import Span
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="planlint review needs git")
 

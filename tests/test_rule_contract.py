@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from planlint.config import load_config
-from planlint.engine import lint
-from planlint.finding import Severity
-from planlint.registry import builtin_rules, load_rules
-from planlint.rule import DOC_SECTIONS, Rule, RuleContractError, contract_problems, doc_sections, plan_examples
+from planlint.run.config import load_config
+from planlint.run.engine import lint
+from planlint.rulebook.finding import Severity
+from planlint.rulebook.registry import builtin_rules, load_rules
+from planlint.rulebook.contract import DOC_SECTIONS, Rule, RuleContractError, contract_problems, doc_sections, plan_examples
 
 RULES = load_rules().rules
 BUILTINS = builtin_rules()

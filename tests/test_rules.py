@@ -30,10 +30,10 @@ from typing import Any
 import pytest
 import yaml
 
-from planlint.config import load_config
-from planlint.engine import lint
-from planlint.finding import Finding
-from planlint.registry import builtin_rules, load_rules
+from planlint.run.config import load_config
+from planlint.run.engine import lint
+from planlint.rulebook.finding import Finding
+from planlint.rulebook.registry import builtin_rules, load_rules
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 CASE_KEYS = {"description", "files", "config", "expect"}

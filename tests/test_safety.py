@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from planlint.app import CheckOptions, UsageError, run_check
+from planlint.commands.check import CheckOptions, UsageError, run_check
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = sorted((REPO / "src" / "planlint").rglob("*.py")) + sorted((REPO / "rules").glob("*.py"))

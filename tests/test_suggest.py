@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from planlint.suggest import closest
+from planlint.language.suggest import closest
 
 
 def _difflib(word: str, candidates: list[str], cutoff: float) -> str | None:

@@ -31,9 +31,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_grammar_and_rules(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    assert "planlint/grammar/planlint.lark" in names
+    assert "planlint/language/grammar/planlint.lark" in names
     assert "planlint/rules/value_mismatch.py" in names
     assert "planlint/schemas/output.schema.json" in names
+    # Every package of the source tree is listed in pyproject.toml, so none is left out of a wheel.
+    for init in (ROOT / "src").rglob("__init__.py"):
+        assert init.relative_to(ROOT / "src").as_posix() in names
 
 
 def test_installed_wheel_checks_an_example(wheel: Path, tmp_path: Path) -> None:
@@ -52,6 +55,6 @@ def test_installed_wheel_checks_an_example(wheel: Path, tmp_path: Path) -> None:
     assert ("goal-shortfall", "company.plan", 4) in found
     # The rules came from the wheel, not from this checkout.
     where = subprocess.run([str(bin_dir / "python"), "-c",
-                            "from planlint._resources import resource_dir; print(resource_dir('rules'))"],
+                            "import planlint.rules, planlint.language.grammar as g; print(planlint.rules.__file__, g.__file__)"],
                            capture_output=True, text=True, check=True, cwd=plans).stdout
     assert str(env_dir) in where

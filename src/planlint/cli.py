@@ -81,7 +81,7 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output_file: Path |
           write_baseline: Path | None, no_cache: bool, only_files: tuple[str, ...], pre_commit: bool,
           color: bool | None) -> None:
     """Check every *.plan file below PATHS (default: the current folder) as one plan."""
-    from planlint.app import CheckOptions, run_check
+    from planlint.commands.check import CheckOptions, run_check
 
     if pre_commit:  # cross-file findings need every file, so the passed files only filter the report
         only_files, paths = (*only_files, *map(str, paths)), ()
@@ -109,7 +109,7 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output_file: Path |
 def explain(subject: str | None, paths: tuple[Path, ...], show_all: bool, output_format: str,
             color: bool | None) -> None:
     """Explain a rule (CODE or NAME), an assumption (sales.revenue) or the findings on PATH:LINE."""
-    from planlint.explain import run_explain
+    from planlint.commands.explain import run_explain
 
     use_color = _use_color(sys.stdout) if color is None else color
     try:
@@ -141,7 +141,7 @@ def review(paths: tuple[Path, ...], base: str, head: str, formats: tuple[str, ..
     Both revisions are read from git; the working tree is not touched. Exit 1
     only when the change brings new findings at or above --fail-on.
     """
-    from planlint.review import ReviewOptions, run_review
+    from planlint.commands.review import ReviewOptions, run_review
 
     options = ReviewOptions(base=base, head=head, paths=list(paths),
                             formats=[_parse_format(f) for f in formats] or [("text", None)],

@@ -1,0 +1,301 @@
+"""The whole plan as one graph: who produces, consumes and derives what.
+
+Nodes are teams (`("team", name)`) and assumptions or metrics (`("name", name)`);
+edges are `produces` (team -> name), `consumes` (name -> team), `derives`
+(input -> derived metric) and `feeds` (a consumed name -> the metrics of the
+consuming team's goals). Every node and edge keeps its span. The indexes
+beside the graph let rules look things up by name in constant time, so no
+rule has to compare all pairs.
+
+The rules need only the indexes and the name-to-name edges, kept here as
+plain dictionaries; the networkx graph (`.graph`) is built on first use, so
+a check neither imports networkx nor pays for its 200k edges.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterator, Sequence, TypeVar, Union
+
+from planlint.language.records import record
+from planlint.model.plan import Block, Consumes, Derive, Goal, Plan, Produces, Reference, references
+from planlint.language.span import Span
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+Producer = Union[Produces, Derive]
+
+
+@record
+class Consumption:
+    """A team relying on a name: a `consumes` line, or a name a `derive` refers to."""
+
+    name: str
+    team: str
+    statement: Consumes | Derive
+    reference: Reference | None = None  # set for a derive's input
+
+    @property
+    def span(self) -> Span:
+        return self.statement.span
+
+
+@dataclass
+class InterlockGraph:
+    plan: Plan
+    blocks: dict[str, Block] = field(default_factory=dict)  # first declaration of each team / org
+    duplicate_blocks: list[tuple[Block, Block]] = field(default_factory=list)  # (later, first)
+    producers: dict[str, list[Producer]] = field(default_factory=dict)  # path order; the first counts
+    consumptions: dict[str, list[Consumption]] = field(default_factory=dict)
+    goals: list[Goal] = field(default_factory=list)
+    # name -> the names with a `derives` or `feeds` edge into it
+    _fed_by: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
+    _cycles: list[list[str]] | None = field(default=None, init=False, repr=False)
+    _networkx: nx.DiGraph | None = field(default=None, init=False, repr=False)
+    consumes_statements: list[Consumes] = field(default_factory=list, init=False, repr=False)  # plan order
+    _consumes_lines: dict[tuple[int, int], list[tuple[Consumes, Producer | None]]] = field(
+        default_factory=dict, init=False, repr=False)
+    _goals_by_metric: dict[str, list[Goal]] | None = field(default=None, init=False, repr=False)
+    # Consumed names no team produces (first consumption's order), and the produced names of each area
+    # (`leads` for leads.volume) when there are any: worked out with the graph, so that rules run in
+    # two processes share them rather than each scanning every name (see `Rule.shardable`).
+    unresolved: list[str] = field(default_factory=list, init=False, repr=False)
+    _produced_by_area: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+
+    @classmethod
+    def build(cls, plan: Plan) -> InterlockGraph:
+        self = cls(plan)
+        for block in sorted(plan.blocks, key=lambda b: (b.span.path, b.span.line)):
+            key = _block_key(block)
+            # A plan has at most one org, whatever its name; and a team and the org cannot share a
+            # name, since statements name their block only by it.
+            first = (self.blocks.get(key) or (self._first_org() if block.is_org else None)
+                     or self.block_named(block.name))
+            if first is not None:
+                self.duplicate_blocks.append((block, first))
+                continue
+            self.blocks[key] = block
+            self._add_block(block)
+        produced = self.producers
+        self.unresolved = [name for name in self.consumptions if name not in produced]
+        for name in produced if self.unresolved else ():
+            self._produced_by_area.setdefault(name.split(".", 1)[0], []).append(name)
+        return self
+
+    def _first_org(self) -> Block | None:
+        return next((b for b in self.blocks.values() if b.is_org), None)
+
+    def _add_block(self, block: Block) -> None:
+        producers, consumptions, fed_by = self.producers, self.consumptions, self._fed_by
+        consumes_statements, team = self.consumes_statements, block.name
+        consumed, goal_metrics = [], []
+        for statement in block.statements:
+            kind = type(statement)  # exact types: the model's statement classes are not subclassed
+            if kind is Consumes:
+                name = statement.name
+                consumption = Consumption(name, team, statement)
+                found = consumptions.get(name)  # one look-up, no empty list made, for 100,000s of lines
+                if found is None:
+                    consumptions[name] = [consumption]
+                else:
+                    found.append(consumption)
+                consumes_statements.append(statement)
+                consumed.append(name)
+            elif kind is Produces:
+                found = producers.get(statement.name)
+                if found is None:
+                    producers[statement.name] = [statement]
+                else:
+                    found.append(statement)
+            elif kind is Derive:
+                producers.setdefault(statement.name, []).append(statement)
+                for ref in references(statement.expr):
+                    consumptions.setdefault(ref.name, []).append(Consumption(ref.name, team, statement, ref))
+                    fed_by.setdefault(statement.name, set()).add(ref.name)
+            elif kind is Goal:
+                self.goals.append(statement)
+                goal_metrics.append(statement.metric)
+        # A team's plan relies on what it consumes to reach its goals.
+        for metric in goal_metrics:
+            inputs = [name for name in consumed if name != metric]
+            if inputs:
+                fed_by.setdefault(metric, set()).update(inputs)
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The plan as a networkx DiGraph with `kind` and `span` on every edge, built on first use."""
+        if self._networkx is None:
+            self._networkx = _networkx_graph(self)
+        return self._networkx
+
+    # Look-ups -------------------------------------------------------------
+
+    def producer(self, name: str) -> Producer | None:
+        """The producer that counts: the first in path order."""
+        found = self.producers.get(name)
+        return found[0] if found else None
+
+    def produced_in_area(self, name: str) -> list[str]:
+        """The produced names of `name`'s area (its first part), in plan order; only while some
+        consumed name is unresolved (what they serve: suggesting a close name)."""
+        return self._produced_by_area.get(name.split(".", 1)[0], [])
+
+    def block_named(self, team: str) -> Block | None:
+        return self.blocks.get(("team", team)) or self.blocks.get(("org", team))
+
+    def goals_for(self, metric: str) -> list[Goal]:
+        """The goals set on `metric`, in plan order (indexed on first use)."""
+        if self._goals_by_metric is None:
+            self._goals_by_metric = {}
+            for goal in self.goals:
+                self._goals_by_metric.setdefault(goal.metric, []).append(goal)
+        return self._goals_by_metric.get(metric, [])
+
+    def org_goals(self) -> list[Goal]:
+        return [g for g in self.goals if (b := self.block_named(g.team)) is not None and b.is_org]
+
+    def team_goals(self) -> list[Goal]:
+        return [g for g in self.goals if (b := self.block_named(g.team)) is not None and not b.is_org]
+
+    def is_org_team(self, team: str) -> bool:
+        block = self.block_named(team)
+        return block is not None and block.is_org
+
+    def owners_of(self, team: str) -> list[str]:
+        block = self.block_named(team)
+        return block.owners if block else []
+
+    def derivations(self) -> Iterator[Derive]:
+        for found in self.producers.values():
+            for producer in found:
+                if isinstance(producer, Derive):
+                    yield producer
+
+    def cyclic_names(self) -> list[list[str]]:
+        """Groups of derived names that depend on themselves, each sorted (computed once)."""
+        if self._cycles is None:
+            inputs: dict[str, set[str]] = {}
+            for derive in self.derivations():
+                if self.producer(derive.name) is derive:
+                    for ref in references(derive.expr):
+                        inputs.setdefault(ref.name, set()).add(derive.name)
+            self._cycles = _cycles(inputs)
+        return [list(group) for group in self._cycles]
+
+    def feeders_of(self, metrics: list[str]) -> set[str]:
+        """Every name from which a chain of derivations and consumptions reaches `metrics`."""
+        fed_by = self._fed_by
+        reached: set[str] = set(metrics)
+        stack = [m for m in metrics if m in fed_by]
+        seen = set(stack)
+        while stack:
+            for source in fed_by.get(stack.pop(), ()):
+                if source not in seen:
+                    seen.add(source)
+                    reached.add(source)
+                    stack.append(source)
+        return reached
+
+
+def _block_key(block: Block) -> tuple[str, str]:
+    # A team and the org share one namespace of declarations only by kind:
+    # `org acme` twice is a duplicate, as is `team sales` twice.
+    return (block.kind, block.name)
+
+
+def _cycles(successors: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups that hold a cycle, each sorted (Tarjan, iterative: no depth limit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in successors:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors[root]))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors.get(child, ()))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1 or node in successors.get(node, ()):
+                        found.append(sorted(component))
+    return sorted(found)
+
+
+def _networkx_graph(graph: InterlockGraph) -> nx.DiGraph:
+    """The networkx view of the plan: the same nodes and edges, for tools that want graph algorithms."""
+    import networkx as nx
+
+    result = nx.DiGraph()
+    for block in graph.blocks.values():
+        team_node = ("team", block.name)
+        result.add_node(team_node, span=block.span, block=block)
+        for statement in block.statements:
+            if isinstance(statement, (Produces, Derive)):
+                result.add_edge(team_node, ("name", statement.name), kind="produces", span=statement.span)
+            if isinstance(statement, Derive):
+                for ref in references(statement.expr):
+                    result.add_edge(("name", ref.name), team_node, kind="consumes", span=statement.span)
+                    result.add_edge(("name", ref.name), ("name", statement.name), kind="derives", span=ref.span)
+            elif isinstance(statement, Consumes):
+                result.add_edge(("name", statement.name), team_node, kind="consumes", span=statement.span)
+        goal_metrics = [g.metric for g in block.statements if isinstance(g, Goal)]
+        for statement in block.statements:
+            if isinstance(statement, Consumes):
+                for metric in goal_metrics:
+                    if metric != statement.name:
+                        result.add_edge(("name", statement.name), ("name", metric), kind="feeds",
+                                        span=statement.span)
+    return result
+
+
+def consumes_lines(graph: InterlockGraph, shard: tuple[int, int] = (0, 1)) -> list[tuple[Consumes, Producer | None]]:
+    """Every `consumes` line, in plan order, with the producer that counts for it (None when there
+    is none); with a `shard`, those of `share_of(..., shard)` only.
+
+    Listed once per graph and shard: four rules walk it.
+    """
+    found = graph._consumes_lines.get(shard)
+    if found is None:
+        producer = graph.producer
+        found = graph._consumes_lines[shard] = [(line, producer(line.name))
+                                                for line in share_of(graph.consumes_statements, shard)]
+    return found
+
+
+def share_of(items: Sequence[T], shard: tuple[int, int]) -> Sequence[T]:
+    """The index-th of `count` consecutive, near-equal parts of `items` (all of them for (0, 1)).
+
+    Consecutive rather than every count-th: each process then touches its own part of the model
+    and copies fewer of the memory pages it shares with the other after the fork.
+    """
+    index, count = shard
+    if count == 1:
+        return items
+    return items[len(items) * index // count: len(items) * (index + 1) // count]

@@ -1,0 +1,346 @@
+"""What `planlint explain NAME` and `explain PATH:LINE` say, as plain data.
+
+Built from one lint run (the graph, the evaluator and the findings); printed
+as JSON as it stands, or drawn as a tree by `_explain_render`. Derivation
+chains and expressions of any size are walked with explicit stacks, and the
+tree stops expanding below `MAX_DEPTH` levels.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from planlint.language import quantity as q
+from planlint.analysis.formula import amount_text, expression_text
+from planlint.analysis.evaluate import FITS, Evaluator, Known, Outcome, Unknown, describe_requirement
+from planlint.analysis.goals import assess_goal, closing_bounds, goal_point
+from planlint.analysis.graph import Consumption, InterlockGraph
+from planlint.analysis.interlock import compare, days_late, deadlines
+from planlint.model.plan import (
+    Amount,
+    Consumes,
+    Derive,
+    Goal,
+    Text,
+    references,
+)
+from planlint.language.span import Span
+from planlint.language.wording import listing
+
+
+MAX_DEPTH = 30  # a derivation deeper than this is summarised, not drawn
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    path: str
+    line: int
+    column: int
+
+    @classmethod
+    def of(cls, span: Span) -> Location:
+        return cls(span.path, span.line, span.column)
+
+
+@dataclass
+class Producer:
+    """A team that produces (or derives) the name; only the first in path order counts."""
+
+    team: str
+    kind: str  # "produces" or "derives"
+    location: Location
+    as_written: str | None  # `$24k`, `leads.volume * leads.win_rate`; None for `produces x by DATE`
+    value: str | None  # what it delivers, formatted; None when it cannot be computed
+    counts: bool
+    by: str | None = None  # the delivery date as written
+    in_consumer_units: list[str] = field(default_factory=list)  # `6,000 leads/year` for `500 leads/month`
+
+
+@dataclass
+class Consumer:
+    """A team relying on the name, what it assumes and whether that fits what is delivered."""
+
+    team: str
+    kind: str  # "consumes" or "derives" (the name is an input of its derivation)
+    location: Location
+    status: str  # fits, partly, fails, unit-mismatch, definition-mismatch, same-definition, needs,
+    #              unresolved (nobody produces it), unknown (its value cannot be computed)
+    assumes: str | None = None  # `= $50k`
+    delivered: str | None = None  # in the consumer's unit
+    ratio: str | None = None  # consumer / producer: `2.08×`
+    derives: str | None = None  # for kind "derives": the metric
+    timing: str | None = None
+
+
+@dataclass
+class Step:
+    """One node of the derivation tree, in pre-order; `depth` 0 is the explained name."""
+
+    name: str
+    depth: int
+    kind: str  # derived, input, unresolved, repeat (drawn above), deeper (beyond MAX_DEPTH)
+    team: str | None = None
+    location: Location | None = None
+    formula: str | None = None  # `leads.volume × leads.win_rate`
+    substituted: str | None = None  # `4,000 leads/year × 16%`
+    value: str | None = None  # `640 leads/year`, or why there is none
+    assumptions: list[Consumer] = field(default_factory=list)  # of the teams on the chain
+
+
+@dataclass
+class Closing:
+    name: str
+    needs: str  # `>= $31.25k`
+    now: str  # `$24k`
+
+
+@dataclass
+class GoalStatus:
+    team: str
+    location: Location
+    target: str  # `>= $20M/year`
+    status: str  # met, partly met, short, over, off target, unverifiable, not comparable
+    value: str | None = None
+    share: str | None = None  # of the goal: `76.8%`
+    reason: str | None = None  # why it is unverifiable
+    closing: list[Closing] = field(default_factory=list)
+
+
+@dataclass
+class AssumptionExplanation:
+    name: str
+    value: str | None  # what the producers deliver, or None
+    reason: str | None  # why there is no value
+    producers: list[Producer]
+    consumers: list[Consumer]
+    derivation: list[Step]  # empty when the name is not derived
+    goals: list[GoalStatus]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def known_names(graph: InterlockGraph) -> set[str]:
+    """Every assumption and metric the plan mentions."""
+    return set(graph.producers) | set(graph.consumptions) | {g.metric for g in graph.goals}
+
+
+# Building ---------------------------------------------------------------------
+
+
+class _Trace:
+    """What an explanation reads: the graph, what producers deliver, the settings, the source."""
+
+    def __init__(self, graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction,
+                 fiscal_year_start: int) -> None:
+        self.graph, self.evaluator = graph, evaluator
+        self.tolerance, self.fiscal_year_start = tolerance, fiscal_year_start
+        self._lines = {plan_file.path: plan_file.lines for plan_file in reversed(graph.plan.files)}
+
+    def source_line(self, path: str, line: int) -> str | None:
+        lines = self._lines.get(path)
+        return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
+
+
+def explain_assumption(name: str, graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction,
+                       fiscal_year_start: int) -> AssumptionExplanation:
+    """Everything the plan says about `name`: who produces it, who relies on it, how it is derived
+    and the goals set on it."""
+    trace = _Trace(graph, evaluator, tolerance, fiscal_year_start)
+    outcome = evaluator.value_of(name)
+    goals = [g for g in graph.goals if g.metric == name]
+    like = next((g.requirement.value.quantity.unit for g in goals if isinstance(g.requirement.value, Amount)), None)
+    consumers = [_consumer(c, trace) for c in graph.consumptions.get(name, [])]
+    producers = [_producer(p, index == 0, trace, consumers, like)
+                 for index, p in enumerate(graph.producers.get(name, []))]
+    derivation: list[Step] = []
+    if isinstance(graph.producer(name), Derive):
+        derivation = _derivation(name, trace, like, {g.team for g in goals})
+    value, reason = _value_text(outcome, like), _reason(outcome)
+    if isinstance(outcome, Unknown) and outcome.reason == "no-value" and producers:
+        value, reason = producers[0].value, None  # a definition or a date: stated, just not a number
+    return AssumptionExplanation(
+        name, value, reason, producers, consumers, derivation,
+        [_goal_status(g, graph, evaluator, tolerance) for g in goals],
+    )
+
+
+def _producer(producer, counts: bool, trace: _Trace, consumers: list[Consumer], like) -> Producer:
+    evaluator = trace.evaluator
+    if isinstance(producer, Derive):
+        written = _source(trace, producer.expr.span) or expression_text(producer.expr, str)
+        outcome = evaluator.value_of(producer.name)
+        value = _value_text(outcome, like) if counts else None
+        return Producer(producer.team, "derives", Location.of(producer.span), written, value, counts)
+    stated = producer.value
+    if isinstance(stated, Amount):
+        value = q.format_quantity(stated.tolerance.around(stated.quantity) if stated.tolerance else stated.quantity)
+    elif isinstance(stated, Text):
+        value = f'"{stated.text}"'
+    else:
+        value = str(stated.date) if stated is not None else None
+    written = (_source(trace, stated.span) if stated is not None else None) or value
+    compared = [c for c in consumers if c.status in ("fits", "partly", "fails")] if counts else []
+    shown = {c.delivered for c in compared if c.delivered and c.delivered != value}
+    return Producer(producer.team, "produces", Location.of(producer.span), written, value, counts,
+                    None if producer.by is None else str(producer.by), sorted(shown))
+
+
+def _consumer(consumption: Consumption, trace: _Trace) -> Consumer:
+    graph, evaluator = trace.graph, trace.evaluator
+    statement = consumption.statement
+    producer = graph.producer(consumption.name)
+    place = Location.of(statement.span)
+    if isinstance(statement, Derive):
+        return Consumer(consumption.team, "derives", place, "needs" if producer else "unresolved",
+                        derives=statement.name)
+    requirement = statement.requirement
+    found = Consumer(consumption.team, "consumes", place, "needs",
+                     assumes=describe_requirement(requirement) if requirement else None,
+                     timing=_timing(statement, producer, trace.fiscal_year_start))
+    if producer is None:
+        found.status = "unresolved"
+    elif requirement is not None:
+        _compare_into(found, statement, producer, evaluator, trace.tolerance)
+    return found
+
+
+def _compare_into(found: Consumer, consumes: Consumes, producer, evaluator, tolerance) -> None:
+    comparison = compare(consumes, producer, evaluator, tolerance)
+    if comparison.kind == "value" and comparison.fit is not None:
+        fit = comparison.fit
+        found.status = fit.status
+        found.delivered = q.format_quantity(comparison.delivered.quantity, consumes.requirement.value.quantity.unit)
+        found.ratio = q.format_ratio(fit.ratio) if fit.ratio is not None else None
+    elif comparison.kind == "unit":
+        found.status, found.delivered = "unit-mismatch", comparison.producer_text
+    elif comparison.kind == "definition":
+        found.status, found.delivered = "definition-mismatch", f'"{comparison.producer_text}"'
+    elif isinstance(consumes.requirement.value, Text):
+        found.status = "same-definition"
+    elif isinstance(consumes.requirement.value, Amount):
+        found.status = "unknown"
+
+
+def _timing(consumes: Consumes, producer, fiscal_year_start: int) -> str | None:
+    late = days_late(consumes, producer, fiscal_year_start)
+    if late is None:
+        return None if consumes.by is None else f"needed by {consumes.by}; no delivery date stated"
+    needed, delivered = deadlines(consumes, producer)
+    verdict = f"{late} day{'s' if late != 1 else ''} late" if late > 0 else "in time"
+    return f"needed by {needed}, delivered by {delivered}: {verdict}"
+
+
+def _derivation(name: str, trace: _Trace, like, goal_teams: set[str]) -> list[Step]:
+    """The derivation tree under `name`, pre-order; each name is expanded once."""
+    graph, evaluator = trace.graph, trace.evaluator
+    steps: list[Step] = []
+    seen: set[str] = set()
+    stack: list[tuple[str, int]] = [(name, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if current in seen:
+            steps.append(Step(current, depth, "repeat", value=_value_text(evaluator.value_of(current))))
+            continue
+        seen.add(current)
+        producer = graph.producer(current)
+        if isinstance(producer, Derive) and depth >= MAX_DEPTH:
+            steps.append(Step(current, depth, "deeper"))
+            continue
+        step = _step(current, depth, producer, trace, like if depth == 0 else None)
+        steps.append(step)
+        if isinstance(producer, Derive):
+            inputs = [r.name for r in references(producer.expr)]
+            stack.extend((n, depth + 1) for n in reversed(list(dict.fromkeys(inputs))))
+    teams = goal_teams | {s.team for s in steps if s.kind == "derived" and s.team}
+    for step in steps[1:]:
+        if step.kind in ("derived", "input"):
+            step.assumptions = [_consumer(c, trace) for c in graph.consumptions.get(step.name, [])
+                                if c.team in teams and isinstance(c.statement, Consumes)
+                                and c.statement.requirement is not None]
+    return steps
+
+
+def _step(name: str, depth: int, producer, trace: _Trace, like) -> Step:
+    evaluator = trace.evaluator
+    outcome = evaluator.value_of(name)
+    if producer is None:
+        return Step(name, depth, "unresolved", value="nobody produces it")
+    value = _value_text(outcome, like) or _reason(outcome)
+    if not isinstance(producer, Derive):
+        return Step(name, depth, "input", producer.team, Location.of(producer.span), value=value)
+
+    def input_value(ref: str) -> str:
+        text = _value_text(evaluator.value_of(ref)) or "?"
+        return text if " .. " not in text else f"({text})"
+
+    def as_written(amount: Amount) -> str:  # `1.001`, which the value format would round to `1`
+        return _source(trace, amount.span) or amount_text(amount)
+
+    substituted = expression_text(producer.expr, input_value, as_written)
+    return Step(name, depth, "derived", producer.team, Location.of(producer.span),
+                expression_text(producer.expr, str, as_written), None if substituted == value else substituted,
+                value)
+
+
+def _goal_status(goal: Goal, graph: InterlockGraph, evaluator, tolerance) -> GoalStatus:
+    target = describe_requirement(goal.requirement)
+    found = GoalStatus(goal.team, Location.of(goal.span), target, "unverifiable")
+    outcome = evaluator.value_of(goal.metric)
+    if not isinstance(outcome, Known) or not isinstance(goal.requirement.value, Amount):
+        found.reason = _reason(outcome) or "the goal is not a number"
+        return found
+    computed, unit = outcome.quantity, goal.requirement.value.quantity.unit
+    found.value = q.format_quantity(computed, unit)
+    if not computed.unit.comparable(unit):
+        found.status = "not comparable"
+        found.reason = f"the goal is in {unit.describe()}, the plan delivers {computed.unit.describe()}"
+        return found
+    point = goal_point(goal)
+    found.share = q.format_share(computed.lo, point) + ("" if computed.is_point else
+                                                        f" .. {q.format_share(computed.hi, point)}")
+    fit = assess_goal(goal, computed, tolerance)
+    if fit.status == FITS:
+        found.status = "met"
+        return found
+    found.status = ("partly met" if fit.status == "partly" else
+                    {">=": "short", "<=": "over"}.get(goal.requirement.op, "off target"))
+    found.closing = _closing(goal, graph, evaluator, point)
+    return found
+
+
+def _closing(goal: Goal, graph: InterlockGraph, evaluator, point) -> list[Closing]:
+    """For each input, the value that alone would bring the metric to the goal (as goal-shortfall says)."""
+    closing = [Closing(name, bound, q.format_quantity(delivered))
+               for name, bound, delivered in closing_bounds(graph, evaluator, goal.metric, point)]
+    return closing
+
+
+# Wording ----------------------------------------------------------------------
+
+
+def _value_text(outcome: Outcome, like: q.Unit | None = None) -> str | None:
+    return q.format_quantity(outcome.quantity, like) if isinstance(outcome, Known) else None
+
+
+def _reason(outcome: Outcome) -> str | None:
+    """Why a value cannot be computed, in words."""
+    if not isinstance(outcome, Unknown):
+        return None
+    names = listing(list(outcome.names))
+    return {
+        "unresolved": f"nobody produces {names}",
+        "no-value": f"{names} has no stated value",
+        "circular": f"it depends on itself ({names})",
+        "invalid": f"its derivation cannot be computed: {outcome.detail}",
+        "broken": f"it depends on {names}, which cannot be computed",
+    }.get(outcome.reason, outcome.reason)
+
+
+def _source(trace: _Trace, span: Span) -> str | None:
+    """The text as written in the plan, when it sits on one line."""
+    line = trace.source_line(span.path, span.line)
+    if line is None or span.end_line != span.line:
+        return None
+    return line[span.column - 1: span.end_column - 1].strip() or None

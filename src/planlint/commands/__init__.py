@@ -1,0 +1,1 @@
+"""The commands, each a thin module over the library: check, explain, review."""

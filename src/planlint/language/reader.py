@@ -1,0 +1,224 @@
+"""A line reader for the common shapes of plan statements: what Lark would read, without Lark.
+
+Lark's LALR parser costs ~30 µs a line in Python, too slow for an
+organisation's plan. Plan files are one statement per line, so this module
+matches each line against a regular expression per statement kind and builds
+the model objects the grammar's Transformer would, with the same spans and
+the same value readers (`_values`).
+
+It only accepts what it is sure of. The token patterns are the grammar's own
+terminals, each matched atomically and tried in the order Lark's contextual
+lexer tries them, so a line it accepts is tokenised exactly as Lark would. Any
+line it does not recognise, and any value it cannot read, makes it give up the
+whole file (`read_blocks` returns None), and the grammar reads it instead and
+reports the syntax error. tests/test_fast_parse.py holds both readers equal.
+"""
+from __future__ import annotations
+
+import re
+
+from planlint.language import quantity as q
+from planlint.language.values import ValueRefused, quantity_terms
+
+# The grammar's terminals (grammar/planlint.lark), as regular expression text.
+_WS = r"[ \t\f]"
+_NAME = r"(?>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)"
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_DATE = r"\d{4}-(?:Q[1-4]|\d{2}(?:-\d{2})?)(?![\w-])"
+_PER = r"(?>/[ \t]*(?:year|quarter|month|week|day)s?(?!\w|\.[A-Za-z_]))"
+_STRING = r'"[^"\r\n]*"'
+_END = rf"{_WS}*(?:\#.*)?$"  # spaces and a comment close every line
+_NOT_BY = r"(?!by(?![A-Za-z_]))"  # after a number, the word `by` is the keyword, any other a unit
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """The pattern, or on Python 3.10 (no atomic groups) one that never matches: every file then
+    goes to the grammar, slower and the same."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return re.compile(r"(?!)")
+
+
+def _quantity(p: str, dates: bool) -> str:
+    """A quantity: PERCENT wins over NUMBER (and DATE, where one may stand, over both), as in Lark.
+
+    The digits are matched once, atomically: whether `%` follows them is the same question
+    Lark's PERCENT asks, without its backtracking.
+    """
+    no_date = r"(?!\d{4}-)" if dates else ""  # a DATE's start: never a NUMBER Lark would accept
+    return (rf"(?:(?P<{p}money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))(?:{_WS}*(?P<{p}mper>{_PER}))?"
+            rf"|{no_date}(?P<{p}num>(?>{_DIGITS})(?:(?P<{p}pct>%)|(?>[A-Za-z]*)))"
+            rf"(?({p}pct)|(?:{_WS}*{_NOT_BY}(?P<{p}unit>(?>[A-Za-z_]+)))?(?:{_WS}*(?P<{p}per>{_PER}))?))")
+
+
+def _value(p: str) -> str:
+    """A date, a text, or an amount: a point, a point with a tolerance, or a range."""
+    return (rf"(?:(?P<{p}date>(?>{_DATE}))|(?P<{p}text>{_STRING})|{_quantity(p + 'a', True)}"
+            rf"(?:{_WS}*(?P<{p}tol>±|\+/-){_WS}*{_quantity(p + 'b', False)}"
+            rf"|{_WS}*(?P<{p}dots>\.\.){_WS}*{_quantity(p + 'c', False)})?)")
+
+
+_RANGE = rf"{_quantity('ra', False)}{_WS}*\.\.{_WS}*{_quantity('rb', False)}"
+_REQUIREMENT = rf"(?:{_WS}*(?P<op>>=|<=|=){_WS}*{_value('v')}|{_WS}+(?P<in>in){_WS}+{_RANGE})"
+_DEADLINE = rf"(?:{_WS}+by{_WS}+(?P<by>(?>{_DATE})))"
+_LINES = {
+    "consumes": _compile(rf"{_WS}*(?P<kw>consumes){_WS}+(?P<name>{_NAME}){_REQUIREMENT}?{_DEADLINE}?{_END}"),
+    "produces": _compile(rf"{_WS}*(?P<kw>produces){_WS}+(?P<name>{_NAME})"
+                           rf"(?:{_WS}*(?P<eq>=){_WS}*{_value('v')})?{_DEADLINE}?{_END}"),
+    "goal": _compile(rf"{_WS}*(?P<kw>goal){_WS}+(?P<name>{_NAME}){_REQUIREMENT}{_END}"),
+    "owner": _compile(rf"{_WS}*(?P<kw>owner){_WS}+(?P<handle>{_STRING}){_END}"),
+    "derive": _compile(rf"{_WS}*(?P<kw>derive){_WS}+(?P<name>{_NAME}){_WS}*=(?P<expr>.*)$"),
+    "team": _compile(rf"{_WS}*(?P<kw>team|org){_WS}+(?P<name>(?>[A-Za-z_][A-Za-z0-9_\-]*)){_WS}*\{{{_END}"),
+}
+_LINES["org"] = _LINES["team"]
+_FIRST_WORD = re.compile(rf"{_WS}*(?:(?P<word>[a-z]+)|(?P<close>\}})|(?P<other>[^ \t\f#]))?")
+_CLOSE = re.compile(rf"{_WS}*\}}{_END}")
+_BLANK = re.compile(_END)
+
+
+class GiveUp(Exception):
+    """This file is not for the line reader: let the grammar read it."""
+
+
+# Reading happens in two steps: recognising each line into plain data (str, int and tuples, which
+# marshal hands between processes at little cost), then building the model objects from it. On a
+# large plan a second process recognises most of the files (see `_processes.py`).
+
+
+def read_records(lines: list[str]) -> list | None:
+    """Step one: each block as (kind, name, line, start, end, statement records), or None to leave
+    the file to Lark. Offsets are 0-based columns; see `_Builder` for the records."""
+    try:
+        return _recognise(lines)
+    except (GiveUp, ValueRefused, q.QuantityError):
+        return None
+
+
+def _recognise(lines: list[str]) -> list:
+    blocks: list = []
+    block: tuple | None = None
+    statements: list = []
+    for number, line in enumerate(lines, start=1):
+        first = _FIRST_WORD.match(line)
+        word = first["word"]
+        if word is not None:
+            pattern = _LINES.get(word)
+            match = pattern.match(line) if pattern is not None else None
+            if match is None:
+                raise GiveUp
+            if word == "team" or word == "org":
+                if block is not None:
+                    raise GiveUp
+                statements = []
+                block = (match["kw"], match["name"], number, match.start("kw"), match.end("name"), statements)
+            elif block is None:
+                raise GiveUp
+            else:
+                statements.append(_STATEMENTS[word](match, number))
+        elif first["close"] is not None:
+            if block is None or not _CLOSE.match(line):
+                raise GiveUp
+            blocks.append(block)
+            block = None
+        elif first["other"] is not None or not _BLANK.match(line):
+            raise GiveUp
+    if block is not None:  # the file ends inside a block: the grammar says where
+        raise GiveUp
+    return blocks
+
+
+# Statement records: (kind, name or handle, line, start of the keyword, ..., end of the statement).
+
+
+def _owner(m: re.Match, line: int) -> tuple:
+    return "owner", m["handle"][1:-1], line, m.start("kw"), m.end("handle")
+
+
+def _goal(m: re.Match, line: int) -> tuple:
+    requirement, end = _requirement(m)
+    return "goal", m["name"], line, m.start("kw"), requirement, end
+
+
+def _consumes(m: re.Match, line: int) -> tuple:
+    requirement, end = _requirement(m) if m["op"] or m["in"] else (None, m.end("name"))
+    by = m["by"]
+    return "consumes", m["name"], line, m.start("kw"), requirement, by, m.end("by") if by is not None else end
+
+
+def _produces(m: re.Match, line: int) -> tuple:
+    value, end = _value(m) if m["eq"] else (None, m.end("name"))
+    by = m["by"]
+    return "produces", m["name"], line, m.start("kw"), value, by, m.end("by") if by is not None else end
+
+
+def _derive(m: re.Match, line: int) -> tuple:
+    return "derive", m["name"], line, m.start("kw"), m["expr"], m.start("expr")
+
+
+_STATEMENTS = {"owner": _owner, "goal": _goal, "consumes": _consumes, "produces": _produces, "derive": _derive}
+
+
+def _requirement(m: re.Match) -> tuple[tuple, int]:
+    """(op, value record) and where the value ends."""
+    if m["in"] is not None:
+        (low, start, _), (high, _, end) = _quantity(m, _RA), _quantity(m, _RB)
+        return ("in", ("range", low, high, start, end)), end
+    value, end = _value(m)
+    return (m["op"], value), end
+
+
+def _value(m: re.Match) -> tuple[tuple, int]:
+    """A value record and where it ends: ("amount", quantity, start, end, tolerance quantity or None),
+    ("range", low, high, start, end), ("date", text, start, end) or ("text", text, start, end)."""
+    value, start, end = _quantity(m, _VA)
+    if value is None:
+        if m["vdate"] is not None:
+            return ("date", m["vdate"], m.start("vdate"), m.end("vdate")), m.end("vdate")
+        return ("text", m["vtext"][1:-1], m.start("vtext"), m.end("vtext")), m.end("vtext")
+    if m["vtol"] is not None:
+        tolerance, _, width_end = _quantity(m, _VB)
+        return ("amount", value, start, width_end, tolerance), width_end
+    if m["vdots"] is not None:
+        high, _, high_end = _quantity(m, _VC)
+        return ("range", value, high, start, high_end), high_end
+    return ("amount", value, start, end, None), end
+
+
+def _tokens(m: re.Match, groups: tuple[str, ...]) -> tuple:
+    """The quantity matched by `_quantity(p)` as `read_quantity` takes it, with its start and end
+    offsets; (None, ...) when that part of the pattern did not match."""
+    money_group, money_per_group, num_group, _, unit_group, per_group = groups
+    money, money_per, text, pct, word, period = m.group(*groups)  # one call: this runs per value
+    if text is not None:
+        if pct is not None:
+            return "PERCENT", text, None, None, m.start(num_group), m.end(num_group)
+        end = m.end(per_group if period is not None else unit_group if word is not None else num_group)
+        return "NUMBER", text, word, period, m.start(num_group), end
+    if money is not None:
+        end = m.end(money_per_group if money_per is not None else money_group)
+        return "MONEY", money, None, money_per, m.start(money_group), end
+    return None, None, None, None, 0, 0
+
+
+def _quantity(m: re.Match, groups: tuple[str, ...]) -> tuple[tuple | None, int, int]:
+    """The quantity matched by `_quantity(p)` as `quantity_of`'s arguments (`quantity_terms`), with
+    its start and end offsets."""
+    kind, number, word, per, start, end = _tokens(m, groups)
+    return (quantity_terms(kind, number, word, per) if kind is not None else None), start, end
+
+
+_VA, _VB, _VC, _RA, _RB = (tuple(p + name for name in ("money", "mper", "num", "pct", "unit", "per"))
+                           for p in ("va", "vb", "vc", "ra", "rb"))
+
+
+# Expressions ------------------------------------------------------------------
+
+# Where an operand may start: PERCENT, then NAME, then the rest (Lark's order).
+OPERAND = _compile(rf"{_WS}*(?:(?P<pct>{_DIGITS}%)|(?P<name>{_NAME})|(?P<money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))"
+                      rf"|(?P<num>(?>{_DIGITS}[A-Za-z]*))|(?P<minus>-)|(?P<lpar>\())")
+UNIT_WORD = _compile(rf"{_WS}*{_NOT_BY}(?P<unit>(?>[A-Za-z_]+))")
+PERIOD = _compile(rf"{_WS}*(?P<per>{_PER})")
+# After an operand: a tolerance or `..` would be Lark's next token, and no expression's.
+OPERATOR = re.compile(rf"{_WS}*(?:(?P<other>±|\+/-|\.\.)|(?P<op>[-+*/])|(?P<rpar>\))|(?P<end>\#.*$|$))")
+MAX_EXPRESSION_DEPTH = 200  # deeper nesting is left to the grammar, which has no recursion limit

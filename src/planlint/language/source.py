@@ -1,0 +1,60 @@
+"""A plan file's text: decoded from bytes, split into lines, and the comments
+that silence findings. A file that cannot be read becomes a `ParseProblem`,
+never an exception: it is reported as a syntax error and the rest of the
+plan is still checked.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from planlint.language.span import Span
+
+_SUPPRESSION = re.compile(r"#\s*planlint:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?")
+
+
+@dataclass(frozen=True, slots=True)
+class ParseProblem:
+    """Why a file could not be read as a plan; becomes a syntax-error finding."""
+
+    span: Span
+    message: str
+    help: str = ""
+    rule: str = "syntax-error"
+
+
+def decode(path: str, data: bytes) -> str | ParseProblem:
+    """The file's text (BOM skipped, line endings made `\\n`), or where it is not UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[: err.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        line = before.count(b"\n") + 1
+        # Columns count characters, as everywhere else: the bytes before the bad one are valid UTF-8.
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1
+        return ParseProblem(
+            Span(path, line, column, line, column + 1),
+            f"the file is not UTF-8 text: byte 0x{data[err.start]:02x} at line {line}, column {column}",
+            "save the file as UTF-8 (plain text); planlint reads nothing else",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def suppressions(lines: list[str]) -> dict[int, frozenset[str]]:
+    """`# planlint: ignore[value-mismatch, PL103]` per line; a bare ignore silences all."""
+    found: dict[int, frozenset[str]] = {}
+    for number, line in enumerate(lines, start=1):
+        if "planlint:" not in line:
+            continue
+        match = _SUPPRESSION.search(_outside_strings(line))
+        if match:
+            rules = match["rules"]
+            found[number] = frozenset(r.strip() for r in rules.split(",") if r.strip()) if rules else frozenset()
+    return found
+
+
+def _outside_strings(line: str) -> str:
+    """The line with quoted text blanked, so a `#` inside quotes is no comment."""
+    return re.sub(r'"[^"]*"', lambda m: " " * len(m.group()), line)

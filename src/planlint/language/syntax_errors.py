@@ -1,0 +1,210 @@
+"""Syntax errors in plain words: what was expected, where, and a did-you-mean.
+
+A plan owner must never read `Expected one of: RBRACE, _NL`. A table of
+labelled bad examples (lark's `match_examples`) names the common mistakes;
+everything else is described from the set of tokens the parser expected.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from planlint.language.source import ParseProblem
+from planlint.language.span import Span
+
+STATEMENT_KEYWORDS = ("owner", "goal", "produces", "consumes", "derive")
+BLOCK_KEYWORDS = ("team", "org")
+
+# What each terminal means to a plan owner.
+_WORDS = {
+    "RBRACE": "'}'",
+    "LBRACE": "'{'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "NAME": "a dotted name like leads.volume",
+    "IDENT": "a name",
+    "UNIT": "a unit like leads",
+    "STRING": 'a quoted text like "@acme/sales"',
+    "COMPARE": "'>=', '<=' or '='",
+    "EQUAL": "'='",
+    "IN": "'in'",
+    "BY": "'by' and a date",
+    "NUMBER": "a number",
+    "MONEY": "an amount like $24k",
+    "PERCENT": "a percentage like 16%",
+    "DATE": "a date like 2027-Q3",
+    "PER": "a period like /year",
+    "TOLERANCE": "'±'",
+    "__ANON_0": "'..'",
+    "DOTDOT": "'..'",
+    "_NL": "the end of the line",
+    "$END": "the end of the file",
+    "PLUS": "'+'",
+    "MINUS": "'-'",
+    "TIMES": "'*'",
+    "SLASH": "'/'",
+}
+for _keyword in STATEMENT_KEYWORDS + BLOCK_KEYWORDS:
+    _WORDS[_keyword.upper()] = f"'{_keyword}'"
+
+# Labelled bad examples: the parser state they fail in names the mistake.
+_EXAMPLES: dict[str, list[str]] = {
+    "a name needs at least one dot, like leads.volume (the area, then the metric)": [
+        "team a {\n produces volume = 5\n}",
+        "team a {\n consumes volume = 5\n}",
+        "team a {\n goal volume >= 5\n}",
+        "team a {\n derive volume = a.b\n}",
+        "team a {\n consumes volume\n}",
+    ],
+    "a goal needs a comparison and a target, like: goal sales.revenue >= $20M/year": [
+        "team a {\n goal a.b 5\n}",
+        "team a {\n goal a.b\n}",
+    ],
+    "a value is missing after the comparison": [
+        "team a {\n consumes a.b >=\n}",
+        "team a {\n produces a.b =\n}",
+        "team a {\n goal a.b >=\n}",
+        "team a {\n derive a.b =\n}",
+    ],
+    "a block needs a name and '{', like: team sales {": [
+        "team {\n}",
+        "org {\n}",
+        "team a\n}",
+    ],
+    "an owner is a quoted handle, like: owner \"@acme/sales\"": [
+        "team a {\n owner @acme/sales\n}",
+        "team a {\n owner\n}",
+    ],
+    "'by' needs a date, like 2027-Q3, 2027-07 or 2027-07-15": [
+        "team a {\n produces a.b by\n}",
+        "team a {\n produces a.b by soon\n}",
+    ],
+}
+
+
+def _describe_token(token: Token) -> str:
+    if token.type == "$END":
+        return "end of the file"
+    if token.type == "_NL":
+        return "end of the line"
+    return f"'{token.value}'"
+
+
+def _expected_words(expected: set[str]) -> str:
+    if expected & {k.upper() for k in STATEMENT_KEYWORDS}:
+        words = ["a statement (owner, goal, produces, consumes or derive)"]
+        expected = expected - {k.upper() for k in STATEMENT_KEYWORDS}
+    else:
+        words = []
+    if expected & {"TEAM", "ORG"}:
+        words.append("a block (team NAME { ... } or org NAME { ... })")
+        expected = expected - {"TEAM", "ORG"}
+    words += sorted({_WORDS.get(name, name.lower()) for name in expected})
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _did_you_mean(word: str, expected: set[str]) -> str:
+    keywords = [k for k in STATEMENT_KEYWORDS + BLOCK_KEYWORDS if k.upper() in expected]
+    match = difflib.get_close_matches(word.lower(), keywords, n=1, cutoff=0.6)
+    return match[0] if match else ""
+
+
+def _open_block(err: UnexpectedInput) -> Token | None:
+    """The `team`/`org` keyword of the block still open where the parse stopped."""
+    state = getattr(err, "state", None) or getattr(getattr(err, "interactive_parser", None), "parser_state", None)
+    stack = getattr(state, "value_stack", None) or []
+    for index in range(len(stack) - 1, -1, -1):
+        item = stack[index]
+        if isinstance(item, Token) and item.type in ("TEAM", "ORG"):
+            name = stack[index + 1] if index + 1 < len(stack) else None
+            return Token(item.type, f"{item.value} {getattr(name, 'value', '')}".strip(),
+                         line=item.line, column=item.column)
+    return None
+
+
+def _end_of_text(path: str, text: str) -> Span:
+    lines = text.split("\n")
+    line = len(lines)
+    column = len(lines[-1]) + 1
+    return Span(path, line, column, line, column)
+
+
+# The first word of a line, unless it is the start of a dotted name.
+_FIRST_WORD = re.compile(r"[ \t\f]*(?P<word>[A-Za-z_][A-Za-z0-9_]*)(?![.\w])")
+
+
+def _misspelt_keyword(path: str, text: str, line: int | None) -> ParseProblem | None:
+    """Every line starts with a keyword, so a first word near one is a misspelling.
+
+    Lark's keywords match as prefixes (`derives` lexes as `derive` + `s`), so the
+    token where the parse stopped may be a fragment; the line's first word is not.
+    """
+    lines = text.split("\n")
+    if line is None or not 1 <= line <= len(lines):
+        return None
+    match = _FIRST_WORD.match(lines[line - 1])
+    if not match or match["word"] in STATEMENT_KEYWORDS + BLOCK_KEYWORDS:
+        return None
+    word = match["word"]
+    suggestion = difflib.get_close_matches(word.lower(), STATEMENT_KEYWORDS + BLOCK_KEYWORDS, n=1, cutoff=0.6)
+    if not suggestion:
+        return None
+    span = Span(path, line, match.start("word") + 1, line, match.end("word") + 1)
+    return ParseProblem(span, f"unknown keyword '{word}'; did you mean '{suggestion[0]}'?",
+                        f"write '{suggestion[0]}'")
+
+
+def describe_parse_error(path: str, text: str, err: UnexpectedInput, parser: Lark) -> ParseProblem:
+    """Turn lark's exception into a located problem a plan owner can act on."""
+    if not isinstance(err, UnexpectedEOF) and getattr(getattr(err, "token", None), "type", "") != "$END":
+        misspelt = _misspelt_keyword(path, text, err.line if err.line != -1 else None)
+        if misspelt is not None:
+            return misspelt
+    if isinstance(err, UnexpectedCharacters):
+        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        shown = repr(char)[1:-1] if not char.isprintable() else char
+        span = Span(path, err.line, err.column, err.line, err.column + 1)
+        expected = set(err.allowed or ())
+        message = f"unexpected character '{shown}'"
+        if expected:
+            message += f"; expected {_expected_words(expected)}"
+        return ParseProblem(span, message, "check for a stray character or a missing quote")
+
+    token: Token = err.token if isinstance(err, UnexpectedToken) else Token("$END", "")
+    expected = set(err.expected) if isinstance(err, (UnexpectedToken, UnexpectedEOF)) else set()
+    at_end = token.type == "$END"
+    span = _end_of_text(path, text) if at_end or token.line is None else Span(
+        path, token.line, token.column, token.end_line or token.line,
+        token.end_column or token.column + max(len(token.value), 1))
+
+    block = _open_block(err)
+    if at_end and block is not None:
+        return ParseProblem(span, f"the file ends before '}}' closes {block.value} (opened at line {block.line})",
+                            f"add '}}' to close {block.value}")
+
+    word = token.value if token.type in ("IDENT", "UNIT", "NAME") else ""
+    suggestion = _did_you_mean(word, expected) if word else ""
+    if suggestion:
+        return ParseProblem(span, f"unknown keyword '{word}'; did you mean '{suggestion}'?",
+                            f"write '{suggestion}'")
+
+    label = _match_example(err, parser)
+    if label:
+        return ParseProblem(span, f"unexpected {_describe_token(token)}: {label}")
+    message = f"unexpected {_describe_token(token)}; expected {_expected_words(expected)}"
+    help = ""
+    if block is not None and "RBRACE" in expected:
+        help = f"inside {block.value}, each line is one statement: owner, goal, produces, consumes or derive"
+    return ParseProblem(span, message, help)
+
+
+def _match_example(err: UnexpectedInput, parser: Lark) -> str | None:
+    try:
+        return err.match_examples(parser.parse, _EXAMPLES, use_accepts=True)
+    except Exception:  # an example that fails another way must never hide the real error
+        return None

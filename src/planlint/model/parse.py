@@ -1,0 +1,258 @@
+"""From the text of a `.plan` file to the model.
+
+Two readers give the same model. Most files are read line by line by
+`_fast_parse` (regular expressions for the common statement shapes), which
+hands any file it does not fully recognise to the Lark grammar; the grammar
+stays the one definition of what a plan may say, and reports every syntax
+error. Lark is imported only when a file needs it.
+
+With Lark, the Transformer runs inside the LALR parse (no parse tree is
+built), so each callback gets its children already turned into model objects.
+Lark's `propagate_positions` does not reach an inline transformer, so spans
+are taken from the keyword and value tokens directly.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from planlint.language import quantity as q
+from planlint.language.reader import read_records
+from planlint.model.build import build_blocks
+from planlint.language.grammar import lark_parser
+from planlint.language.values import ISO_CURRENCIES, KEYWORDS, MIN_YEAR, ValueRefused, read_date, read_quantity
+from planlint.model.plan import (
+    Amount, Block, Binary, Consumes, Derive, Goal, Literal, Negate, Owner, ParseProblem,
+    PlanFile, Produces, Reference, Requirement, Text, When,
+)
+from planlint.language.source import ParseProblem, decode, suppressions
+from planlint.language.span import Span
+
+__all__ = ["ISO_CURRENCIES", "KEYWORDS", "MIN_YEAR", "PlanSyntaxError", "decode", "parse_bytes", "parse_source",
+           "parse_text", "suppressions"]
+
+
+
+@dataclass
+class PlanSyntaxError(Exception):
+    """Raised by the model builder for a value it cannot accept (`$5m`, `24kk`)."""
+
+    span: Span
+    message: str
+    help: str = ""
+
+
+def _span_of(path: str, first, last) -> Span:
+    """The span from the start of `first` to the end of `last` (tokens or model objects)."""
+    a = first.span if hasattr(first, "span") else first
+    b = last.span if hasattr(last, "span") else last
+    return Span(path, a.line, a.column, b.end_line, b.end_column)
+
+
+class _Quantity:
+    """A parsed quantity with its span, before it becomes an Amount or a Literal."""
+
+    __slots__ = ("value", "span")
+
+    def __init__(self, value: q.Quantity, span: Span) -> None:
+        self.value = value
+        self.span = span
+
+
+class _Deadline:
+    __slots__ = ("date", "span")
+
+    def __init__(self, date: q.PlanDate, span: Span) -> None:
+        self.date = date
+        self.span = span
+
+
+class PlanBuilder:
+    """Lark's inline transformer: callbacks named after the grammar's rules, each returning a model object."""
+
+    def __init__(self) -> None:
+        self.path = "<plan>"
+
+    def _span(self, first, last=None) -> Span:
+        return _span_of(self.path, first, last if last is not None else first)
+
+    def _fail(self, where, message: str, help: str = "") -> PlanSyntaxError:
+        return PlanSyntaxError(self._span(where), message, help)
+
+    # Blocks and statements ------------------------------------------------
+
+    def start(self, children: list) -> list[Block]:
+        return children
+
+    def block(self, children: list) -> Block:
+        keyword, name, *statements, _rbrace = children
+        for statement in statements:
+            if not isinstance(statement, Owner):
+                statement.team = name.value
+        return Block(keyword.value, name.value, self._span(keyword, name), statements)
+
+    def owner(self, children: list) -> Owner:
+        keyword, handle = children
+        return Owner(handle.value[1:-1], self._span(keyword, handle))
+
+    def goal(self, children: list) -> Goal:
+        keyword, name, requirement = children
+        return Goal(name.value, requirement, self._span(keyword, requirement.value))
+
+    def produces(self, children: list) -> Produces:
+        keyword, name, *rest = children
+        value = next((c for c in rest if not isinstance(c, _Deadline)), None)
+        deadline = next((c for c in rest if isinstance(c, _Deadline)), None)
+        return Produces(name.value, value, deadline.date if deadline else None,
+                        self._span(keyword, rest[-1] if rest else name))
+
+    def consumes(self, children: list) -> Consumes:
+        keyword, name, *rest = children
+        requirement = next((c for c in rest if isinstance(c, Requirement)), None)
+        deadline = next((c for c in rest if isinstance(c, _Deadline)), None)
+        last = deadline or (requirement.value if requirement else name)
+        return Consumes(name.value, requirement, deadline.date if deadline else None, self._span(keyword, last))
+
+    def derive(self, children: list) -> Derive:
+        keyword, name, expr = children
+        return Derive(name.value, expr, self._span(keyword, expr))
+
+    def deadline(self, children: list) -> _Deadline:
+        keyword, when = children
+        return _Deadline(when.date, self._span(keyword, when))
+
+    def requirement(self, children: list) -> Requirement:
+        op, value = children
+        return Requirement(op.value, value)
+
+    # Values ---------------------------------------------------------------
+
+    def amount(self, children: list) -> Amount:
+        if len(children) == 1:
+            return Amount(children[0].value, children[0].span)
+        value, _sign, width = children
+        try:
+            tolerance = q.tolerance_for(value.value, width.value)
+        except q.QuantityError as err:
+            raise self._fail(width, f"{err}", "write the tolerance in the value's own unit, or as a percentage")
+        return Amount(value.value, self._span(value, width), tolerance)
+
+    def range(self, children: list) -> Amount:
+        low, high = children
+        try:
+            both = q.Quantity.between(low.value, high.value)
+        except q.QuantityError as err:
+            raise self._fail(high, str(err), "write both ends of a range in the same unit")
+        return Amount(both, self._span(low, high), is_range=True)
+
+    def text(self, children: list) -> Text:
+        return Text(children[0].value[1:-1], self._span(children[0]))
+
+    def date(self, children: list) -> When:
+        token = children[0]
+        try:
+            return When(read_date(token.value), self._span(token))
+        except ValueRefused as err:
+            raise self._fail(token, err.message, err.help) from None
+
+    def quantity(self, children: list) -> _Quantity:
+        first = children[0]
+        unit = per = None
+        for token in children[1:]:
+            if token.type == "UNIT":
+                unit = token
+            else:  # PER
+                per = token
+        try:
+            value = read_quantity(first.type, first.value, unit.value if unit else None, per.value if per else None)
+        except ValueRefused as err:
+            raise self._fail(unit if err.part == "unit" else first, err.message, err.help) from None
+        return _Quantity(value, self._span(first, children[-1]))
+
+    # Expressions --------------------------------------------------------
+
+    def binary(self, children: list) -> Binary:
+        left, op, right = children
+        return Binary(op.value, left, right, self._span(left, right))
+
+    def negate(self, children: list) -> Negate:
+        minus, operand = children
+        return Negate(operand, self._span(minus, operand))
+
+    def reference(self, children: list) -> Reference:
+        return Reference(children[0].value, self._span(children[0]))
+
+    def literal(self, children: list) -> Literal:
+        value = children[0]
+        return Literal(Amount(value.value, value.span), value.span)
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    builder = PlanBuilder()
+    parser = lark_parser(builder)
+    return parser, builder
+
+
+def parse_text(path: str, text: str, *, fast: bool = True) -> PlanFile:
+    """Parse one file's text; a syntax problem is recorded on the PlanFile, never raised.
+
+    `fast=False` reads it with the grammar alone (the tests compare both readers).
+    """
+    return _parse_text(path, text, fast)[0]
+
+
+# `records` not given: the line reader has not looked at the file yet.
+UNREAD: Any = object()
+
+
+def _parse_text(path: str, text: str, fast: bool, records: list | None = UNREAD) -> tuple[PlanFile, bool]:
+    lines = text.split("\n")
+    # Most files have no suppression: one scan of the text, and no line looked at.
+    plan_file = PlanFile(path, lines=lines, suppressions=suppressions(lines) if "planlint:" in text else {})
+    if fast and records is UNREAD:
+        records = read_records(lines)
+    blocks = build_blocks(path, records) if fast and records is not None else None
+    if blocks is not None:
+        plan_file.blocks = blocks
+        return plan_file, False
+    from lark.exceptions import UnexpectedInput
+
+    from planlint.language.syntax_errors import describe_parse_error
+
+    parser, builder = _parser()
+    builder.path = path
+    try:
+        plan_file.blocks = parser.parse(text)
+    except PlanSyntaxError as err:
+        plan_file.problem = ParseProblem(err.span, err.message, err.help)
+    except UnexpectedInput as err:
+        plan_file.problem = describe_parse_error(path, text, err, parser)
+    return plan_file, True
+
+
+def parse_bytes(path: str, data: bytes, *, fast: bool = True) -> PlanFile:
+    text = decode(path, data)
+    if isinstance(text, ParseProblem):
+        return PlanFile(path, problem=text)
+    return _parse_text(path, text, fast)[0]
+
+
+def parse_source(path: str, data: bytes, records: list | None = UNREAD) -> tuple[PlanFile, bool]:
+    """`parse_bytes`, and whether the grammar had to read the file (what is worth caching).
+
+    `records` are what `recognise` made of the same bytes, maybe in another process.
+    """
+    text = decode(path, data)
+    if isinstance(text, ParseProblem):
+        return PlanFile(path, problem=text), False
+    return _parse_text(path, text, True, records)
+
+
+def recognise(data: bytes) -> list | None:
+    """The line reader's first step on a file's bytes (`_fast_parse.read_records`): plain data that
+    `parse_source` turns into the model; None when the grammar must read the file."""
+    text = decode("", data)
+    return read_records(text.split("\n")) if isinstance(text, str) else None

@@ -1,0 +1,208 @@
+"""The plan as data: teams, their statements, values and expressions.
+
+Built by the Transformer in `parse.py`; read by the graph and the rules. Every
+object keeps its `Span`, so a finding can always point at what the user wrote.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from planlint.language.records import record
+from planlint.language.quantity import PlanDate, Quantity, Tolerance
+from planlint.language.source import ParseProblem
+from planlint.language.span import Span
+
+# Values -----------------------------------------------------------------
+
+
+@record
+class Amount:
+    """A number, money, percent, count or rate; a range when lo < hi; maybe a tolerance."""
+
+    quantity: Quantity
+    span: Span
+    tolerance: Tolerance | None = None
+    is_range: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A definition in words: `"SQL: score >= 60"`."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A date used as a value: `= 2027-07-15`."""
+
+    date: PlanDate
+    span: Span
+
+
+Value = Union[Amount, Text, When]
+
+
+def value_meaning(value: Value | None) -> tuple:
+    """What a stated value means, not how it is written: `$24k` and `24000 USD`,
+    `1000 leads/quarter` and `4000 leads/year` mean the same."""
+    if isinstance(value, Amount):
+        tolerance = (value.tolerance.amount, value.tolerance.relative) if value.tolerance else None
+        quantity = value.quantity
+        return ("amount", quantity.lo, quantity.hi, quantity.unit.meaning(), tolerance)
+    if isinstance(value, Text):
+        return ("text", value.text.strip())
+    if isinstance(value, When):
+        return ("date", value.date.last_day())
+    return ("none",)
+
+# Expressions ----------------------------------------------------------------
+# eq=False: expressions can be thousands of levels deep, and a generated
+# __eq__ would recurse through all of them.
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Reference:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Literal:
+    amount: Amount
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Binary:
+    op: str  # + - * /
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Negate:
+    operand: Expr
+    span: Span
+
+
+Expr = Union[Reference, Literal, Binary, Negate]
+
+
+def references(expr: Expr) -> list[Reference]:
+    """Every name an expression refers to, left to right (iterative: no depth limit)."""
+    found: list[Reference] = []
+    stack: list[Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Reference):
+            found.append(node)
+        elif isinstance(node, Binary):
+            stack.append(node.right)
+            stack.append(node.left)
+        elif isinstance(node, Negate):
+            stack.append(node.operand)
+    return found
+
+
+# Statements -------------------------------------------------------------
+
+
+@record
+class Requirement:
+    """What a consumer or a goal asks of a value: `>= 2000 leads/year`, `= $50k`, `in a .. b`."""
+
+    op: str  # ">=", "<=", "=", "in"
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    handle: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Goal:
+    metric: str
+    requirement: Requirement
+    span: Span
+    team: str = ""
+
+
+@dataclass(slots=True)
+class Produces:
+    name: str
+    value: Value | None
+    by: PlanDate | None
+    span: Span
+    team: str = ""
+
+
+@dataclass(slots=True)
+class Consumes:
+    name: str
+    requirement: Requirement | None
+    by: PlanDate | None
+    span: Span
+    team: str = ""
+
+
+@dataclass(slots=True)
+class Derive:
+    name: str
+    expr: Expr
+    span: Span
+    team: str = ""
+
+
+Statement = Union[Owner, Goal, Produces, Consumes, Derive]
+# Goal, Produces, Consumes and Derive are mutable only so that the parser can
+# stamp the owning team on them once the block around them is complete.
+
+
+@dataclass(slots=True)
+class Block:
+    """A `team NAME { ... }` or `org NAME { ... }` block."""
+
+    kind: str  # "team" or "org"
+    name: str
+    span: Span  # the header: `team sales {`
+    statements: list[Statement] = field(default_factory=list)
+
+    @property
+    def owners(self) -> list[str]:
+        return [s.handle for s in self.statements if isinstance(s, Owner)]
+
+    @property
+    def is_org(self) -> bool:
+        return self.kind == "org"
+
+    def of_type(self, kind: type) -> list:
+        return [s for s in self.statements if isinstance(s, kind)]
+
+
+@dataclass(slots=True)
+class PlanFile:
+    """One `.plan` file: its blocks, or the problem that stopped its parse."""
+
+    path: str
+    blocks: list[Block] = field(default_factory=list)
+    problem: ParseProblem | None = None
+    # line -> rule names/codes silenced there; an empty set silences every rule.
+    suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Plan:
+    """Every file of a plan repository, read as one whole (paths sorted)."""
+
+    files: list[PlanFile] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [block for f in self.files for block in f.blocks]

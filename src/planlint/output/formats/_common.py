@@ -1,0 +1,51 @@
+"""Small helpers shared by the formats: wording and locations, standard library only."""
+from __future__ import annotations
+
+from planlint.rulebook.finding import Finding, Severity
+from planlint.output.report import Report
+from planlint.language.span import Span
+
+TOOL_NAME = "planlint"
+TOOL_URL = "https://github.com/planlint/planlint"
+
+# Ordered as the summary line lists them.
+_NOUNS = ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "info"))
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 file', '2 files'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def join_words(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def summary_line(report: Report) -> str:
+    """'Found 2 errors and 1 warning in 5 files.' or 'All checked: 5 files, no findings.'"""
+    files = plural(report.files_checked, "file")
+    if not report.findings:
+        return f"All checked: {files}, no findings."
+    counts = report.counts()
+    parts = [plural(counts[sev], noun) for sev, noun in _NOUNS if counts[sev]]
+    return f"Found {join_words(parts)} in {files}."
+
+
+def where(span: Span) -> str:
+    """'path:line:col', the form editors and terminals turn into links."""
+    return f"{span.path}:{span.line}:{span.column}"
+
+
+def one_line(text: str) -> str:
+    """A message on one line, for formats that are one line per finding."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def details(finding: Finding) -> list[str]:
+    """The help line and the related locations, as lines to append to a message."""
+    lines = [f"help: {finding.help}"] if finding.help else []
+    lines += [f"{where(r.span)}: {r.message}" for r in finding.related]
+    return lines

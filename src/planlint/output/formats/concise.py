@@ -1,0 +1,22 @@
+"""One line per finding: for grep, editors' quickfix lists and long runs."""
+from __future__ import annotations
+
+from planlint.rulebook.finding import Severity
+from planlint.output.formats._common import one_line, summary_line, where
+from planlint.output.report import Report
+
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    """`path:line:col: CODE [severity] message` lines, then the summary line."""
+    lines = []
+    for f in report.findings:
+        code = f.code
+        if color:
+            import click
+
+            code = click.style(code, fg=_COLORS[f.severity], bold=True)
+        lines.append(f"{where(f.span)}: {code} [{f.severity.value}] {one_line(f.message)}")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,42 @@
+"""GitHub Actions workflow commands: each finding becomes an annotation on the
+pull request's diff. No JSON, no files: the runner reads them from stdout."""
+from __future__ import annotations
+
+from planlint.rulebook.finding import Finding, Severity
+from planlint.output.formats._common import details, summary_line
+from planlint.output.report import Report
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    """A command's message: %, CR and LF are the runner's own syntax."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value: additionally ':' ends the properties and ',' separates them."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(f: Finding) -> str:
+    """`::error file=...,line=...,title=...::message` for one finding."""
+    span = f.span
+    props = {"file": span.path, "line": str(span.line)}
+    if span.end_line == span.line:
+        # GitHub takes columns only for a single-line range.
+        props |= {"col": str(span.column), "endLine": str(span.end_line),
+                  "endColumn": str(span.end_column)}
+    else:
+        props["endLine"] = str(span.end_line)
+    props["title"] = f"planlint {f.code} ({f.rule})"
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
+    message = "\n".join([f.message, *details(f)])
+    return f"::{COMMANDS[f.severity]} {joined}::{escape_data(message)}"
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    """One annotation per finding, then the plain summary line for the log."""
+    lines = [annotation(f) for f in report.findings]
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,103 @@
+"""SARIF 2.1.0, for GitHub code scanning and other static-analysis dashboards.
+
+Every enabled rule is listed with its documentation so a dashboard can explain
+a result without planlint installed; partialFingerprints carry planlint's own
+line-independent fingerprint so results survive edits elsewhere in the plan.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from urllib.parse import quote
+
+from planlint.rulebook.finding import Finding, Severity
+from planlint.output.formats._common import TOOL_NAME, TOOL_URL
+from planlint.output.report import Report, RuleInfo
+from planlint.language.span import Span
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+FINGERPRINT_KEY = "planlintFingerprint/v1"
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A relative path becomes a URI relative to %SRCROOT%; an absolute one a file: URI."""
+    pure = PurePath(path)  # on Windows, as_posix() turns backslashes into slashes
+    if pure.is_absolute():
+        return {"uri": pure.as_uri()}
+    return {"uri": quote(pure.as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def physical_location(span: Span) -> dict:
+    """Finding and SARIF columns both count from 1 with an exclusive end."""
+    return {
+        "artifactLocation": artifact_location(span.path),
+        "region": {
+            "startLine": span.line,
+            "startColumn": span.column,
+            "endLine": span.end_line,
+            "endColumn": span.end_column,
+        },
+    }
+
+
+def _rule_table(report: Report) -> list[RuleInfo]:
+    """report.rules by code, plus a stub for any finding whose rule is not listed,
+    so every result's ruleIndex points at a real entry."""
+    rules = dict(report.rules)
+    for f in report.findings:
+        if f.code not in rules:
+            rules[f.code] = RuleInfo(f.code, f.rule, f.rule, "", f.severity)
+    return [rules[code] for code in sorted(rules)]
+
+
+def _rule(info: RuleInfo) -> dict:
+    doc = info.documentation or info.summary
+    return {
+        "id": info.code,
+        "name": info.name,
+        "shortDescription": {"text": info.summary},
+        "fullDescription": {"text": doc},
+        "help": {"text": doc, "markdown": doc},
+        "defaultConfiguration": {"level": LEVELS[info.default_severity]},
+        "properties": {"origin": info.origin},
+    }
+
+
+def _result(f: Finding, index: int) -> dict:
+    text = f.message + (f"\nhelp: {f.help}" if f.help else "")
+    result: dict = {
+        "ruleId": f.code,
+        "ruleIndex": index,
+        "level": LEVELS[f.severity],
+        "message": {"text": text},
+        "locations": [{"physicalLocation": physical_location(f.span)}],
+        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+    }
+    if f.related:
+        result["relatedLocations"] = [
+            {"id": i, "physicalLocation": physical_location(r.span), "message": {"text": r.message}}
+            for i, r in enumerate(f.related, start=1)
+        ]
+    return result
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    """One run, one driver; colour is ignored."""
+    rules = _rule_table(report)
+    index = {info.code: i for i, info in enumerate(rules)}
+    run = {
+        "tool": {
+            "driver": {
+                "name": TOOL_NAME,
+                "version": report.tool_version,
+                "informationUri": TOOL_URL,
+                "rules": [_rule(info) for info in rules],
+            }
+        },
+        # Finding columns count characters (code points), not SARIF's default UTF-16 units.
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, index[f.code]) for f in report.findings],
+    }
+    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,102 @@
+"""Findings: what a rule reports, with a primary location and related ones."""
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+from planlint.language.span import Span
+
+
+class Severity(str, enum.Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A second place a finding involves, e.g. the producer's line for a consumer's finding."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str  # "PL102"
+    rule: str  # "value-mismatch"
+    severity: Severity
+    span: Span
+    message: str
+    help: str = ""
+    related: tuple[Related, ...] = ()
+    # What the finding is about, independent of line numbers: the assumption or
+    # goal name and the teams involved. Fingerprints are built from these.
+    subject: str = ""
+    teams: tuple[str, ...] = field(default=())
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity across edits elsewhere in the plan: never uses line numbers."""
+        subject = self.subject or self.span.path
+        key = "\x1f".join([self.rule, subject, *sorted(self.teams)])
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple:
+        """Report order: by place, then rule and message. The other fields break the remaining ties,
+        so the order never depends on the order in which rules (or processes) found them."""
+        return (self.span.path, self.span.line, self.span.column, self.code, self.message,
+                self.span.end_line, self.span.end_column, self.severity.value, self.help, self.subject,
+                self.teams, tuple((related.span, related.message) for related in self.related))
+
+    def to_dict(self) -> dict:
+        """The finding as the JSON output format writes it."""
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "path": self.span.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "message": self.message,
+            "help": self.help,
+            "related": [
+                {
+                    "path": r.span.path,
+                    "line": r.span.line,
+                    "column": r.span.column,
+                    "end_line": r.span.end_line,
+                    "end_column": r.span.end_column,
+                    "message": r.message,
+                }
+                for r in self.related
+            ],
+            "subject": self.subject,
+            "teams": list(self.teams),
+            "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule as the outputs describe it (SARIF's rule table, `explain`)."""
+
+    code: str  # "PL102"
+    name: str  # "value-mismatch"
+    summary: str  # one line
+    documentation: str  # markdown: **What it does**, **Why is this bad?**, ...
+    default_severity: Severity
+    origin: str = "planlint"  # the package a plugin rule comes from

@@ -1,0 +1,98 @@
+"""Where rules come from: the built-in `rules/` folder and installed plugins.
+
+Built-in rules are one file each in `rules/` (shipped inside the wheel as
+`planlint/rules`). Plugins register Rule subclasses, or modules of them, in the
+`planlint.rules` entry-point group. planlint never imports Python from the
+repository it lints: rules come only from its own folder and installed
+packages, and no configuration key names a path to load.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from planlint.rulebook.contract import Rule
+
+ENTRY_POINT_GROUP = "planlint.rules"
+BUILTIN_PACKAGE = "planlint.rules"
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule] = field(default_factory=list)
+    load_errors: list[str] = field(default_factory=list)  # plugins that failed, in plain words
+
+    def by_code(self) -> dict[str, Rule]:
+        return {rule.code: rule for rule in self.rules}
+
+    def find(self, code_or_name: str) -> Rule | None:
+        wanted = code_or_name.strip()
+        for rule in self.rules:
+            if wanted.upper() == rule.code or wanted.lower() == rule.name:
+                return rule
+        return None
+
+
+def _rule_classes(module: ModuleType) -> list[type[Rule]]:
+    return [obj for obj in vars(module).values()
+            if inspect.isclass(obj) and issubclass(obj, Rule) and obj is not Rule
+            and obj.__module__ == module.__name__ and "code" in obj.__dict__]
+
+
+def rules_of(loaded: object) -> list[type[Rule]]:
+    """The rule classes an entry point names: a Rule class, a module of them, or a package whose
+    modules hold them (planlint's own `planlint.rules` is such a package)."""
+    if inspect.isclass(loaded):
+        return [loaded]
+    if not inspect.ismodule(loaded):
+        raise TypeError(f"{loaded!r} is neither a planlint Rule nor a module of them")
+    found = _rule_classes(loaded)
+    for info in pkgutil.iter_modules(getattr(loaded, "__path__", [])):
+        if not info.name.startswith("_"):
+            found += _rule_classes(importlib.import_module(f"{loaded.__name__}.{info.name}"))
+    return found
+
+
+def builtin_rules() -> list[Rule]:
+    """planlint's own rules, the package `planlint.rules`, loaded as a plugin's would be."""
+    return [cls() for cls in rules_of(importlib.import_module(BUILTIN_PACKAGE))]
+
+
+def plugin_rules() -> tuple[list[Rule], list[str]]:
+    """Rules from installed packages; a plugin that fails to load is reported, not fatal."""
+    rules: list[Rule] = []
+    errors: list[str] = []
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        origin = entry.dist.name if entry.dist else entry.value.split(":")[0].split(".")[0]
+        try:
+            for cls in rules_of(entry.load()):
+                if not (inspect.isclass(cls) and issubclass(cls, Rule)):
+                    raise TypeError(f"{entry.value} is not a planlint Rule")
+                if cls.origin == "planlint":
+                    cls.origin = origin
+                rules.append(cls())
+        except Exception as err:  # any failure in third-party code must not stop the check
+            errors.append(f"plugin '{entry.name}' ({entry.value}) could not be loaded: {err}")
+    return rules, errors
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> RuleSet:
+    """Every rule, built-ins first; a plugin whose code or name is taken is refused."""
+    ruleset = RuleSet(builtin_rules())
+    extra, ruleset.load_errors = plugin_rules()
+    taken = {r.code for r in ruleset.rules} | {r.name for r in ruleset.rules}
+    for rule in extra:
+        if rule.code in taken or rule.name in taken:
+            ruleset.load_errors.append(
+                f"plugin rule {rule.code} ({rule.name}) from {rule.origin} clashes with a rule already loaded")
+            continue
+        taken |= {rule.code, rule.name}
+        ruleset.rules.append(rule)
+    ruleset.rules.sort(key=lambda r: r.code)
+    return ruleset

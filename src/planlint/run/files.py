@@ -1,0 +1,251 @@
+"""Finding and reading plan files: the file system side of a run.
+
+`plan_files` lists every `*.plan` file below the paths (sorted, excluded folders
+and symlink loops skipped); `read_source` reads one, and `read_in_order` reads
+many, opening and announcing each to the operating system a little before it is
+read. Whatever stops a read (a folder, a FIFO, a missing or unreadable file, a
+file past `MAX_FILE_BYTES`) becomes a `PlanFile` whose problem is at its line 1,
+so the rest of the plan is still checked.
+"""
+from __future__ import annotations
+
+import collections
+import itertools
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Union
+
+from planlint.run.config import ALWAYS_EXCLUDED, DEFAULT, Config
+from planlint.language.source import ParseProblem
+from planlint.model.plan import PlanFile
+from planlint.language.span import Span
+
+PLAN_SUFFIX = ".plan"
+
+
+# Finding files ---------------------------------------------------------------------
+
+
+def display_path(path: str | Path, cwd: Path) -> str:
+    """Relative to the working directory when below it, posix, as users expect in messages."""
+    if not os.path.isabs(path):
+        return _posix(os.fspath(path))
+    try:
+        return Path(path).resolve().relative_to(cwd).as_posix()
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return Path(path).as_posix()
+
+
+def discover(paths: Iterable[Path], config: Config = DEFAULT) -> list[Path]:
+    """Every `*.plan` file below the paths, sorted; excluded folders and symlink loops skipped."""
+    return [Path(found) for found in plan_files(paths, config)]
+
+
+def plan_files(paths: Iterable[Path], config: Config = DEFAULT) -> list[str]:
+    """`discover`'s files as the file system's path strings: a Path per file costs more than
+    reading the file does."""
+    paths = list(paths)
+    given = {os.fspath(path) for path in paths}
+    root = resolved(config.root)
+    plans = []
+    for path in paths:
+        if not path.is_dir():
+            plans.append(os.fspath(path))  # named on the command line: always checked
+            continue
+        for found, relative in _walk(path, root):
+            if relative is _UNKNOWN:  # a symlinked file: where it really is decides
+                relative = relative_to(Path(found), root)
+            if relative is None or config.includes(relative) or found in given:
+                plans.append(found)
+    if len(paths) > 1:  # one file named two ways is read once (one folder's walk finds each file once)
+        unique: dict[str, str] = {}
+        for plan in sorted(plans, key=_posix):
+            unique.setdefault(os.path.abspath(plan), plan)
+        plans = list(unique.values())
+    return sorted(plans, key=_posix)
+
+
+def _posix(path: str) -> str:
+    return path if os.sep == "/" else path.replace(os.sep, "/")
+
+
+_UNKNOWN = "\0unknown"
+
+
+def _walk(top: Path, root: Path | None) -> Iterator[tuple[str, str | None]]:
+    """`*.plan` files below `top` as os.walk finds them (symlinked folders not entered), each with its
+    path relative to `root` (None: not below it), worked out per folder rather than asked of the file
+    system per file; `_UNKNOWN` for a symlinked file. Paths are joined as pathlib would (no `./`)."""
+    real = resolved(top)
+    start = _relative_to_resolved(real, root) if real is not None else _UNKNOWN
+    stack = [(os.fspath(top), "" if start == "." else start)]
+    while stack:
+        folder, relative = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            continue
+        prefix = "" if folder == "." else folder if folder.endswith(os.sep) else folder + os.sep
+        for entry in listed:
+            name = entry.name
+            try:
+                is_dir, is_link = entry.is_dir(), entry.is_symlink()
+            except OSError:  # as os.walk: what cannot be examined is taken for a file
+                is_dir = is_link = False
+            below = relative if relative is None or relative is _UNKNOWN else f"{relative}/{name}" if relative else name
+            if is_dir:
+                if not is_link and name not in ALWAYS_EXCLUDED:
+                    stack.append((prefix + name, below))
+            elif name.endswith(PLAN_SUFFIX):
+                yield prefix + name, (_UNKNOWN if is_link else below)
+
+
+def resolved(path: Path) -> Path | None:
+    """The real path, or None when it cannot be worked out (a symlink loop, say)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _relative_to_resolved(real: Path, root: Path | None) -> str | None:
+    try:
+        return real.relative_to(root).as_posix() if root is not None else None
+    except ValueError:
+        return None
+
+
+def relative_to(path: Path, root: Path | None) -> str | None:
+    """`path` relative to the (resolved) `root`, or None when it is not below it."""
+    if root is None:
+        return None
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return None
+
+
+# Reading files ---------------------------------------------------------------------
+
+# A hand-written plan file is a few kilobytes. Lark reads ~1.5 MB/s, so a file
+# past this limit would hold a CI job for many seconds; it is refused instead,
+# with a finding, and the rest of the plan is still checked.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+_READ_ONLY = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows would translate line ends
+
+
+def read_source(path: str | Path, shown: str) -> bytes | PlanFile:
+    """A file's bytes; whatever stops the read becomes a PlanFile whose problem is at its line 1."""
+    opened = _open_source(path, shown)
+    return opened if isinstance(opened, PlanFile) else _read_opened(opened, shown)
+
+
+Opened = tuple[int, os.stat_result]  # a plan file's descriptor, and what stat said of it
+
+
+def _open_source(path: str | Path, shown: str) -> Opened | PlanFile:
+    """A regular file, opened; a folder, a FIFO or a device is never opened (it could block)."""
+    try:
+        info = os.stat(path)  # follows symlinks; a symlink loop raises OSError here
+        if stat.S_ISDIR(info.st_mode):
+            return _unreadable(shown, "this is a folder, not a plan file", "")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            return _unreadable(shown, "this is not a regular file, so planlint does not read it",
+                               "a plan file must be an ordinary text file")
+        return os.open(path, _READ_ONLY), info  # cheaper than a file object; not inherited (PEP 446)
+    except OSError as err:
+        return _cannot_read(shown, err)
+
+
+def _read_opened(opened: Opened, shown: str) -> bytes | PlanFile:
+    """The bytes of a file `_open_source` opened, which it closes."""
+    descriptor, info = opened
+    try:
+        data = _read_at_most(descriptor, MAX_FILE_BYTES + 1, info.st_size)
+    except OSError as err:
+        return _cannot_read(shown, err)
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_FILE_BYTES:
+        return _unreadable(
+            shown, f"the file is {max(info.st_size, len(data)) / 2**20:.1f} MB, more than the "
+                   f"{MAX_FILE_BYTES // 2**20} MB planlint reads from one plan file",
+            "split it into smaller files (one per team, say); they are still read as one plan")
+    return data
+
+
+def _cannot_read(shown: str, err: OSError) -> PlanFile:
+    return _unreadable(shown, f"the file cannot be read: {err.strerror or err}",
+                       "check that the file exists and that you may read it")
+
+
+def _read_at_most(descriptor: int, limit: int, size: int) -> bytes:
+    """Up to `limit` bytes, asked for in pieces of the file's size: `read(limit)` would
+    allocate the whole 10 MB limit for every small file (3 times slower over 10,000 files)."""
+    chunks, left = [], limit
+    while left > 0:  # usually one read, and the empty one that says the file ended
+        chunk = os.read(descriptor, min(left, max(size + 1, 1 << 16)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _unreadable(shown: str, message: str, help: str) -> PlanFile:
+    return PlanFile(shown, problem=ParseProblem(Span(shown, 1, 1, 1, 1), message, help))
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A plan file not read yet: the process that recognises it reads it (see `engine.parse_sources`)."""
+
+    path: str
+
+
+Source = Union[bytes, PlanFile, Unread]  # a file's bytes, the problem that stopped its reading, or neither yet
+
+
+READ_AHEAD = 128  # files opened and announced to the operating system before they are read (open files)
+
+
+def read_in_order(sources: list[tuple[str, Source]]) -> Iterator[bytes | PlanFile]:
+    """Each source's bytes, or the problem that stopped its reading, in order.
+
+    Files not read yet are opened and announced to the operating system `READ_AHEAD` files
+    early (posix_fadvise WILLNEED), so that a disk whose cache is cold fetches many at once
+    while this process parses: half the wait on 10,000 cold files, for the cost of one system
+    call a file when they are cached.
+    """
+    upcoming = iter(sources)
+    ahead: collections.deque[tuple[str, Opened | bytes | PlanFile]] = collections.deque(
+        (shown, _announced(shown, source)) for shown, source in itertools.islice(upcoming, READ_AHEAD))
+    try:
+        while ahead:
+            shown, item = ahead.popleft()
+            following = next(upcoming, None)
+            if following is not None:
+                ahead.append((following[0], _announced(*following)))
+            yield _read_opened(item, shown) if isinstance(item, tuple) else item
+    finally:
+        for _, item in ahead:  # the caller stopped early: close what was opened for it
+            if isinstance(item, tuple):
+                os.close(item[0])
+
+
+def _announced(shown: str, source: Source) -> Opened | bytes | PlanFile:
+    if not isinstance(source, Unread):
+        return source
+    opened = _open_source(source.path, shown)
+    if isinstance(opened, tuple) and _WILL_NEED is not None:
+        try:
+            os.posix_fadvise(opened[0], 0, 0, _WILL_NEED)
+        except OSError:  # only a hint
+            pass
+    return opened
+
+
+_WILL_NEED = getattr(os, "POSIX_FADV_WILLNEED", None) if hasattr(os, "posix_fadvise") else None
