@@ -4,11 +4,11 @@ from collections import deque
 from typing import Iterator
 
 from planlint.rulebook.finding import Finding, Related
-from planlint.model.plan import references
-from planlint.rulebook.contract import Context, Rule
+from planlint.model.plan import Plan, references
+from planlint.rulebook.contract import Context, PlanRule
 
 
-class CircularDerivation(Rule):
+class CircularDerivation(PlanRule):
     """Derivations depend on themselves.
 
     **What it does**
@@ -48,7 +48,7 @@ class CircularDerivation(Rule):
     name = "circular-derivation"
     groups = ("derivations",)
 
-    def check(self, context: Context) -> Iterator[Finding]:
+    def judge(self, plan: Plan, context: Context) -> Iterator[Finding]:
         graph = context.graph
         for names in graph.cyclic_names():
             derives = sorted((graph.producer(n) for n in names), key=lambda d: (d.span.path, d.span.line))

@@ -4,11 +4,11 @@ from typing import Iterator
 
 from planlint.rulebook.finding import Finding, Related
 from planlint.model.plan import Derive, value_meaning
-from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.wording import producer_words
 
 
-class ConflictingProducers(Rule):
+class ConflictingProducers(AssumptionRule):
     """Two teams produce the same assumption with values that disagree.
 
     **What it does**
@@ -50,22 +50,22 @@ class ConflictingProducers(Rule):
     name = "conflicting-producers"
     groups = ("interlock",)
 
-    def check(self, context: Context) -> Iterator[Finding]:
-        for name, producers in context.graph.producers.items():
-            if len(producers) < 2:
+    def judge(self, name: str, context: Context) -> Iterator[Finding]:
+        producers = context.graph.producers.get(name, ())
+        if len(producers) < 2:
+            return
+        first = producers[0]
+        for later in producers[1:]:
+            if not _disagree(first, later):
                 continue
-            first = producers[0]
-            for later in producers[1:]:
-                if not _disagree(first, later):
-                    continue
-                yield self.finding(
-                    later.span,
-                    f"{producer_words(later)}, but {producer_words(first)} already ({first.span}); "
-                    f"the first counts",
-                    help=f"one team produces {name}; the other consumes it",
-                    related=(Related(first.span, producer_words(first)),),
-                    subject=name, teams=(first.team, later.team),
-                )
+            yield self.finding(
+                later.span,
+                f"{producer_words(later)}, but {producer_words(first)} already ({first.span}); "
+                f"the first counts",
+                help=f"one team produces {name}; the other consumes it",
+                related=(Related(first.span, producer_words(first)),),
+                subject=name, teams=(first.team, later.team),
+            )
 
 
 def _disagree(first, later) -> bool:

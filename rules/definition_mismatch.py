@@ -3,12 +3,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from planlint.rulebook.finding import Finding
-from planlint.analysis.interlock import comparisons_of_kind
-from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.wording import producer_related
 
 
-class DefinitionMismatch(Rule):
+class DefinitionMismatch(AssumptionRule):
     """A consumer and its producer define the same thing in different words.
 
     **What it does**
@@ -50,12 +49,9 @@ class DefinitionMismatch(Rule):
     code = "PL104"
     name = "definition-mismatch"
     groups = ("interlock",)
-    shardable = True
 
-    def check(self, context: Context) -> Iterator[Finding]:
-        found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "definition",
-                                    context.shard)
-        for consumes, producer, result in found:
+    def judge(self, name: str, context: Context) -> Iterator[Finding]:
+        for consumes, producer, result in context.interlock.problems(name, "definition"):
             yield self.finding(
                 consumes.span,
                 f'{consumes.team} assumes {consumes.name} = "{result.consumer_text}", '

@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from planlint.rulebook.finding import Finding, Related
-from planlint.model.plan import Block
-from planlint.rulebook.contract import Context, Rule
+from planlint.model.plan import Block, Plan
+from planlint.rulebook.contract import Context, PlanRule
 
 
-class DuplicateTeam(Rule):
+class DuplicateTeam(PlanRule):
     """A team (or the org) is declared twice.
 
     **What it does**
@@ -50,7 +50,7 @@ class DuplicateTeam(Rule):
     name = "duplicate-team"
     groups = ("syntax",)
 
-    def check(self, context: Context) -> Iterator[Finding]:
+    def judge(self, plan: Plan, context: Context) -> Iterator[Finding]:
         for later, first in context.graph.duplicate_blocks:
             what = f"{later.kind} {later.name}"
             again, advice = _wording(later, first)

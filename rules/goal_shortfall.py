@@ -7,11 +7,11 @@ from planlint.analysis.evaluate import FAILS, FITS, Unknown, describe_requiremen
 from planlint.rulebook.finding import Finding, Related, Severity
 from planlint.analysis.goals import assess_goal, closing_bounds, drivers, goal_point, goal_share
 from planlint.model.plan import Amount, Goal
-from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.contract import Context, GoalRule
 from planlint.language.wording import listing
 
 
-class GoalShortfall(Rule):
+class GoalShortfall(GoalRule):
     """A goal the producers' real numbers cannot reach.
 
     **What it does**
@@ -66,12 +66,9 @@ class GoalShortfall(Rule):
     name = "goal-shortfall"
     groups = ("goals",)
 
-    def check(self, context: Context) -> Iterator[Finding]:
-        for goal in context.graph.goals:
-            if isinstance(goal.requirement.value, Amount):
-                yield from self._check_goal(goal, context)
-
-    def _check_goal(self, goal: Goal, context: Context) -> Iterator[Finding]:
+    def judge(self, goal: Goal, context: Context) -> Iterator[Finding]:
+        if not isinstance(goal.requirement.value, Amount):
+            return
         graph, evaluator = context.graph, context.evaluator
         outcome = evaluator.value_of(goal.metric)
         if isinstance(outcome, Unknown):

@@ -4,11 +4,11 @@ from typing import Iterator
 
 from planlint.analysis.evaluate import Unknown
 from planlint.rulebook.finding import Finding
-from planlint.model.plan import Binary
-from planlint.rulebook.contract import Context, Rule
+from planlint.model.plan import Binary, Derive
+from planlint.rulebook.contract import AssumptionRule, Context
 
 
-class InvalidDerivation(Rule):
+class InvalidDerivation(AssumptionRule):
     """A derivation divides by zero or mixes units that cannot meet.
 
     **What it does**
@@ -52,33 +52,24 @@ class InvalidDerivation(Rule):
     name = "invalid-derivation"
     groups = ("derivations",)
 
-    def check(self, context: Context) -> Iterator[Finding]:
-        graph = context.graph
-        sources = {f.path: f.lines for f in context.plan.files}
-        for derive in graph.derivations():
-            if graph.producer(derive.name) is not derive:
-                continue
-            outcome = context.evaluator.value_of(derive.name)
-            if not isinstance(outcome, Unknown) or outcome.reason != "invalid":
-                continue
-            node = outcome.node
-            detail = outcome.detail
-            if isinstance(node, Binary) and node.op == "/":
-                divisor = _source_text(sources, node.right.span) or "the divisor"
-                detail = f"it divides by {divisor}, which is zero" + (
-                    "" if "range" not in detail else " somewhere in its range")
-            elif isinstance(node, Binary):
-                detail = f"{detail} in {_source_text(sources, node.span)}"
-            yield self.finding(
-                derive.span,
-                f"{derive.team} derives {derive.name}, but {detail}",
-                help="check the formula and the units of its inputs",
-                subject=derive.name, teams=(derive.team,),
-            )
-
-
-def _source_text(sources: dict[str, list[str]], span) -> str:
-    lines = sources.get(span.path) or []
-    if span.line != span.end_line or span.line > len(lines):
-        return ""
-    return lines[span.line - 1][span.column - 1: span.end_column - 1]
+    def judge(self, name: str, context: Context) -> Iterator[Finding]:
+        derive = context.graph.producer(name)
+        if not isinstance(derive, Derive):
+            return
+        outcome = context.evaluator.value_of(name)
+        if not isinstance(outcome, Unknown) or outcome.reason != "invalid":
+            return
+        node = outcome.node
+        detail = outcome.detail
+        if isinstance(node, Binary) and node.op == "/":
+            divisor = context.plan.source_text(node.right.span) or "the divisor"
+            detail = f"it divides by {divisor}, which is zero" + (
+                "" if "range" not in detail else " somewhere in its range")
+        elif isinstance(node, Binary):
+            detail = f"{detail} in {context.plan.source_text(node.span)}"
+        yield self.finding(
+            derive.span,
+            f"{derive.team} derives {derive.name}, but {detail}",
+            help="check the formula and the units of its inputs",
+            subject=derive.name, teams=(derive.team,),
+        )

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from planlint.model.plan import Goal
 from planlint.rulebook.finding import Finding
-from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.contract import Context, GoalRule
 from planlint.language.wording import listing
 
 
-class OrphanGoal(Rule):
+class OrphanGoal(GoalRule):
     """A team goal that feeds none of the shared goals.
 
     **What it does**
@@ -61,19 +62,17 @@ class OrphanGoal(Rule):
     name = "orphan-goal"
     groups = ("goals",)
 
-    def check(self, context: Context) -> Iterator[Finding]:
+    def judge(self, goal: Goal, context: Context) -> Iterator[Finding]:
         graph = context.graph
-        shared = sorted({goal.metric for goal in graph.org_goals()})
+        if graph.is_org_team(goal.team) or graph.feeds_shared_goals(goal.metric):
+            return
+        shared = graph.shared_metrics()
         if not shared:
             return
-        feeding = graph.feeders_of(shared)
-        for goal in graph.team_goals():
-            if goal.metric in feeding:
-                continue
-            yield self.finding(
-                goal.span,
-                f"{goal.team}'s goal {goal.metric} feeds none of the shared goals ({listing(shared)})",
-                help=f"tie {goal.metric} to the shared plan (a team consumes it, or a shared metric is "
-                     f"derived from it), or drop the goal",
-                subject=goal.metric, teams=(goal.team,),
-            )
+        yield self.finding(
+            goal.span,
+            f"{goal.team}'s goal {goal.metric} feeds none of the shared goals ({listing(shared)})",
+            help=f"tie {goal.metric} to the shared plan (a team consumes it, or a shared metric is "
+                 f"derived from it), or drop the goal",
+            subject=goal.metric, teams=(goal.team,),
+        )

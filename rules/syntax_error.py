@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from planlint.rulebook.finding import Finding
-from planlint.rulebook.contract import Context, Rule
+from planlint.model.plan import PlanFile
+from planlint.rulebook.contract import Context, FileRule
 
 
-class SyntaxError_(Rule):
+class SyntaxError_(FileRule):
     """A file cannot be read as a plan.
 
     **What it does**
@@ -43,8 +44,7 @@ class SyntaxError_(Rule):
     name = "syntax-error"
     groups = ("syntax",)
 
-    def check(self, context: Context) -> Iterator[Finding]:
-        for plan_file in context.plan.files:
-            problem = plan_file.problem
-            if problem is not None:
-                yield self.finding(problem.span, problem.message, help=problem.help, subject=plan_file.path)
+    def judge(self, plan_file: PlanFile, context: Context) -> Iterator[Finding]:
+        problem = plan_file.problem
+        if problem is not None:
+            yield self.finding(problem.span, problem.message, help=problem.help, subject=plan_file.path)

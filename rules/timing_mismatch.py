@@ -4,14 +4,14 @@ import datetime
 from typing import Iterator
 
 from planlint.rulebook.finding import Finding
-from planlint.analysis.graph import consumes_lines
 from planlint.analysis.interlock import deadlines
 from planlint.language.quantity import PlanDate
-from planlint.rulebook.contract import Context, Rule
+from planlint.model.plan import Consumes, Produces
+from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.wording import producer_related
 
 
-class TimingMismatch(Rule):
+class TimingMismatch(AssumptionRule):
     """A producer delivers after the consumer needs it.
 
     **What it does**
@@ -52,11 +52,16 @@ class TimingMismatch(Rule):
     code = "PL105"
     name = "timing-mismatch"
     groups = ("interlock",)
-    shardable = True
 
-    def check(self, context: Context) -> Iterator[Finding]:
+    def judge(self, name: str, context: Context) -> Iterator[Finding]:
+        producer = context.graph.producer(name)
+        if not isinstance(producer, Produces):
+            return
         start = context.fiscal_year_start
-        for consumes, producer in consumes_lines(context.graph, context.shard):
+        for consumption in context.graph.consumptions.get(name, ()):
+            consumes = consumption.statement
+            if not isinstance(consumes, Consumes):
+                continue
             dates = deadlines(consumes, producer)
             if dates is None:
                 continue

@@ -3,12 +3,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from planlint.rulebook.finding import Finding
-from planlint.analysis.interlock import comparisons_of_kind
-from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.wording import producer_related
 
 
-class UnitMismatch(Rule):
+class UnitMismatch(AssumptionRule):
     """A consumer and its producer state an assumption in units that cannot be compared.
 
     **What it does**
@@ -52,12 +51,9 @@ class UnitMismatch(Rule):
     code = "PL103"
     name = "unit-mismatch"
     groups = ("interlock",)
-    shardable = True
 
-    def check(self, context: Context) -> Iterator[Finding]:
-        found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "unit",
-                                    context.shard)
-        for consumes, producer, result in found:
+    def judge(self, name: str, context: Context) -> Iterator[Finding]:
+        for consumes, producer, result in context.interlock.problems(name, "unit"):
             yield self.finding(
                 consumes.span,
                 f"{consumes.team} states {consumes.name} in {result.consumer_text}, "

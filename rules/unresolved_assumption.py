@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from planlint.rulebook.finding import Finding
-from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.language.suggest import closest
 
 
-class UnresolvedAssumption(Rule):
+class UnresolvedAssumption(AssumptionRule):
     """A consumed assumption has no producer.
 
     **What it does**
@@ -47,24 +47,24 @@ class UnresolvedAssumption(Rule):
     code = "PL101"
     name = "unresolved-assumption"
     groups = ("interlock",)
-    shardable = True
 
-    def check(self, context: Context) -> Iterator[Finding]:
+    def judge(self, name: str, context: Context) -> Iterator[Finding]:
         graph = context.graph
-        for name in context.share(graph.unresolved):
-            # Suggest only among names of the same area: cheap, and the likely typo.
-            close = closest(name, graph.produced_in_area(name), cutoff=0.8)
-            hint = f"did you mean {close}? " if close else ""
-            seen_statements = set()
-            for consumption in graph.consumptions[name]:
-                if id(consumption.statement) in seen_statements:
-                    continue
-                seen_statements.add(id(consumption.statement))
-                verb = "derives from" if consumption.reference is not None else "consumes"
-                yield self.finding(
-                    consumption.reference.span if consumption.reference else consumption.span,
-                    f"{consumption.team} {verb} {name}, which no team produces",
-                    help=hint + f"the team that should deliver it adds `produces {name}` to its plan; "
-                                f"otherwise {consumption.team} drops the assumption",
-                    subject=name, teams=(consumption.team,),
-                )
+        if name in graph.producers:
+            return
+        # Suggest only among names of the same area: cheap, and the likely typo.
+        close = closest(name, graph.produced_in_area(name), cutoff=0.8)
+        hint = f"did you mean {close}? " if close else ""
+        seen_statements = set()
+        for consumption in graph.consumptions[name]:
+            if consumption.span in seen_statements:
+                continue
+            seen_statements.add(consumption.span)
+            verb = "derives from" if consumption.reference is not None else "consumes"
+            yield self.finding(
+                consumption.reference.span if consumption.reference else consumption.span,
+                f"{consumption.team} {verb} {name}, which no team produces",
+                help=hint + f"the team that should deliver it adds `produces {name}` to its plan; "
+                            f"otherwise {consumption.team} drops the assumption",
+                subject=name, teams=(consumption.team,),
+            )

@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from planlint.rulebook.finding import Finding, Severity
-from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.contract import AssumptionRule, Context
 
 
-class UnusedAssumption(Rule):
+class UnusedAssumption(AssumptionRule):
     """A produced value that no team consumes (off by default).
 
     **What it does**
@@ -47,15 +47,13 @@ class UnusedAssumption(Rule):
     groups = ("hygiene",)
     enabled_by_default = False
 
-    def check(self, context: Context) -> Iterator[Finding]:
+    def judge(self, name: str, context: Context) -> Iterator[Finding]:
         graph = context.graph
-        measured = {goal.metric for goal in graph.goals}
-        for name, producers in graph.producers.items():
-            if name in graph.consumptions or name in measured:
-                continue
-            producer = producers[0]
-            yield self.finding(
-                producer.span, f"{producer.team} produces {name}, which no team consumes",
-                help=f"a team that relies on {name} says so with `consumes {name}`; otherwise drop it",
-                subject=name, teams=(producer.team,),
-            )
+        producer = graph.producer(name)
+        if producer is None or name in graph.consumptions or graph.goals_for(name):
+            return
+        yield self.finding(
+            producer.span, f"{producer.team} produces {name}, which no team consumes",
+            help=f"a team that relies on {name} says so with `consumes {name}`; otherwise drop it",
+            subject=name, teams=(producer.team,),
+        )

@@ -5,12 +5,11 @@ from typing import Iterator
 from planlint.language import quantity as q
 from planlint.analysis.evaluate import FAILS, describe_requirement
 from planlint.rulebook.finding import Finding, Severity
-from planlint.analysis.interlock import comparisons_of_kind
-from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.wording import producer_related
 
 
-class ValueMismatch(Rule):
+class ValueMismatch(AssumptionRule):
     """A consumer assumes a value its producer does not deliver.
 
     **What it does**
@@ -56,12 +55,9 @@ class ValueMismatch(Rule):
     code = "PL102"
     name = "value-mismatch"
     groups = ("interlock",)
-    shardable = True
 
-    def check(self, context: Context) -> Iterator[Finding]:
-        found = comparisons_of_kind(context.graph, context.evaluator, context.tolerance, "value",
-                                    context.shard)
-        for consumes, producer, result in found:  # values that fit are not among them
+    def judge(self, name: str, context: Context) -> Iterator[Finding]:
+        for consumes, producer, result in context.interlock.problems(name, "value"):
             fit, delivered = result.fit, result.delivered.quantity
             asked = describe_requirement(consumes.requirement)
             unit = consumes.requirement.value.quantity.unit

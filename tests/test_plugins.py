@@ -129,11 +129,10 @@ def entry_points_of(monkeypatch: pytest.MonkeyPatch) -> Iterator:
 
 
 GOOD_PLUGIN = '''
-from planlint.rulebook.finding import Severity
-from planlint.rulebook.contract import Rule
+from planlint.api import PlanRule, Severity
 
 
-class EveryTeam(Rule):
+class EveryTeam(PlanRule):
     """Reports every team (a test plugin).
 
     **What it does**
@@ -161,7 +160,7 @@ class EveryTeam(Rule):
     name = "every-team"
     severity = Severity.INFO
 
-    def check(self, context):
+    def judge(self, plan, context):
         for block in context.graph.blocks.values():
             yield self.finding(block.span, f"team {block.name}")
 

@@ -14,7 +14,8 @@ from planlint.run.config import load_config
 from planlint.run.engine import lint
 from planlint.rulebook.finding import Severity
 from planlint.rulebook.registry import builtin_rules, load_rules
-from planlint.rulebook.contract import DOC_SECTIONS, Rule, RuleContractError, contract_problems, doc_sections, plan_examples
+from planlint.rulebook.contract import AssumptionRule, PlanRule, Rule, RuleContractError, contract_problems
+from planlint.rulebook.documentation import DOC_SECTIONS, doc_sections, plan_examples
 
 RULES = load_rules().rules
 BUILTINS = builtin_rules()
@@ -88,14 +89,20 @@ def test_example_fires_and_use_instead_does_not(rule: Rule, tmp_path: Path) -> N
     assert rule.name not in _findings_of(rule, better, tmp_path / "better"), f"{rule.name}: Use instead fires it"
 
 
+def _judge(self, subject, context):  # noqa: ANN001, ANN202: a stand-in judgement
+    return ()
+
+
 def test_a_well_formed_rule_loads() -> None:
-    class Fine(Rule):
+    class Fine(AssumptionRule):
         __doc__ = GOOD_DOC
         code = "XT100"
         name = "fine-rule"
+        judge = _judge
 
     assert Fine.summary() == "Something is off."
     assert Fine.severity is Severity.ERROR
+    assert Fine.subject == "assumption"
 
 
 @pytest.mark.parametrize("attributes, problem", [
@@ -107,15 +114,31 @@ def test_a_well_formed_rule_loads() -> None:
     ({"code": "XT104", "name": "no-use-instead", "__doc__": GOOD_DOC.split("**Use instead**")[0]},
      "'Use instead'"),
     ({"code": "XT105", "name": "bad-severity", "severity": "error"}, "severity"),
-], ids=["code", "name", "docstring", "why-section", "use-instead-section", "severity"])
+    ({"code": "XT106", "name": "no-judge", "judge": Rule.judge}, "no judge method"),
+    ({"code": "XT107", "name": "no-subject", "base": Rule}, "must extend AssumptionRule"),
+], ids=["code", "name", "docstring", "why-section", "use-instead-section", "severity", "judge", "subject"])
 def test_a_rule_breaking_the_contract_cannot_be_defined(attributes: dict, problem: str) -> None:
-    namespace = {"__doc__": GOOD_DOC, **attributes}
+    base = attributes.pop("base", PlanRule)
+    namespace = {"__doc__": GOOD_DOC, "judge": _judge, **attributes}
     with pytest.raises(RuleContractError, match=problem.replace("?", r"\?")):
-        type("Broken", (Rule,), namespace)
+        type("Broken", (base,), namespace)
 
 
 def test_an_abstract_base_is_exempt() -> None:
-    class Base(Rule):
+    class Base(PlanRule):
         abstract = True
 
     assert issubclass(Base, Rule)
+
+
+def test_the_rule_contract_carries_no_process_machinery() -> None:
+    """What a rule is owes nothing to how the engine runs it (processes, shards, caches)."""
+    import inspect
+    import re
+
+    import planlint.rulebook.contract as contract
+
+    machinery = re.compile(r"\bshard|\bshare\(|share_of|\bfork|\bprocess(es)?\b|\bcache", re.I)
+    assert machinery.findall(inspect.getsource(contract)) == []
+    for rule in BUILTINS:
+        assert machinery.findall(inspect.getsource(type(rule))) == [], rule.name

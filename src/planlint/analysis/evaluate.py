@@ -52,10 +52,6 @@ class Evaluator:
     def __init__(self, graph: InterlockGraph) -> None:
         self.graph = graph
         self._memo: dict[str, Outcome] = {}
-        # Per-run memo for `interlock.compare`: id of a consumes line -> (line, producer, tolerance, result).
-        self.comparisons: dict[int, tuple] = {}
-        # ... and for `interlock.comparisons_of_kind`: (tolerance, shard) -> kind -> (line, producer, comparison).
-        self.comparisons_by_kind: dict[tuple[Fraction, tuple[int, int]], dict[str, list[tuple]]] = {}
         for group in graph.cyclic_names():
             circular = Unknown("circular", tuple(group))  # one per group: a long cycle must not cost n²
             for name in group:

@@ -14,13 +14,11 @@ a check neither imports networkx nor pays for its 200k edges.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Sequence, TypeVar, Union
+from typing import TYPE_CHECKING, Iterator, Union
 
 from planlint.language.records import record
 from planlint.model.plan import Block, Consumes, Derive, Goal, Plan, Produces, Reference, references
 from planlint.language.span import Span
-
-T = TypeVar("T")
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -54,13 +52,10 @@ class InterlockGraph:
     _fed_by: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
     _cycles: list[list[str]] | None = field(default=None, init=False, repr=False)
     _networkx: nx.DiGraph | None = field(default=None, init=False, repr=False)
-    consumes_statements: list[Consumes] = field(default_factory=list, init=False, repr=False)  # plan order
-    _consumes_lines: dict[tuple[int, int], list[tuple[Consumes, Producer | None]]] = field(
-        default_factory=dict, init=False, repr=False)
     _goals_by_metric: dict[str, list[Goal]] | None = field(default=None, init=False, repr=False)
+    _shared: tuple[list[str], set[str]] | None = field(default=None, init=False, repr=False)
     # Consumed names no team produces (first consumption's order), and the produced names of each area
-    # (`leads` for leads.volume) when there are any: worked out with the graph, so that rules run in
-    # two processes share them rather than each scanning every name (see `Rule.shardable`).
+    # (`leads` for leads.volume) when there are any: what "did you mean" chooses among.
     unresolved: list[str] = field(default_factory=list, init=False, repr=False)
     _produced_by_area: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
 
@@ -89,7 +84,7 @@ class InterlockGraph:
 
     def _add_block(self, block: Block) -> None:
         producers, consumptions, fed_by = self.producers, self.consumptions, self._fed_by
-        consumes_statements, team = self.consumes_statements, block.name
+        team = block.name
         consumed, goal_metrics = [], []
         for statement in block.statements:
             kind = type(statement)  # exact types: the model's statement classes are not subclassed
@@ -101,7 +96,6 @@ class InterlockGraph:
                     consumptions[name] = [consumption]
                 else:
                     found.append(consumption)
-                consumes_statements.append(statement)
                 consumed.append(name)
             elif kind is Produces:
                 found = producers.get(statement.name)
@@ -131,6 +125,10 @@ class InterlockGraph:
         return self._networkx
 
     # Look-ups -------------------------------------------------------------
+
+    def names(self) -> list[str]:
+        """Every assumption and metric that a statement produces, derives or consumes, once each."""
+        return list(dict.fromkeys([*self.producers, *self.consumptions]))
 
     def producer(self, name: str) -> Producer | None:
         """The producer that counts: the first in path order."""
@@ -183,6 +181,20 @@ class InterlockGraph:
                         inputs.setdefault(ref.name, set()).add(derive.name)
             self._cycles = _cycles(inputs)
         return [list(group) for group in self._cycles]
+
+    def shared_metrics(self) -> list[str]:
+        """The metrics of the org's goals, sorted: the shared goals every team goal should feed."""
+        return self._shared_goals()[0]
+
+    def feeds_shared_goals(self, metric: str) -> bool:
+        """Whether a chain of consumptions and derivations takes `metric` into a shared goal."""
+        return metric in self._shared_goals()[1]
+
+    def _shared_goals(self) -> tuple[list[str], set[str]]:
+        if self._shared is None:  # worked out once: every team goal asks
+            metrics = sorted({goal.metric for goal in self.org_goals()})
+            self._shared = (metrics, self.feeders_of(metrics))
+        return self._shared
 
     def feeders_of(self, metrics: list[str]) -> set[str]:
         """Every name from which a chain of derivations and consumptions reaches `metrics`."""
@@ -273,29 +285,3 @@ def _networkx_graph(graph: InterlockGraph) -> nx.DiGraph:
                         result.add_edge(("name", statement.name), ("name", metric), kind="feeds",
                                         span=statement.span)
     return result
-
-
-def consumes_lines(graph: InterlockGraph, shard: tuple[int, int] = (0, 1)) -> list[tuple[Consumes, Producer | None]]:
-    """Every `consumes` line, in plan order, with the producer that counts for it (None when there
-    is none); with a `shard`, those of `share_of(..., shard)` only.
-
-    Listed once per graph and shard: four rules walk it.
-    """
-    found = graph._consumes_lines.get(shard)
-    if found is None:
-        producer = graph.producer
-        found = graph._consumes_lines[shard] = [(line, producer(line.name))
-                                                for line in share_of(graph.consumes_statements, shard)]
-    return found
-
-
-def share_of(items: Sequence[T], shard: tuple[int, int]) -> Sequence[T]:
-    """The index-th of `count` consecutive, near-equal parts of `items` (all of them for (0, 1)).
-
-    Consecutive rather than every count-th: each process then touches its own part of the model
-    and copies fewer of the memory pages it shares with the other after the fork.
-    """
-    index, count = shard
-    if count == 1:
-        return items
-    return items[len(items) * index // count: len(items) * (index + 1) // count]

@@ -7,11 +7,11 @@ this comparison; keeping it in one place keeps the three rules consistent
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Iterator
+from typing import Sequence
 
 from planlint.language.records import record
 from planlint.analysis.evaluate import FITS, Evaluator, Fit, Known, Outcome, assess
-from planlint.analysis.graph import InterlockGraph, Producer, consumes_lines
+from planlint.analysis.graph import InterlockGraph, Producer
 from planlint.model.plan import Amount, Consumes, Derive, Produces, Text, When
 from planlint.language.quantity import PlanDate
 
@@ -34,36 +34,44 @@ def _kind_of(value) -> str:
 
 
 def compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, tolerance: Fraction) -> Comparison:
-    """How `consumes` meets `producer`; worked out once per line and run, for all three rules that ask."""
-    memo = evaluator.comparisons
-    found = memo.get(id(consumes))
-    if found is not None and found[0] is consumes and found[1] is producer and (
-            found[2] is tolerance or found[2] == tolerance):
-        return found[3]
-    result = _compare(consumes, producer, evaluator, tolerance)
-    memo[id(consumes)] = (consumes, producer, tolerance, result)
-    return result
+    """How `consumes` meets `producer`."""
+    return _compare(consumes, producer, evaluator, tolerance)
 
 
-def comparisons_of_kind(graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction, kind: str,
-                        shard: tuple[int, int] = (0, 1)) -> Iterator[tuple[Consumes, Producer, Comparison]]:
-    """Every `consumes` line whose comparison with its producer is of `kind` ("value", "unit",
-    "definition") and finds a problem; with a `shard` (index, count), only the index-th of count
-    parts of them (see `Rule.shardable`).
+class Interlock:
+    """How each consumer of a name meets its producer, worked out once per name and run: the
+    three rules that report a side of it (value, unit, definition) each ask for the same name."""
 
-    The lines are compared and sorted by kind once per run: three rules ask, each for one kind.
-    Values that fit, and lines with nothing to compare, are not kept: no rule reports them, and
-    on an organisation's plan they are most of the 100,000 lines.
-    """
-    grouped = evaluator.comparisons_by_kind.get((tolerance, shard))
-    if grouped is None:
-        grouped = evaluator.comparisons_by_kind[(tolerance, shard)] = {}
-        for consumes, producer in consumes_lines(graph, shard):
-            if producer is not None:  # compared once here for the three rules: no need of compare's memo
-                result = _compare(consumes, producer, evaluator, tolerance)
+    def __init__(self, graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction) -> None:
+        self.graph, self.evaluator, self.tolerance = graph, evaluator, tolerance
+        self._problems: dict[str, dict[str, list[Problem]]] = {}
+
+    def problems(self, name: str, kind: str) -> Sequence[Problem]:
+        """The `consumes` lines of `name` whose comparison with the producer is of `kind`
+        ("value", "unit" or "definition") and finds a problem, in plan order. Values that fit and
+        lines with nothing to compare are not kept: no rule reports them."""
+        found = self._problems.get(name)
+        if found is None:
+            found = self._problems[name] = self._compared(name)
+        return found.get(kind, ()) if found else ()
+
+    def _compared(self, name: str) -> dict[str, list[Problem]]:
+        producer = self.graph.producer(name)
+        consumptions = self.graph.consumptions.get(name)
+        if producer is None or consumptions is None:
+            return _NO_PROBLEMS
+        found: dict[str, list[Problem]] = {}
+        for consumption in consumptions:
+            consumes = consumption.statement
+            if type(consumes) is Consumes:
+                result = _compare(consumes, producer, self.evaluator, self.tolerance)
                 if result.kind != "none" and (result.fit is None or result.fit.status != FITS):
-                    grouped.setdefault(result.kind, []).append((consumes, producer, result))
-    return iter(grouped.get(kind, ()))
+                    found.setdefault(result.kind, []).append((consumes, producer, result))
+        return found or _NO_PROBLEMS
+
+
+Problem = tuple[Consumes, Producer, Comparison]
+_NO_PROBLEMS: dict[str, list[Problem]] = {}  # shared by the many names that have none: never written to
 
 
 _NOTHING = Comparison("none")

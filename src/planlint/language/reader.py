@@ -81,9 +81,8 @@ class GiveUp(Exception):
     """This file is not for the line reader: let the grammar read it."""
 
 
-# Reading happens in two steps: recognising each line into plain data (str, int and tuples, which
-# marshal hands between processes at little cost), then building the model objects from it. On a
-# large plan a second process recognises most of the files (see `_processes.py`).
+# Reading happens in two steps: recognising each line into plain data (str, int and tuples), here,
+# then building the model objects from it (`model.build`).
 
 
 def read_records(lines: list[str]) -> list | None:

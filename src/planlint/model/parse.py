@@ -204,17 +204,12 @@ def parse_text(path: str, text: str, *, fast: bool = True) -> PlanFile:
     return _parse_text(path, text, fast)[0]
 
 
-# `records` not given: the line reader has not looked at the file yet.
-UNREAD: Any = object()
-
-
-def _parse_text(path: str, text: str, fast: bool, records: list | None = UNREAD) -> tuple[PlanFile, bool]:
+def _parse_text(path: str, text: str, fast: bool) -> tuple[PlanFile, bool]:
     lines = text.split("\n")
     # Most files have no suppression: one scan of the text, and no line looked at.
     plan_file = PlanFile(path, lines=lines, suppressions=suppressions(lines) if "planlint:" in text else {})
-    if fast and records is UNREAD:
-        records = read_records(lines)
-    blocks = build_blocks(path, records) if fast and records is not None else None
+    records = read_records(lines) if fast else None
+    blocks = build_blocks(path, records) if records is not None else None
     if blocks is not None:
         plan_file.blocks = blocks
         return plan_file, False
@@ -240,19 +235,9 @@ def parse_bytes(path: str, data: bytes, *, fast: bool = True) -> PlanFile:
     return _parse_text(path, text, fast)[0]
 
 
-def parse_source(path: str, data: bytes, records: list | None = UNREAD) -> tuple[PlanFile, bool]:
-    """`parse_bytes`, and whether the grammar had to read the file (what is worth caching).
-
-    `records` are what `recognise` made of the same bytes, maybe in another process.
-    """
+def parse_source(path: str, data: bytes) -> tuple[PlanFile, bool]:
+    """`parse_bytes`, and whether the grammar had to read the file (what is worth caching)."""
     text = decode(path, data)
     if isinstance(text, ParseProblem):
         return PlanFile(path, problem=text), False
-    return _parse_text(path, text, True, records)
-
-
-def recognise(data: bytes) -> list | None:
-    """The line reader's first step on a file's bytes (`_fast_parse.read_records`): plain data that
-    `parse_source` turns into the model; None when the grammar must read the file."""
-    text = decode("", data)
-    return read_records(text.split("\n")) if isinstance(text, str) else None
+    return _parse_text(path, text, True)

@@ -202,7 +202,24 @@ class Plan:
     """Every file of a plan repository, read as one whole (paths sorted)."""
 
     files: list[PlanFile] = field(default_factory=list)
+    _lines: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def blocks(self) -> list[Block]:
         return [block for f in self.files for block in f.blocks]
+
+    def source_line(self, path: str, line: int) -> str | None:
+        """The text of line `line` (1-based) of the file at `path`, as written; None if there is none."""
+        if self._lines is None:  # one look-up per question: index the files once
+            self._lines = {}
+            for plan_file in self.files:
+                self._lines.setdefault(plan_file.path, plan_file.lines)
+        lines = self._lines.get(path)
+        return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
+
+    def source_text(self, span: Span) -> str:
+        """The text a one-line span covers, as written ("" for a span over several lines)."""
+        line = self.source_line(span.path, span.line)
+        if line is None or span.line != span.end_line:
+            return ""
+        return line[span.column - 1: span.end_column - 1]

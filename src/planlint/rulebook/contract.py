@@ -1,9 +1,19 @@
 """The rule contract: one class per rule, its documentation in its docstring.
 
+A rule judges one kind of subject, and says which by the base class it
+extends:
+
+- `AssumptionRule`: an assumption or metric name, from the statements that
+  produce and consume it (and, for a derived name, what it is computed from);
+- `GoalRule`: one goal, from its metric's derivation;
+- `FileRule`: one plan file as read;
+- `PlanRule`: the plan as a whole (declarations, the shape of derivations).
+
 A rule declares its code, name, default severity, groups and options, and a
-`check` generator that yields findings; the engine decides what is enabled,
-at what severity, and what is silenced. `__init_subclass__` refuses a rule
-that breaks the contract, so a broken rule cannot load.
+`judge` method that yields findings about its subject; the engine decides
+which subjects there are, what is enabled, at what severity, what is
+silenced, and what it can reuse from an earlier run. `__init_subclass__`
+refuses a rule that breaks the contract, so a broken rule cannot load.
 """
 from __future__ import annotations
 
@@ -11,18 +21,20 @@ import inspect
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, ClassVar, Iterator, Sequence, TypeVar
+from typing import Any, ClassVar, Generic, Iterable, TypeVar
 
 from planlint.analysis.evaluate import Evaluator
-from planlint.rulebook.finding import Finding, Related, RuleInfo, Severity
-from planlint.analysis.graph import InterlockGraph, share_of
-from planlint.model.plan import Plan
+from planlint.analysis.graph import InterlockGraph
+from planlint.analysis.interlock import Interlock
 from planlint.language.span import Span
+from planlint.model.plan import Goal, Plan, PlanFile
+from planlint.rulebook.documentation import DOC_SECTIONS, doc_sections
+from planlint.rulebook.finding import Finding, Related, RuleInfo, Severity
 
-DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 _CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-T = TypeVar("T")
+SUBJECTS = ("assumption", "goal", "file", "plan")
+S = TypeVar("S")
 
 
 class RuleContractError(TypeError):
@@ -31,7 +43,8 @@ class RuleContractError(TypeError):
 
 @dataclass
 class Context:
-    """What a rule reads: the plan, its graph, what producers deliver, and its options."""
+    """What a rule reads besides its subject: the plan, its graph, what producers deliver, how each
+    consumer's assumption meets its producer, and the rule's settings and options."""
 
     plan: Plan
     graph: InterlockGraph
@@ -39,29 +52,26 @@ class Context:
     tolerance: Fraction = Fraction(1, 10)
     fiscal_year_start: int = 1
     options: dict[str, Any] = field(default_factory=dict)
-    shard: tuple[int, int] = (0, 1)  # (index, count): the part of its work a `shardable` rule does
+    interlock: Interlock = None  # type: ignore[assignment]  # made from the above when not given
 
-    def share(self, items: Sequence[T]) -> Sequence[T]:
-        """The part of `items` this run of the rule looks at: all of them, unless the engine runs
-        a `shardable` rule in several processes at once, each on its part."""
-        return share_of(items, self.shard)
+    def __post_init__(self) -> None:
+        if self.interlock is None:
+            self.interlock = Interlock(self.graph, self.evaluator, self.tolerance)
 
 
-class Rule:
-    """Base class of every rule, built-in or from a plugin."""
+class Rule(Generic[S]):
+    """Base class of every rule, built-in or from a plugin: extend the kind below that names what
+    the rule judges."""
 
+    subject: ClassVar[str]  # one of SUBJECTS, set by the kinds below
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity] = Severity.ERROR
     groups: ClassVar[tuple[str, ...]] = ()
     enabled_by_default: ClassVar[bool] = True
-    options_schema: ClassVar[dict] = {}
-    option_defaults: ClassVar[dict] = {}
+    options_schema: ClassVar[dict[str, Any]] = {}
+    option_defaults: ClassVar[dict[str, Any]] = {}
     origin: ClassVar[str] = "planlint"
-    # True when `check` looks only at `context.share(...)` of its items (or hands `context.shard`
-    # on): the engine may then run the rule in two processes at once on a large plan, each on its
-    # share, with the same findings as one run on everything.
-    shardable: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -95,9 +105,10 @@ class Rule:
         """The text of one documentation section (without its heading)."""
         return doc_sections(cls.documentation()).get(title, "")
 
-    # Checking --------------------------------------------------------------
+    # Judging ---------------------------------------------------------------
 
-    def check(self, context: Context) -> Iterator[Finding]:
+    def judge(self, subject: S, context: Context) -> Iterable[Finding]:
+        """The findings about `subject` (an empty iterable when there are none)."""
         raise NotImplementedError
 
     def finding(self, span: Span, message: str, *, help: str = "", related: tuple[Related, ...] = (),
@@ -106,23 +117,33 @@ class Rule:
                        related, subject, tuple(sorted(set(teams))))
 
 
-def doc_sections(doc: str) -> dict[str, str]:
-    """`**What it does**` ... -> {"What it does": "..."} (Markdown bold headings)."""
-    sections: dict[str, str] = {}
-    current = None
-    for line in doc.splitlines():
-        heading = re.fullmatch(r"\s*(?:\*\*|#+\s*)(.+?)(?:\*\*)?\s*", line)
-        if heading and heading.group(1).strip() in DOC_SECTIONS + ("Options", "References"):
-            current = heading.group(1).strip()
-            sections[current] = ""
-        elif current:
-            sections[current] += line + "\n"
-    return {title: text.strip() for title, text in sections.items()}
+class AssumptionRule(Rule[str]):
+    """Judges one assumption or metric name: its producers, its consumers, and for a derived name
+    what it is computed from. `judge(name, context)`."""
+
+    subject = "assumption"
+    abstract = True
 
 
-def plan_examples(section_text: str) -> str:
-    """The plan text of a section's fenced code blocks, joined."""
-    return "\n".join(re.findall(r"```(?:plan)?\n(.*?)```", section_text, flags=re.S))
+class GoalRule(Rule[Goal]):
+    """Judges one goal (of a team or the org), through its metric's derivation. `judge(goal, context)`."""
+
+    subject = "goal"
+    abstract = True
+
+
+class FileRule(Rule[PlanFile]):
+    """Judges one plan file as it was read. `judge(plan_file, context)`."""
+
+    subject = "file"
+    abstract = True
+
+
+class PlanRule(Rule[Plan]):
+    """Judges the plan as a whole: what only shows across every block. `judge(plan, context)`."""
+
+    subject = "plan"
+    abstract = True
 
 
 def contract_problems(cls: type) -> list[str]:
@@ -134,6 +155,10 @@ def contract_problems(cls: type) -> list[str]:
         problems.append(f"name {name!r} must be kebab-case, like value-mismatch")
     if not isinstance(getattr(cls, "severity", None), Severity):
         problems.append("severity must be a Severity")
+    if getattr(cls, "subject", None) not in SUBJECTS:
+        problems.append("it must extend AssumptionRule, GoalRule, FileRule or PlanRule (what it judges)")
+    if getattr(cls, "judge", None) is Rule.judge:
+        problems.append("it has no judge method")
     doc = inspect.cleandoc(cls.__doc__ or "")
     if not doc:
         problems.append("it has no docstring")

@@ -3,10 +3,14 @@
 find and read (`files.py`) -> parse -> graph -> rules -> severity, suppression
 and per-path ignores -> sorted findings. The CLI is a thin shell over `lint`.
 
+Rules judge subjects (see `rulebook.contract`): each assumption name, goal,
+file and the plan as a whole is handed to the enabled rules of its kind.
+
 At organisation scale (10,000 files) the parse dominates, so `lint` keeps the
 garbage collector out of it (the model is millions of small objects without
-a single reference cycle), and uses the cache in `.planlint_cache/` (see `cache.py`): when no file, setting or rule
-changed, the last run's findings are reported again without parsing.
+a single reference cycle), and uses the cache in `.planlint_cache/` (see
+`cache.py`): when no file, setting or rule changed, the last run's findings
+are reported again without parsing.
 """
 from __future__ import annotations
 
@@ -16,18 +20,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from planlint.run.processes import check_rules, recognise_in_child
 from planlint.run.cache import Cache, digest, run_key
 from planlint.run.config import DEFAULT, Config
 from planlint.analysis.evaluate import Evaluator
 from planlint.run.files import (
-    Source, Unread, display_path, plan_files, read_in_order, read_source, relative_to, resolved,
+    Source, Unread, display_path, plan_files, read_in_order, relative_to, resolved,
 )
 from planlint.rulebook.finding import Finding
 from planlint.analysis.graph import InterlockGraph
 from planlint.model.plan import Plan, PlanFile
-from planlint.model.parse import UNREAD, decode, parse_source, recognise
+from planlint.language.source import decode
+from planlint.model.parse import parse_source
 from planlint.rulebook.registry import RuleSet, load_rules
+from planlint.analysis.interlock import Interlock
 from planlint.rulebook.contract import Context, Rule
 
 
@@ -91,11 +96,7 @@ class LintResult:
 
 def parse_sources(sources: list[tuple[str, Source]], cache: Cache | None = None,
                   contents: list[str] | None = None) -> list[PlanFile]:
-    """Every file's model, in order: from the cache when kept there, else parsed.
-
-    On a large plan a second process reads and recognises most files meanwhile
-    (see `_processes.py`): files still `Unread` are read there, in parallel.
-    """
+    """Every file's model, in order: from the cache when kept there, else read and parsed."""
     result: list[PlanFile | None] = []
     todo: list[int] = []  # the files to parse
     for index, (shown, data) in enumerate(sources):
@@ -107,42 +108,17 @@ def parse_sources(sources: list[tuple[str, Source]], cache: Cache | None = None,
         result.append(kept)
         if kept is None:
             todo.append(index)
-    start, child = recognise_in_child([sources[i] for i in todo], _read_and_recognise)
-    try:
-        own = todo[:start]
-        for index, data in zip(own, read_in_order([sources[i] for i in own])):
-            result[index] = _parsed(sources, index, cache, contents, data)
-            if child is not None:
-                child.receive()
-        answers = child.answers() if child is not None else iter(())
-        for index in todo[start:]:  # what the child did not send (it failed) is done here
-            answer = next(answers, None)
-            data, records = answer if answer is not None else (None, UNREAD)
-            result[index] = _parsed(sources, index, cache, contents, data, records)
-    finally:
-        if child is not None:
-            child.close()
+    for index, data in zip(todo, read_in_order([sources[i] for i in todo])):
+        result[index] = _parsed(sources, index, cache, contents, data)
     return result  # type: ignore[return-value]
 
 
-def _read_and_recognise(sources: list[tuple[str, Source]]) -> Iterator[tuple[bytes | None, list | None] | None]:
-    """In the child, for each source: (the bytes it read, or None when the parent has them;
-    `recognise`'s records), or None for a file it cannot read, which the parent then reads and reports."""
-    for (_, source), data in zip(sources, read_in_order(sources)):
-        if not isinstance(data, bytes):
-            yield None
-        else:
-            yield (data if data is not source else None), recognise(data)
-
-
 def _parsed(sources: list, index: int, cache: Cache | None, contents: list[str] | None,
-            data: bytes | PlanFile | None = None, records: list | None = UNREAD) -> PlanFile:
-    shown, source = sources[index]
-    if data is None:
-        data = read_source(source.path, shown) if isinstance(source, Unread) else source
+            data: bytes | PlanFile) -> PlanFile:
+    shown, _ = sources[index]
     if isinstance(data, PlanFile):
         return data
-    parsed, by_grammar = parse_source(shown, data, records)
+    parsed, by_grammar = parse_source(shown, data)
     if by_grammar and cache is not None and contents is not None:  # worth keeping: see cache.py
         cache.keep_parsed(shown, contents[index], parsed)
     return parsed
@@ -167,32 +143,46 @@ def _collector_paused() -> Iterator[None]:
 
 
 def run_rules(plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = None) -> LintResult:
-    """Run every enabled rule; `cwd` is what finding paths are relative to (for per-path-ignores)."""
+    """Hand every subject of the plan to each enabled rule that judges its kind; `cwd` is what
+    finding paths are relative to (for per-path-ignores)."""
     cwd = cwd or Path.cwd()
     graph = InterlockGraph.build(plan)
     evaluator = Evaluator(graph)
     active = [rule for rule in ruleset.rules if config.severity_for(rule) is not None]
-    suppressed = {f.path: f.suppressions for f in plan.files}
-
-    def check(rule: Rule, shard: tuple[int, int]) -> list[Finding]:
-        context = Context(plan, graph, evaluator, config.tolerance, config.fiscal_year_start,
-                          config.options_for(rule), shard)
-        severity = config.severity_for(rule)
-        override = severity if severity != rule.severity else None
-        kept = []
-        for finding in rule.check(context):
-            if _silenced(finding, suppressed.get(finding.span.path, {})):
-                continue
-            if config.per_path_ignores and config.ignored_at(_config_relative(finding.span.path, cwd, config), rule):
-                continue
-            if override is not None and finding.severity == rule.severity:
-                finding = replace(finding, severity=override)
-            kept.append(finding)
-        return kept
-
-    findings = [f for found in check_rules(active, check, len(graph.consumes_statements)) for f in found]
+    interlock = Interlock(graph, evaluator, config.tolerance)
+    subjects = {"assumption": graph.names(), "goal": graph.goals, "file": plan.files, "plan": [plan]}
+    found: list[Finding] = []
+    for kind, of_kind in subjects.items():
+        judges = [(rule.judge, Context(plan, graph, evaluator, config.tolerance, config.fiscal_year_start,
+                                       config.options_for(rule), interlock))
+                  for rule in active if rule.subject == kind]
+        if not judges:
+            continue
+        for subject in of_kind:
+            for judge, context in judges:
+                found.extend(judge(subject, context))
+    findings = _kept(found, plan, config, active, cwd)
     findings.sort(key=Finding.sort_key)
     return LintResult(plan, graph, evaluator, findings, active, list(ruleset.load_errors))
+
+
+def _kept(found: list[Finding], plan: Plan, config: Config, active: list[Rule], cwd: Path) -> list[Finding]:
+    """The findings not silenced on their line or by a per-path ignore, at the configured severity."""
+    suppressed = {f.path: f.suppressions for f in plan.files}
+    rules = {rule.code: rule for rule in active}
+    severities = {rule.code: config.severity_for(rule) for rule in active}
+    kept = []
+    for finding in found:
+        if _silenced(finding, suppressed.get(finding.span.path, {})):
+            continue
+        rule = rules[finding.code]
+        if config.per_path_ignores and config.ignored_at(_config_relative(finding.span.path, cwd, config), rule):
+            continue
+        severity = severities[finding.code]
+        if severity != rule.severity and finding.severity == rule.severity:
+            finding = replace(finding, severity=severity)
+        kept.append(finding)
+    return kept
 
 
 def _config_relative(path: str, cwd: Path, config: Config) -> str:
@@ -214,7 +204,7 @@ def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = Non
     files = plan_files(paths, config)
     with _collector_paused():
         unread: list[tuple[str, Source]] = [(display_path(path, cwd), Unread(path)) for path in files]
-        if not config.cache:  # each file is read where it is recognised: on a large plan, in two processes
+        if not config.cache:
             return run_rules(Plan(parse_sources(unread)), config, ruleset, cwd)
         shown = [name for name, _ in unread]
         sources = list(zip(shown, read_in_order(unread)))  # all read first: the cache's key is their digest

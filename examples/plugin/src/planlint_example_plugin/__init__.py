@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planlint.rulebook.finding import Finding, Severity
-from planlint.rulebook.contract import Context, Rule
+from planlint.api import Context, Finding, Plan, PlanRule, Severity
 
 __all__ = ["TeamWithoutOwner"]
 
 
-class TeamWithoutOwner(Rule):
+class TeamWithoutOwner(PlanRule):
     """A team block names no owner.
 
     **What it does**
@@ -46,7 +45,7 @@ class TeamWithoutOwner(Rule):
     severity = Severity.WARNING
     groups = ("hygiene",)
 
-    def check(self, context: Context) -> Iterator[Finding]:
+    def judge(self, plan: Plan, context: Context) -> Iterator[Finding]:
         blocks = sorted(context.graph.blocks.values(), key=lambda b: (b.span.path, b.span.line))
         for block in blocks:
             if block.is_org or block.owners:
