@@ -45,6 +45,7 @@ in its worst case, the org's goals are met, and there are no duplicate teams,
 conflicting producers, cycles, invalid derivations or syntax errors.
 unused-assumption is off by default and not counted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,21 +77,49 @@ P_LATE = 0.20
 P_SHORTFALL = 0.03
 P_ORPHAN = 0.02
 
-RULES = ("unresolved-assumption", "value-mismatch", "unit-mismatch", "definition-mismatch",
-         "timing-mismatch", "goal-shortfall", "orphan-goal", "conflicting-producers",
-         "circular-derivation", "invalid-derivation", "duplicate-team", "syntax-error")
+RULES = (
+    "unresolved-assumption",
+    "value-mismatch",
+    "unit-mismatch",
+    "definition-mismatch",
+    "timing-mismatch",
+    "goal-shortfall",
+    "orphan-goal",
+    "conflicting-producers",
+    "circular-derivation",
+    "invalid-derivation",
+    "duplicate-team",
+    "syntax-error",
+)
 
 # consumable metric -> weight
-CONSUMABLE = (("leads.volume", 4), ("partner.leads", 2), ("win.rate", 4), ("deal.size", 4),
-              ("discount", 2), ("ramp.factor", 1), ("headcount", 2), ("cost.per.head", 2),
-              ("budget.opex", 4), ("cycle.days", 2), ("lead.definition", 2), ("launch.alpha", 3))
+CONSUMABLE = (
+    ("leads.volume", 4),
+    ("partner.leads", 2),
+    ("win.rate", 4),
+    ("deal.size", 4),
+    ("discount", 2),
+    ("ramp.factor", 1),
+    ("headcount", 2),
+    ("cost.per.head", 2),
+    ("budget.opex", 4),
+    ("cycle.days", 2),
+    ("lead.definition", 2),
+    ("launch.alpha", 3),
+)
 CONSUMABLE_NAMES = tuple(name for name, weight in CONSUMABLE for _ in range(weight))
 SCORES = (50, 55, 60, 65, 70)
-CRITERIA = ("budget confirmed", "budget and timeline confirmed", "demo booked",
-            "decision maker engaged", "pain confirmed")
+CRITERIA = (
+    "budget confirmed",
+    "budget and timeline confirmed",
+    "demo booked",
+    "decision maker engaged",
+    "pain confirmed",
+)
 
 
 # ---------------------------------------------------------------- numbers
+
 
 def dec(x: F) -> str:
     """The exact decimal text of a terminating fraction."""
@@ -151,11 +180,12 @@ def factor(rnd: random.Random, lo: float, hi: float) -> F:
 
 # ---------------------------------------------------------------- values
 
+
 class Value:
     """A produced or required quantity: exact interval in canonical units
     (rates per year, percentages in points), plus how to spell it."""
 
-    __slots__ = ("kind", "lo", "hi", "label", "cur", "period")
+    __slots__ = ("cur", "hi", "kind", "label", "lo", "period")
 
     def __init__(self, kind, lo, hi=None, label=None, cur=None, period=None):
         self.kind, self.lo, self.hi = kind, lo, lo if hi is None else hi
@@ -200,8 +230,8 @@ def requirement(rnd: random.Random, v: Value, fit: bool) -> str:
     else:
         period = None
     scale = PER_YEAR[period] if period else F(1)
-    lo, hi = v.lo / scale, v.hi / scale          # in the consumer's period
-    integral = v.kind == "count" and not period   # reps and days: whole numbers
+    lo, hi = v.lo / scale, v.hi / scale  # in the consumer's period
+    integral = v.kind == "count" and not period  # reps and days: whole numbers
 
     def rnd_val(x, mode):
         if integral:
@@ -213,9 +243,9 @@ def requirement(rnd: random.Random, v: Value, fit: bool) -> str:
         return v.spell_one(x * scale, period)
 
     forms = [">=", "<=", "=", "in"]
-    if v.kind != "percent":        # on a percentage, '± 2%' is absolute points
+    if v.kind != "percent":  # on a percentage, '± 2%' is absolute points
         forms.append("=rel")
-    if not v.period:               # '+/- 5k' on a rate would be ambiguous
+    if not v.period:  # '+/- 5k' on a rate would be ambiguous
         forms.append("=abs")
     for _ in range(20):
         form = rnd.choice(forms)
@@ -241,11 +271,19 @@ def requirement(rnd: random.Random, v: Value, fit: bool) -> str:
                     req = (mid * (1 - F(t, 100)), mid * (1 + F(t, 100)))
                 else:  # absolute, in the value's own unit
                     need = max(hi - mid, mid - lo) + mid / 50
-                    t = F(-(-need.numerator // need.denominator)) if v.kind == "percent" or integral \
+                    t = (
+                        F(-(-need.numerator // need.denominator))
+                        if v.kind == "percent" or integral
                         else nice(need, "up", 2)
+                    )
                     sign = rnd.choice(("±", "+/-"))
-                    spelled = f"{fmt(t)}%" if v.kind == "percent" else \
-                        dec(t) if v.kind == "money" and len(v.cur) == 3 else fmt(t)
+                    spelled = (
+                        f"{fmt(t)}%"
+                        if v.kind == "percent"
+                        else dec(t)
+                        if v.kind == "money" and len(v.cur) == 3
+                        else fmt(t)
+                    )
                     text, req = f"= {one(mid)} {sign} {spelled}", (mid - t, mid + t)
         else:
             if form == ">=":
@@ -260,8 +298,7 @@ def requirement(rnd: random.Random, v: Value, fit: bool) -> str:
                 text, req = f"in {one(a)} .. {one(b)}", (a, b)
             else:
                 high = rnd.random() < 0.5
-                x = rnd_val(hi * factor(rnd, 1.4, 2.0), "up") if high else \
-                    rnd_val(lo * factor(rnd, 0.4, 0.6), "down")
+                x = rnd_val(hi * factor(rnd, 1.4, 2.0), "up") if high else rnd_val(lo * factor(rnd, 0.4, 0.6), "down")
                 if form == "=" or form == "=abs":
                     text, req = f"= {one(x)}", (x * F(9, 10), x * F(11, 10))
                 else:
@@ -274,6 +311,7 @@ def requirement(rnd: random.Random, v: Value, fit: bool) -> str:
 
 
 # ---------------------------------------------------------------- dates
+
 
 def last_day(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
@@ -301,6 +339,7 @@ def late_date(rnd: random.Random, due: date) -> str:
 
 # ---------------------------------------------------------------- the plan
 
+
 def definition(score: int, criterion: str) -> str:
     return f"SQL: score >= {score}, {criterion}"
 
@@ -314,11 +353,16 @@ def produce(rnd: random.Random) -> dict:
     p = {}
     period = rnd.choice(COUNT_PERIODS)
     per_year = rnd.randint(1200, 24000)
-    p["leads.volume"] = Value("count", max(1, round(per_year / PER_YEAR[period])) * PER_YEAR[period],
-                              label="leads", period=period)
+    p["leads.volume"] = Value(
+        "count", max(1, round(per_year / PER_YEAR[period])) * PER_YEAR[period], label="leads", period=period
+    )
     period = rnd.choice(MONEY_PERIODS)
-    p["partner.leads"] = Value("count", max(1, round(rnd.randint(100, 3000) / PER_YEAR[period])) * PER_YEAR[period],
-                               label="leads", period=period)
+    p["partner.leads"] = Value(
+        "count",
+        max(1, round(rnd.randint(100, 3000) / PER_YEAR[period])) * PER_YEAR[period],
+        label="leads",
+        period=period,
+    )
     if rnd.random() < 0.3:
         lo = rnd.randint(10, 35)
         p["win.rate"] = Value("percent", F(lo), F(lo + rnd.randint(1, 4)))
@@ -372,11 +416,18 @@ def generate(n: int, out: Path, seed: int) -> dict:
             partner = j + (j >= i)
         launch = date(YEAR, 2, 1) + timedelta(days=rnd.randrange(330))
         launch_text, launch_day = spell_date(rnd, launch)
-        teams.append({"p": p, "partner": partner, "launch": (launch_text, launch_day),
-                      "score": rnd.choice(SCORES), "criterion": rnd.choice(CRITERIA)})
+        teams.append(
+            {
+                "p": p,
+                "partner": partner,
+                "launch": (launch_text, launch_day),
+                "score": rnd.choice(SCORES),
+                "criterion": rnd.choice(CRITERIA),
+            }
+        )
 
     # 2. exact derived values, bottom-up rollup
-    for i, t in enumerate(teams):
+    for t in teams:
         p = t["p"]
         rev_lo, rev_hi = revenue(p, teams[t["partner"]]["p"] if t["partner"] is not None else None)
         per_head_period = rnd.choice(("month", "year"))
@@ -439,8 +490,18 @@ def generate(n: int, out: Path, seed: int) -> dict:
         body.append("")
 
         # produced values
-        for metric in ("leads.volume", "partner.leads", "win.rate", "deal.size", "discount",
-                       "ramp.factor", "headcount", "cost.per.head", "budget.opex", "cycle.days"):
+        for metric in (
+            "leads.volume",
+            "partner.leads",
+            "win.rate",
+            "deal.size",
+            "discount",
+            "ramp.factor",
+            "headcount",
+            "cost.per.head",
+            "budget.opex",
+            "cycle.days",
+        ):
             body.append(f"  produces {x}.{metric} = {p[metric].spell()}")
         body.append(f'  produces {x}.lead.definition = "{definition(t["score"], t["criterion"])}"')
         body.append(f"  produces {x}.launch.alpha by {t['launch'][0]}")
@@ -454,7 +515,9 @@ def generate(n: int, out: Path, seed: int) -> dict:
         while wanted > 0 and n > 1:
             if rnd.random() < P_UNRESOLVED:
                 y = names[rnd.randrange(n)]
-                name = f"{y}.{rnd.choice(('forecast', 'capacity', 'quota'))}.{rnd.choice(('plan', 'target', 'committed'))}"
+                name = (
+                    f"{y}.{rnd.choice(('forecast', 'capacity', 'quota'))}.{rnd.choice(('plan', 'target', 'committed'))}"
+                )
                 if name in seen:
                     continue
                 seen.add(name)
@@ -497,7 +560,7 @@ def generate(n: int, out: Path, seed: int) -> dict:
                     body.append(f"  consumes {name} >= {shown.spell_one(nice(v.lo / scale, 'down', 2) * scale)}")
                     counts["unit-mismatch"] += 1
                 elif rnd.random() < 0.05:
-                    body.append(f"  consumes {name}")          # only needs it to exist
+                    body.append(f"  consumes {name}")  # only needs it to exist
                 else:
                     fit = rnd.random() >= P_VALUE_MISMATCH
                     body.append(f"  consumes {name} {requirement(rnd, v, fit)}")
@@ -516,7 +579,8 @@ def generate(n: int, out: Path, seed: int) -> dict:
             f"  derive {x}.cost = {x}.headcount * {x}.cost.per.head",
             f"  derive {x}.contribution = {x}.revenue - {x}.cost",
             f"  derive {x}.rollup = " + " + ".join([f"{x}.contribution"] + [f"{c}.rollup" for c in children]),
-            "}", "",
+            "}",
+            "",
         ]
         statements += sum(1 for line in body if line.startswith("  ") and not line.startswith("  #"))
         lines += len(body) - 1
@@ -545,7 +609,8 @@ def generate(n: int, out: Path, seed: int) -> dict:
         "",
         f"  derive company.contribution = {names[0]}.rollup",
         f"  derive company.win_rate = ({' + '.join(f'{f}.win.rate' for f in firsts)}) / {len(firsts)}",
-        "}", "",
+        "}",
+        "",
     ]
     statements += 6
     lines += len(org) - 1

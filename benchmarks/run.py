@@ -21,6 +21,7 @@ Every planlint and peer run is checked against expected.json. A fresh process pe
 size then splits one cold run into its stages (see `stages`). The results go to
 the terminal and, between the markers, into benchmarks/README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -126,8 +127,12 @@ def install_peers() -> None:
 
 
 def planlint_counts(plan: Path, target: str) -> dict[str, int]:
-    out = subprocess.run([sys.executable, "-m", "planlint.cli", "check", "--no-cache", "--format", "json", target],
-                         cwd=plan, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "planlint.cli", "check", "--no-cache", "--format", "json", target],
+        cwd=plan,
+        capture_output=True,
+        text=True,
+    ).stdout
     counts: dict[str, int] = {}
     for finding in json.loads(out)["findings"]:
         counts[finding["rule"]] = counts.get(finding["rule"], 0) + 1
@@ -135,14 +140,18 @@ def planlint_counts(plan: Path, target: str) -> dict[str, int]:
 
 
 def org_ok(counts: dict[str, int], expected: dict) -> bool:
-    return (counts.get("unresolved-assumption", 0) == expected["unresolved"]
-            and counts.get("value-mismatch", 0) == expected["mismatch"]
-            and sum(counts.values()) == expected["findings"])
+    return (
+        counts.get("unresolved-assumption", 0) == expected["unresolved"]
+        and counts.get("value-mismatch", 0) == expected["mismatch"]
+        and sum(counts.values()) == expected["findings"]
+    )
 
 
 def ours_ok(counts: dict[str, int], expected: dict) -> bool:
-    return all(counts.get(rule, 0) == n for rule, n in expected["counts"].items()) and \
-        sum(counts.values()) == expected["findings"]
+    return (
+        all(counts.get(rule, 0) == n for rule, n in expected["counts"].items())
+        and sum(counts.values()) == expected["findings"]
+    )
 
 
 def peer_count(out: str) -> int:
@@ -171,15 +180,34 @@ def bench_size(teams: int, repeat: int) -> dict:
     row["floor"] = measure([sys.executable, str(SHARED / "peers" / "floor.py"), "plan.json"], org, repeat)
     row["floor_ok"] = peer_count(row["floor"].stdout) == expected["findings"]
     if SPECTRAL.is_file() and shutil.which("node"):
-        row["spectral"] = measure(["node", str(SPECTRAL), "lint", "plan.json", "--ruleset",
-                                   str(PEERS / "spectral-ruleset.mjs"), "-f", "text", "--display-only-failures"],
-                                  org, repeat)
+        row["spectral"] = measure(
+            [
+                "node",
+                str(SPECTRAL),
+                "lint",
+                "plan.json",
+                "--ruleset",
+                str(PEERS / "spectral-ruleset.mjs"),
+                "-f",
+                "text",
+                "--display-only-failures",
+            ],
+            org,
+            repeat,
+        )
         row["spectral_ok"] = peer_count(row["spectral"].stdout) == expected["findings"]
     row["imports"] = measure([sys.executable, "-c", "import lark, networkx, click"], REPO, repeat)
     row["ours"] = measure([*check, "--no-cache", "."], ours, repeat)
     row["ours_ok"] = ours_ok(planlint_counts(ours, "."), json.loads((ours / "expected.json").read_text()))
-    row["stages"] = json.loads(subprocess.run([sys.executable, __file__, "--stages", str(org / "plans")],
-                                              cwd=org, capture_output=True, text=True, check=True).stdout)
+    row["stages"] = json.loads(
+        subprocess.run(
+            [sys.executable, __file__, "--stages", str(org / "plans")],
+            cwd=org,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     return row
 
 
@@ -199,18 +227,17 @@ def stages(folder: str) -> dict[str, list[float]]:
     def mark(name: str) -> None:
         marks.append((name, time.perf_counter(), _rss(resource)))
 
-    from planlint.run import engine
-
-    from planlint.run import files
-    from planlint.language.reader import _FIRST_WORD, _LINES
-    from planlint.commands.check import make_report
-    from planlint.run.config import DEFAULT
     from planlint.analysis.evaluate import Evaluator
-    from planlint.output.formats import render
     from planlint.analysis.graph import InterlockGraph
-    from planlint.model.plan import Plan
+    from planlint.commands.check import make_report
+    from planlint.language.reader import _FIRST_WORD, _LINES
     from planlint.model.parse import decode
+    from planlint.model.plan import Plan
+    from planlint.output.formats import render
     from planlint.rulebook.registry import load_rules
+    from planlint.run import engine, files
+    from planlint.run.config import DEFAULT
+
     mark("start-up")
     cwd = Path.cwd()
     with engine._collector_paused():
@@ -254,10 +281,13 @@ def _fmt(seconds: float) -> str:
 
 def tables(rows: list[dict]) -> str:
     """The results as Markdown: whole processes with ratios, the stage split, and the targets."""
-    out = ["Whole processes, median of the runs, on the shared plan (`gen_org.py`); peak memory in MiB.", "",
-           "| teams | planlint cold | cold, writing the cache | warm, nothing changed | floor.py | Spectral "
-           "| planlint ÷ floor | Spectral ÷ planlint | our plan, cold |",
-           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    out = [
+        "Whole processes, median of the runs, on the shared plan (`gen_org.py`); peak memory in MiB.",
+        "",
+        "| teams | planlint cold | cold, writing the cache | warm, nothing changed | floor.py | Spectral "
+        "| planlint ÷ floor | Spectral ÷ planlint | our plan, cold |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for row in rows:
         cold, spectral = row["cold"], row.get("spectral")
         out.append(
@@ -266,18 +296,35 @@ def tables(rows: list[dict]) -> str:
             f"| {_fmt(spectral.seconds) + f', {spectral.mib:.0f} MiB' if spectral else 'not installed'} "
             f"| {cold.seconds / row['floor'].seconds:.1f}× "
             f"| {f'{spectral.seconds / cold.seconds:.1f}×' if spectral else '-'} "
-            f"| {_fmt(row['ours'].seconds)}, {row['ours'].mib:.0f} MiB |")
-    out += ["", "One cold run split into stages (in-process, seconds / growth of peak memory in MiB):", "",
-            "| teams | " + " | ".join(STAGES) + " | total |", "| --- " * (len(STAGES) + 2) + "|"]
+            f"| {_fmt(row['ours'].seconds)}, {row['ours'].mib:.0f} MiB |"
+        )
+    out += [
+        "",
+        "One cold run split into stages (in-process, seconds / growth of peak memory in MiB):",
+        "",
+        "| teams | " + " | ".join(STAGES) + " | total |",
+        "| --- " * (len(STAGES) + 2) + "|",
+    ]
     for row in rows:
         split = row["stages"]
         cells = [f"{split[name][0]:.3f} / {split[name][1]:.0f}" for name in STAGES]
-        out.append(f"| {row['teams']:,} | " + " | ".join(cells) + f" | {split['total'][0]:.2f} / "
-                   f"{split['total'][1]:.0f} peak |")
-    out += ["", "Findings exactly as expected.json says: " + ", ".join(
-        f"{row['teams']:,} teams: shared plan {_yes(row['correct'])}, ours {_yes(row['ours_ok'])}, "
-        f"floor {_yes(row['floor_ok'])}, Spectral {_yes(row.get('spectral_ok'))}, warm output identical "
-        f"{_yes(row['warm_same'])}" for row in rows) + ".", "", *targets(rows)]
+        out.append(
+            f"| {row['teams']:,} | " + " | ".join(cells) + f" | {split['total'][0]:.2f} / "
+            f"{split['total'][1]:.0f} peak |"
+        )
+    out += [
+        "",
+        "Findings exactly as expected.json says: "
+        + ", ".join(
+            f"{row['teams']:,} teams: shared plan {_yes(row['correct'])}, ours {_yes(row['ours_ok'])}, "
+            f"floor {_yes(row['floor_ok'])}, Spectral {_yes(row.get('spectral_ok'))}, warm output identical "
+            f"{_yes(row['warm_same'])}"
+            for row in rows
+        )
+        + ".",
+        "",
+        *targets(rows),
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -293,22 +340,29 @@ def targets(rows: list[dict]) -> list[str]:
         cold, floor, spectral = big["cold"], big["floor"], big.get("spectral")
         lines.append(f"| 10,000 teams cold: exact findings | {_yes(big['correct'])} | {_yes(big['correct'])} |")
         ratio = cold.seconds / floor.seconds
-        lines.append(f"| 10,000 teams cold ≤ 5× floor | {ratio:.1f}× ({_fmt(cold.seconds)} vs "
-                     f"{_fmt(floor.seconds)}) | {_yes(ratio <= 5)} |")
+        lines.append(
+            f"| 10,000 teams cold ≤ 5× floor | {ratio:.1f}× ({_fmt(cold.seconds)} vs "
+            f"{_fmt(floor.seconds)}) | {_yes(ratio <= 5)} |"
+        )
         if spectral:
             faster = spectral.seconds / cold.seconds
             lines.append(f"| 10,000 teams cold ≥ 3× faster than Spectral | {faster:.1f}× | {_yes(faster >= 3)} |")
         tree = big["tree_mib"]
         most = max(cold.mib, tree or 0)
         measured = f"{cold.mib:.0f} MiB the largest process" + (
-            f", {tree:.0f} MiB all its processes together (PSS)" if tree is not None else "")
+            f", {tree:.0f} MiB all its processes together (PSS)" if tree is not None else ""
+        )
         lines.append(f"| 10,000 teams peak memory < 500 MiB | {measured} | {_yes(most < 500)} |")
-        lines.append(f"| 10,000 teams warm, nothing changed < 1 s | {_fmt(big['warm'].seconds)} "
-                     f"| {_yes(big['warm'].seconds < 1)} |")
+        lines.append(
+            f"| 10,000 teams warm, nothing changed < 1 s | {_fmt(big['warm'].seconds)} "
+            f"| {_yes(big['warm'].seconds < 1)} |"
+        )
     if small:
         ratio = small["cold"].seconds / small["imports"].seconds
-        lines.append(f"| 100 teams ≤ 1.5× `import lark, networkx, click` | {ratio:.2f}× "
-                     f"({_fmt(small['cold'].seconds)} vs {_fmt(small['imports'].seconds)}) | {_yes(ratio <= 1.5)} |")
+        lines.append(
+            f"| 100 teams ≤ 1.5× `import lark, networkx, click` | {ratio:.2f}× "
+            f"({_fmt(small['cold'].seconds)} vs {_fmt(small['imports'].seconds)}) | {_yes(ratio <= 1.5)} |"
+        )
     if big and one:
         growth = big["cold"].seconds / one["cold"].seconds
         lines.append(f"| 10,000 teams ≤ 12× 1,000 teams | {growth:.1f}× | {_yes(growth <= 12)} |")
@@ -320,7 +374,7 @@ def write_readme(text: str) -> None:
     stamp = f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, Python {sys.version.split()[0]}."
     block = f"{BEGIN}\n{stamp}\n\n{text}{END}"
     if BEGIN in readme and END in readme:
-        readme = readme[: readme.index(BEGIN)] + block + readme[readme.index(END) + len(END):]
+        readme = readme[: readme.index(BEGIN)] + block + readme[readme.index(END) + len(END) :]
     else:
         readme = readme.rstrip("\n") + "\n\n" + block + "\n"
     README.write_text(readme, encoding="utf-8")

@@ -8,6 +8,7 @@ seeds unless --seed is given), prints the inputs tried and the failures as it
 goes, and writes each failure's smallest input to fuzz/failures/ (bytes, as
 Python literals) so that it can become a test. Exit status 1 if anything failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
+from hypothesis import HealthCheck, given, seed, settings
 
-from fuzz.oracle import check_others_untouched, check_readers_agree, check_result, check_valid, lint_files  # noqa: E402
-from fuzz.strategies import corpus, mutated_plans, valid_plans  # noqa: E402
+from fuzz.oracle import check_others_untouched, check_readers_agree, check_result, check_valid, lint_files
+from fuzz.strategies import corpus, mutated_plans, valid_plans
 
 FAILURES = Path(__file__).resolve().parent / "failures"
 ROUND = 500  # inputs per hypothesis run; each run shrinks and reports its own failure
@@ -37,8 +38,13 @@ class Tally:
 
 
 def _settings() -> settings:
-    return settings(max_examples=ROUND, database=None, deadline=timedelta(seconds=5),
-                    suppress_health_check=list(HealthCheck), print_blob=True)
+    return settings(
+        max_examples=ROUND,
+        database=None,
+        deadline=timedelta(seconds=5),
+        suppress_health_check=list(HealthCheck),
+        print_blob=True,
+    )
 
 
 def _properties(tally: Tally, repositories):
@@ -69,8 +75,9 @@ def _record(tally: Tally, kind: str, err: BaseException) -> None:
     FAILURES.mkdir(exist_ok=True)
     path = FAILURES / f"{time.strftime('%Y%m%d-%H%M%S')}-{kind}-{len(tally.failures)}.txt"
     summary = "".join(traceback.format_exception_only(type(err), err)).strip().splitlines()[0]
-    path.write_text(f"# {kind}: {summary}\n{tally.last_input!r}\n\n{''.join(traceback.format_exception(err))}",
-                    encoding="utf-8")
+    path.write_text(
+        f"# {kind}: {summary}\n{tally.last_input!r}\n\n{''.join(traceback.format_exception(err))}", encoding="utf-8"
+    )
     tally.failures.append(f"{kind}: {summary} -> {path.name}")
     print(f"  FAILURE ({kind}): {summary}\n  smallest input written to {path}", flush=True)
 
@@ -93,8 +100,10 @@ def run(minutes: float, base_seed: int | None) -> Tally:
             _record(tally, kind, err)
         round_number += 1
         elapsed = time.monotonic() - start
-        print(f"round {round_number} ({kind}): {tally.tried} inputs in {elapsed:.0f} s, "
-              f"{len(tally.failures)} failure(s)", flush=True)
+        print(
+            f"round {round_number} ({kind}): {tally.tried} inputs in {elapsed:.0f} s, {len(tally.failures)} failure(s)",
+            flush=True,
+        )
     return tally
 
 
@@ -105,8 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.strftime("%Y-%m-%d %H:%M")
     tally = run(args.minutes, args.seed)
-    print(f"\nstarted {started}, ran {args.minutes:g} min: {tally.tried} inputs tried, "
-          f"{len(tally.failures)} failure(s)")
+    print(
+        f"\nstarted {started}, ran {args.minutes:g} min: {tally.tried} inputs tried, {len(tally.failures)} failure(s)"
+    )
     for failure in tally.failures:
         print(f"  {failure}")
     return 1 if tally.failures else 0

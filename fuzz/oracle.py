@@ -6,6 +6,7 @@ one syntax-error per file (a parse stops at its first error), a damaged
 file never changes what planlint reads from the other files, and the fast
 line reader builds exactly the model the grammar builds.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,12 +15,12 @@ import re
 from pathlib import Path
 
 from planlint.commands.check import make_report
+from planlint.model.parse import parse_bytes
+from planlint.model.plan import Plan, PlanFile
+from planlint.output.formats import FORMATS, render
+from planlint.rulebook.registry import load_rules
 from planlint.run.config import DEFAULT
 from planlint.run.engine import LintResult, run_rules
-from planlint.output.formats import FORMATS, render
-from planlint.model.plan import Plan, PlanFile
-from planlint.model.parse import parse_bytes
-from planlint.rulebook.registry import load_rules
 
 Files = dict[str, bytes]
 FLOAT_ARTEFACTS = re.compile(r"\b(inf|infinity|nan)\b", re.IGNORECASE)

@@ -10,6 +10,7 @@ examples and acceptance scenarios) and damages one of its files: byte flips,
 truncation, deleted braces and quotes, huge and tiny numbers, deep
 parentheses, long lines, random Unicode, stray tokens.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,8 @@ SUFFIXES = ["", "", "k", "K", "M", "B"]
 # Inside quotes and comments anything goes except a quote or a line break.
 # Words that read like float artefacts are left out: the outputs are searched for them.
 FREE_TEXT = st.text(st.characters(blacklist_characters='"\r\n', blacklist_categories=("Cs",)), max_size=30).filter(
-    lambda text: not re.search(r"inf|nan", text, re.IGNORECASE))
+    lambda text: not re.search(r"inf|nan", text, re.IGNORECASE)
+)
 
 names = st.builds(lambda a, m: f"{a}.{m}", st.sampled_from(AREAS), st.sampled_from(METRICS))
 
@@ -65,8 +67,11 @@ def _period(draw) -> str:
 def unit_templates(draw) -> tuple[str, str | None, bool]:
     """How a quantity is written: (kind, unit word or currency symbol, per period?)."""
     kind = draw(st.sampled_from(["number", "money", "iso", "percent", "count", "count"]))
-    unit = {"money": draw(st.sampled_from(SYMBOLS)), "iso": draw(st.sampled_from(["USD", "EUR", "GBP"])),
-            "count": draw(st.sampled_from(UNITS))}.get(kind)
+    unit = {
+        "money": draw(st.sampled_from(SYMBOLS)),
+        "iso": draw(st.sampled_from(["USD", "EUR", "GBP"])),
+        "count": draw(st.sampled_from(UNITS)),
+    }.get(kind)
     per = kind not in ("percent", "number") and draw(st.booleans())
     return kind, unit, per
 
@@ -97,8 +102,11 @@ def amounts(draw) -> str:
         # A bare width on a percentage (`50% ± 2`) is refused as ambiguous: not a valid plan.
         styles = ["percent", "own unit"] if first.endswith("%") else ["percent", "bare", "own unit"]
         style = draw(st.sampled_from(styles))
-        width = {"percent": lambda: draw(digits()) + "%", "bare": lambda: _number(draw),
-                 "own unit": lambda: quantity_text(draw, template)}[style]()
+        width = {
+            "percent": lambda: draw(digits()) + "%",
+            "bare": lambda: _number(draw),
+            "own unit": lambda: quantity_text(draw, template),
+        }[style]()
         return f"{first} {sign} {width}"
     return first
 
@@ -230,14 +238,45 @@ def corpus() -> list[tuple[str, Files]]:
     return sorted(found.items())
 
 
-TOKENS = [b"team", b"org", b"{", b"}", b"..", "±".encode(), b"+/-", b"=", b">=", b"by", b"in", b"2027-Q3",
-          b"$5m", b"24kk", b"/year", b"%", b"#", b'"', b"(", b")", b"\x00", b"\t", b"\r", b"1e308", b"-",
-          b"derive a.b = ", b"consume", b"\xef\xbb\xbf", b"\xff", b"9999-12-31", b"0000-Q1", b"2027-02-30"]
+TOKENS = [
+    b"team",
+    b"org",
+    b"{",
+    b"}",
+    b"..",
+    "±".encode(),
+    b"+/-",
+    b"=",
+    b">=",
+    b"by",
+    b"in",
+    b"2027-Q3",
+    b"$5m",
+    b"24kk",
+    b"/year",
+    b"%",
+    b"#",
+    b'"',
+    b"(",
+    b")",
+    b"\x00",
+    b"\t",
+    b"\r",
+    b"1e308",
+    b"-",
+    b"derive a.b = ",
+    b"consume",
+    b"\xef\xbb\xbf",
+    b"\xff",
+    b"9999-12-31",
+    b"0000-Q1",
+    b"2027-02-30",
+]
 
 
 def _flip(draw, data: bytes) -> bytes:
     at = draw(st.integers(0, max(len(data) - 1, 0)))
-    return data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
+    return data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1 :]
 
 
 def _truncate(draw, data: bytes) -> bytes:
@@ -250,7 +289,8 @@ def _delete_one(char: bytes):
         if not places:
             return data
         at = draw(st.sampled_from(places))
-        return data[:at] + data[at + 1:]
+        return data[:at] + data[at + 1 :]
+
     return delete
 
 
@@ -263,10 +303,19 @@ def _replace_number(draw, data: bytes, new: bytes) -> bytes:
 
 
 def _huge_or_tiny(draw, data: bytes) -> bytes:
-    digits_text = draw(st.sampled_from([
-        b"1" + b"0" * 308, b"1" + b"0" * 400, b"9" * draw(st.integers(300, 5000)),
-        b"0." + b"0" * draw(st.integers(300, 5000)) + b"1", b"0", b"0.0", b"1" + b"0" * 400 + b"B",
-    ]))
+    digits_text = draw(
+        st.sampled_from(
+            [
+                b"1" + b"0" * 308,
+                b"1" + b"0" * 400,
+                b"9" * draw(st.integers(300, 5000)),
+                b"0." + b"0" * draw(st.integers(300, 5000)) + b"1",
+                b"0",
+                b"0.0",
+                b"1" + b"0" * 400 + b"B",
+            ]
+        )
+    )
     return _replace_number(draw, data, digits_text)
 
 
@@ -278,9 +327,17 @@ def _deep_parentheses(draw, data: bytes) -> bytes:
 
 def _long_line(draw, data: bytes) -> bytes:
     count = draw(st.integers(100, 5000))
-    line = draw(st.sampled_from([b"  derive long.x = " + b"1 + " * count + b"1", b"#" + b"x" * count * 4,
-                                 b"  produces long.y = " + b"9" * count, b" " * count * 4 + b"team",
-                                 b"  owner \"" + b"a" * count * 4 + b"\""]))
+    line = draw(
+        st.sampled_from(
+            [
+                b"  derive long.x = " + b"1 + " * count + b"1",
+                b"#" + b"x" * count * 4,
+                b"  produces long.y = " + b"9" * count,
+                b" " * count * 4 + b"team",
+                b'  owner "' + b"a" * count * 4 + b'"',
+            ]
+        )
+    )
     lines = data.split(b"\n")
     at = draw(st.integers(0, len(lines)))
     return b"\n".join(lines[:at] + [line] + lines[at:])
@@ -321,10 +378,18 @@ def _shuffle_lines(draw, data: bytes) -> bytes:
 
 
 MUTATIONS = {
-    "flip": _flip, "truncate": _truncate, "delete-open-brace": _delete_one(b"{"),
-    "delete-close-brace": _delete_one(b"}"), "delete-quote": _delete_one(b'"'), "huge-or-tiny": _huge_or_tiny,
-    "deep-parentheses": _deep_parentheses, "long-line": _long_line, "unicode": _unicode, "token": _token,
-    "line-endings": _line_endings, "shuffle-lines": _shuffle_lines,
+    "flip": _flip,
+    "truncate": _truncate,
+    "delete-open-brace": _delete_one(b"{"),
+    "delete-close-brace": _delete_one(b"}"),
+    "delete-quote": _delete_one(b'"'),
+    "huge-or-tiny": _huge_or_tiny,
+    "deep-parentheses": _deep_parentheses,
+    "long-line": _long_line,
+    "unicode": _unicode,
+    "token": _token,
+    "line-endings": _line_endings,
+    "shuffle-lines": _shuffle_lines,
 }
 
 

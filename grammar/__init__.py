@@ -4,6 +4,7 @@ This folder is installed as the package `planlint.language.grammar`, so the
 grammar is found the same way from a checkout, an editable install and a
 wheel. Lark itself is imported only when a file needs the grammar.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,5 +41,6 @@ def lark_parser(transformer: Any) -> Lark:
     reduces (no parse tree is built)."""
     from lark import Lark
 
-    return Lark(grammar_text(), parser="lalr", lexer="contextual", transformer=transformer,
-                maybe_placeholders=False, cache=True)
+    return Lark(
+        grammar_text(), parser="lalr", lexer="contextual", transformer=transformer, maybe_placeholders=False, cache=True
+    )

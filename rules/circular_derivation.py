@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.rulebook.finding import Finding, Related
 from planlint.model.plan import Plan, references
 from planlint.rulebook.contract import Context, PlanRule
+from planlint.rulebook.finding import Finding, Related
 
 
 class CircularDerivation(PlanRule):
@@ -59,7 +59,8 @@ class CircularDerivation(PlanRule):
                 f"{first.name} is derived from itself: {loop}",
                 help="derive one of these from a value some team produces, to break the loop",
                 related=tuple(Related(d.span, f"{d.team} derives {d.name}") for d in derives[1:]),
-                subject=first.name, teams=tuple(d.team for d in derives),
+                subject=first.name,
+                teams=tuple(d.team for d in derives),
             )
 
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.rulebook.finding import Finding, Related
 from planlint.model.plan import Derive, value_meaning
 from planlint.rulebook.contract import AssumptionRule, Context
+from planlint.rulebook.finding import Finding, Related
 from planlint.rulebook.wording import producer_words
 
 
@@ -60,11 +60,11 @@ class ConflictingProducers(AssumptionRule):
                 continue
             yield self.finding(
                 later.span,
-                f"{producer_words(later)}, but {producer_words(first)} already ({first.span}); "
-                f"the first counts",
+                f"{producer_words(later)}, but {producer_words(first)} already ({first.span}); the first counts",
                 help=f"one team produces {name}; the other consumes it",
                 related=(Related(first.span, producer_words(first)),),
-                subject=name, teams=(first.team, later.team),
+                subject=name,
+                teams=(first.team, later.team),
             )
 
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.rulebook.finding import Finding
 from planlint.rulebook.contract import AssumptionRule, Context
+from planlint.rulebook.finding import Finding
 from planlint.rulebook.wording import producer_related
 
 
@@ -57,7 +57,8 @@ class DefinitionMismatch(AssumptionRule):
                 f'{consumes.team} assumes {consumes.name} = "{result.consumer_text}", '
                 f'but {producer.team} produces "{result.producer_text}"',
                 help=f"{consumes.team} and {producer.team} agree one definition, "
-                     f"and revisit the numbers that rest on it",
+                f"and revisit the numbers that rest on it",
                 related=(producer_related(producer),),
-                subject=consumes.name, teams=(consumes.team, producer.team),
+                subject=consumes.name,
+                teams=(consumes.team, producer.team),
             )

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.rulebook.finding import Finding, Related
 from planlint.model.plan import Block, Plan
 from planlint.rulebook.contract import Context, PlanRule
+from planlint.rulebook.finding import Finding, Related
 
 
 class DuplicateTeam(PlanRule):
@@ -59,15 +59,18 @@ class DuplicateTeam(PlanRule):
                 f"{what} {again}; the first declaration ({first.span}) counts and this one is ignored",
                 help=advice,
                 related=(self_related(first),),
-                subject=what, teams=(later.name,),
+                subject=what,
+                teams=(later.name,),
             )
 
 
 def _wording(later: Block, first: Block) -> tuple[str, str]:
     """What is wrong and what to do: the same name twice, or a second org under another name."""
     if later.name == first.name and later.kind != first.kind:
-        return (f"shares its name with {first.kind} {first.name}",
-                f"give the {later.kind} another name: statements name their block only by it")
+        return (
+            f"shares its name with {first.kind} {first.name}",
+            f"give the {later.kind} another name: statements name their block only by it",
+        )
     if later.name == first.name:
         return "is declared again", f"merge the two blocks into one, or give this {later.kind} another name"
     return f"is a second org after org {first.name}", "a plan has one org: merge the two blocks into one"

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.language import quantity as q
 from planlint.analysis.evaluate import FAILS, FITS, Unknown, describe_requirement
-from planlint.rulebook.finding import Finding, Related, Severity
 from planlint.analysis.goals import assess_goal, closing_bounds, drivers, goal_point, goal_share
+from planlint.language import quantity as q
+from planlint.language.wording import listing
 from planlint.model.plan import Amount, Goal
 from planlint.rulebook.contract import Context, GoalRule
-from planlint.language.wording import listing
+from planlint.rulebook.finding import Finding, Related, Severity
 
 
 class GoalShortfall(GoalRule):
@@ -83,23 +83,33 @@ class GoalShortfall(GoalRule):
                 f"{goal.team}'s goal {goal.metric} cannot be checked: the plan computes it in "
                 f"{computed.unit.describe()}, the goal is in {target.unit.describe()}",
                 help=f"state the goal in the unit {goal.metric} is derived in, or fix the derivation",
-                subject=goal.metric, teams=(goal.team,), severity=Severity.WARNING,
+                subject=goal.metric,
+                teams=(goal.team,),
+                severity=Severity.WARNING,
             )
             return
         fit = assess_goal(goal, computed, context.tolerance)
         if fit.status == FITS:
             return
         found = drivers(graph, evaluator, goal.metric, context.tolerance)
-        message = (f"{goal.metric} = {q.format_quantity(computed, target.unit)} from what its producers deliver, "
-                   f"{goal_share(computed, goal)} of the {_target_words(goal)}")
+        message = (
+            f"{goal.metric} = {q.format_quantity(computed, target.unit)} from what its producers deliver, "
+            f"{goal_share(computed, goal)} of the {_target_words(goal)}"
+        )
         if found:
             message += "; driven by " + listing([_driver_words(d, i == 0) for i, d in enumerate(found)])
         yield self.finding(
-            goal.span, message,
+            goal.span,
+            message,
             help=_closing_help(goal, graph, evaluator, computed),
-            related=tuple(Related(d.assumed.span, f"{d.assumed.team} assumes {d.name} "
-                                  f"{describe_requirement(d.assumed.requirement)}") for d in found),
-            subject=goal.metric, teams=(goal.team, *(d.producer_team for d in found)),
+            related=tuple(
+                Related(
+                    d.assumed.span, f"{d.assumed.team} assumes {d.name} {describe_requirement(d.assumed.requirement)}"
+                )
+                for d in found
+            ),
+            subject=goal.metric,
+            teams=(goal.team, *(d.producer_team for d in found)),
             severity=Severity.ERROR if fit.status == FAILS else Severity.WARNING,
         )
 
@@ -109,7 +119,9 @@ class GoalShortfall(GoalRule):
             goal.span,
             f"{goal.team}'s goal {goal.metric} cannot be checked: nobody produces a value for {missing}",
             help=f"the team that delivers {missing} states its value with `produces NAME = VALUE`",
-            subject=goal.metric, teams=(goal.team,), severity=Severity.WARNING,
+            subject=goal.metric,
+            teams=(goal.team,),
+            severity=Severity.WARNING,
         )
 
 

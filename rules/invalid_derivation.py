@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from planlint.analysis.evaluate import Unknown
-from planlint.rulebook.finding import Finding
 from planlint.model.plan import Binary, Derive
 from planlint.rulebook.contract import AssumptionRule, Context
+from planlint.rulebook.finding import Finding
 
 
 class InvalidDerivation(AssumptionRule):
@@ -64,12 +64,14 @@ class InvalidDerivation(AssumptionRule):
         if isinstance(node, Binary) and node.op == "/":
             divisor = context.plan.source_text(node.right.span) or "the divisor"
             detail = f"it divides by {divisor}, which is zero" + (
-                "" if "range" not in detail else " somewhere in its range")
+                "" if "range" not in detail else " somewhere in its range"
+            )
         elif isinstance(node, Binary):
             detail = f"{detail} in {context.plan.source_text(node.span)}"
         yield self.finding(
             derive.span,
             f"{derive.team} derives {derive.name}, but {detail}",
             help="check the formula and the units of its inputs",
-            subject=derive.name, teams=(derive.team,),
+            subject=derive.name,
+            teams=(derive.team,),
         )

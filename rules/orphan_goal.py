@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.model.plan import Goal
-from planlint.rulebook.finding import Finding
-from planlint.rulebook.contract import Context, GoalRule
 from planlint.language.wording import listing
+from planlint.model.plan import Goal
+from planlint.rulebook.contract import Context, GoalRule
+from planlint.rulebook.finding import Finding
 
 
 class OrphanGoal(GoalRule):
@@ -73,6 +73,7 @@ class OrphanGoal(GoalRule):
             goal.span,
             f"{goal.team}'s goal {goal.metric} feeds none of the shared goals ({listing(shared)})",
             help=f"tie {goal.metric} to the shared plan (a team consumes it, or a shared metric is "
-                 f"derived from it), or drop the goal",
-            subject=goal.metric, teams=(goal.team,),
+            f"derived from it), or drop the goal",
+            subject=goal.metric,
+            teams=(goal.team,),
         )

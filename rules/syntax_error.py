@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.rulebook.finding import Finding
 from planlint.model.plan import PlanFile
 from planlint.rulebook.contract import Context, FileRule
+from planlint.rulebook.finding import Finding
 
 
 class SyntaxError_(FileRule):

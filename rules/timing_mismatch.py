@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.rulebook.finding import Finding
 from planlint.analysis.interlock import deadlines
 from planlint.language.quantity import PlanDate
 from planlint.model.plan import Consumes, Produces
 from planlint.rulebook.contract import AssumptionRule, Context
+from planlint.rulebook.finding import Finding
 from planlint.rulebook.wording import producer_related
 
 
@@ -76,9 +76,10 @@ class TimingMismatch(AssumptionRule):
                 f"{consumes.team} needs {consumes.name} by {_dated(asked, needed)}, but "
                 f"{producer.team} delivers it by {_dated(given, delivered)}: {days} late",
                 help=f"{producer.team} brings the delivery forward by {days}, "
-                     f"or {consumes.team} moves its plan to {given}",
+                f"or {consumes.team} moves its plan to {given}",
                 related=(producer_related(producer),),
-                subject=consumes.name, teams=(consumes.team, producer.team),
+                subject=consumes.name,
+                teams=(consumes.team, producer.team),
             )
 
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.rulebook.finding import Finding
 from planlint.rulebook.contract import AssumptionRule, Context
+from planlint.rulebook.finding import Finding
 from planlint.rulebook.wording import producer_related
 
 
@@ -60,5 +60,6 @@ class UnitMismatch(AssumptionRule):
                 f"but {producer.team} produces it in {result.producer_text}; they cannot be compared",
                 help=f"{consumes.team} and {producer.team} agree on one unit for {consumes.name}",
                 related=(producer_related(producer, result.delivered),),
-                subject=consumes.name, teams=(consumes.team, producer.team),
+                subject=consumes.name,
+                teams=(consumes.team, producer.team),
             )

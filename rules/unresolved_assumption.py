@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.rulebook.finding import Finding
-from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.language.suggest import closest
+from planlint.rulebook.contract import AssumptionRule, Context
+from planlint.rulebook.finding import Finding
 
 
 class UnresolvedAssumption(AssumptionRule):
@@ -65,6 +65,7 @@ class UnresolvedAssumption(AssumptionRule):
                 consumption.reference.span if consumption.reference else consumption.span,
                 f"{consumption.team} {verb} {name}, which no team produces",
                 help=hint + f"the team that should deliver it adds `produces {name}` to its plan; "
-                            f"otherwise {consumption.team} drops the assumption",
-                subject=name, teams=(consumption.team,),
+                f"otherwise {consumption.team} drops the assumption",
+                subject=name,
+                teams=(consumption.team,),
             )

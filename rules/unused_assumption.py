@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.rulebook.finding import Finding, Severity
 from planlint.rulebook.contract import AssumptionRule, Context
+from planlint.rulebook.finding import Finding, Severity
 
 
 class UnusedAssumption(AssumptionRule):
@@ -53,7 +53,9 @@ class UnusedAssumption(AssumptionRule):
         if producer is None or name in graph.consumptions or graph.goals_for(name):
             return
         yield self.finding(
-            producer.span, f"{producer.team} produces {name}, which no team consumes",
+            producer.span,
+            f"{producer.team} produces {name}, which no team consumes",
             help=f"a team that relies on {name} says so with `consumes {name}`; otherwise drop it",
-            subject=name, teams=(producer.team,),
+            subject=name,
+            teams=(producer.team,),
         )

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from planlint.language import quantity as q
 from planlint.analysis.evaluate import FAILS, describe_requirement
-from planlint.rulebook.finding import Finding, Severity
+from planlint.language import quantity as q
 from planlint.rulebook.contract import AssumptionRule, Context
+from planlint.rulebook.finding import Finding, Severity
 from planlint.rulebook.wording import producer_related
 
 
@@ -68,14 +68,19 @@ class ValueMismatch(AssumptionRule):
                 message = f"{consumes.team} assumes {consumes.name} {asked}{times} {producer.team} produces ({shown})"
                 severity = Severity.ERROR
             else:
-                message = (f"{consumes.team} assumes {consumes.name} {asked}, but {producer.team} produces "
-                           f"{shown}, only part of which meets it")
+                message = (
+                    f"{consumes.team} assumes {consumes.name} {asked}, but {producer.team} produces "
+                    f"{shown}, only part of which meets it"
+                )
                 severity = Severity.WARNING
             yield self.finding(
-                consumes.span, message,
+                consumes.span,
+                message,
                 help=_agree(consumes.team, producer.team, consumes.name, fit.accepted, shown, unit),
                 related=(producer_related(producer, result.delivered),),
-                subject=consumes.name, teams=(consumes.team, producer.team), severity=severity,
+                subject=consumes.name,
+                teams=(consumes.team, producer.team),
+                severity=severity,
             )
 
 

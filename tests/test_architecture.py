@@ -6,6 +6,7 @@ Read from the code's own import statements (top level and inside functions),
 so a new module that reaches forward, or two that import each other, fails
 here and not in a review.
 """
+
 from __future__ import annotations
 
 import ast
@@ -38,7 +39,7 @@ def _imports(path: Path, module: str) -> set[str]:
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             if node.level:
-                base = module.split(".")[: -node.level] if not path.name == "__init__.py" else module.split(".")
+                base = module.split(".")[: -node.level] if path.name != "__init__.py" else module.split(".")
                 found.add(".".join([*base[: len(base) - node.level + 1], node.module]))
             else:
                 found.add(node.module)
@@ -66,8 +67,9 @@ def test_imports_only_from_earlier_stages(module: str) -> None:
     own = _stage(module)
     if own is None:
         return
-    later = sorted(name for name in _imports(MODULES[module], module)
-                   if (stage := _stage(name)) is not None and stage > own)
+    later = sorted(
+        name for name in _imports(MODULES[module], module) if (stage := _stage(name)) is not None and stage > own
+    )
     assert later == [], f"{module} ({STAGES[own]}) reaches forward"
 
 

@@ -1,4 +1,5 @@
 """Baselines: record today's findings, then report only new ones, whatever moves around them."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 import planlint.run.atomic
-from planlint.commands.check import UsageError, write_baseline
 from planlint.cli import main
+from planlint.commands.check import UsageError, write_baseline
 
 MARKETING = """\
 team marketing {
@@ -60,8 +61,9 @@ def test_recorded_findings_stay_silent_when_lines_move(plan: Path) -> None:
     assert check()[0] == 1
     check("--write-baseline", "baseline.json")
     # Lines added above and around: the finding moves from line 4 to line 9.
-    moved = "# FY2027 sales plan\n\n" + SALES.replace('  owner "@acme/sales"\n',
-                                                      '  owner "@acme/sales"\n  # reviewed in March\n\n\n')
+    moved = "# FY2027 sales plan\n\n" + SALES.replace(
+        '  owner "@acme/sales"\n', '  owner "@acme/sales"\n  # reviewed in March\n\n\n'
+    )
     (plan / "sales.plan").write_text(moved, encoding="utf-8")
     (plan / "marketing.plan").write_text("# moved too\n" + MARKETING, encoding="utf-8")
     code, findings, _ = check()
@@ -72,12 +74,14 @@ def test_recorded_findings_stay_silent_when_lines_move(plan: Path) -> None:
 
 def test_a_new_mismatch_is_reported_against_the_baseline(plan: Path) -> None:
     check("--write-baseline", "baseline.json")
-    (plan / "marketing.plan").write_text(MARKETING.replace("leads.win_rate = 20%", "leads.win_rate = 12%"),
-                                         encoding="utf-8")
+    (plan / "marketing.plan").write_text(
+        MARKETING.replace("leads.win_rate = 20%", "leads.win_rate = 12%"), encoding="utf-8"
+    )
     code, findings, _ = check("--baseline", "baseline.json")
     assert code == 1
     assert [(f["rule"], f["path"], f["line"], f["subject"]) for f in findings] == [
-        ("value-mismatch", "sales.plan", 5, "leads.win_rate")]
+        ("value-mismatch", "sales.plan", 5, "leads.win_rate")
+    ]
 
 
 def test_same_finding_with_other_numbers_stays_recorded(plan: Path) -> None:
@@ -107,17 +111,21 @@ def test_a_failed_write_leaves_the_old_baseline_whole(plan: Path, monkeypatch: p
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(UsageError, match="cannot write .*baseline.json: No space left on device"):
+    with pytest.raises(UsageError, match=r"cannot write .*baseline\.json: No space left on device"):
         write_baseline(target, [])
     assert target.read_text(encoding="utf-8") == '{"version": 1, "findings": []}\n'
     assert sorted(p.name for p in plan.iterdir()) == ["baseline.json", "marketing.plan", "sales.plan"]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "baseline not found: missing.json"),
-    ("not json", "baseline missing.json cannot be read"),
-    ('{"version": 1}', "baseline missing.json cannot be read"),
-], ids=["missing", "not-json", "no-findings-key"])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "baseline not found: missing.json"),
+        ("not json", "baseline missing.json cannot be read"),
+        ('{"version": 1}', "baseline missing.json cannot be read"),
+    ],
+    ids=["missing", "not-json", "no-findings-key"],
+)
 def test_unusable_baseline_exits_2(plan: Path, content: str | None, message: str) -> None:
     if content is not None:
         (plan / "missing.json").write_text(content, encoding="utf-8")

@@ -1,4 +1,5 @@
 """The benchmark runner's own code still runs (it is not timed here: numbers come from benchmarks/)."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,13 @@ RUNNER = REPO / "benchmarks" / "run.py"
 
 
 def test_the_stage_split_runs_and_covers_every_stage() -> None:
-    out = subprocess.run([sys.executable, str(RUNNER), "--stages", "."], cwd=REPO / "examples" / "acme",
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(RUNNER), "--stages", "."],
+        cwd=REPO / "examples" / "acme",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     stages = json.loads(out)
     assert list(stages) == ["start-up", "read", "parse", "model", "graph", "rules", "output", "total"]
     assert all(len(value) == 2 for value in stages.values())

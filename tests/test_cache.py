@@ -1,4 +1,5 @@
 """The cache in .planlint_cache/: used when it matches, rebuilt when it does not, never trusted."""
+
 from __future__ import annotations
 
 import os
@@ -8,14 +9,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from planlint.cli import main
+from planlint.model import parse as parse_module
+from planlint.model.parse import parse_text
 from planlint.run import cache as cache_module
 from planlint.run import engine
-from planlint.model import parse as parse_module
 from planlint.run.cache import CACHE_DIR, Cache, dump_model, load_model
-from planlint.cli import main
 from planlint.run.config import DEFAULT
 from planlint.run.engine import lint
-from planlint.model.parse import parse_text
 
 GOOD = """team marketing {
   produces leads.volume = 100 leads/year
@@ -78,8 +79,9 @@ def test_nothing_changed_reports_the_same_findings_without_parsing(plan: Path, p
     assert second.graph.producer("leads.volume").team == "marketing"
 
 
-def test_a_file_the_grammar_read_is_kept_and_not_read_again(plan: Path, parses: list[str],
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_the_grammar_read_is_kept_and_not_read_again(
+    plan: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = check(plan)
     (plan / "good.plan").write_text(GOOD.replace("200", "300"), encoding="utf-8")  # the run key changes
     parses.clear()
@@ -90,8 +92,9 @@ def test_a_file_the_grammar_read_is_kept_and_not_read_again(plan: Path, parses: 
     monkeypatch.setattr(parse_module, "_parser", no_grammar)
     second = check(plan)
     assert parses == ["good.plan"]  # broken.plan came from the cache
-    assert [f for f in second.findings if f.rule == "syntax-error"] == \
-           [f for f in first.findings if f.rule == "syntax-error"]
+    assert [f for f in second.findings if f.rule == "syntax-error"] == [
+        f for f in first.findings if f.rule == "syntax-error"
+    ]
     assert "3×" in next(f.message for f in second.findings if f.rule == "value-mismatch")
 
 
@@ -118,8 +121,16 @@ def test_a_changed_setting_or_rule_selection_is_checked_again(plan: Path) -> Non
     assert {f.rule for f in check(plan).findings} == {"syntax-error", "value-mismatch"}
 
 
-@pytest.mark.parametrize("garbage", [b"", b"not a pickle", pickle.dumps({"x": 1}), pickle.dumps(("key", [1, 2])),
-                                     pickle.dumps({("broken.plan", "0" * 64): "not a model"})])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"",
+        b"not a pickle",
+        pickle.dumps({"x": 1}),
+        pickle.dumps(("key", [1, 2])),
+        pickle.dumps({("broken.plan", "0" * 64): "not a model"}),
+    ],
+)
 def test_a_corrupt_entry_is_ignored_and_rebuilt(plan: Path, garbage: bytes) -> None:
     expected = summary(check(plan))
     for name in ("files.pickle", "run.pickle"):
@@ -142,8 +153,9 @@ def test_a_planted_cache_file_cannot_run_code(plan: Path, monkeypatch: pytest.Mo
     assert not (plan / "planted-ran").exists()
 
 
-def test_entries_of_another_planlint_are_not_read(plan: Path, parses: list[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_entries_of_another_planlint_are_not_read(
+    plan: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     check(plan)
     old = cache_folder(plan).name
     monkeypatch.setattr(cache_module, "__version__", "99.0.0")

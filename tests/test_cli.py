@@ -1,4 +1,5 @@
 """`planlint check` from the command line: exit codes, outputs, colour, selection, configuration."""
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,11 @@ def test_clean_plan_exits_0(plan: Path) -> None:
     assert "All checked: 2 files, no findings." in result.stdout
 
 
-@pytest.mark.parametrize("args", [["--bogus"], ["no-such-folder"], ["--format", "html"], ["--fail-on", "fatal"]],
-                         ids=["unknown-option", "missing-path", "unknown-format", "bad-fail-on"])
+@pytest.mark.parametrize(
+    "args",
+    [["--bogus"], ["no-such-folder"], ["--format", "html"], ["--fail-on", "fatal"]],
+    ids=["unknown-option", "missing-path", "unknown-format", "bad-fail-on"],
+)
 def test_usage_errors_exit_2(plan: Path, args: list[str]) -> None:
     assert run(*args).exit_code == 2
 
@@ -87,7 +91,8 @@ def test_several_formats_with_files(plan: Path) -> None:
     assert result.exit_code == 1
     assert f"sales.plan:{ERROR_LINE}:3: PL102 [error]" in result.stdout
     assert ("value-mismatch", "sales.plan", ERROR_LINE) in [
-        (f["rule"], f["path"], f["line"]) for f in json.loads((plan / "out/findings.json").read_text())["findings"]]
+        (f["rule"], f["path"], f["line"]) for f in json.loads((plan / "out/findings.json").read_text())["findings"]
+    ]
     assert json.loads((plan / "results.sarif").read_text())["version"] == "2.1.0"
 
 
@@ -132,9 +137,9 @@ def test_select_and_ignore(plan: Path) -> None:
     everything = {rule for rule, _, _ in found(run("--format", "json"))}
     assert everything == {"value-mismatch", "unresolved-assumption"}
     assert {r for r, _, _ in found(run("--format", "json", "--select", "unresolved-assumption"))} == {
-        "unresolved-assumption"}
-    assert {r for r, _, _ in found(run("--format", "json", "--ignore", "value-mismatch"))} == {
-        "unresolved-assumption"}
+        "unresolved-assumption"
+    }
+    assert {r for r, _, _ in found(run("--format", "json", "--ignore", "value-mismatch"))} == {"unresolved-assumption"}
 
 
 def test_unknown_rule_in_a_flag_exits_2_with_did_you_mean(plan: Path) -> None:
@@ -146,11 +151,18 @@ def test_unknown_rule_in_a_flag_exits_2_with_did_you_mean(plan: Path) -> None:
 # Configuration ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("toml", "expected"), [
-    ('tolerence = "5%"\n', "invalid config: planlint.toml: tolerence: unknown key (did you mean 'tolerance'?)"),
-    ('select = ["valu-mismatch"]\n', "invalid config: planlint.toml: select: unknown rule or group "
-                                     "'valu-mismatch' (did you mean 'value-mismatch'?)"),
-], ids=["unknown-key", "unknown-rule"])
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ('tolerence = "5%"\n', "invalid config: planlint.toml: tolerence: unknown key (did you mean 'tolerance'?)"),
+        (
+            'select = ["valu-mismatch"]\n',
+            "invalid config: planlint.toml: select: unknown rule or group "
+            "'valu-mismatch' (did you mean 'value-mismatch'?)",
+        ),
+    ],
+    ids=["unknown-key", "unknown-rule"],
+)
 def test_bad_config_exits_2_with_file_key_and_did_you_mean(plan: Path, toml: str, expected: str) -> None:
     write(plan / "planlint.toml", toml)
     result = run()
@@ -174,8 +186,11 @@ def test_per_path_ignores(plan: Path) -> None:
     assert ("value-mismatch", "sales.plan", ERROR_LINE) in remaining
 
 
-@pytest.mark.parametrize("comment", ["# planlint: ignore[value-mismatch]", "# planlint: ignore[PL102]",
-                                     "# planlint: ignore"], ids=["by-name", "by-code", "every-rule"])
+@pytest.mark.parametrize(
+    "comment",
+    ["# planlint: ignore[value-mismatch]", "# planlint: ignore[PL102]", "# planlint: ignore"],
+    ids=["by-name", "by-code", "every-rule"],
+)
 def test_suppression_comment_silences_its_line(plan: Path, comment: str) -> None:
     write(plan / "sales.plan", SALES.replace("= $50k\n", f"= $50k   {comment}\n"))
     remaining = found(run("--format", "json"))

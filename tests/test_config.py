@@ -1,4 +1,5 @@
 """Configuration: discovery, every key, every kind of error message, selection, overrides."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from planlint.run.config import DEFAULT, Config, ConfigError, find_config, load_config
 from planlint.rulebook.finding import Severity
+from planlint.run.config import DEFAULT, Config, ConfigError, find_config, load_config
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,9 @@ class FakeRule:
 
 
 VALUE = FakeRule(
-    "PL102", "value-mismatch", ("interlock", "values"),
+    "PL102",
+    "value-mismatch",
+    ("interlock", "values"),
     options_schema={"properties": {"max-ratio": {"type": "number", "minimum": 1}}},
     option_defaults={"max-ratio": 2},
 )
@@ -97,7 +100,9 @@ def test_walk_stops_at_the_repository_root(tmp_path: Path) -> None:
 
 
 def test_every_key_is_read(tmp_path: Path) -> None:
-    config = load(tmp_path, """
+    config = load(
+        tmp_path,
+        """
 select = ["interlock"]
 extend-select = ["unused-assumption"]
 ignore = ["PL105"]
@@ -114,12 +119,11 @@ cache = false
 PL102 = "warning"
 [rules.value-mismatch]
 max-ratio = 3
-""")
+""",
+    )
     assert config.path == tmp_path / "planlint.toml" and config.root == tmp_path.resolve()
-    assert (config.fail_on, config.tolerance, config.fiscal_year_start) == (
-        Severity.WARNING, Fraction(1, 20), 7)
-    assert (config.include, config.exclude, config.cache) == (
-        ("plans/**/*.plan",), ("plans/archive",), False)
+    assert (config.fail_on, config.tolerance, config.fiscal_year_start) == (Severity.WARNING, Fraction(1, 20), 7)
+    assert (config.include, config.exclude, config.cache) == (("plans/**/*.plan",), ("plans/archive",), False)
     assert [r.code for r in RULES if config.enabled(r)] == ["PL102", "PL301"]
     assert config.severity_for(VALUE) == Severity.WARNING
     assert config.ignored_at("legacy/2026/sales.plan", VALUE)
@@ -132,7 +136,11 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
     config = load_config(None, RULES)
     assert config.root == Path.cwd() and config.path is None
     assert (config.fail_on, config.tolerance, config.fiscal_year_start, config.cache) == (
-        Severity.ERROR, Fraction(1, 10), 1, True)
+        Severity.ERROR,
+        Fraction(1, 10),
+        1,
+        True,
+    )
     assert [r.code for r in RULES if config.enabled(r)] == ["PL102", "PL105"]
     assert config.options_for(VALUE) == {"max-ratio": 2}
     assert DEFAULT.includes("sales.plan") and DEFAULT.includes("a/b/c.plan")
@@ -140,10 +148,16 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
         assert not DEFAULT.includes(hidden)
 
 
-@pytest.mark.parametrize(("written", "fraction"), [
-    ('"10%"', Fraction(1, 10)), ("0.1", Fraction(1, 10)), ('"2.5 %"', Fraction(1, 40)), ("0", 0),
-    ('"0.25"', Fraction(1, 4)),
-])
+@pytest.mark.parametrize(
+    ("written", "fraction"),
+    [
+        ('"10%"', Fraction(1, 10)),
+        ("0.1", Fraction(1, 10)),
+        ('"2.5 %"', Fraction(1, 40)),
+        ("0", 0),
+        ('"0.25"', Fraction(1, 4)),
+    ],
+)
 def test_tolerance_forms(tmp_path: Path, written: str, fraction: Fraction) -> None:
     assert load(tmp_path, f"tolerance = {written}\n").tolerance == fraction
 
@@ -161,58 +175,92 @@ def test_pyproject_table_is_read(tmp_path: Path) -> None:
 # -- errors ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    pytest.param("tolerence = '5%'\n",
-                 "tolerence: unknown key (did you mean 'tolerance'?)", id="unknown-key"),
-    pytest.param("plugin-path = ['my.plugins']\n", "plugin-path: unknown key", id="no-plugin-path"),
-    pytest.param("cache = 'yes'\n", "cache: must be true or false, not 'yes'", id="bad-type"),
-    pytest.param("select = 'PL102'\n", "select: must be a list, not 'PL102'", id="not-a-list"),
-    pytest.param("tolerance = '10 percent'\n",
-                 """tolerance: '10 percent' is not a valid tolerance (write it like "10%")""",
-                 id="bad-tolerance"),
-    pytest.param("tolerance = '100%'\n",
-                 "tolerance: '100%' is out of range: a tolerance is at least 0% and below 100%",
-                 id="tolerance-range"),
-    pytest.param("fiscal-year-start = 13\n",
-                 """fiscal-year-start: 13 is not a month (write 1 to 12, or a name like "July")""",
-                 id="bad-month"),
-    pytest.param("fail-on = 'fatal'\n",
-                 "fail-on: must be one of 'error', 'warning', 'info', not 'fatal'", id="bad-enum"),
-    pytest.param("select = ['PL102', 'value-missmatch']\n",
-                 "select: unknown rule or group 'value-missmatch' (did you mean 'value-mismatch'?)",
-                 id="unknown-rule"),
-    pytest.param("ignore = ['interlok']\n",
-                 "ignore: unknown rule or group 'interlok' (did you mean 'interlock'?)", id="unknown-group"),
-    pytest.param("[severity]\nPL1022 = 'off'\n",
-                 "severity.PL1022: unknown rule (did you mean 'PL102'?)", id="unknown-severity-rule"),
-    pytest.param("[severity]\nPL102 = 'loud'\n",
-                 "severity.PL102: must be one of 'error', 'warning', 'info', 'off', not 'loud'",
-                 id="bad-severity"),
-    pytest.param("[per-path-ignores]\n'a/**' = ['PL9']\n",
-                 "per-path-ignores.\"a/**\": unknown rule or group 'PL9'", id="per-path-unknown"),
-    pytest.param("[rules.value-mismatch]\nmax-ratio = 0.5\n",
-                 "rules.value-mismatch.max-ratio: must be at least 1, not 0.5", id="bad-rule-option"),
-    pytest.param("[rules.value-mismatch]\nmax-ration = 2\n",
-                 "rules.value-mismatch.max-ration: unknown option (did you mean 'max-ratio'?)",
-                 id="unknown-rule-option"),
-    pytest.param("[rules.timing-mismatch]\ndays = 2\n",
-                 "rules.timing-mismatch.days: unknown option (timing-mismatch has no options)",
-                 id="rule-without-options"),
-    pytest.param("[rules.PL1O2]\nmax-ratio = 2\n",
-                 "rules.PL1O2: unknown rule (did you mean 'PL102'?)", id="unknown-rules-table"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("tolerence = '5%'\n", "tolerence: unknown key (did you mean 'tolerance'?)", id="unknown-key"),
+        pytest.param("plugin-path = ['my.plugins']\n", "plugin-path: unknown key", id="no-plugin-path"),
+        pytest.param("cache = 'yes'\n", "cache: must be true or false, not 'yes'", id="bad-type"),
+        pytest.param("select = 'PL102'\n", "select: must be a list, not 'PL102'", id="not-a-list"),
+        pytest.param(
+            "tolerance = '10 percent'\n",
+            """tolerance: '10 percent' is not a valid tolerance (write it like "10%")""",
+            id="bad-tolerance",
+        ),
+        pytest.param(
+            "tolerance = '100%'\n",
+            "tolerance: '100%' is out of range: a tolerance is at least 0% and below 100%",
+            id="tolerance-range",
+        ),
+        pytest.param(
+            "fiscal-year-start = 13\n",
+            """fiscal-year-start: 13 is not a month (write 1 to 12, or a name like "July")""",
+            id="bad-month",
+        ),
+        pytest.param(
+            "fail-on = 'fatal'\n", "fail-on: must be one of 'error', 'warning', 'info', not 'fatal'", id="bad-enum"
+        ),
+        pytest.param(
+            "select = ['PL102', 'value-missmatch']\n",
+            "select: unknown rule or group 'value-missmatch' (did you mean 'value-mismatch'?)",
+            id="unknown-rule",
+        ),
+        pytest.param(
+            "ignore = ['interlok']\n",
+            "ignore: unknown rule or group 'interlok' (did you mean 'interlock'?)",
+            id="unknown-group",
+        ),
+        pytest.param(
+            "[severity]\nPL1022 = 'off'\n",
+            "severity.PL1022: unknown rule (did you mean 'PL102'?)",
+            id="unknown-severity-rule",
+        ),
+        pytest.param(
+            "[severity]\nPL102 = 'loud'\n",
+            "severity.PL102: must be one of 'error', 'warning', 'info', 'off', not 'loud'",
+            id="bad-severity",
+        ),
+        pytest.param(
+            "[per-path-ignores]\n'a/**' = ['PL9']\n",
+            "per-path-ignores.\"a/**\": unknown rule or group 'PL9'",
+            id="per-path-unknown",
+        ),
+        pytest.param(
+            "[rules.value-mismatch]\nmax-ratio = 0.5\n",
+            "rules.value-mismatch.max-ratio: must be at least 1, not 0.5",
+            id="bad-rule-option",
+        ),
+        pytest.param(
+            "[rules.value-mismatch]\nmax-ration = 2\n",
+            "rules.value-mismatch.max-ration: unknown option (did you mean 'max-ratio'?)",
+            id="unknown-rule-option",
+        ),
+        pytest.param(
+            "[rules.timing-mismatch]\ndays = 2\n",
+            "rules.timing-mismatch.days: unknown option (timing-mismatch has no options)",
+            id="rule-without-options",
+        ),
+        pytest.param(
+            "[rules.PL1O2]\nmax-ratio = 2\n",
+            "rules.PL1O2: unknown rule (did you mean 'PL102'?)",
+            id="unknown-rules-table",
+        ),
+    ],
+)
 def test_error_messages(tmp_path: Path, text: str, message: str) -> None:
     assert error(tmp_path, text) == f"invalid config: planlint.toml: {message}"
 
 
 def test_pyproject_errors_show_the_full_key(tmp_path: Path) -> None:
     message = error(tmp_path, "[tool.planlint]\ntolerance = '10 percent'\n", "pyproject.toml")
-    assert message == ('invalid config: pyproject.toml: tool.planlint.tolerance: '
-                       """'10 percent' is not a valid tolerance (write it like "10%")""")
+    assert message == (
+        "invalid config: pyproject.toml: tool.planlint.tolerance: "
+        """'10 percent' is not a valid tolerance (write it like "10%")"""
+    )
 
 
 def test_toml_syntax_error_gives_the_line(tmp_path: Path) -> None:
-    message = error(tmp_path, "cache = true\nselect = [\"PL102\"\n")
+    message = error(tmp_path, 'cache = true\nselect = ["PL102"\n')
     assert message.startswith("invalid config: planlint.toml: line 2: ")
 
 
@@ -233,20 +281,22 @@ def on(config: Config) -> list[str]:
     return [r.code for r in RULES if config.enabled(r)]
 
 
-@pytest.mark.parametrize(("text", "codes"), [
-    pytest.param("", ["PL102", "PL105"], id="defaults"),
-    pytest.param("select = ['ALL']", ["PL102", "PL105", "PL301"], id="all"),
-    pytest.param("select = ['hygiene']", ["PL301"], id="select-replaces"),
-    pytest.param("extend-select = ['PL301']", ["PL102", "PL105", "PL301"], id="extend-select-adds"),
-    pytest.param("ignore = ['interlock']", [], id="ignore-group"),
-    pytest.param("select = ['ALL']\nignore = ['value-mismatch']", ["PL105", "PL301"], id="ignore-name"),
-    pytest.param("select = ['PL102']\nignore = ['ALL']", ["PL102"], id="exact-select-beats-ignore-all"),
-    pytest.param("select = ['PL102']\nignore = ['interlock']", ["PL102"],
-                 id="exact-select-beats-ignore-group"),
-    pytest.param("select = ['interlock']\nignore = ['interlock']", [], id="tie-ignore-wins"),
-    pytest.param("select = ['interlock']\nextend-ignore = ['PL105']", ["PL102"], id="extend-ignore"),
-    pytest.param("[severity]\nvalue-mismatch = 'off'", ["PL105"], id="severity-off"),
-])
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        pytest.param("", ["PL102", "PL105"], id="defaults"),
+        pytest.param("select = ['ALL']", ["PL102", "PL105", "PL301"], id="all"),
+        pytest.param("select = ['hygiene']", ["PL301"], id="select-replaces"),
+        pytest.param("extend-select = ['PL301']", ["PL102", "PL105", "PL301"], id="extend-select-adds"),
+        pytest.param("ignore = ['interlock']", [], id="ignore-group"),
+        pytest.param("select = ['ALL']\nignore = ['value-mismatch']", ["PL105", "PL301"], id="ignore-name"),
+        pytest.param("select = ['PL102']\nignore = ['ALL']", ["PL102"], id="exact-select-beats-ignore-all"),
+        pytest.param("select = ['PL102']\nignore = ['interlock']", ["PL102"], id="exact-select-beats-ignore-group"),
+        pytest.param("select = ['interlock']\nignore = ['interlock']", [], id="tie-ignore-wins"),
+        pytest.param("select = ['interlock']\nextend-ignore = ['PL105']", ["PL102"], id="extend-ignore"),
+        pytest.param("[severity]\nvalue-mismatch = 'off'", ["PL105"], id="severity-off"),
+    ],
+)
 def test_selection(tmp_path: Path, text: str, codes: list[str]) -> None:
     assert on(load(tmp_path, text + "\n")) == codes
 
@@ -259,11 +309,18 @@ def test_severity_overrides(tmp_path: Path) -> None:
     assert load_config(None, RULES).severity_for(TIMING) == Severity.WARNING
 
 
-@pytest.mark.parametrize(("path", "ignored"), [
-    ("legacy/sales.plan", True), ("legacy/2025/q1/sales.plan", True),
-    ("sales.plan", False), ("teams/legacy/x.plan", False),
-    ("drafts/x.plan", True), ("a/b/drafts/x.plan", True), ("a/drafts.plan", False),
-])
+@pytest.mark.parametrize(
+    ("path", "ignored"),
+    [
+        ("legacy/sales.plan", True),
+        ("legacy/2025/q1/sales.plan", True),
+        ("sales.plan", False),
+        ("teams/legacy/x.plan", False),
+        ("drafts/x.plan", True),
+        ("a/b/drafts/x.plan", True),
+        ("a/drafts.plan", False),
+    ],
+)
 def test_per_path_ignores_globs(tmp_path: Path, path: str, ignored: bool) -> None:
     config = load(tmp_path, "[per-path-ignores]\n'legacy/**' = ['PL102']\n'**/drafts/*.plan' = ['values']\n")
     assert config.ignored_at(path, VALUE) is ignored
@@ -274,12 +331,18 @@ def test_per_path_ignores_globs(tmp_path: Path, path: str, ignored: bool) -> Non
 
 
 def test_command_line_wins_over_the_file(tmp_path: Path) -> None:
-    config = load(tmp_path, "fail-on = 'error'\ntolerance = '5%'\nfiscal-year-start = 4\n"
-                            "cache = true\nselect = ['PL105']\n")
-    cli = config.with_overrides(select=["PL102"], fail_on="warning", tolerance="20%",
-                                fiscal_year_start="oct", cache=False)
+    config = load(
+        tmp_path, "fail-on = 'error'\ntolerance = '5%'\nfiscal-year-start = 4\ncache = true\nselect = ['PL105']\n"
+    )
+    cli = config.with_overrides(
+        select=["PL102"], fail_on="warning", tolerance="20%", fiscal_year_start="oct", cache=False
+    )
     assert (cli.fail_on, cli.tolerance, cli.fiscal_year_start, cli.cache) == (
-        Severity.WARNING, Fraction(1, 5), 10, False)
+        Severity.WARNING,
+        Fraction(1, 5),
+        10,
+        False,
+    )
     assert on(cli) == ["PL102"]
     assert on(config.with_overrides(extend_select=["hygiene"])) == ["PL105", "PL301"]
     assert on(config.with_overrides(ignore=["ALL"])) == []
@@ -288,8 +351,11 @@ def test_command_line_wins_over_the_file(tmp_path: Path) -> None:
 
 def test_command_line_values_are_validated(tmp_path: Path) -> None:
     config = load_config(None, RULES)
-    with pytest.raises(ConfigError, match=r"^invalid option: --select: unknown rule or group 'PL1O2' "
-                                          r"\(did you mean 'PL102'\?\)$"):
+    with pytest.raises(
+        ConfigError,
+        match=r"^invalid option: --select: unknown rule or group 'PL1O2' "
+        r"\(did you mean 'PL102'\?\)$",
+    ):
         config.with_overrides(select=["PL1O2"])
     with pytest.raises(ConfigError, match=r"^invalid option: --tolerance: '10 percent' is not"):
         config.with_overrides(tolerance="10 percent")
@@ -297,7 +363,10 @@ def test_command_line_values_are_validated(tmp_path: Path) -> None:
 
 def test_name_and_code_entries_for_one_rule_merge_code_last(tmp_path: Path) -> None:
     """Both spellings may appear; the code's entry is the more specific and wins."""
-    config = load(tmp_path, "[severity]\nPL105 = 'info'\ntiming-mismatch = 'error'\n"
-                            "[rules.PL102]\nmax-ratio = 4\n[rules.value-mismatch]\nmax-ratio = 5\n")
+    config = load(
+        tmp_path,
+        "[severity]\nPL105 = 'info'\ntiming-mismatch = 'error'\n"
+        "[rules.PL102]\nmax-ratio = 4\n[rules.value-mismatch]\nmax-ratio = 5\n",
+    )
     assert config.severity_for(TIMING) == Severity.INFO
     assert config.options_for(VALUE) == {"max-ratio": 4}

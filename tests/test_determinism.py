@@ -1,5 +1,6 @@
 """The same plan gives byte-identical output in every format: across runs, file-discovery
 orders and hash seeds (each run is a fresh `planlint` process)."""
+
 from __future__ import annotations
 
 import os
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from planlint.output.formats import FORMATS
 from planlint.run.config import DEFAULT
 from planlint.run.files import discover
-from planlint.output.formats import FORMATS
 
 REPO = Path(__file__).resolve().parents[1]
 HASH_SEEDS = ["0", "1", "12345", "random"]
@@ -53,8 +54,13 @@ def _check(root: Path, out: Path, hash_seed: str) -> dict[str, bytes]:
     formats = [arg for name in FORMATS for arg in ("--format", f"{name}:{out / name}")]
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "NO_COLOR": "1"}
     env.pop("GITHUB_ACTIONS", None)
-    completed = subprocess.run([sys.executable, "-m", "planlint.cli", "check", *formats, "."],
-                               cwd=root, env=env, capture_output=True, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "planlint.cli", "check", *formats, "."],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     assert completed.returncode in (0, 1), completed.stderr.decode()
     assert b"Traceback" not in completed.stderr
     return {name: (out / name).read_bytes() for name in FORMATS}
@@ -96,4 +102,9 @@ def test_discovery_sorts_whatever_the_walk_order(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(os, "walk", reversed_walk)
     assert discover([tmp_path], DEFAULT) == expected
     assert [p.relative_to(tmp_path).as_posix() for p in expected] == [
-        "a/y.plan", "b/a.plan", "b/z.plan", "c/d/e.plan", "x.plan"]
+        "a/y.plan",
+        "b/a.plan",
+        "b/z.plan",
+        "c/d/e.plan",
+        "x.plan",
+    ]

@@ -1,4 +1,5 @@
 """`planlint explain`: rule pages, the rule table, assumptions, PATH:LINE, JSON and plain output."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from planlint.output.explain import Painter, draw_tree
 from planlint.cli import main
+from planlint.output.explain import Painter, draw_tree
 from planlint.rulebook.registry import load_rules
 
 # The doubled-leads scenario, inline so that the tests need no ../shared.
@@ -121,8 +122,17 @@ def test_off_by_default_rule_says_so(runner: CliRunner) -> None:
 
 def test_rule_json(runner: CliRunner) -> None:
     document = explain_json(runner, "PL201")
-    assert set(document) == {"code", "name", "summary", "severity", "groups", "origin", "enabled_by_default",
-                             "sections", "documentation"}
+    assert set(document) == {
+        "code",
+        "name",
+        "summary",
+        "severity",
+        "groups",
+        "origin",
+        "enabled_by_default",
+        "sections",
+        "documentation",
+    }
     rule = load_rules().find("PL201")
     assert document["name"] == "goal-shortfall" and document["origin"] == "planlint"
     assert document["documentation"] == rule.documentation()
@@ -145,9 +155,11 @@ def test_all_lists_every_rule(runner: CliRunner) -> None:
 
 
 def test_rule_page_does_not_load_the_parser() -> None:
-    code = ("import sys; from pathlib import Path; import planlint.cli; from planlint.commands.explain import run_explain; "
-            "run_explain('PL102', [Path('.')], False, 'text', False); "
-            "print(sorted(m for m in ('lark', 'jsonschema', 'planlint.model.parse', 'planlint.run.engine') if m in sys.modules))")
+    code = (
+        "import sys; from pathlib import Path; import planlint.cli; from planlint.commands.explain import run_explain; "
+        "run_explain('PL102', [Path('.')], False, 'text', False); "
+        "print(sorted(m for m in ('lark', 'jsonschema', 'planlint.model.parse', 'planlint.run.engine') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
 
@@ -155,10 +167,15 @@ def test_rule_page_does_not_load_the_parser() -> None:
 # Unknown subjects -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("subject", "suggestion"), [
-    ("value-mismach", "value-mismatch"), ("PL1O2", "PL102"), ("sales.revenu", "sales.revenue"),
-    ("revenue", "sales.revenue"),
-])
+@pytest.mark.parametrize(
+    ("subject", "suggestion"),
+    [
+        ("value-mismach", "value-mismatch"),
+        ("PL1O2", "PL102"),
+        ("sales.revenu", "sales.revenue"),
+        ("revenue", "sales.revenue"),
+    ],
+)
 def test_unknown_subject_suggests(runner: CliRunner, doubled_leads: Path, subject: str, suggestion: str) -> None:
     result = explain(runner, subject)
     assert result.exit_code == 2
@@ -189,8 +206,10 @@ def test_doubled_leads_revenue(runner: CliRunner, doubled_leads: Path) -> None:
     result = explain(runner, "sales.revenue")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert ("sales.revenue = leads.volume × leads.win_rate × leads.avg_deal_value = "
-            "4,000 leads/year × 16% × $24k = $15.36M/year") in out
+    assert (
+        "sales.revenue = leads.volume × leads.win_rate × leads.avg_deal_value = "
+        "4,000 leads/year × 16% × $24k = $15.36M/year"
+    ) in out
     assert "goal sales.revenue >= $20M/year (sales, sales.plan:4): short: $15.36M/year, 76.8% of the goal" in out
     for closing in CLOSING:
         assert closing in out
@@ -208,12 +227,19 @@ def test_doubled_leads_revenue_json(runner: CliRunner, doubled_leads: Path) -> N
     assert top["formula"] == "leads.volume × leads.win_rate × leads.avg_deal_value"
     assert top["substituted"] == "4,000 leads/year × 16% × $24k" and top["value"] == "$15.36M/year"
     assert [(s["name"], s["value"], s["depth"]) for s in inputs] == [
-        ("leads.volume", "4,000 leads/year", 1), ("leads.win_rate", "16%", 1), ("leads.avg_deal_value", "$24k", 1)]
+        ("leads.volume", "4,000 leads/year", 1),
+        ("leads.win_rate", "16%", 1),
+        ("leads.avg_deal_value", "$24k", 1),
+    ]
     win_rate = inputs[1]["assumptions"][0]
     assert (win_rate["team"], win_rate["status"], win_rate["ratio"]) == ("sales", "fails", "1.25×")
     [goal] = document["goals"]
     assert (goal["status"], goal["value"], goal["share"], goal["target"]) == (
-        "short", "$15.36M/year", "76.8%", ">= $20M/year")
+        "short",
+        "$15.36M/year",
+        "76.8%",
+        ">= $20M/year",
+    )
     assert {f"{c['name']} {c['needs']}" for c in goal["closing"]} == set(CLOSING)
     assert [f["rule"] for f in document["findings"]] == ["goal-shortfall"]
     assert document["producers"][0]["kind"] == "derives" and document["producers"][0]["team"] == "sales"
@@ -222,8 +248,12 @@ def test_doubled_leads_revenue_json(runner: CliRunner, doubled_leads: Path) -> N
 def test_company_revenue_goes_down_the_whole_chain(runner: CliRunner, doubled_leads: Path) -> None:
     document = explain_json(runner, "company.revenue")
     assert [(s["name"], s["depth"]) for s in document["derivation"]] == [
-        ("company.revenue", 0), ("sales.revenue", 1), ("leads.volume", 2), ("leads.win_rate", 2),
-        ("leads.avg_deal_value", 2)]
+        ("company.revenue", 0),
+        ("sales.revenue", 1),
+        ("leads.volume", 2),
+        ("leads.win_rate", 2),
+        ("leads.avg_deal_value", 2),
+    ]
     assert document["goals"][0]["status"] == "short"
 
 
@@ -242,9 +272,16 @@ def test_met_goal(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_unproduced_input(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(write_plan(tmp_path, {"p.plan": (
-        "team sales {\n  goal sales.revenue >= $1M/year\n"
-        "  derive sales.revenue = leads.volume * $1k\n}\n")}))
+    monkeypatch.chdir(
+        write_plan(
+            tmp_path,
+            {
+                "p.plan": (
+                    "team sales {\n  goal sales.revenue >= $1M/year\n  derive sales.revenue = leads.volume * $1k\n}\n"
+                )
+            },
+        )
+    )
     document = explain_json(runner, "sales.revenue")
     assert document["value"] is None and "nobody produces leads.volume" in document["reason"]
     assert document["derivation"][1]["kind"] == "unresolved"
@@ -253,9 +290,17 @@ def test_unproduced_input(runner: CliRunner, tmp_path: Path, monkeypatch: pytest
 
 
 def test_expression_keeps_its_grouping(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(write_plan(tmp_path, {"p.plan": (
-        "team a {\n  produces x.a = 4\n  produces x.b = 14% .. 18%\n"
-        "  derive x.c = -(x.a + 2) * x.b - 1.001 / (x.a - x.a * 2) + 3 * (2 - x.a)\n}\n")}))
+    monkeypatch.chdir(
+        write_plan(
+            tmp_path,
+            {
+                "p.plan": (
+                    "team a {\n  produces x.a = 4\n  produces x.b = 14% .. 18%\n"
+                    "  derive x.c = -(x.a + 2) * x.b - 1.001 / (x.a - x.a * 2) + 3 * (2 - x.a)\n}\n"
+                )
+            },
+        )
+    )
     top = explain_json(runner, "x.c")["derivation"][0]
     assert top["formula"] == "-(x.a + 2) × x.b - 1.001 ÷ (x.a - x.a × 2) + 3 × (2 - x.a)"
     assert top["substituted"] == "-(4 + 2) × (14% .. 18%) - 1.001 ÷ (4 - 4 × 2) + 3 × (2 - 4)"
@@ -271,10 +316,18 @@ def test_deep_chain_is_cut_short(runner: CliRunner, tmp_path: Path, monkeypatch:
 
 
 def test_unknown_value_reasons(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(write_plan(tmp_path, {"p.plan": (
-        'team t {\n  derive c.a = c.b + 1\n  derive c.b = c.a * 2\n  produces d.text = "SQL"\n}\n'
-        'team u {\n  consumes d.text = "MQL"\n  consumes d.launch by 2027-Q2\n}\n'
-        "team v {\n  produces d.launch by 2027-Q3\n}\n")}))
+    monkeypatch.chdir(
+        write_plan(
+            tmp_path,
+            {
+                "p.plan": (
+                    'team t {\n  derive c.a = c.b + 1\n  derive c.b = c.a * 2\n  produces d.text = "SQL"\n}\n'
+                    'team u {\n  consumes d.text = "MQL"\n  consumes d.launch by 2027-Q2\n}\n'
+                    "team v {\n  produces d.launch by 2027-Q3\n}\n"
+                )
+            },
+        )
+    )
     assert "it depends on itself" in explain_json(runner, "c.a")["reason"]
     text = explain_json(runner, "d.text")
     assert text["value"] == '"SQL"' and text["consumers"][0]["status"] == "definition-mismatch"
@@ -290,8 +343,10 @@ def test_path_line(runner: CliRunner, doubled_leads: Path) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("sales.plan:6: 1 finding\n")
-    assert ("sales.plan:6:3 PL102 value-mismatch (error): sales assumes leads.avg_deal_value = $50k, "
-            "2.08× what marketing produces ($24k)") in out
+    assert (
+        "sales.plan:6:3 PL102 value-mismatch (error): sales assumes leads.avg_deal_value = $50k, "
+        "2.08× what marketing produces ($24k)"
+    ) in out
     assert "help: agree one number" in out
     assert "marketing.plan:6:3: marketing produces leads.avg_deal_value = $24k" in out
     assert "\nleads.avg_deal_value = $24k\n" in out  # then the subject explained
@@ -325,8 +380,13 @@ def test_path_line_in_a_subfolder(runner: CliRunner, tmp_path: Path, monkeypatch
 
 def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "PYTHONIOENCODING")}
-    return subprocess.run([sys.executable, "-m", "planlint.cli", "explain", *args], cwd=cwd, capture_output=True,
-                          env={**environment, **env}, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "planlint.cli", "explain", *args],
+        cwd=cwd,
+        capture_output=True,
+        env={**environment, **env},
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("args", [["sales.revenue"], ["PL102"], ["--all"], ["sales.plan:6"]])
@@ -355,13 +415,6 @@ def test_ascii_terminal_gets_ascii_tree(tmp_path: Path) -> None:
 def test_draw_tree_connectors() -> None:
     entries = [(0, "root"), (1, "a"), (2, "a1\nmore"), (2, "a2"), (1, "b\nb more"), (2, "b1")]
     assert draw_tree(entries, Painter(color=False, unicode=False)) == (
-        "root\n"
-        "|-- a\n"
-        "|   |-- a1\n"
-        "|   |     more\n"
-        "|   `-- a2\n"
-        "`-- b\n"
-        "    | b more\n"
-        "    `-- b1"
+        "root\n|-- a\n|   |-- a1\n|   |     more\n|   `-- a2\n`-- b\n    | b more\n    `-- b1"
     )
     assert draw_tree(entries, Painter(color=False, unicode=True)).splitlines()[2] == "│   ├── a1"

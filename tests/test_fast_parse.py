@@ -6,6 +6,7 @@ line reader declines the file (and Lark reads it), or both give identical
 models. The shipped plans and the benchmark generators' plans must take the
 shortcut, or it would be no shortcut.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,8 +30,13 @@ from fuzz.strategies import corpus, mutated_plans, valid_plans  # noqa: E402
 
 # The line reader needs atomic groups in regular expressions (Python 3.11); before, it declines every file.
 pytestmark = pytest.mark.skipif(sys.version_info < (3, 11), reason="the line reader needs Python 3.11")
-SETTINGS = settings(derandomize=True, database=None, deadline=None, print_blob=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def dump(value: object) -> list:
@@ -100,8 +106,7 @@ def test_every_shipped_plan_reads_the_same_and_every_valid_one_takes_the_shortcu
 
 
 def generated(tmp_path: Path, script: Path, teams: int) -> dict[str, str]:
-    subprocess.run([sys.executable, str(script), str(teams), str(tmp_path / "out")], check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, str(script), str(teams), str(tmp_path / "out")], check=True, capture_output=True)
     return plan_texts(tmp_path / "out")
 
 
@@ -132,7 +137,7 @@ TRICKY = [
     "consumes a.b = 500 leads / month ± 10%",
     "consumes a.b = 2027-07",
     "consumes a.b = 2027-0712",
-    "consumes a.b = \"SQL: score >= 60 # not a comment\" # a comment",
+    'consumes a.b = "SQL: score >= 60 # not a comment" # a comment',
     "derive a.b = 2027-07 - 5",  # a date in a derive is a subtraction
     "derive a.b = 5 / days.total",  # a dotted name after `/` is divided by, not a period
     "derive a.b = 5 / day",
@@ -149,7 +154,7 @@ TRICKY = [
     "produces a.b = 5 team",
     "consumes a.b >= 5 in",
     "consumesa.b = 5",
-    "owner\"x\"",
+    'owner"x"',
     "goal a.b in 1 .. 2",
     "goal a.b = 10 reps",
     "produces a.b = 0000-Q1",
@@ -189,11 +194,57 @@ def test_a_damaged_plan_reads_the_same(case) -> None:
 
 # Token soup: statements glued from the grammar's terminals, with and without spaces.
 FRAGMENTS = [
-    "a.b", "x.y_z", "days.total", "year.x", "leads", "by", "in", "team", "bytes", "K", "USD",
-    "5", "24k", "1.5M", "4,000", "1,2345", "0.25", "16%", "$24k", "€10M", "£3", "5m", "24kk", "2B",
-    "2027-Q3", "2027-07", "2027-07-15", "2027-13", "0999-01",
-    "/year", "/ months", "/days", "/", "*", "+", "-", "(", ")", "=", ">=", "<=", "±", "+/-", "..", ".",
-    '"SQL: score >= 60"', '"a # b"', "# note", "%", "{", "}",
+    "a.b",
+    "x.y_z",
+    "days.total",
+    "year.x",
+    "leads",
+    "by",
+    "in",
+    "team",
+    "bytes",
+    "K",
+    "USD",
+    "5",
+    "24k",
+    "1.5M",
+    "4,000",
+    "1,2345",
+    "0.25",
+    "16%",
+    "$24k",
+    "€10M",
+    "£3",
+    "5m",
+    "24kk",
+    "2B",
+    "2027-Q3",
+    "2027-07",
+    "2027-07-15",
+    "2027-13",
+    "0999-01",
+    "/year",
+    "/ months",
+    "/days",
+    "/",
+    "*",
+    "+",
+    "-",
+    "(",
+    ")",
+    "=",
+    ">=",
+    "<=",
+    "±",
+    "+/-",
+    "..",
+    ".",
+    '"SQL: score >= 60"',
+    '"a # b"',
+    "# note",
+    "%",
+    "{",
+    "}",
 ]
 STARTS = ["produces a.b", "consumes a.b", "goal a.b", "derive a.b =", "owner", "produces", "consumes a.b ="]
 
@@ -276,8 +327,10 @@ def spaced_statements(draw) -> str:
         tokens = [kind, "a.b"]
         if kind == "goal" or draw(st.booleans()):
             op = "=" if kind == "produces" else draw(st.sampled_from([">=", "<=", "=", "in"]))
-            tokens += [op, *(draw(quantity_tokens()) + [".."] + draw(quantity_tokens()) if op == "in"
-                             else draw(value_tokens()))]
+            tokens += [
+                op,
+                *(draw(quantity_tokens()) + [".."] + draw(quantity_tokens()) if op == "in" else draw(value_tokens())),
+            ]
         if kind != "goal" and draw(st.booleans()):
             tokens += ["by", draw(st.sampled_from(["2027-Q3", "2027-07", "2027-07-15"]))]
     separators = st.sampled_from([" ", " ", " ", "", "\t", "  "])
@@ -291,17 +344,18 @@ def test_respaced_statements_read_the_same(statements: list[str]) -> None:
 
 
 def test_the_shortcut_is_the_default_and_lark_is_not_imported_for_it() -> None:
-    code = ("import sys; from planlint.model.parse import parse_text;"
-            "f = parse_text('t.plan', 'team t {\\n  produces a.b = $5k\\n}\\n');"
-            "assert f.problem is None and f.blocks[0].statements[0].value.quantity.lo == 5000;"
-            "print('lark' in sys.modules)")
+    code = (
+        "import sys; from planlint.model.parse import parse_text;"
+        "f = parse_text('t.plan', 'team t {\\n  produces a.b = $5k\\n}\\n');"
+        "assert f.problem is None and f.blocks[0].statements[0].value.quantity.lo == 5000;"
+        "print('lark' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
 
 def test_the_grammar_still_reads_what_the_shortcut_declines() -> None:
-    text = "team t { owner \"x\" }\n"  # valid, but not one statement per line
+    text = 'team t { owner "x" }\n'  # valid, but not one statement per line
     fast, grammar = fast_and_grammar("t.plan", text)
     assert fast is None and grammar.problem is None and grammar.blocks[0].owners == ["x"]
     assert parse_text("t.plan", text).blocks[0].owners == ["x"]
-

@@ -1,4 +1,5 @@
 """The output formats, field by field, and the machine ones against their schemas."""
+
 from __future__ import annotations
 
 import json
@@ -13,13 +14,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from planlint.run import atomic as _atomic
-from planlint.run.atomic import write_atomic
-from planlint.rulebook.finding import Finding, Related, Severity
+from planlint.language.span import Span
 from planlint.output.formats import FORMATS, render, resolve_auto
 from planlint.output.formats.github import escape_data, escape_property
 from planlint.output.report import Report, RuleInfo
-from planlint.language.span import Span
+from planlint.rulebook.finding import Finding, Related, Severity
+from planlint.run import atomic as _atomic
+from planlint.run.atomic import write_atomic
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_SCHEMAS = REPO.parent / "shared" / "schemas"
@@ -36,38 +37,62 @@ UNICODE_LINE = SOURCES[("plans/ünï team.plan", 2)]
 EURO = UNICODE_LINE.index("€") + 1  # 1-based column of "€10M"
 
 ERROR = Finding(
-    code="PL102", rule="value-mismatch", severity=Severity.ERROR,
+    code="PL102",
+    rule="value-mismatch",
+    severity=Severity.ERROR,
     span=Span("sales.plan", 7, 3, 7, 39),
     message="sales assumes leads.avg_deal_value = $50k, 2.08× what marketing produces ($24k)",
     help="align the assumption with what marketing produces, or agree a new target",
     related=(Related(Span("marketing.plan", 4, 3, 4, 39), "marketing produces $24k here"),),
-    subject="leads.avg_deal_value", teams=("sales", "marketing"),
+    subject="leads.avg_deal_value",
+    teams=("sales", "marketing"),
 )
 WARNING = Finding(
-    code="PL104", rule="timing-mismatch", severity=Severity.WARNING,
+    code="PL104",
+    rule="timing-mismatch",
+    severity=Severity.WARNING,
     span=Span("sales.plan", 9, 2, 9, 31),
-    message="part of the range misses", subject="leads.win_rate", teams=("sales",),
+    message="part of the range misses",
+    subject="leads.win_rate",
+    teams=("sales",),
 )
 INFO = Finding(
-    code="PL110", rule="unused-assumption", severity=Severity.INFO,
+    code="PL110",
+    rule="unused-assumption",
+    severity=Severity.INFO,
     span=Span("nowhere.plan", 3, 1, 3, 5),
-    message="produced, consumed by nobody", subject="marketing.mqls",
+    message="produced, consumed by nobody",
+    subject="marketing.mqls",
 )
 UNICODE = Finding(
-    code="PL103", rule="unit-mismatch", severity=Severity.ERROR,
+    code="PL103",
+    rule="unit-mismatch",
+    severity=Severity.ERROR,
     span=Span("plans/ünï team.plan", 2, EURO, 2, EURO + 4),
     message="€10M ≠ $12M: teams a, b disagree\n100% sure, 50%0A",
     help="say both in one currency: USD, or EUR",
     related=(Related(Span("plans/ünï team.plan", 5, 1, 6, 2), "other side: here, or there"),),
-    subject="ünï.värde", teams=("a", "b"),
+    subject="ünï.värde",
+    teams=("a", "b"),
 )
 FINDINGS = [INFO, UNICODE, ERROR, WARNING]  # sorted by path, as the engine hands them over
 
 RULES = {
-    "PL104": RuleInfo("PL104", "timing-mismatch", "The producer delivers too late.",
-                      "**What it does**\n\nChecks dates.", Severity.ERROR),
-    "PL102": RuleInfo("PL102", "value-mismatch", "Producer and consumer disagree.",
-                      "**What it does**\n\nCompares values.", Severity.ERROR, origin="planlint"),
+    "PL104": RuleInfo(
+        "PL104",
+        "timing-mismatch",
+        "The producer delivers too late.",
+        "**What it does**\n\nChecks dates.",
+        Severity.ERROR,
+    ),
+    "PL102": RuleInfo(
+        "PL102",
+        "value-mismatch",
+        "Producer and consumer disagree.",
+        "**What it does**\n\nCompares values.",
+        Severity.ERROR,
+        origin="planlint",
+    ),
 }
 
 
@@ -77,8 +102,13 @@ def source_lines(path: str, line: int) -> str | None:
 
 def make_report(findings=None, **kw) -> Report:
     kw.setdefault("files_checked", 5)
-    return Report(findings=list(FINDINGS if findings is None else findings), rules=RULES,
-                  source_lines=source_lines, tool_version="9.9.9", **kw)
+    return Report(
+        findings=list(FINDINGS if findings is None else findings),
+        rules=RULES,
+        source_lines=source_lines,
+        tool_version="9.9.9",
+        **kw,
+    )
 
 
 def schema(name: str) -> dict:
@@ -94,8 +124,7 @@ def schema(name: str) -> dict:
 def test_report_counts_summary_and_failed():
     report = make_report()
     assert report.counts() == {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 1}
-    assert report.summary() == {"files": 5, "findings": 4, "errors": 2, "warnings": 1,
-                                "infos": 1, "failed": True}
+    assert report.summary() == {"files": 5, "findings": 4, "errors": 2, "warnings": 1, "infos": 1, "failed": True}
     assert not make_report([WARNING, INFO]).failed
     assert make_report([WARNING], fail_on=Severity.WARNING).failed
     assert make_report([INFO], fail_on=Severity.INFO).failed
@@ -108,6 +137,7 @@ def test_report_defaults():
     assert report.fail_on is Severity.ERROR
     assert report.source_lines("a.plan", 1) is None
     import planlint
+
     assert report.tool_version == planlint.__version__
 
 
@@ -115,18 +145,20 @@ def test_report_defaults():
 
 
 def test_registry():
-    assert set(FORMATS) == {"text", "concise", "json", "sarif", "github", "rdjson", "gitlab",
-                            "junit"}
+    assert set(FORMATS) == {"text", "concise", "json", "sarif", "github", "rdjson", "gitlab", "junit"}
     assert render("json", make_report()) == FORMATS["json"](make_report())
     with pytest.raises(ValueError, match="unknown output format 'yaml'"):
         render("yaml", make_report())
 
 
-@pytest.mark.parametrize("env, expected", [
-    ({"GITHUB_ACTIONS": "true"}, "github"),
-    ({"GITHUB_ACTIONS": "false"}, "text"),
-    ({}, "text"),
-])
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({"GITHUB_ACTIONS": "true"}, "github"),
+        ({"GITHUB_ACTIONS": "false"}, "text"),
+        ({}, "text"),
+    ],
+)
 def test_resolve_auto(env, expected):
     assert resolve_auto(env) == expected
 
@@ -197,17 +229,19 @@ def test_text_caret_under_unicode_and_wide_characters():
     source, carets = block[3], block[4]
     assert source.index("€") == carets.index("^") and carets.count("^") == 4
     wide = replace(ERROR, span=Span("w.plan", 1, 3, 1, 5), related=(), help="")
-    lines = render("text", replace(make_report([wide]),
-                                   source_lines=lambda p, n: "全角ab")).splitlines()
+    lines = render("text", replace(make_report([wide]), source_lines=lambda p, n: "全角ab")).splitlines()
     assert lines[2] == "1 | 全角ab"
     assert lines[3] == "  |     ^^"
 
 
-@pytest.mark.parametrize("span, caret", [
-    (Span("s.plan", 1, 3, 4, 2), "  |   ^^^^"),  # several lines: to the end of the first
-    (Span("s.plan", 1, 7, 1, 7), "  |       ^"),  # zero width at end of line: one caret
-    (Span("s.plan", 1, 1, 1, 99), "  | ^^^^^^"),  # end past the line: clamped
-])
+@pytest.mark.parametrize(
+    "span, caret",
+    [
+        (Span("s.plan", 1, 3, 4, 2), "  |   ^^^^"),  # several lines: to the end of the first
+        (Span("s.plan", 1, 7, 1, 7), "  |       ^"),  # zero width at end of line: one caret
+        (Span("s.plan", 1, 1, 1, 99), "  | ^^^^^^"),  # end past the line: clamped
+    ],
+)
 def test_text_caret_edges(span, caret):
     finding = replace(ERROR, span=span, related=(), help="")
     report = replace(make_report([finding]), source_lines=lambda p, n: "ab\x1bcde")
@@ -222,17 +256,22 @@ def test_text_color_only_when_asked():
     assert "\x1b[" not in plain
     assert "\x1b[31m" in colored and "\x1b[33m" in colored  # red error, yellow warning
     import click
+
     assert click.unstyle(colored) == plain
 
 
-@pytest.mark.parametrize("findings, files, expected", [
-    ([], 5, "All checked: 5 files, no findings."),
-    ([], 1, "All checked: 1 file, no findings."),
-    ([ERROR], 1, "Found 1 error in 1 file."),
-    ([ERROR, UNICODE, WARNING], 5, "Found 2 errors and 1 warning in 5 files."),
-    ([WARNING, WARNING], 3, "Found 2 warnings in 3 files."),
-    ([INFO, INFO, ERROR], 2, "Found 1 error and 2 infos in 2 files."),
-], ids=["clean", "clean-one-file", "one-error", "errors-warning", "warnings", "error-infos"])
+@pytest.mark.parametrize(
+    "findings, files, expected",
+    [
+        ([], 5, "All checked: 5 files, no findings."),
+        ([], 1, "All checked: 1 file, no findings."),
+        ([ERROR], 1, "Found 1 error in 1 file."),
+        ([ERROR, UNICODE, WARNING], 5, "Found 2 errors and 1 warning in 5 files."),
+        ([WARNING, WARNING], 3, "Found 2 warnings in 3 files."),
+        ([INFO, INFO, ERROR], 2, "Found 1 error and 2 infos in 2 files."),
+    ],
+    ids=["clean", "clean-one-file", "one-error", "errors-warning", "warnings", "error-infos"],
+)
 def test_summary_line(findings, files, expected):
     assert render("text", make_report(findings, files_checked=files)).splitlines()[-1] == expected
     assert render("concise", make_report(findings, files_checked=files)).splitlines()[-1] == expected
@@ -267,16 +306,19 @@ def test_json_shape_and_schema():
     jsonschema.Draft202012Validator(output_schema).validate(json.loads(render("json", make_report([]))))
 
 
-@pytest.mark.parametrize("path, value", [
-    (("findings", 0, "code"), "pl1"),
-    (("findings", 0, "rule"), "Value_Mismatch"),
-    (("findings", 0, "severity"), "fatal"),
-    (("findings", 0, "line"), "3"),
-    (("findings", 0, "extra"), 1),
-    (("findings", 1, "related", 0, "extra"), 1),
-    (("summary", "failed"), "yes"),
-    (("version",), 2),
-])
+@pytest.mark.parametrize(
+    "path, value",
+    [
+        (("findings", 0, "code"), "pl1"),
+        (("findings", 0, "rule"), "Value_Mismatch"),
+        (("findings", 0, "severity"), "fatal"),
+        (("findings", 0, "line"), "3"),
+        (("findings", 0, "extra"), 1),
+        (("findings", 1, "related", 0, "extra"), 1),
+        (("summary", "failed"), "yes"),
+        (("version",), 2),
+    ],
+)
 def test_json_schema_is_strict(path, value):
     doc = json.loads(render("json", make_report()))
     target = doc
@@ -315,8 +357,7 @@ def test_sarif_validates_and_fields():
     assert rule["name"] == "value-mismatch"
     assert rule["shortDescription"] == {"text": "Producer and consumer disagree."}
     assert rule["fullDescription"]["text"] == RULES["PL102"].documentation
-    assert rule["help"] == {"text": RULES["PL102"].documentation,
-                            "markdown": RULES["PL102"].documentation}
+    assert rule["help"] == {"text": RULES["PL102"].documentation, "markdown": RULES["PL102"].documentation}
     assert rule["defaultConfiguration"] == {"level": "error"}
     results = run["results"]
     assert [r["level"] for r in results] == ["note", "error", "error", "warning"]
@@ -328,13 +369,16 @@ def test_sarif_validates_and_fields():
         "artifactLocation": {"uri": "sales.plan", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 7, "startColumn": 3, "endLine": 7, "endColumn": 39},
     }
-    assert err["relatedLocations"] == [{
-        "id": 1,
-        "physicalLocation": {"artifactLocation": {"uri": "marketing.plan", "uriBaseId": "%SRCROOT%"},
-                             "region": {"startLine": 4, "startColumn": 3, "endLine": 4,
-                                        "endColumn": 39}},
-        "message": {"text": "marketing produces $24k here"},
-    }]
+    assert err["relatedLocations"] == [
+        {
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": {"uri": "marketing.plan", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 4, "startColumn": 3, "endLine": 4, "endColumn": 39},
+            },
+            "message": {"text": "marketing produces $24k here"},
+        }
+    ]
     assert err["partialFingerprints"] == {"planlintFingerprint/v1": ERROR.fingerprint}
     assert "relatedLocations" not in results[3]
     uri = results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
@@ -362,12 +406,17 @@ def test_github_escaping_rules():
 def test_github_annotations():
     lines = render("github", make_report()).splitlines()
     assert len(lines) == 5
-    assert lines[0] == ("::notice file=nowhere.plan,line=3,col=1,endLine=3,endColumn=5,"
-                        "title=planlint PL110 (unused-assumption)::produced, consumed by nobody")
+    assert lines[0] == (
+        "::notice file=nowhere.plan,line=3,col=1,endLine=3,endColumn=5,"
+        "title=planlint PL110 (unused-assumption)::produced, consumed by nobody"
+    )
     assert lines[2] == (
         "::error file=sales.plan,line=7,col=3,endLine=7,endColumn=39,"
-        "title=planlint PL102 (value-mismatch)::" + ERROR.message
-        + "%0Ahelp: " + ERROR.help + "%0Amarketing.plan:4:3: marketing produces $24k here"
+        "title=planlint PL102 (value-mismatch)::"
+        + ERROR.message
+        + "%0Ahelp: "
+        + ERROR.help
+        + "%0Amarketing.plan:4:3: marketing produces $24k here"
     )
     assert lines[3].startswith("::warning file=sales.plan,line=9,col=2,")
     assert lines[4] == "Found 2 errors, 1 warning and 1 info in 5 files."
@@ -378,8 +427,9 @@ def test_github_escapes_message_and_properties():
     line = render("github", make_report([odd])).splitlines()[0]
     assert line.startswith("::error file=a%2Cb%3Ac%25.plan,line=2,")
     message = line.split("::", 2)[2]
-    assert message == ("€10M ≠ $12M: teams a, b disagree%0A100%25 sure, 50%250A"
-                       "%0Ahelp: say both in one currency: USD, or EUR")
+    assert message == (
+        "€10M ≠ $12M: teams a, b disagree%0A100%25 sure, 50%250A%0Ahelp: say both in one currency: USD, or EUR"
+    )
     assert "\n" not in line and "\r" not in line
 
 
@@ -403,16 +453,24 @@ def test_rdjson_validates_and_fields():
     assert err["message"] == ERROR.message + "\nhelp: " + ERROR.help
     assert err["code"] == {"value": "PL102"}
     assert err["source"]["name"] == "planlint"
-    assert err["location"] == {"path": "sales.plan", "range": {
-        "start": {"line": 7, "column": 3}, "end": {"line": 7, "column": 39}}}
-    assert err["related_locations"] == [{"message": "marketing produces $24k here", "location": {
-        "path": "marketing.plan",
-        "range": {"start": {"line": 4, "column": 3}, "end": {"line": 4, "column": 39}}}}]
+    assert err["location"] == {
+        "path": "sales.plan",
+        "range": {"start": {"line": 7, "column": 3}, "end": {"line": 7, "column": 39}},
+    }
+    assert err["related_locations"] == [
+        {
+            "message": "marketing produces $24k here",
+            "location": {
+                "path": "marketing.plan",
+                "range": {"start": {"line": 4, "column": 3}, "end": {"line": 4, "column": 39}},
+            },
+        }
+    ]
     assert "related_locations" not in diags[3]
     # columns are UTF-8 byte offsets: "ü", "ï", "ä" take two bytes each, "€" three
     start = diags[1]["location"]["range"]["start"]["column"]
     end = diags[1]["location"]["range"]["end"]["column"]
-    assert start == len(UNICODE_LINE[:EURO - 1].encode()) + 1 == EURO + 3
+    assert start == len(UNICODE_LINE[: EURO - 1].encode()) + 1 == EURO + 3
     assert end - start == len("€10M".encode()) == 6
     # no source text known: character columns pass through
     assert diags[0]["location"]["range"]["start"]["column"] == 1
@@ -459,8 +517,11 @@ def test_junit_counts_and_cases():
         assert (element.get("tests"), element.get("failures"), element.get("errors")) == ("4", "3", "0")
     cases = suites[0].findall("testcase")
     assert [(c.get("classname"), c.get("name")) for c in cases] == [
-        ("nowhere.plan", "PL110 3:1"), ("plans/ünï team.plan", f"PL103 2:{EURO}"),
-        ("sales.plan", "PL102 7:3"), ("sales.plan", "PL104 9:2")]
+        ("nowhere.plan", "PL110 3:1"),
+        ("plans/ünï team.plan", f"PL103 2:{EURO}"),
+        ("sales.plan", "PL102 7:3"),
+        ("sales.plan", "PL104 9:2"),
+    ]
     assert cases[0].find("failure") is None and "consumed by nobody" in cases[0].find("system-out").text
     failure = cases[2].find("failure")
     assert failure.get("message") == ERROR.message and failure.get("type") == "value-mismatch"

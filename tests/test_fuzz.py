@@ -5,6 +5,7 @@ A bounded, reproducible budget (derandomize=True): about 2,400 inputs in all.
 input must lint in-process, render in every format, and keep every finding
 inside its file; the hypothesis deadline bounds the time of each one.
 """
+
 from __future__ import annotations
 
 import sys
@@ -16,12 +17,15 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fuzz.oracle import check_others_untouched, check_readers_agree, check_result, check_valid, lint_files  # noqa: E402
-from fuzz.strategies import MUTATIONS, corpus, mutated_plans, valid_plans  # noqa: E402
+from fuzz.oracle import check_others_untouched, check_readers_agree, check_result, check_valid, lint_files
+from fuzz.strategies import MUTATIONS, corpus, mutated_plans, valid_plans
 
 CORPUS = corpus()
 BUDGET = settings(
-    derandomize=True, database=None, deadline=timedelta(seconds=5), print_blob=True,
+    derandomize=True,
+    database=None,
+    deadline=timedelta(seconds=5),
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
 
@@ -54,7 +58,7 @@ def test_every_damaged_plan_gives_located_findings(case) -> None:
 @given(st.sampled_from(sorted(MUTATIONS)), st.data())
 def test_each_mutation_alone(mutation, data) -> None:
     """Every kind of damage is tried on its own, on every corpus repository in turn."""
-    name, files = CORPUS[data.draw(st.integers(0, len(CORPUS) - 1))]
+    _, files = CORPUS[data.draw(st.integers(0, len(CORPUS) - 1))]
     target = data.draw(st.sampled_from(sorted(files)))
     damaged = {**files, target: MUTATIONS[mutation](data.draw, files[target])}
     result, outputs = lint_files(damaged)

@@ -3,6 +3,7 @@ never a traceback, and the rest of the plan is still checked.
 
 Each plan below sits next to `good.plan`, whose known value-mismatch must still be reported.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from planlint.run import files
 from planlint.commands.check import make_report
+from planlint.output.formats import FORMATS, render
+from planlint.run import files
 from planlint.run.config import DEFAULT
 from planlint.run.engine import LintResult, lint
-from planlint.output.formats import FORMATS, render
 
 GOOD = """team marketing {
   produces leads.volume = 100 leads/year
@@ -56,8 +57,13 @@ def assert_rest_checked(result: LintResult) -> None:
 
 def run_cli(root: Path, *paths: str) -> list[dict]:
     """`planlint check --format json` in a subprocess: the findings, and nothing on stderr."""
-    completed = subprocess.run([sys.executable, "-m", "planlint.cli", "check", "--format", "json", *(paths or ".")],
-                               cwd=root, capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "planlint.cli", "check", "--format", "json", *(paths or ".")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "Traceback" not in completed.stderr and completed.stderr == "", completed.stderr
     assert completed.returncode == 1, completed.stdout
     findings = json.loads(completed.stdout)["findings"]
@@ -69,7 +75,9 @@ def test_ten_thousand_nested_parentheses(repo: Path) -> None:
     depth = 10_000
     (repo / "deep.plan").write_text(
         f"team ops {{\n  derive ops.leads = {'(' * depth}leads.volume{')' * depth} * 2\n"
-        "  goal ops.leads >= 1000 leads/year\n}\n", encoding="utf-8")
+        "  goal ops.leads >= 1000 leads/year\n}\n",
+        encoding="utf-8",
+    )
     findings = run_cli(repo)
     shortfall = [f for f in findings if f["path"] == "deep.plan"]
     assert [f["rule"] for f in shortfall] == ["goal-shortfall"]
@@ -79,14 +87,17 @@ def test_ten_thousand_nested_parentheses(repo: Path) -> None:
 
 def test_values_of_1e308_and_beyond(repo: Path) -> None:
     huge, beyond = "1" + "0" * 308, "1" + "0" * 400
-    (repo / "huge.plan").write_text(f"""team big {{
+    (repo / "huge.plan").write_text(
+        f"""team big {{
   produces big.a = {huge} leads
   produces big.b = ${beyond}B/year
-  derive big.c = big.a * big.a * big.b / 0.{'0' * 400}1
+  derive big.c = big.a * big.a * big.b / 0.{"0" * 400}1
   goal big.c <= $5/year
   consumes big.a = 5 leads
 }}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = lint_repo(repo)
     assert {f.rule for f in findings_on(result, "huge.plan")} == {"value-mismatch", "goal-shortfall"}
     for name, text in all_outputs(result).items():
@@ -95,13 +106,16 @@ def test_values_of_1e308_and_beyond(repo: Path) -> None:
 
 
 def test_division_by_zero_names_the_divisor_and_prints_no_inf_or_nan(repo: Path) -> None:
-    (repo / "zero.plan").write_text("""team ops {
+    (repo / "zero.plan").write_text(
+        """team ops {
   produces ops.staff = 0 reps
   derive ops.per_rep = leads.volume / ops.staff
   derive ops.spread = leads.volume / (leads.volume - leads.volume)
   goal ops.per_rep >= 10 leads/year
 }
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = lint_repo(repo)
     invalid = findings_on(result, "zero.plan", "invalid-derivation")
     assert [f.span.line for f in invalid] == [3, 4]
@@ -115,14 +129,17 @@ def test_division_by_zero_names_the_divisor_and_prints_no_inf_or_nan(repo: Path)
 
 
 def test_derivation_cycles(repo: Path) -> None:
-    (repo / "cycle.plan").write_text("""team ops {
+    (repo / "cycle.plan").write_text(
+        """team ops {
   derive ops.a = ops.b + 1
   derive ops.b = ops.c * 2
   derive ops.c = ops.a - leads.volume
   derive ops.self = ops.self
   goal ops.a >= 5
 }
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = lint_repo(repo)
     circular = findings_on(result, "cycle.plan", "circular-derivation")
     assert circular and {f.span.line for f in circular} <= {2, 3, 4, 5}
@@ -138,12 +155,15 @@ def test_an_empty_file_is_an_empty_plan(repo: Path) -> None:
     assert_rest_checked(result)
 
 
-@pytest.mark.parametrize("name,encode", [
-    ("bom", lambda text: b"\xef\xbb\xbf" + text.encode()),
-    ("crlf", lambda text: text.replace("\n", "\r\n").encode()),
-    ("lone-cr", lambda text: text.replace("\n", "\r").encode()),
-    ("tabs", lambda text: text.replace("  ", "\t").encode()),
-])
+@pytest.mark.parametrize(
+    "name,encode",
+    [
+        ("bom", lambda text: b"\xef\xbb\xbf" + text.encode()),
+        ("crlf", lambda text: text.replace("\n", "\r\n").encode()),
+        ("lone-cr", lambda text: text.replace("\n", "\r").encode()),
+        ("tabs", lambda text: text.replace("  ", "\t").encode()),
+    ],
+)
 def test_bom_line_endings_and_tabs_keep_lines_and_columns(repo: Path, name: str, encode) -> None:
     text = "# finance\n\nteam finance {\n  consumes leads.volume >= 150 leads/year   # needs more\n}\n"
     (repo / "finance.plan").write_bytes(encode(text))
@@ -227,8 +247,9 @@ def test_a_named_pipe_is_neither_opened_nor_read(cache: bool, repo: Path, monkey
     os.mkfifo(repo / "pipe.plan")
     real_open = os.open
     opened = []
-    monkeypatch.setattr(os, "open", lambda path, *args, **kwargs: opened.append(os.fspath(path))
-                        or real_open(path, *args, **kwargs))
+    monkeypatch.setattr(
+        os, "open", lambda path, *args, **kwargs: opened.append(os.fspath(path)) or real_open(path, *args, **kwargs)
+    )
     result = lint([repo], DEFAULT.with_overrides(cache=False) if not cache else DEFAULT, cwd=repo)
     (finding,) = findings_on(result, "pipe.plan")
     assert "not a regular file" in finding.message
@@ -265,7 +286,7 @@ def test_nul_bytes(repo: Path) -> None:
 
 
 def test_a_file_that_is_not_utf8(repo: Path) -> None:
-    (repo / "latin1.plan").write_bytes("team café {\n  owner \"Zoë\"\n}\n".encode("latin-1"))
+    (repo / "latin1.plan").write_bytes('team café {\n  owner "Zoë"\n}\n'.encode("latin-1"))
     (finding,) = [f for f in run_cli(repo) if f["path"] == "latin1.plan"]
     assert finding["rule"] == "syntax-error" and (finding["line"], finding["column"]) == (1, 9)
     assert "not UTF-8" in finding["message"] and "0xe9" in finding["message"]

@@ -1,4 +1,5 @@
 """The parser: every value kind, expressions, friendly syntax errors, spans and suppressions."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -6,8 +7,21 @@ from fractions import Fraction
 import pytest
 
 from planlint.language import quantity as q
-from planlint.model.plan import Amount, Binary, Consumes, Derive, Goal, Literal, Negate, Owner, Produces, Reference, Text, When
 from planlint.model.parse import parse_bytes, parse_text, suppressions
+from planlint.model.plan import (
+    Amount,
+    Binary,
+    Consumes,
+    Derive,
+    Goal,
+    Literal,
+    Negate,
+    Owner,
+    Produces,
+    Reference,
+    Text,
+    When,
+)
 
 LEADS = q.count_unit("leads")
 
@@ -38,43 +52,59 @@ def point(amount, unit: q.Unit = q.NUMBER) -> q.Quantity:
 PER_YEAR = q.per_period(LEADS, "year")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("4000", point(4000)), ("24k", point(24_000)), ("1.5M", point(1_500_000)), ("2B", point(2 * 10**9)),
-    ("4,000", point(4000)), ("0.25", point(Fraction(1, 4))),
-    ("$24k", point(24_000, q.money_unit("USD"))), ("€10M", point(10**7, q.money_unit("EUR"))),
-    ("24000 USD", point(24_000, q.money_unit("USD"))), ("£3M", point(3 * 10**6, q.money_unit("GBP"))),
-    ("16%", point(Fraction(16, 100), q.PERCENT)),
-    ("4000 leads", point(4000, LEADS)), ("12 reps", point(12, q.count_unit("reps"))),
-    ("45 days", point(Fraction(45, 365), q.count_unit("days"))),
-    ("4000 leads/year", point(4000, PER_YEAR)),
-    ("$20M/year", point(2 * 10**7, q.per_period(q.money_unit("USD"), "year"))),
-    ("500 leads/month", point(6000, q.per_period(LEADS, "month"))),
-    ("100 leads/quarter", point(400, q.per_period(LEADS, "quarter"))),
-    ("7 leads/week", point(365, q.per_period(LEADS, "week"))),
-    ("2 leads / days", point(730, q.per_period(LEADS, "day"))),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4000", point(4000)),
+        ("24k", point(24_000)),
+        ("1.5M", point(1_500_000)),
+        ("2B", point(2 * 10**9)),
+        ("4,000", point(4000)),
+        ("0.25", point(Fraction(1, 4))),
+        ("$24k", point(24_000, q.money_unit("USD"))),
+        ("€10M", point(10**7, q.money_unit("EUR"))),
+        ("24000 USD", point(24_000, q.money_unit("USD"))),
+        ("£3M", point(3 * 10**6, q.money_unit("GBP"))),
+        ("16%", point(Fraction(16, 100), q.PERCENT)),
+        ("4000 leads", point(4000, LEADS)),
+        ("12 reps", point(12, q.count_unit("reps"))),
+        ("45 days", point(Fraction(45, 365), q.count_unit("days"))),
+        ("4000 leads/year", point(4000, PER_YEAR)),
+        ("$20M/year", point(2 * 10**7, q.per_period(q.money_unit("USD"), "year"))),
+        ("500 leads/month", point(6000, q.per_period(LEADS, "month"))),
+        ("100 leads/quarter", point(400, q.per_period(LEADS, "quarter"))),
+        ("7 leads/week", point(365, q.per_period(LEADS, "week"))),
+        ("2 leads / days", point(730, q.per_period(LEADS, "day"))),
+    ],
+)
 def test_every_value_kind_parses_to_its_quantity(text: str, expected: q.Quantity) -> None:
     amount = value(text)
     assert isinstance(amount, Amount) and not amount.is_range and amount.tolerance is None
     assert amount.quantity == expected
 
 
-@pytest.mark.parametrize(("text", "low", "high", "unit"), [
-    ("14% .. 18%", Fraction(14, 100), Fraction(18, 100), q.PERCENT),
-    ("$20k .. $30k", 20_000, 30_000, q.money_unit("USD")),
-    ("$30k..$20k", 20_000, 30_000, q.money_unit("USD")),  # either order
-    ("300 leads/month .. 400 leads/month", 3600, 4800, q.per_period(LEADS, "month")),
-])
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("14% .. 18%", Fraction(14, 100), Fraction(18, 100), q.PERCENT),
+        ("$20k .. $30k", 20_000, 30_000, q.money_unit("USD")),
+        ("$30k..$20k", 20_000, 30_000, q.money_unit("USD")),  # either order
+        ("300 leads/month .. 400 leads/month", 3600, 4800, q.per_period(LEADS, "month")),
+    ],
+)
 def test_ranges(text: str, low, high, unit: q.Unit) -> None:
     amount = value(text)
     assert amount.is_range and amount.quantity == q.Quantity(Fraction(low), Fraction(high), unit)
 
 
-@pytest.mark.parametrize(("text", "tolerance"), [
-    ("$50k ± 10%", q.Tolerance(Fraction(1, 10), relative=True)),
-    ("$50k +/- 5k", q.Tolerance(Fraction(5000), relative=False)),
-    ("20% ± 2%", q.Tolerance(Fraction(2, 100), relative=False)),
-])
+@pytest.mark.parametrize(
+    ("text", "tolerance"),
+    [
+        ("$50k ± 10%", q.Tolerance(Fraction(1, 10), relative=True)),
+        ("$50k +/- 5k", q.Tolerance(Fraction(5000), relative=False)),
+        ("20% ± 2%", q.Tolerance(Fraction(2, 100), relative=False)),
+    ],
+)
 def test_tolerances(text: str, tolerance: q.Tolerance) -> None:
     assert value(text).tolerance == tolerance
 
@@ -88,7 +118,9 @@ def test_text_and_dates() -> None:
 
 
 def test_statements() -> None:
-    plan_file = parse_text("t.plan", """team sales {
+    plan_file = parse_text(
+        "t.plan",
+        """team sales {
   owner "@acme/sales"
   goal sales.revenue >= $20M/year
   consumes leads.volume >= 2000 leads/year by 2027-Q2
@@ -101,7 +133,8 @@ def test_statements() -> None:
 org acme {
   goal acme.revenue >= $50M/year
 }
-""")
+""",
+    )
     assert plan_file.problem is None
     sales, acme = plan_file.blocks
     assert (sales.kind, sales.name, acme.kind, acme.is_org) == ("team", "sales", "org", True)
@@ -134,21 +167,24 @@ def shape(expr) -> object:
     return (expr.op, shape(expr.left), shape(expr.right))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("a.b + c.d * e.f", ("+", "a.b", ("*", "c.d", "e.f"))),
-    ("(a.b + c.d) * e.f", ("*", ("+", "a.b", "c.d"), "e.f")),
-    ("a.b - c.d - e.f", ("-", ("-", "a.b", "c.d"), "e.f")),
-    ("a.b / c.d / e.f", ("/", ("/", "a.b", "c.d"), "e.f")),
-    ("a.b * c.d / e.f", ("/", ("*", "a.b", "c.d"), "e.f")),
-    ("-a.b * c.d", ("*", ("neg", "a.b"), "c.d")),
-    ("a.b - -2", ("-", "a.b", ("neg", 2))),
-    ("((a.b))", "a.b"),
-    ("2027-07", ("-", 2027, 7)),  # in a derive, a date-like text is a subtraction
-    ("2027-07-15", ("-", ("-", 2027, 7), 15)),
-    ("a.b * 12 months", ("*", "a.b", Fraction(1))),
-    ("5 / days.total", ("/", 5, "days.total")),  # `/ days` before a dot is no period
-    ("a.b-c.d", ("-", "a.b", "c.d")),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a.b + c.d * e.f", ("+", "a.b", ("*", "c.d", "e.f"))),
+        ("(a.b + c.d) * e.f", ("*", ("+", "a.b", "c.d"), "e.f")),
+        ("a.b - c.d - e.f", ("-", ("-", "a.b", "c.d"), "e.f")),
+        ("a.b / c.d / e.f", ("/", ("/", "a.b", "c.d"), "e.f")),
+        ("a.b * c.d / e.f", ("/", ("*", "a.b", "c.d"), "e.f")),
+        ("-a.b * c.d", ("*", ("neg", "a.b"), "c.d")),
+        ("a.b - -2", ("-", "a.b", ("neg", 2))),
+        ("((a.b))", "a.b"),
+        ("2027-07", ("-", 2027, 7)),  # in a derive, a date-like text is a subtraction
+        ("2027-07-15", ("-", ("-", 2027, 7), 15)),
+        ("a.b * 12 months", ("*", "a.b", Fraction(1))),
+        ("5 / days.total", ("/", 5, "days.total")),  # `/ days` before a dot is no period
+        ("a.b-c.d", ("-", "a.b", "c.d")),
+    ],
+)
 def test_expressions_precedence_and_parentheses(text: str, expected) -> None:
     assert shape(expression(text)) == expected
 
@@ -175,11 +211,17 @@ def test_a_unit_glued_to_its_number_gets_a_hint() -> None:
     assert "'24 leads'" in problem("team t {\n  produces x.y = 24leads\n}\n").help
 
 
-@pytest.mark.parametrize(("line", "word", "keyword"), [
-    ("  consume x.y = 5", "consume", "consumes"), ("  produce x.y = 5", "produce", "produces"),
-    ("  derives x.y = a.b", "derives", "derive"), ("  owners \"@a\"", "owners", "owner"),
-    ("  goall x.y >= 5", "goall", "goal"), ("  Produces x.y = 5", "Produces", "produces"),
-])
+@pytest.mark.parametrize(
+    ("line", "word", "keyword"),
+    [
+        ("  consume x.y = 5", "consume", "consumes"),
+        ("  produce x.y = 5", "produce", "produces"),
+        ("  derives x.y = a.b", "derives", "derive"),
+        ('  owners "@a"', "owners", "owner"),
+        ("  goall x.y >= 5", "goall", "goal"),
+        ("  Produces x.y = 5", "Produces", "produces"),
+    ],
+)
 def test_misspelt_keywords_get_a_did_you_mean(line: str, word: str, keyword: str) -> None:
     found = problem(f"team t {{\n{line}\n}}\n")
     assert found.message == f"unknown keyword '{word}'; did you mean '{keyword}'?"
@@ -206,8 +248,9 @@ def test_a_value_problem_says_what_was_expected_in_words() -> None:
     assert "the end of the line" in found.message
 
 
-@pytest.mark.parametrize(("text", "fragment"), [("2027-13", "no month 13"), ("2027-02-30", "not a day"),
-                                                 ("0999-01-01", "too early")])
+@pytest.mark.parametrize(
+    ("text", "fragment"), [("2027-13", "no month 13"), ("2027-02-30", "not a day"), ("0999-01-01", "too early")]
+)
 def test_impossible_dates_are_refused(text: str, fragment: str) -> None:
     assert fragment in problem(f"team t {{\n  produces x.y = {text}\n}}\n").message
 
@@ -217,10 +260,16 @@ def test_impossible_dates_are_refused(text: str, fragment: str) -> None:
 SOURCE = "team t {\n\tproduces x.y = $5m\n  consumes a.b >= 5 leads  # note\n}\n"
 
 
-@pytest.mark.parametrize(("name", "transform"), [
-    ("lf", lambda s: s), ("crlf", lambda s: s.replace("\n", "\r\n")), ("cr", lambda s: s.replace("\n", "\r")),
-    ("bom", lambda s: "\ufeff" + s), ("bom-crlf", lambda s: "\ufeff" + s.replace("\n", "\r\n")),
-])
+@pytest.mark.parametrize(
+    ("name", "transform"),
+    [
+        ("lf", lambda s: s),
+        ("crlf", lambda s: s.replace("\n", "\r\n")),
+        ("cr", lambda s: s.replace("\n", "\r")),
+        ("bom", lambda s: "\ufeff" + s),
+        ("bom-crlf", lambda s: "\ufeff" + s.replace("\n", "\r\n")),
+    ],
+)
 def test_spans_survive_line_endings_tabs_and_bom(name: str, transform) -> None:
     found = problem(transform(SOURCE))
     assert (found.span.line, found.span.column, found.span.end_line, found.span.end_column) == (2, 17, 2, 20)
@@ -242,7 +291,7 @@ def test_expression_spans() -> None:
 
 
 def test_non_utf8_is_located_at_the_first_bad_byte_in_characters() -> None:
-    found = problem("team t {\r\n  owner \"café".encode("utf-8") + b"\xe9\"\n}\n")
+    found = problem('team t {\r\n  owner "café'.encode() + b'\xe9"\n}\n')
     assert (found.span.line, found.span.column) == (2, 14)
     assert "not UTF-8" in found.message and "0xe9" in found.message
 
@@ -260,7 +309,9 @@ def test_suppression_comments() -> None:
         "  consumes a.b = 5  # an ordinary comment",
     ]
     assert suppressions(lines) == {
-        1: frozenset({"value-mismatch"}), 2: frozenset({"value-mismatch", "PL105"}), 3: frozenset(),
+        1: frozenset({"value-mismatch"}),
+        2: frozenset({"value-mismatch", "PL105"}),
+        3: frozenset(),
         5: frozenset({"unit-mismatch"}),
     }
 

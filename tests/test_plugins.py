@@ -1,6 +1,7 @@
 """Rule plugins: the example package installed and seen working, broken plugins survived,
 and nothing imported from the repository being checked.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -10,14 +11,15 @@ import site
 import subprocess
 import sys
 import venv
+from collections.abc import Iterator
 from importlib.metadata import EntryPoint
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from planlint.rulebook import registry
 from planlint.commands.check import CheckOptions, run_check
+from planlint.rulebook import registry
 from planlint.run.config import load_config
 from planlint.run.engine import lint
 
@@ -56,8 +58,12 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env_dir = tmp_path_factory.mktemp("plugin-env") / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
     python = _bin(env_dir, "python")
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     parents = [*site.getsitepackages(), site.getusersitepackages()]
     lines = [f"import site; site.addsitedir({folder!r})" for folder in parents if Path(folder).is_dir()]
     (Path(purelib) / "_planlint_parent.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -69,8 +75,9 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _planlint(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(python), "-m", "planlint.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [str(python), "-m", "planlint.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_installed_plugin_reports_its_rule(plugin_python: Path, tmp_path: Path) -> None:
@@ -78,8 +85,7 @@ def test_installed_plugin_reports_its_rule(plugin_python: Path, tmp_path: Path) 
     run = _planlint(plugin_python, "check", "--format", "json", ".", cwd=plans)
     assert run.returncode == 1, run.stderr  # the built-in value-mismatch is an error
     assert "could not be loaded" not in run.stderr and "Traceback" not in run.stderr
-    findings = {(f["code"], f["rule"], f["severity"], f["path"], f["line"])
-                for f in json.loads(run.stdout)["findings"]}
+    findings = {(f["code"], f["rule"], f["severity"], f["path"], f["line"]) for f in json.loads(run.stdout)["findings"]}
     assert ("EX001", "team-without-owner", "warning", "sales.plan", 1) in findings
     assert ("PL102", "value-mismatch", "error", "sales.plan", 2) in findings
     assert not any(code == "EX001" and path == "marketing.plan" for code, _, _, path, _ in findings)
@@ -119,8 +125,9 @@ def entry_points_of(monkeypatch: pytest.MonkeyPatch) -> Iterator:
     """Replace the installed entry points of `planlint.rules` with the ones a test gives."""
 
     def install(*entries: EntryPoint) -> None:
-        monkeypatch.setattr(registry, "entry_points",
-                            lambda group: list(entries) if group == registry.ENTRY_POINT_GROUP else [])
+        monkeypatch.setattr(
+            registry, "entry_points", lambda group: list(entries) if group == registry.ENTRY_POINT_GROUP else []
+        )
         registry.load_rules.cache_clear()
 
     yield install
@@ -192,8 +199,9 @@ class Clash(EveryTeam):
 '''
 
 
-def test_broken_plugins_are_reported_and_the_check_runs(entry_points_of, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_plugins_are_reported_and_the_check_runs(
+    entry_points_of, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "planlint_test_plugin.py").write_text(GOOD_PLUGIN, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path / "lib"))
@@ -215,8 +223,9 @@ def test_broken_plugins_are_reported_and_the_check_runs(entry_points_of, tmp_pat
     assert registry.load_rules().find("TP001").origin == "planlint_test_plugin"
 
 
-def test_the_command_line_warns_about_a_broken_plugin(entry_points_of, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_line_warns_about_a_broken_plugin(
+    entry_points_of, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     entry_points_of(EntryPoint("missing", "planlint_no_such_plugin_module:Rule", "planlint.rules"))
     plans = write_plans(tmp_path / "plans")
     code = run_check(CheckOptions(paths=[plans], formats=[("json", None)]))
@@ -234,16 +243,24 @@ EVIL = "from pathlib import Path\nPath({marker!r}).write_text('imported')\n"
 def _evil_repository(folder: Path, markers: Path) -> Path:
     """Python files where a careless linter might look for rules; each writes a marker if imported."""
     write_plans(folder)
-    for relative in ("rules/__init__.py", "rules/evil.py", "rules/value_mismatch.py", "planlint_rules.py",
-                     "plugins/evil.py", "planlint/__init__.py", "planlint/rules/evil.py"):
+    for relative in (
+        "rules/__init__.py",
+        "rules/evil.py",
+        "rules/value_mismatch.py",
+        "planlint_rules.py",
+        "plugins/evil.py",
+        "planlint/__init__.py",
+        "planlint/rules/evil.py",
+    ):
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(EVIL.format(marker=str(markers / relative.replace("/", "_"))), encoding="utf-8")
     return folder
 
 
-def test_nothing_is_imported_from_the_checked_repository_in_process(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_is_imported_from_the_checked_repository_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     markers = tmp_path / "markers"
     markers.mkdir()
     repo = _evil_repository(tmp_path / "repo", markers)
@@ -264,8 +281,13 @@ def test_nothing_is_imported_from_the_checked_repository_by_the_command(tmp_path
     # As the installed `planlint` script runs: the working folder is not on sys.path
     # (python -m and -c would put it there, which is Python's doing, not planlint's).
     script = "import sys; sys.path.pop(0); from planlint.cli import main; main(prog_name='planlint')"
-    run = subprocess.run([sys.executable, "-c", script, "check", "--format", "json", "."], cwd=repo,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", script, "check", "--format", "json", "."],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 1, run.stderr
     assert "PL102" in {f["code"] for f in json.loads(run.stdout)["findings"]}
     assert list(markers.iterdir()) == []

@@ -6,6 +6,7 @@ The snapshot is this working tree as it is now (committed or not), committed in
 a temporary repository. Building the environment needs the package index; it
 takes a minute or so the first time and is shared by the tests of this module.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,19 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".planlint_cache",
-                                  ".hypothesis", "build", "dist", "*.egg-info", ".ruff_cache")
+LEFT_OUT = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".pytest_cache",
+    ".planlint_cache",
+    ".hypothesis",
+    "build",
+    "dist",
+    "*.egg-info",
+    ".ruff_cache",
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 
@@ -53,8 +65,16 @@ def _env(home: Path) -> dict[str, str]:
 
 
 def git(cwd: Path, *args: str, env: dict[str, str]) -> str:
-    command = ["git", "-c", "user.name=planlint tests", "-c", "user.email=tests@example.com",
-               "-c", "commit.gpgsign=false", *args]
+    command = [
+        "git",
+        "-c",
+        "user.name=planlint tests",
+        "-c",
+        "user.email=tests@example.com",
+        "-c",
+        "commit.gpgsign=false",
+        *args,
+    ]
     return subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
 
 
@@ -78,8 +98,7 @@ def plans(tmp_path: Path, hooks: tuple[Path, str, dict[str, str]]) -> Path:
     repo = tmp_path / "plans"
     repo.mkdir()
     git(repo, "init", "-q", env=env)
-    config = {"repos": [{"repo": str(snapshot), "rev": sha,
-                         "hooks": [{"id": "planlint"}, {"id": "planlint-all"}]}]}
+    config = {"repos": [{"repo": str(snapshot), "rev": sha, "hooks": [{"id": "planlint"}, {"id": "planlint-all"}]}]}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return repo
 
@@ -91,8 +110,14 @@ def write(repo: Path, env: dict[str, str], **files: str) -> None:
 
 
 def pre_commit(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--color", "never", *args], cwd=repo,
-                          env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--color", "never", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def test_hooks_file_declares_the_three_hooks() -> None:

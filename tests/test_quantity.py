@@ -1,4 +1,5 @@
 """Quantities: exact periods, interval arithmetic, tolerances, dates, units and printing."""
+
 from __future__ import annotations
 
 import calendar
@@ -11,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planlint.language import quantity as q
-from planlint.model.plan import Amount
 from planlint.model.parse import parse_text
+from planlint.model.plan import Amount
 
 PERIODS = sorted(q.PERIOD_YEARS)
 LEADS = q.count_unit("leads")
@@ -77,11 +78,19 @@ def test_rate_conversion_round_trips_through_the_printed_text(count: int, writte
     assert same(value_of(printed), original)
 
 
-@pytest.mark.parametrize(("written", "shown", "printed"), [
-    ("$2.25M/quarter", "year", "$9M/year"), ("$6k/month", "year", "$72k/year"), ("$950k/quarter", "year", "$3.8M/year"),
-    ("$365/year", "day", "$1/day"), ("$7/week", "year", "$365/year"), ("$9M/year", "month", "$750k/month"),
-    ("$1/day", "week", "$7/week"), ("$1.2M/year", "quarter", "$300k/quarter"),
-])
+@pytest.mark.parametrize(
+    ("written", "shown", "printed"),
+    [
+        ("$2.25M/quarter", "year", "$9M/year"),
+        ("$6k/month", "year", "$72k/year"),
+        ("$950k/quarter", "year", "$3.8M/year"),
+        ("$365/year", "day", "$1/day"),
+        ("$7/week", "year", "$365/year"),
+        ("$9M/year", "month", "$750k/month"),
+        ("$1/day", "week", "$7/week"),
+        ("$1.2M/year", "quarter", "$300k/quarter"),
+    ],
+)
 def test_money_rates_convert_exactly(written: str, shown: str, printed: str) -> None:
     original = value_of(written)
     assert q.format_quantity(original, per(shown, USD)) == printed
@@ -90,7 +99,7 @@ def test_money_rates_convert_exactly(written: str, shown: str, printed: str) -> 
 
 # Interval arithmetic ------------------------------------------------------
 
-fractions = st.fractions(min_value=-10**6, max_value=10**6, max_denominator=1000)
+fractions = st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=1000)
 shares = st.fractions(min_value=0, max_value=1, max_denominator=100)
 
 
@@ -145,17 +154,33 @@ def test_the_language_example_multiplies_to_15_36m_a_year() -> None:
 # Printing -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "printed"), [
-    ("4000 leads/year", "4,000 leads/year"), ("16%", "16%"), ("92 days", "92 days"), ("1 days", "1 day"),
-    ("$24k", "$24k"), ("$15.36M/year", "$15.36M/year"), ("€10M", "€10M"), ("£3M", "£3M"), ("2B", "2,000,000,000"),
-    ("24000 USD", "$24k"), ("5 CHF", "5 CHF"), ("$950", "$950"), ("500 leads/month", "500 leads/month"),
-    ("12.5%", "12.5%"), ("$1.5B/quarter", "$1.5B/quarter"), ("0.25", "0.25"), ("14% .. 18%", "14% .. 18%"),
-])
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [
+        ("4000 leads/year", "4,000 leads/year"),
+        ("16%", "16%"),
+        ("92 days", "92 days"),
+        ("1 days", "1 day"),
+        ("$24k", "$24k"),
+        ("$15.36M/year", "$15.36M/year"),
+        ("€10M", "€10M"),
+        ("£3M", "£3M"),
+        ("2B", "2,000,000,000"),
+        ("24000 USD", "$24k"),
+        ("5 CHF", "5 CHF"),
+        ("$950", "$950"),
+        ("500 leads/month", "500 leads/month"),
+        ("12.5%", "12.5%"),
+        ("$1.5B/quarter", "$1.5B/quarter"),
+        ("0.25", "0.25"),
+        ("14% .. 18%", "14% .. 18%"),
+    ],
+)
 def test_formatting_reads_as_written(text: str, printed: str) -> None:
     assert q.format_quantity(value_of(text)) == printed
 
 
-@given(st.integers(-10**14, 10**14))
+@given(st.integers(-(10**14), 10**14))
 def test_format_number_is_exact_for_cents(cents: int) -> None:
     value = Fraction(cents, 100)
     text = q.format_number(value)
@@ -185,11 +210,21 @@ def test_format_number_rounds_what_does_not_terminate() -> None:
     assert q.format_number(Fraction(-1, 3)) == "-0.33"
 
 
-@pytest.mark.parametrize(("ratio", "printed"), [
-    (Fraction(50, 24), "2.08×"), (Fraction(5, 4), "1.25×"), (Fraction(4, 3), "1.33×"), (Fraction(3, 2), "1.5×"),
-    (Fraction(2), "2×"), (Fraction(2, 3), "0.667×"), (Fraction(1), "1×"), (Fraction(0), "0×"),
-    (Fraction(1000), "1000×"), (Fraction(12345), "12300×"),
-])
+@pytest.mark.parametrize(
+    ("ratio", "printed"),
+    [
+        (Fraction(50, 24), "2.08×"),
+        (Fraction(5, 4), "1.25×"),
+        (Fraction(4, 3), "1.33×"),
+        (Fraction(3, 2), "1.5×"),
+        (Fraction(2), "2×"),
+        (Fraction(2, 3), "0.667×"),
+        (Fraction(1), "1×"),
+        (Fraction(0), "0×"),
+        (Fraction(1000), "1000×"),
+        (Fraction(12345), "12300×"),
+    ],
+)
 def test_format_ratio_three_significant_digits(ratio: Fraction, printed: str) -> None:
     assert q.format_ratio(ratio) == printed
 
@@ -219,15 +254,18 @@ def accepted(text: str) -> tuple[Fraction, Fraction]:
     return widened.lo, widened.hi
 
 
-@pytest.mark.parametrize(("text", "low", "high"), [
-    ("$50k ± 5k", 45_000, 55_000),  # a bare number is in the value's own unit: absolute
-    ("$50k +/- $5k", 45_000, 55_000),
-    ("20% ± 2%", Fraction(18, 100), Fraction(22, 100)),  # % on a percentage: absolute, exactly 18%
-    ("$50k ± 10%", 45_000, 55_000),  # % on money: relative
-    ("4000 leads ± 10%", 3600, 4400),
-    ("$5k/month ± 1k", 48_000, 72_000),  # $1k a month, stored per year
-    ("100 leads/month ± 12 leads/month", 1056, 1344),
-])
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("$50k ± 5k", 45_000, 55_000),  # a bare number is in the value's own unit: absolute
+        ("$50k +/- $5k", 45_000, 55_000),
+        ("20% ± 2%", Fraction(18, 100), Fraction(22, 100)),  # % on a percentage: absolute, exactly 18%
+        ("$50k ± 10%", 45_000, 55_000),  # % on money: relative
+        ("4000 leads ± 10%", 3600, 4400),
+        ("$5k/month ± 1k", 48_000, 72_000),  # $1k a month, stored per year
+        ("100 leads/month ± 12 leads/month", 1056, 1344),
+    ],
+)
 def test_tolerances(text: str, low, high) -> None:
     assert accepted(text) == (low, high)
 
@@ -246,19 +284,22 @@ def test_a_tolerance_in_another_unit_is_refused() -> None:
 # Dates --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("date", "fiscal_start", "last"), [
-    (q.PlanDate(2027, quarter=3), 1, dt.date(2027, 9, 30)),
-    (q.PlanDate(2027, quarter=4), 1, dt.date(2027, 12, 31)),
-    (q.PlanDate(2027, month=2), 1, dt.date(2027, 2, 28)),
-    (q.PlanDate(2028, month=2), 1, dt.date(2028, 2, 29)),
-    (q.PlanDate(2027, month=7, day=15), 1, dt.date(2027, 7, 15)),
-    (q.PlanDate(9999, month=12), 1, dt.date(9999, 12, 31)),
-    # Fiscal year N ends in calendar year N: FY2027 from July runs July 2026 .. June 2027.
-    (q.PlanDate(2027, quarter=1), 7, dt.date(2026, 9, 30)),
-    (q.PlanDate(2027, quarter=4), 7, dt.date(2027, 6, 30)),
-    (q.PlanDate(2027, quarter=4), 4, dt.date(2027, 3, 31)),
-    (q.PlanDate(2027, month=7), 7, dt.date(2027, 7, 31)),  # months are calendar months
-])
+@pytest.mark.parametrize(
+    ("date", "fiscal_start", "last"),
+    [
+        (q.PlanDate(2027, quarter=3), 1, dt.date(2027, 9, 30)),
+        (q.PlanDate(2027, quarter=4), 1, dt.date(2027, 12, 31)),
+        (q.PlanDate(2027, month=2), 1, dt.date(2027, 2, 28)),
+        (q.PlanDate(2028, month=2), 1, dt.date(2028, 2, 29)),
+        (q.PlanDate(2027, month=7, day=15), 1, dt.date(2027, 7, 15)),
+        (q.PlanDate(9999, month=12), 1, dt.date(9999, 12, 31)),
+        # Fiscal year N ends in calendar year N: FY2027 from July runs July 2026 .. June 2027.
+        (q.PlanDate(2027, quarter=1), 7, dt.date(2026, 9, 30)),
+        (q.PlanDate(2027, quarter=4), 7, dt.date(2027, 6, 30)),
+        (q.PlanDate(2027, quarter=4), 4, dt.date(2027, 3, 31)),
+        (q.PlanDate(2027, month=7), 7, dt.date(2027, 7, 31)),  # months are calendar months
+    ],
+)
 def test_a_quarter_or_month_means_its_last_day(date: q.PlanDate, fiscal_start: int, last: dt.date) -> None:
     assert date.last_day(fiscal_start) == last
 
@@ -271,18 +312,30 @@ def test_every_quarter_ends_on_a_month_end(year: int, quarter: int, fiscal_start
 
 
 def test_dates_print_as_written() -> None:
-    assert [str(d) for d in (q.PlanDate(2027, quarter=3), q.PlanDate(2027, month=7),
-                             q.PlanDate(2027, month=7, day=5))] == ["2027-Q3", "2027-07", "2027-07-05"]
+    assert [
+        str(d) for d in (q.PlanDate(2027, quarter=3), q.PlanDate(2027, month=7), q.PlanDate(2027, month=7, day=5))
+    ] == ["2027-Q3", "2027-07", "2027-07-05"]
 
 
 # Units --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("a", "b", "comparable"), [
-    ("$5", "5 USD", True), ("$5", "€5", False), ("5 USD", "5 EUR", False), ("5 leads", "5 deals", False),
-    ("5 leads", "5 lead", True), ("5 Leads", "5 lead", True), ("5 leads", "$5", False), ("5 days", "5 weeks", True),
-    ("5 leads/month", "5 leads/year", True), ("5 leads/month", "5 leads", False), ("16%", "0.16", True),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "comparable"),
+    [
+        ("$5", "5 USD", True),
+        ("$5", "€5", False),
+        ("5 USD", "5 EUR", False),
+        ("5 leads", "5 deals", False),
+        ("5 leads", "5 lead", True),
+        ("5 Leads", "5 lead", True),
+        ("5 leads", "$5", False),
+        ("5 days", "5 weeks", True),
+        ("5 leads/month", "5 leads/year", True),
+        ("5 leads/month", "5 leads", False),
+        ("16%", "0.16", True),
+    ],
+)
 def test_unit_compatibility(a: str, b: str, comparable: bool) -> None:
     assert value_of(a).unit.comparable(value_of(b).unit) is comparable
 

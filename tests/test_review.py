@@ -1,4 +1,5 @@
 """`planlint review`: a scripted git repository where one team's change breaks another's plan."""
+
 from __future__ import annotations
 
 import json
@@ -11,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from planlint.analysis.impact import formula_text
-from planlint.output.review import MARKER, _Ids, _label, md
 from planlint.cli import main
-from planlint.model.plan import Binary, Derive, Reference
-from planlint.model.parse import parse_bytes
 from planlint.language.span import Span
+from planlint.model.parse import parse_bytes
+from planlint.model.plan import Binary, Derive, Reference
+from planlint.output.review import MARKER, _Ids, _label, md
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="planlint review needs git")
 
@@ -95,19 +96,43 @@ def test_lowered_deal_value_is_a_new_mismatch_on_sales_line(repo: Path) -> None:
     new = doc["findings"]["new"]
     assert [(f["rule"], f["path"], f["line"]) for f in new] == [("value-mismatch", "sales.plan", DEAL_LINE)]
     assert "2.08×" in new[0]["message"]
-    assert doc["summary"] == {"new": 1, "fixed": 0, "still_open": 0, "changed": 2, "fail_on": "error",
-                              "failed": True}
+    assert doc["summary"] == {"new": 1, "fixed": 0, "still_open": 0, "changed": 2, "fail_on": "error", "failed": True}
     # The edit first, then the derived value it moved.
-    assert doc["changes"][0] == {"name": "leads.avg_deal_value", "team": "marketing", "role": "produces",
-                                 "change": "changed", "before": "$48k", "after": "$24k", "edited": True,
-                                 "path": "marketing.plan", "line": 5}
+    assert doc["changes"][0] == {
+        "name": "leads.avg_deal_value",
+        "team": "marketing",
+        "role": "produces",
+        "change": "changed",
+        "before": "$48k",
+        "after": "$24k",
+        "edited": True,
+        "path": "marketing.plan",
+        "line": 5,
+    }
     assert doc["changes"][1] | {"path": None, "line": None} == {
-        "name": "sales.revenue", "team": "sales", "role": "derives", "change": "changed",
-        "before": "$38.4M/year", "after": "$19.2M/year", "edited": False, "path": None, "line": None}
+        "name": "sales.revenue",
+        "team": "sales",
+        "role": "derives",
+        "change": "changed",
+        "before": "$38.4M/year",
+        "after": "$19.2M/year",
+        "edited": False,
+        "path": None,
+        "line": None,
+    }
     consumers = {(r["team"], r["kind"]): r for r in doc["impact"][0]["relied_on_by"]}
     assert consumers[("sales", "consumes")] | {"wants": "= $50k"} == {
-        "team": "sales", "kind": "consumes", "wants": "= $50k", "delivered": "$24k", "status": "fails",
-        "fits": False, "detail": "2.08×", "was": "fits", "path": "sales.plan", "line": DEAL_LINE}
+        "team": "sales",
+        "kind": "consumes",
+        "wants": "= $50k",
+        "delivered": "$24k",
+        "status": "fails",
+        "fits": False,
+        "detail": "2.08×",
+        "was": "fits",
+        "path": "sales.plan",
+        "line": DEAL_LINE,
+    }
     owners = {o["handle"]: o for o in doc["owners"]}
     assert "@acme/sales" in owners
     assert any("no longer fits (2.08×)" in reason for reason in owners["@acme/sales"]["reasons"])
@@ -134,9 +159,11 @@ def test_a_change_that_breaks_nothing_exits_0(repo: Path) -> None:
 
 
 def test_rewriting_the_same_values_is_no_change(repo: Path) -> None:
-    rewritten = ("team marketing {\n  owner \"@acme/marketing\"\n  # reordered, same values\n"
-                 "  produces leads.win_rate = 20%\n  produces leads.avg_deal_value = 48000 USD\n"
-                 "  produces leads.volume = 1000 leads/quarter\n}\n")
+    rewritten = (
+        'team marketing {\n  owner "@acme/marketing"\n  # reordered, same values\n'
+        "  produces leads.win_rate = 20%\n  produces leads.avg_deal_value = 48000 USD\n"
+        "  produces leads.volume = 1000 leads/quarter\n}\n"
+    )
     commit(repo, {"marketing.plan": rewritten}, "Tidy")
     code, doc = review_json("--base", "HEAD~1")
     assert code == 0
@@ -193,11 +220,18 @@ def test_markdown_for_a_pull_request_comment(repo: Path) -> None:
     assert output.startswith(MARKER + "\n### :x: planlint review: 1 new error")
     assert "| New findings | **1** (1 error) |" in output
     assert "| Owners to notify | @acme/marketing, @acme/sales |" in output
-    for section in ("#### New findings", "#### Changed assumptions", "#### Who relies on them",
-                    "#### Owners to notify", "#### Impact graph"):
+    for section in (
+        "#### New findings",
+        "#### Changed assumptions",
+        "#### Who relies on them",
+        "#### Owners to notify",
+        "#### Impact graph",
+    ):
         assert section in output
-    assert f"| `leads.avg_deal_value` | sales | consumes = &#36;50k | &#36;24k | :x: no longer fits (2.08×) | " \
-           f"`sales.plan:{DEAL_LINE}` |" in output
+    assert (
+        f"| `leads.avg_deal_value` | sales | consumes = &#36;50k | &#36;24k | :x: no longer fits (2.08×) | "
+        f"`sales.plan:{DEAL_LINE}` |" in output
+    )
     # GitHub reads $...$ as maths: outside code, every dollar is escaped.
     prose = re.sub(r"```mermaid.*?```", "", output, flags=re.S)
     assert "$" not in re.sub(r"`[^`]*`", "", prose)
@@ -211,8 +245,13 @@ def test_mermaid_graph_of_changed_assumptions_and_consumers(repo: Path) -> None:
     lines = block.group(1).splitlines()
     assert lines[0] == "graph LR"
     node = r"[at]_[A-Za-z0-9_]+"
-    patterns = [rf'{node}\["[^"]*"\]', rf'{node} (-->|-\.->)\|("[^"]*"|\w+)\| {node}', r"classDef \w+ .+",
-                rf"class {node}(,{node})* \w+", r"linkStyle \d+(,\d+)* .+"]
+    patterns = [
+        rf'{node}\["[^"]*"\]',
+        rf'{node} (-->|-\.->)\|("[^"]*"|\w+)\| {node}',
+        r"classDef \w+ .+",
+        rf"class {node}(,{node})* \w+",
+        r"linkStyle \d+(,\d+)* .+",
+    ]
     for line in lines[1:]:
         assert any(re.fullmatch(p, line.strip()) for p in patterns), line
     edges = [line.strip() for line in lines if "-->" in line or "-.->" in line]
@@ -237,16 +276,22 @@ def test_several_formats_and_output_file(repo: Path) -> None:
 
 
 def _snapshot(repo: Path) -> dict:
-    files = {p.relative_to(repo).as_posix(): p.read_bytes() for p in repo.rglob("*")
-             if p.is_file() and ".git" not in p.relative_to(repo).parts}
-    return {"files": files, "status": git(repo, "status", "--porcelain", "--untracked-files=all"),
-            "index": git(repo, "ls-files", "--stage"), "head": git(repo, "rev-parse", "HEAD")}
+    files = {
+        p.relative_to(repo).as_posix(): p.read_bytes()
+        for p in repo.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(repo).parts
+    }
+    return {
+        "files": files,
+        "status": git(repo, "status", "--porcelain", "--untracked-files=all"),
+        "index": git(repo, "ls-files", "--stage"),
+        "head": git(repo, "rev-parse", "HEAD"),
+    }
 
 
 def test_the_working_tree_is_never_touched(repo: Path) -> None:
     lower_deal_value(repo)
-    (repo / "sales.plan").write_text(SALES.replace("= $50k", "= $24k") + "# draft, not committed\n",
-                                     encoding="utf-8")
+    (repo / "sales.plan").write_text(SALES.replace("= $50k", "= $24k") + "# draft, not committed\n", encoding="utf-8")
     (repo / "draft.plan").write_text("team finance {\n", encoding="utf-8")  # untracked and broken
     before = _snapshot(repo)
     code, doc = review_json("--base", "HEAD~1")
@@ -265,8 +310,15 @@ def test_head_worktree_reads_the_files_on_disk(repo: Path) -> None:
 
 
 def test_paths_and_subfolders(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    commit(repo, {"plans/marketing.plan": MARKETING.replace("$48k", "$24k"), "plans/sales.plan": SALES,
-                  "elsewhere/other.plan": "team other {\n  consumes nothing.here\n}\n"}, "Plans in a folder")
+    commit(
+        repo,
+        {
+            "plans/marketing.plan": MARKETING.replace("$48k", "$24k"),
+            "plans/sales.plan": SALES,
+            "elsewhere/other.plan": "team other {\n  consumes nothing.here\n}\n",
+        },
+        "Plans in a folder",
+    )
     code, doc = review_json("--base", "HEAD~1", "plans")
     assert code == 1
     assert [f["path"] for f in doc["findings"]["new"]] == ["plans/sales.plan"]
@@ -301,10 +353,18 @@ def test_usage_errors_exit_2(repo: Path, args: list[str], monkeypatch: pytest.Mo
 # Helpers ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("formula", [
-    "a.b * c.d * e.f", "(a.b + c.d) * e.f", "a.b - (c.d - e.f)", "a.b - c.d - e.f", "a.b / (c.d * e.f)",
-    "-a.b + $5k", "-(a.b + c.d)",
-])
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "a.b * c.d * e.f",
+        "(a.b + c.d) * e.f",
+        "a.b - (c.d - e.f)",
+        "a.b - c.d - e.f",
+        "a.b / (c.d * e.f)",
+        "-a.b + $5k",
+        "-(a.b + c.d)",
+    ],
+)
 def test_formula_text_keeps_only_needed_parentheses(formula: str) -> None:
     plan = parse_bytes("x.plan", f"team t {{\n  derive t.x = {formula}\n}}\n".encode())
     (derive,) = [s for s in plan.blocks[0].statements if isinstance(s, Derive)]

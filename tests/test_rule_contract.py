@@ -3,6 +3,7 @@
 Each rule's **Example** must produce its finding and its **Use instead** must
 not, so the text `planlint explain` prints is checked like code.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -10,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from planlint.run.config import load_config
-from planlint.run.engine import lint
-from planlint.rulebook.finding import Severity
-from planlint.rulebook.registry import builtin_rules, load_rules
 from planlint.rulebook.contract import AssumptionRule, PlanRule, Rule, RuleContractError, contract_problems
 from planlint.rulebook.documentation import DOC_SECTIONS, doc_sections, plan_examples
+from planlint.rulebook.finding import Severity
+from planlint.rulebook.registry import builtin_rules, load_rules
+from planlint.run.config import load_config
+from planlint.run.engine import lint
 
 RULES = load_rules().rules
 BUILTINS = builtin_rules()
@@ -55,9 +56,21 @@ def test_codes_and_names_are_unique() -> None:
 
 
 def test_every_builtin_rule_of_the_language_exists() -> None:
-    expected = {"unresolved-assumption", "value-mismatch", "unit-mismatch", "definition-mismatch",
-                "conflicting-producers", "timing-mismatch", "goal-shortfall", "circular-derivation",
-                "invalid-derivation", "orphan-goal", "unused-assumption", "duplicate-team", "syntax-error"}
+    expected = {
+        "unresolved-assumption",
+        "value-mismatch",
+        "unit-mismatch",
+        "definition-mismatch",
+        "conflicting-producers",
+        "timing-mismatch",
+        "goal-shortfall",
+        "circular-derivation",
+        "invalid-derivation",
+        "orphan-goal",
+        "unused-assumption",
+        "duplicate-team",
+        "syntax-error",
+    }
     assert {rule.name for rule in BUILTINS} == expected
 
 
@@ -105,18 +118,23 @@ def test_a_well_formed_rule_loads() -> None:
     assert Fine.subject == "assumption"
 
 
-@pytest.mark.parametrize("attributes, problem", [
-    ({"code": "bad", "name": "bad-code"}, "code 'bad'"),
-    ({"code": "XT101", "name": "Not_Kebab"}, "kebab-case"),
-    ({"code": "XT102", "name": "no-doc", "__doc__": None}, "no docstring"),
-    ({"code": "XT103", "name": "no-why", "__doc__": GOOD_DOC.replace("**Why is this bad?**", "**Why**")},
-     "'Why is this bad?'"),
-    ({"code": "XT104", "name": "no-use-instead", "__doc__": GOOD_DOC.split("**Use instead**")[0]},
-     "'Use instead'"),
-    ({"code": "XT105", "name": "bad-severity", "severity": "error"}, "severity"),
-    ({"code": "XT106", "name": "no-judge", "judge": Rule.judge}, "no judge method"),
-    ({"code": "XT107", "name": "no-subject", "base": Rule}, "must extend AssumptionRule"),
-], ids=["code", "name", "docstring", "why-section", "use-instead-section", "severity", "judge", "subject"])
+@pytest.mark.parametrize(
+    "attributes, problem",
+    [
+        ({"code": "bad", "name": "bad-code"}, "code 'bad'"),
+        ({"code": "XT101", "name": "Not_Kebab"}, "kebab-case"),
+        ({"code": "XT102", "name": "no-doc", "__doc__": None}, "no docstring"),
+        (
+            {"code": "XT103", "name": "no-why", "__doc__": GOOD_DOC.replace("**Why is this bad?**", "**Why**")},
+            "'Why is this bad?'",
+        ),
+        ({"code": "XT104", "name": "no-use-instead", "__doc__": GOOD_DOC.split("**Use instead**")[0]}, "'Use instead'"),
+        ({"code": "XT105", "name": "bad-severity", "severity": "error"}, "severity"),
+        ({"code": "XT106", "name": "no-judge", "judge": Rule.judge}, "no judge method"),
+        ({"code": "XT107", "name": "no-subject", "base": Rule}, "must extend AssumptionRule"),
+    ],
+    ids=["code", "name", "docstring", "why-section", "use-instead-section", "severity", "judge", "subject"],
+)
 def test_a_rule_breaking_the_contract_cannot_be_defined(attributes: dict, problem: str) -> None:
     base = attributes.pop("base", PlanRule)
     namespace = {"__doc__": GOOD_DOC, "judge": _judge, **attributes}

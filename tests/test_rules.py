@@ -20,6 +20,7 @@ cases (sqlfluff style)::
 
 The comparison is exhaustive: a finding no expectation matches fails the case.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,15 +31,24 @@ from typing import Any
 import pytest
 import yaml
 
-from planlint.run.config import load_config
-from planlint.run.engine import lint
 from planlint.rulebook.finding import Finding
 from planlint.rulebook.registry import builtin_rules, load_rules
+from planlint.run.config import load_config
+from planlint.run.engine import lint
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 CASE_KEYS = {"description", "files", "config", "expect"}
-EXPECT_KEYS = {"rule", "file", "line", "column", "severity", "message_matches", "message_excludes",
-               "help_matches", "related"}
+EXPECT_KEYS = {
+    "rule",
+    "file",
+    "line",
+    "column",
+    "severity",
+    "message_matches",
+    "message_excludes",
+    "help_matches",
+    "related",
+}
 CONFIG_KEYS = {"tolerance", "fiscal-year-start", "select", "extend-select", "ignore", "fail-on"}
 BUILTIN = {rule.name: rule.code for rule in builtin_rules()}
 
@@ -126,8 +136,10 @@ def matches(expected: dict[str, Any], finding: Finding) -> bool:
 
 def _shown(finding: Finding) -> str:
     related = "".join(f"\n      related {r.span.path}:{r.span.line}" for r in finding.related)
-    return (f"{finding.rule} {finding.span.path}:{finding.span.line}:{finding.span.column} "
-            f"{finding.severity.value}: {finding.message}\n      help: {finding.help}{related}")
+    return (
+        f"{finding.rule} {finding.span.path}:{finding.span.line}:{finding.span.column} "
+        f"{finding.severity.value}: {finding.message}\n      help: {finding.help}{related}"
+    )
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[f"{c.rule}:{c.name}" for c in ALL_CASES])
@@ -143,8 +155,11 @@ def test_rule_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         else:
             unmatched.remove(hit)
     report = "\n".join(
-        [f"missing: {m}" for m in missing] + [f"unexpected: {_shown(f)}" for f in unmatched]
-        + ["all findings:"] + [f"  {_shown(f)}" for f in actual])
+        [f"missing: {m}" for m in missing]
+        + [f"unexpected: {_shown(f)}" for f in unmatched]
+        + ["all findings:"]
+        + [f"  {_shown(f)}" for f in actual]
+    )
     assert not missing and not unmatched, report
 
 
@@ -166,12 +181,23 @@ def test_fixture_has_enough_cases(rule: str) -> None:
 def test_fixture_expectations_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The runner itself: a wrong expectation must not match (else every case would pass)."""
     monkeypatch.chdir(tmp_path)
-    case = Case("value-mismatch", "self_check", {
-        "m.plan": "team m {\n  produces a.b = $24k\n}\n",
-        "s.plan": "team s {\n  consumes a.b = $50k\n}\n",
-    })
+    case = Case(
+        "value-mismatch",
+        "self_check",
+        {
+            "m.plan": "team m {\n  produces a.b = $24k\n}\n",
+            "s.plan": "team s {\n  consumes a.b = $50k\n}\n",
+        },
+    )
     (finding,) = run_case(case, tmp_path)
     assert matches({"rule": "value-mismatch", "file": "s.plan", "line": 2, "related": ["m.plan:2"]}, finding)
-    for wrong in ({"rule": "unit-mismatch"}, {"file": "m.plan"}, {"line": 3}, {"severity": "warning"},
-                  {"message_matches": "3×"}, {"message_excludes": "2\\.08"}, {"related": []}):
+    for wrong in (
+        {"rule": "unit-mismatch"},
+        {"file": "m.plan"},
+        {"line": 3},
+        {"severity": "warning"},
+        {"message_matches": "3×"},
+        {"message_excludes": "2\\.08"},
+        {"related": []},
+    ):
         assert not matches({"rule": "PL102", **wrong}, finding), wrong

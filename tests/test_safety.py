@@ -1,4 +1,5 @@
 """planlint never runs anything from the repository it lints, and never leaves a half-written file."""
+
 from __future__ import annotations
 
 import ast
@@ -27,24 +28,35 @@ def _dynamic_calls(source: str, shown: str) -> list[str]:
             func = node.func
             if isinstance(func, ast.Name) and func.id in DYNAMIC_CODE:
                 found.append(f"{shown}:{node.lineno}: {func.id}(...)")
-            elif isinstance(func, ast.Attribute) and (func.attr in ("eval", "exec") or (
-                    func.attr in DYNAMIC_CODE and isinstance(func.value, ast.Name) and func.value.id == "builtins")):
+            elif isinstance(func, ast.Attribute) and (
+                func.attr in ("eval", "exec")
+                or (func.attr in DYNAMIC_CODE and isinstance(func.value, ast.Name) and func.value.id == "builtins")
+            ):
                 found.append(f"{shown}:{node.lineno}: {func.attr}(...)")  # re.compile is fine
     return found
 
 
 def test_no_eval_or_exec_anywhere_in_planlint() -> None:
     assert len(SOURCES) > 20
-    calls = [call for path in SOURCES
-             for call in _dynamic_calls(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))]
+    calls = [
+        call
+        for path in SOURCES
+        for call in _dynamic_calls(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))
+    ]
     assert calls == []
 
 
 def test_the_scan_would_see_an_eval() -> None:
-    sample = ("import builtins\nx = eval('1')\nbuiltins.exec('y = 2')\nspec.loader.exec_module(m)\n"
-              "re.compile('x')\nbuiltins.compile('1', 'f', 'eval')\n__import__('os')\n")
+    sample = (
+        "import builtins\nx = eval('1')\nbuiltins.exec('y = 2')\nspec.loader.exec_module(m)\n"
+        "re.compile('x')\nbuiltins.compile('1', 'f', 'eval')\n__import__('os')\n"
+    )
     assert _dynamic_calls(sample, "sample.py") == [
-        "sample.py:2: eval(...)", "sample.py:3: exec(...)", "sample.py:6: compile(...)", "sample.py:7: __import__(...)"]
+        "sample.py:2: eval(...)",
+        "sample.py:3: exec(...)",
+        "sample.py:6: compile(...)",
+        "sample.py:7: __import__(...)",
+    ]
 
 
 # Nothing from the linted repository runs ------------------------------------
@@ -61,7 +73,9 @@ def _planlint_command() -> list[str]:
 
 def _booby_trap(path: Path, marker: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran {path.name}')\n", encoding="utf-8")
+    path.write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran {path.name}')\n", encoding="utf-8"
+    )
 
 
 @pytest.fixture
@@ -71,21 +85,40 @@ def trapped_repo(tmp_path: Path) -> tuple[Path, Path]:
     repo.mkdir()
     (repo / ".git").mkdir()  # the repository root: config search stops here
     (repo / "plans.plan").write_text(GOOD, encoding="utf-8")
-    for relative in ["rules/__init__.py", "rules/evil_rule.py", "rules/value_mismatch.py", "planlint_rules.py",
-                     "conftest.py", "lark.py", "networkx.py", "click.py", "planlint/__init__.py",
-                     "plans/rules/extra.py", "sitecustomize.py", "usercustomize.py"]:
+    for relative in [
+        "rules/__init__.py",
+        "rules/evil_rule.py",
+        "rules/value_mismatch.py",
+        "planlint_rules.py",
+        "conftest.py",
+        "lark.py",
+        "networkx.py",
+        "click.py",
+        "planlint/__init__.py",
+        "plans/rules/extra.py",
+        "sitecustomize.py",
+        "usercustomize.py",
+    ]:
         _booby_trap(repo / relative, marker)
     (repo / "rules" / "evil.plan.py").write_text("raise SystemExit('ran')\n", encoding="utf-8")
     return repo, marker
 
 
-@pytest.mark.parametrize("args", [["check", "."], ["check", "--format", "json", "."], ["explain", "value-mismatch"],
-                                  ["explain", "leads.volume", "."]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "."],
+        ["check", "--format", "json", "."],
+        ["explain", "value-mismatch"],
+        ["explain", "leads.volume", "."],
+    ],
+)
 def test_python_in_the_linted_repository_never_runs(trapped_repo: tuple[Path, Path], args: list[str]) -> None:
     repo, marker = trapped_repo
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
-    completed = subprocess.run(_planlint_command() + args, cwd=repo, env=env, capture_output=True, text=True,
-                               timeout=120)
+    completed = subprocess.run(
+        _planlint_command() + args, cwd=repo, env=env, capture_output=True, text=True, timeout=120
+    )
     assert not marker.exists(), marker.read_text()
     assert "Traceback" not in completed.stderr
     if args[0] == "check":  # and the plan itself was checked
@@ -101,19 +134,23 @@ def test_the_trap_works_when_python_imports_it(trapped_repo: tuple[Path, Path]) 
     assert marker.exists()
 
 
-@pytest.mark.parametrize("config", [
-    'plugins = ["rules.evil_rule"]',
-    'rules-path = "rules"',
-    'load = "rules/evil_rule.py"',
-    'python-path = ["."]',
-    '[rules."rules/evil_rule.py"]\nenabled = true',
-    '[plugins]\nevil = "rules.evil_rule:EvilRule"',
-])
+@pytest.mark.parametrize(
+    "config",
+    [
+        'plugins = ["rules.evil_rule"]',
+        'rules-path = "rules"',
+        'load = "rules/evil_rule.py"',
+        'python-path = ["."]',
+        '[rules."rules/evil_rule.py"]\nenabled = true',
+        '[plugins]\nevil = "rules.evil_rule:EvilRule"',
+    ],
+)
 def test_configuration_cannot_name_python_to_load(trapped_repo: tuple[Path, Path], config: str) -> None:
     repo, marker = trapped_repo
     (repo / "planlint.toml").write_text(config + "\n", encoding="utf-8")
-    completed = subprocess.run(_planlint_command() + ["check", "."], cwd=repo, capture_output=True, text=True,
-                               timeout=120)
+    completed = subprocess.run(
+        _planlint_command() + ["check", "."], cwd=repo, capture_output=True, text=True, timeout=120
+    )
     assert completed.returncode == 2, completed.stdout + completed.stderr
     assert "invalid config" in completed.stderr and "planlint.toml" in completed.stderr
     assert "Traceback" not in completed.stderr
@@ -137,8 +174,9 @@ def _fail(stage: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("stage", ["fsync", "replace"])
 @pytest.mark.parametrize("target", ["baseline", "output-file", "format-file"])
-def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  stage: str, target: str) -> None:
+def test_a_failed_write_leaves_the_old_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str, target: str
+) -> None:
     plans, out = tmp_path / "plans", tmp_path / "out"
     plans.mkdir()
     out.mkdir()

@@ -6,6 +6,7 @@ with `python -m planlint.cli check --format json .` inside the folder; run.py's
 own `run_scenario` compares the output with the folder's expected.json, so
 these tests and `python ../shared/scenarios/run.py` cannot disagree.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -41,14 +42,21 @@ def _runner() -> ModuleType:
     return module
 
 
-SCENARIOS = [pytest.param(folder, id=f"{label}:{folder.name}")
-             for label, root in _sources() for folder in _folders(root)]
+SCENARIOS = [
+    pytest.param(folder, id=f"{label}:{folder.name}") for label, root in _sources() for folder in _folders(root)
+]
 
 
 def test_the_copy_holds_the_scenarios() -> None:
     names = {folder.name for folder in _folders(COPY)}
-    assert {"broken-files", "channel-vs-field", "clean-interlock", "doubled-leads", "redefined-lead",
-            "unsupported-launch"} <= names
+    assert {
+        "broken-files",
+        "channel-vs-field",
+        "clean-interlock",
+        "doubled-leads",
+        "redefined-lead",
+        "unsupported-launch",
+    } <= names
     assert (COPY / "broken-files" / "binary.plan").read_bytes().find(b"\xff\xfe") > 0  # kept as bytes
 
 

@@ -1,4 +1,5 @@
 """`suggest.closest` gives difflib's answer, whatever the candidates."""
+
 from __future__ import annotations
 
 import difflib

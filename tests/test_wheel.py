@@ -4,6 +4,7 @@ pre-commit installs hooks from a built wheel, so this is how most users get
 planlint: the test builds one, installs it into a fresh virtual environment
 and checks an example from a folder that has no planlint source in sight.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-                   check=True, cwd=out)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)], check=True, cwd=out
+    )
     (found,) = out.glob("planlint-*.whl")
     return found
 
@@ -46,15 +48,28 @@ def test_installed_wheel_checks_an_example(wheel: Path, tmp_path: Path) -> None:
     subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)], check=True)
     plans = tmp_path / "plans"
     shutil.copytree(ROOT / "tests" / "scenarios" / "doubled-leads", plans)
-    run = subprocess.run([str(bin_dir / "planlint"), "check", "--format", "json", "."], cwd=plans,
-                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ""})
+    run = subprocess.run(
+        [str(bin_dir / "planlint"), "check", "--format", "json", "."],
+        cwd=plans,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ""},
+    )
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr
     found = {(f["rule"], f["path"], f["line"]) for f in json.loads(run.stdout)["findings"]}
     assert ("value-mismatch", "sales.plan", 6) in found
     assert ("goal-shortfall", "company.plan", 4) in found
     # The rules came from the wheel, not from this checkout.
-    where = subprocess.run([str(bin_dir / "python"), "-c",
-                            "import planlint.rules, planlint.language.grammar as g; print(planlint.rules.__file__, g.__file__)"],
-                           capture_output=True, text=True, check=True, cwd=plans).stdout
+    where = subprocess.run(
+        [
+            str(bin_dir / "python"),
+            "-c",
+            "import planlint.rules, planlint.language.grammar as g; print(planlint.rules.__file__, g.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=plans,
+    ).stdout
     assert str(env_dir) in where

@@ -1,4 +1,5 @@
 """`python -m planlint`: the `planlint` command."""
+
 from planlint.cli import run
 
 run()

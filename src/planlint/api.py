@@ -6,6 +6,7 @@ A rule extends the kind of subject it judges (`AssumptionRule`, `GoalRule`,
 examples/plugin/. Only the names below are promised to stay; anything else
 imported from planlint may change in any release.
 """
+
 from __future__ import annotations
 
 from planlint.model.plan import Goal, Plan, PlanFile
@@ -13,6 +14,16 @@ from planlint.rulebook.contract import AssumptionRule, Context, FileRule, GoalRu
 from planlint.rulebook.finding import Finding, Related, Severity
 
 __all__ = [
-    "AssumptionRule", "Context", "FileRule", "Finding", "Goal", "GoalRule", "Plan", "PlanFile", "PlanRule",
-    "Related", "Rule", "Severity",
+    "AssumptionRule",
+    "Context",
+    "FileRule",
+    "Finding",
+    "Goal",
+    "GoalRule",
+    "Plan",
+    "PlanFile",
+    "PlanRule",
+    "Related",
+    "Rule",
+    "Severity",
 ]

@@ -3,6 +3,7 @@
 Heavy modules (lark, networkx, jsonschema) are imported inside the commands
 that need them, so `planlint --help` and `planlint explain CODE` start fast.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,36 +51,80 @@ def _parse_format(value: str) -> tuple[str, str | None]:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "formats", multiple=True, metavar="NAME[:FILE]",
-              help="Output format: auto, text, concise, json, sarif, github, rdjson, gitlab, junit. "
-                   "Repeat it; NAME:FILE writes that format to FILE.")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the (first) output to this file instead of the terminal.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="NAME[:FILE]",
+    help="Output format: auto, text, concise, json, sarif, github, rdjson, gitlab, junit. "
+    "Repeat it; NAME:FILE writes that format to FILE.",
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the (first) output to this file instead of the terminal.",
+)
 @click.option("--select", help="Rules to check, comma-separated codes, names or groups (replaces the config's).")
 @click.option("--extend-select", help="Rules to check in addition.")
 @click.option("--ignore", help="Rules not to check.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
-              help="Lowest severity that makes the exit code 1 (default: error).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Lowest severity that makes the exit code 1 (default: error).",
+)
 @click.option("--tolerance", help='Default tolerance for "=" comparisons, like 10%.')
 @click.option("--fiscal-year-start", help="Month the fiscal year starts in (1-12 or a name).")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Use this configuration file instead of looking for one.")
-@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
-              help="Report only findings not recorded in this baseline file.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
-              help="Record the current findings in this file, and exit 0.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this configuration file instead of looking for one.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record the current findings in this file, and exit 0.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
-@click.option("--only-files", multiple=True, hidden=True,
-              help="Report only findings that touch these files (pre-commit passes them).")
-@click.option("--pre-commit", "pre_commit", is_flag=True, hidden=True,
-              help="PATHS are the files pre-commit passes: check the whole plan below the current folder "
-                   "and report the findings that touch them.")
+@click.option(
+    "--only-files",
+    multiple=True,
+    hidden=True,
+    help="Report only findings that touch these files (pre-commit passes them).",
+)
+@click.option(
+    "--pre-commit",
+    "pre_commit",
+    is_flag=True,
+    hidden=True,
+    help="PATHS are the files pre-commit passes: check the whole plan below the current folder "
+    "and report the findings that touch them.",
+)
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: on a terminal).")
-def check(paths: tuple[Path, ...], formats: tuple[str, ...], output_file: Path | None, select: str | None,
-          extend_select: str | None, ignore: str | None, fail_on: str | None, tolerance: str | None,
-          fiscal_year_start: str | None, config_path: Path | None, baseline: Path | None,
-          write_baseline: Path | None, no_cache: bool, only_files: tuple[str, ...], pre_commit: bool,
-          color: bool | None) -> None:
+def check(
+    paths: tuple[Path, ...],
+    formats: tuple[str, ...],
+    output_file: Path | None,
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    fail_on: str | None,
+    tolerance: str | None,
+    fiscal_year_start: str | None,
+    config_path: Path | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    no_cache: bool,
+    only_files: tuple[str, ...],
+    pre_commit: bool,
+    color: bool | None,
+) -> None:
     """Check every *.plan file below PATHS (default: the current folder) as one plan."""
     from planlint.commands.check import CheckOptions, run_check
 
@@ -87,10 +132,20 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output_file: Path |
         only_files, paths = (*only_files, *map(str, paths)), ()
 
     options = CheckOptions(
-        paths=list(paths) or [Path(".")], formats=[_parse_format(f) for f in formats] or [("auto", None)],
-        output_file=output_file, select=select, extend_select=extend_select, ignore=ignore, fail_on=fail_on,
-        tolerance=tolerance, fiscal_year_start=fiscal_year_start, config_path=config_path, baseline=baseline,
-        write_baseline=write_baseline, cache=not no_cache, only_files=list(only_files),
+        paths=list(paths) or [Path(".")],
+        formats=[_parse_format(f) for f in formats] or [("auto", None)],
+        output_file=output_file,
+        select=select,
+        extend_select=extend_select,
+        ignore=ignore,
+        fail_on=fail_on,
+        tolerance=tolerance,
+        fiscal_year_start=fiscal_year_start,
+        config_path=config_path,
+        baseline=baseline,
+        write_baseline=write_baseline,
+        cache=not no_cache,
+        only_files=list(only_files),
         color=_use_color(sys.stdout) if color is None else color,
     )
     try:
@@ -106,8 +161,9 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output_file: Path |
 @click.option("--all", "show_all", is_flag=True, help="List every rule with its origin.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option("--color/--no-color", default=None)
-def explain(subject: str | None, paths: tuple[Path, ...], show_all: bool, output_format: str,
-            color: bool | None) -> None:
+def explain(
+    subject: str | None, paths: tuple[Path, ...], show_all: bool, output_format: str, color: bool | None
+) -> None:
     """Explain a rule (CODE or NAME), an assumption (sales.revenue) or the findings on PATH:LINE."""
     from planlint.commands.explain import run_explain
 
@@ -121,21 +177,55 @@ def explain(subject: str | None, paths: tuple[Path, ...], show_all: bool, output
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--base", required=True, envvar="PRE_COMMIT_FROM_REF", metavar="REV",
-              help="The revision before the change: a branch, tag or commit (pre-push: what the remote has).")
-@click.option("--head", default="HEAD", show_default=True, envvar="PRE_COMMIT_TO_REF", metavar="REV",
-              help="The revision after the change; WORKTREE means the files as they are on disk.")
-@click.option("--format", "formats", multiple=True, metavar="NAME[:FILE]",
-              help="text (default), markdown (for a pull request comment) or json. Repeat it; "
-                   "NAME:FILE writes that format to FILE.")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the (first) output to this file instead of the terminal.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
-              help="Lowest severity of a NEW finding that makes the exit code 1 (default: error).")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Use this configuration file instead of looking for one.")
-def review(paths: tuple[Path, ...], base: str, head: str, formats: tuple[str, ...], output_file: Path | None,
-           fail_on: str | None, config_path: Path | None) -> None:
+@click.option(
+    "--base",
+    required=True,
+    envvar="PRE_COMMIT_FROM_REF",
+    metavar="REV",
+    help="The revision before the change: a branch, tag or commit (pre-push: what the remote has).",
+)
+@click.option(
+    "--head",
+    default="HEAD",
+    show_default=True,
+    envvar="PRE_COMMIT_TO_REF",
+    metavar="REV",
+    help="The revision after the change; WORKTREE means the files as they are on disk.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="NAME[:FILE]",
+    help="text (default), markdown (for a pull request comment) or json. Repeat it; "
+    "NAME:FILE writes that format to FILE.",
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the (first) output to this file instead of the terminal.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Lowest severity of a NEW finding that makes the exit code 1 (default: error).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this configuration file instead of looking for one.",
+)
+def review(
+    paths: tuple[Path, ...],
+    base: str,
+    head: str,
+    formats: tuple[str, ...],
+    output_file: Path | None,
+    fail_on: str | None,
+    config_path: Path | None,
+) -> None:
     """Review a change to the plan: findings new, fixed and still open, what changed and who must hear.
 
     Both revisions are read from git; the working tree is not touched. Exit 1
@@ -143,9 +233,15 @@ def review(paths: tuple[Path, ...], base: str, head: str, formats: tuple[str, ..
     """
     from planlint.commands.review import ReviewOptions, run_review
 
-    options = ReviewOptions(base=base, head=head, paths=list(paths),
-                            formats=[_parse_format(f) for f in formats] or [("text", None)],
-                            output_file=output_file, fail_on=fail_on, config_path=config_path)
+    options = ReviewOptions(
+        base=base,
+        head=head,
+        paths=list(paths),
+        formats=[_parse_format(f) for f in formats] or [("text", None)],
+        output_file=output_file,
+        fail_on=fail_on,
+        config_path=config_path,
+    )
     try:
         code = run_review(options)
     except ValueError as err:

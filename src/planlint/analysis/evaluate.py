@@ -6,17 +6,28 @@ deriving team assumed). Everything is exact and interval-valued, and nothing
 recurses on the plan's depth: derivation chains and expressions of any
 length are walked with explicit stacks.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Union
 
+from planlint.analysis.graph import InterlockGraph
 from planlint.language import quantity as q
 from planlint.language.records import record
-from planlint.analysis.graph import InterlockGraph
 from planlint.model.plan import (
-    Amount, Binary, Derive, Expr, Literal, Negate, Produces, Reference, Requirement, Text, When, references,
+    Amount,
+    Binary,
+    Derive,
+    Expr,
+    Literal,
+    Negate,
+    Produces,
+    Reference,
+    Requirement,
+    Text,
+    When,
+    references,
 )
 
 
@@ -36,7 +47,7 @@ class Unknown:
     node: Expr | None = None  # for `invalid`: where the arithmetic failed
 
 
-Outcome = Union[Known, Unknown]
+Outcome = Known | Unknown
 
 
 def amount_quantity(amount: Amount) -> q.Quantity:

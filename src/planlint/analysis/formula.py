@@ -4,6 +4,7 @@ Iterative (no recursion on the expression's depth), and pieces are merged
 smaller-into-larger, so a derivation of thousands of terms prints in
 near-linear time.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -17,9 +18,12 @@ _SYMBOL = {"+": "+", "-": "-", "*": "×", "/": "÷"}
 AS_WRITTEN = {"+": "+", "-": "-", "*": "*", "/": "/"}  # the plan's own operators, for review tables
 
 
-def expression_text(expr: Expr, name_text: Callable[[str], str],
-                    literal_text: Callable[[Amount], str] | None = None,
-                    symbols: dict[str, str] = _SYMBOL) -> str:
+def expression_text(
+    expr: Expr,
+    name_text: Callable[[str], str],
+    literal_text: Callable[[Amount], str] | None = None,
+    symbols: dict[str, str] = _SYMBOL,
+) -> str:
     """An expression in plan-owner notation (`a × (b + c)`), each name shown by `name_text`
     and each number by `literal_text` (default: as planlint prints amounts)."""
     results: list[tuple[deque[str], int]] = []
@@ -32,8 +36,9 @@ def expression_text(expr: Expr, name_text: Callable[[str], str],
             results.append((deque([(literal_text or amount_text)(node.amount)]), 9))
         elif not children_done:
             stack.append((node, True))
-            stack.extend([(node.right, False), (node.left, False)] if isinstance(node, Binary)
-                         else [(node.operand, False)])
+            stack.extend(
+                [(node.right, False), (node.left, False)] if isinstance(node, Binary) else [(node.operand, False)]
+            )
         elif isinstance(node, Negate):
             pieces, precedence = results.pop()
             results.append((_wrap(pieces, precedence < 3, "-"), 3))
@@ -41,8 +46,7 @@ def expression_text(expr: Expr, name_text: Callable[[str], str],
             (right, right_precedence), (left, left_precedence) = results.pop(), results.pop()
             precedence = _PRECEDENCE[node.op]
             left = _wrap(left, left_precedence < precedence)
-            right = _wrap(right, right_precedence < precedence
-                          or (right_precedence == precedence and node.op in "-/"))
+            right = _wrap(right, right_precedence < precedence or (right_precedence == precedence and node.op in "-/"))
             results.append((_join(left, f" {symbols[node.op]} ", right), precedence))
     return "".join(results[0][0])
 

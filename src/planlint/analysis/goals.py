@@ -3,15 +3,16 @@ and for each input the value that alone would close it.
 
 Shared by the goal-shortfall rule and `planlint explain`.
 """
+
 from __future__ import annotations
 
 from collections import Counter, deque
 from dataclasses import dataclass
 from fractions import Fraction
 
-from planlint.language import quantity as q
 from planlint.analysis.evaluate import FAILS, FITS, Evaluator, Fit, Known, assess, evaluate_expr
 from planlint.analysis.graph import InterlockGraph
+from planlint.language import quantity as q
 from planlint.model.plan import Amount, Binary, Consumes, Derive, Expr, Goal, Negate, Reference, references
 
 
@@ -58,9 +59,13 @@ def drivers(graph: InterlockGraph, evaluator: Evaluator, metric: str, tolerance:
             continue
         for consumption in graph.consumptions.get(leaf, []):
             statement = consumption.statement
-            if (consumption.team not in teams or not isinstance(statement, Consumes)
-                    or statement.requirement is None or not isinstance(statement.requirement.value, Amount)
-                    or not statement.requirement.value.quantity.unit.comparable(outcome.quantity.unit)):
+            if (
+                consumption.team not in teams
+                or not isinstance(statement, Consumes)
+                or statement.requirement is None
+                or not isinstance(statement.requirement.value, Amount)
+                or not statement.requirement.value.quantity.unit.comparable(outcome.quantity.unit)
+            ):
                 continue
             fit = assess(statement.requirement, outcome.quantity, tolerance)
             if fit.status != FITS:
@@ -97,8 +102,7 @@ def assess_goal(goal: Goal, computed: q.Quantity, tolerance: Fraction) -> Fit:
 # Closing the gap ------------------------------------------------------------
 
 
-def closing_values(graph: InterlockGraph, evaluator: Evaluator, metric: str,
-                   target: Fraction) -> dict[str, Fraction]:
+def closing_values(graph: InterlockGraph, evaluator: Evaluator, metric: str, target: Fraction) -> dict[str, Fraction]:
     """For each leaf input, the value that alone brings `metric` to `target`.
 
     Inverts the derivations exactly along the one path from the metric to the
@@ -124,8 +128,9 @@ def closing_values(graph: InterlockGraph, evaluator: Evaluator, metric: str,
     return {leaf: targets[leaf] for leaf in leaves if leaf in targets}
 
 
-def closing_bounds(graph: InterlockGraph, evaluator: Evaluator, metric: str,
-                   target: Fraction) -> list[tuple[str, str, q.Quantity]]:
+def closing_bounds(
+    graph: InterlockGraph, evaluator: Evaluator, metric: str, target: Fraction
+) -> list[tuple[str, str, q.Quantity]]:
     """`(name, ">= $31.25k", delivered)` for each input that alone closes the gap.
 
     The bound is rounded the way the input has to move, so it still closes the
@@ -187,5 +192,15 @@ def _point(expr: Expr, evaluator: Evaluator) -> Fraction | None:
     return outcome.quantity.lo if isinstance(outcome, Known) else None
 
 
-__all__ = ["Driver", "FAILS", "FITS", "assess_goal", "chain_of", "closing_bounds", "closing_values", "drivers",
-           "goal_point", "goal_share"]
+__all__ = [
+    "FAILS",
+    "FITS",
+    "Driver",
+    "assess_goal",
+    "chain_of",
+    "closing_bounds",
+    "closing_values",
+    "drivers",
+    "goal_point",
+    "goal_share",
+]

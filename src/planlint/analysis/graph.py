@@ -11,19 +11,21 @@ The rules need only the indexes and the name-to-name edges, kept here as
 plain dictionaries; the networkx graph (`.graph`) is built on first use, so
 a check neither imports networkx nor pays for its 200k edges.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Union
+from typing import TYPE_CHECKING
 
 from planlint.language.records import record
-from planlint.model.plan import Block, Consumes, Derive, Goal, Plan, Produces, Reference, references
 from planlint.language.span import Span
+from planlint.model.plan import Block, Consumes, Derive, Goal, Plan, Produces, Reference, references
 
 if TYPE_CHECKING:
     import networkx as nx
 
-Producer = Union[Produces, Derive]
+Producer = Produces | Derive
 
 
 @record
@@ -66,8 +68,9 @@ class InterlockGraph:
             key = _block_key(block)
             # A plan has at most one org, whatever its name; and a team and the org cannot share a
             # name, since statements name their block only by it.
-            first = (self.blocks.get(key) or (self._first_org() if block.is_org else None)
-                     or self.block_named(block.name))
+            first = (
+                self.blocks.get(key) or (self._first_org() if block.is_org else None) or self.block_named(block.name)
+            )
             if first is not None:
                 self.duplicate_blocks.append((block, first))
                 continue
@@ -282,6 +285,5 @@ def _networkx_graph(graph: InterlockGraph) -> nx.DiGraph:
             if isinstance(statement, Consumes):
                 for metric in goal_metrics:
                     if metric != statement.name:
-                        result.add_edge(("name", statement.name), ("name", metric), kind="feeds",
-                                        span=statement.span)
+                        result.add_edge(("name", statement.name), ("name", metric), kind="feeds", span=statement.span)
     return result

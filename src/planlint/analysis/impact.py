@@ -8,14 +8,12 @@ assessed at both revisions (fits, partly, fails, with the ratio), and the
 owners of the affected teams and of the teams with new findings are the
 people to notify.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
-from planlint.language import quantity as q
-from planlint.analysis.formula import AS_WRITTEN, expression_text
-from planlint.analysis.settings import Analysed, Settings
 from planlint.analysis.evaluate import (
     FAILS,
     FITS,
@@ -25,9 +23,13 @@ from planlint.analysis.evaluate import (
     assess,
     describe_requirement,
 )
+from planlint.analysis.formula import AS_WRITTEN, expression_text
 from planlint.analysis.goals import goal_share
 from planlint.analysis.graph import InterlockGraph
 from planlint.analysis.interlock import compare, days_late
+from planlint.analysis.settings import Analysed, Settings
+from planlint.language import quantity as q
+from planlint.language.span import Span
 from planlint.model.plan import (
     Amount,
     Consumes,
@@ -41,7 +43,6 @@ from planlint.model.plan import (
     When,
     value_meaning,
 )
-from planlint.language.span import Span
 
 UNCHECKED = "unchecked"  # nothing to compare: a derive's input, a goal that cannot be computed
 
@@ -204,12 +205,13 @@ def diff_facts(base: dict, head: dict) -> list[Change]:
 # Reliances --------------------------------------------------------------------
 
 
-def reliances_on(names: Iterable[str], base: Analysed, head: Analysed,
-                 settings: Settings) -> dict[str, list[Reliance]]:
+def reliances_on(names: Iterable[str], base: Analysed, head: Analysed, settings: Settings) -> dict[str, list[Reliance]]:
     """For each changed name, who relies on it at the head, and how that compares with the base."""
     before = {(r.name, r.team, r.kind): r.status for name in names for r in _reliances(name, base, settings)}
-    return {name: [_with_was(r, before.get((r.name, r.team, r.kind)))
-                   for r in _reliances(name, head, settings)] for name in names}
+    return {
+        name: [_with_was(r, before.get((r.name, r.team, r.kind))) for r in _reliances(name, head, settings)]
+        for name in names
+    }
 
 
 def _with_was(reliance: Reliance, was: str | None) -> Reliance:
@@ -224,8 +226,19 @@ def _reliances(name: str, result: Analysed, settings: Settings) -> list[Reliance
         if isinstance(statement, Consumes):
             found.append(_consumer(statement, graph, evaluator, settings))
         else:
-            found.append(Reliance(name, consumption.team, "derives", statement.name,
-                                  outcome_words(evaluator.value_of(name)), UNCHECKED, "", statement.span, None))
+            found.append(
+                Reliance(
+                    name,
+                    consumption.team,
+                    "derives",
+                    statement.name,
+                    outcome_words(evaluator.value_of(name)),
+                    UNCHECKED,
+                    "",
+                    statement.span,
+                    None,
+                )
+            )
     for goal in graph.goals:
         if goal.metric == name:
             found.append(_goal(goal, evaluator.value_of(name), settings))
@@ -236,8 +249,17 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: S
     wants = _with_by(describe_requirement(statement.requirement) if statement.requirement else "", statement.by)
     producer = graph.producer(statement.name)
     if producer is None:
-        return Reliance(statement.name, statement.team, "consumes", wants or "needs it", "nothing", FAILS,
-                        "nobody produces it", statement.span, None)
+        return Reliance(
+            statement.name,
+            statement.team,
+            "consumes",
+            wants or "needs it",
+            "nothing",
+            FAILS,
+            "nobody produces it",
+            statement.span,
+            None,
+        )
     status, details, delivered = FITS, [], _delivered_words(producer, evaluator)
     result = compare(statement, producer, evaluator, settings.tolerance)
     if result.kind == "value" and result.fit is not None:
@@ -255,8 +277,17 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: S
     if late > 0:
         status = FAILS
         details.append(f"{late} day{'s' if late != 1 else ''} late")
-    return Reliance(statement.name, statement.team, "consumes", wants or "needs it", delivered, status,
-                    ", ".join(details), statement.span, None)
+    return Reliance(
+        statement.name,
+        statement.team,
+        "consumes",
+        wants or "needs it",
+        delivered,
+        status,
+        ", ".join(details),
+        statement.span,
+        None,
+    )
 
 
 def _delivered_words(producer, evaluator) -> str:
@@ -268,22 +299,37 @@ def _delivered_words(producer, evaluator) -> str:
 def _goal(goal: Goal, outcome: Outcome, settings: Settings) -> Reliance:
     wants = describe_requirement(goal.requirement)
     value = goal.requirement.value
-    usable = (isinstance(outcome, Known) and isinstance(value, Amount)
-              and value.quantity.unit.comparable(outcome.quantity.unit))
+    usable = (
+        isinstance(outcome, Known)
+        and isinstance(value, Amount)
+        and value.quantity.unit.comparable(outcome.quantity.unit)
+    )
     if not usable:
-        return Reliance(goal.metric, goal.team, "goal", wants, outcome_words(outcome), UNCHECKED, "",
-                        goal.span, None)
+        return Reliance(goal.metric, goal.team, "goal", wants, outcome_words(outcome), UNCHECKED, "", goal.span, None)
     fit = assess(goal.requirement, outcome.quantity, settings.tolerance)
     detail = "" if fit.status == FITS else f"{goal_share(outcome.quantity, goal)} of the goal"
-    return Reliance(goal.metric, goal.team, "goal", wants, q.format_quantity(outcome.quantity, value.quantity.unit),
-                    fit.status, detail, goal.span, None)
+    return Reliance(
+        goal.metric,
+        goal.team,
+        "goal",
+        wants,
+        q.format_quantity(outcome.quantity, value.quantity.unit),
+        fit.status,
+        detail,
+        goal.span,
+        None,
+    )
 
 
 # Owners -----------------------------------------------------------------------
 
 
-def notices(changes: list[Change], reliances: dict[str, list[Reliance]],
-            new: list[tuple[tuple[str, ...], str]], graphs: tuple[InterlockGraph, ...]) -> list[Notice]:
+def notices(
+    changes: list[Change],
+    reliances: dict[str, list[Reliance]],
+    new: list[tuple[tuple[str, ...], str]],
+    graphs: tuple[InterlockGraph, ...],
+) -> list[Notice]:
     """Owners of the teams relying on a changed name (other than the teams that changed it)
     and of the teams named by new findings (`new`: each finding's teams and what it is, in
     words), each with the reasons, sorted by handle."""
@@ -306,8 +352,11 @@ def notices(changes: list[Change], reliances: dict[str, list[Reliance]],
     found = []
     for handle in sorted(teams_of, key=lambda h: (h == "", h)):
         teams = teams_of[handle]
-        why = [f"{team}: {reason}" if len(teams) > 1 else reason
-               for team in teams for reason in dict.fromkeys(reasons[team])]
+        why = [
+            f"{team}: {reason}" if len(teams) > 1 else reason
+            for team in teams
+            for reason in dict.fromkeys(reasons[team])
+        ]
         found.append(Notice(handle, tuple(teams), tuple(why)))
     return found
 

@@ -4,16 +4,17 @@ value-mismatch, unit-mismatch and definition-mismatch each report one side of
 this comparison; keeping it in one place keeps the three rules consistent
 (a pair is never both a unit and a value mismatch).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Sequence
 
-from planlint.language.records import record
 from planlint.analysis.evaluate import FITS, Evaluator, Fit, Known, Outcome, assess
 from planlint.analysis.graph import InterlockGraph, Producer
-from planlint.model.plan import Amount, Consumes, Derive, Produces, Text, When
 from planlint.language.quantity import PlanDate
+from planlint.language.records import record
+from planlint.model.plan import Amount, Consumes, Derive, Produces, Text, When
 
 
 @record
@@ -89,8 +90,12 @@ def _compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, toler
     if not isinstance(delivered, Known):
         return _NOTHING
     if not asked.quantity.unit.comparable(delivered.quantity.unit):
-        return Comparison("unit", delivered, consumer_text=asked.quantity.unit.describe(),
-                          producer_text=delivered.quantity.unit.describe())
+        return Comparison(
+            "unit",
+            delivered,
+            consumer_text=asked.quantity.unit.describe(),
+            producer_text=delivered.quantity.unit.describe(),
+        )
     return Comparison("value", delivered, assess(requirement, delivered.quantity, tolerance))
 
 
@@ -99,8 +104,7 @@ def _compare_kinds(asked: Text | When | Amount, stated: Text | When | Amount | N
     if isinstance(asked, Text) or isinstance(stated, Text):
         if isinstance(asked, Text) and isinstance(stated, Text):
             differs = asked.text.strip() != stated.text.strip()
-            return Comparison("definition" if differs else "none", consumer_text=asked.text,
-                              producer_text=stated.text)
+            return Comparison("definition" if differs else "none", consumer_text=asked.text, producer_text=stated.text)
         if stated is None and not isinstance(producer, Derive):
             return _NOTHING
         return Comparison("unit", consumer_text=_kind_of(asked), producer_text=_kind_of(stated))
@@ -116,8 +120,12 @@ def deadlines(consumes: Consumes, producer: Producer | None) -> tuple[PlanDate, 
     if consumes.by is not None and producer.by is not None:
         return consumes.by, producer.by
     requirement = consumes.requirement
-    if (requirement is not None and requirement.op in ("=", "<=") and isinstance(requirement.value, When)
-            and isinstance(producer.value, When)):
+    if (
+        requirement is not None
+        and requirement.op in ("=", "<=")
+        and isinstance(requirement.value, When)
+        and isinstance(producer.value, When)
+    ):
         return requirement.value.date, producer.value.date
     return None
 

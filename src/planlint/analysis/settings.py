@@ -4,6 +4,7 @@ and a plan already analysed (its graph and what its producers deliver).
 Protocols, so that the run's configuration and lint results are what callers
 pass, without the analysis knowing about either.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction

@@ -5,18 +5,21 @@ as JSON as it stands, or drawn as a tree by `_explain_render`. Derivation
 chains and expressions of any size are walked with explicit stacks, and the
 tree stops expanding below `MAX_DEPTH` levels.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from planlint.language import quantity as q
-from planlint.analysis.formula import amount_text, expression_text
 from planlint.analysis.evaluate import FITS, Evaluator, Known, Outcome, Unknown, describe_requirement
+from planlint.analysis.formula import amount_text, expression_text
 from planlint.analysis.goals import assess_goal, closing_bounds, goal_point
 from planlint.analysis.graph import Consumption, InterlockGraph
 from planlint.analysis.interlock import compare, days_late, deadlines
+from planlint.language import quantity as q
+from planlint.language.span import Span
+from planlint.language.wording import listing
 from planlint.model.plan import (
     Amount,
     Consumes,
@@ -25,9 +28,6 @@ from planlint.model.plan import (
     Text,
     references,
 )
-from planlint.language.span import Span
-from planlint.language.wording import listing
-
 
 MAX_DEPTH = 30  # a derivation deeper than this is summarised, not drawn
 
@@ -132,8 +132,9 @@ def known_names(graph: InterlockGraph) -> set[str]:
 class _Trace:
     """What an explanation reads: the graph, what producers deliver, the settings, the source."""
 
-    def __init__(self, graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction,
-                 fiscal_year_start: int) -> None:
+    def __init__(
+        self, graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction, fiscal_year_start: int
+    ) -> None:
         self.graph, self.evaluator = graph, evaluator
         self.tolerance, self.fiscal_year_start = tolerance, fiscal_year_start
         self._lines = {plan_file.path: plan_file.lines for plan_file in reversed(graph.plan.files)}
@@ -143,8 +144,9 @@ class _Trace:
         return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
 
 
-def explain_assumption(name: str, graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction,
-                       fiscal_year_start: int) -> AssumptionExplanation:
+def explain_assumption(
+    name: str, graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction, fiscal_year_start: int
+) -> AssumptionExplanation:
     """Everything the plan says about `name`: who produces it, who relies on it, how it is derived
     and the goals set on it."""
     trace = _Trace(graph, evaluator, tolerance, fiscal_year_start)
@@ -152,8 +154,9 @@ def explain_assumption(name: str, graph: InterlockGraph, evaluator: Evaluator, t
     goals = [g for g in graph.goals if g.metric == name]
     like = next((g.requirement.value.quantity.unit for g in goals if isinstance(g.requirement.value, Amount)), None)
     consumers = [_consumer(c, trace) for c in graph.consumptions.get(name, [])]
-    producers = [_producer(p, index == 0, trace, consumers, like)
-                 for index, p in enumerate(graph.producers.get(name, []))]
+    producers = [
+        _producer(p, index == 0, trace, consumers, like) for index, p in enumerate(graph.producers.get(name, []))
+    ]
     derivation: list[Step] = []
     if isinstance(graph.producer(name), Derive):
         derivation = _derivation(name, trace, like, {g.team for g in goals})
@@ -161,7 +164,12 @@ def explain_assumption(name: str, graph: InterlockGraph, evaluator: Evaluator, t
     if isinstance(outcome, Unknown) and outcome.reason == "no-value" and producers:
         value, reason = producers[0].value, None  # a definition or a date: stated, just not a number
     return AssumptionExplanation(
-        name, value, reason, producers, consumers, derivation,
+        name,
+        value,
+        reason,
+        producers,
+        consumers,
+        derivation,
         [_goal_status(g, graph, evaluator, tolerance) for g in goals],
     )
 
@@ -183,8 +191,16 @@ def _producer(producer, counts: bool, trace: _Trace, consumers: list[Consumer], 
     written = (_source(trace, stated.span) if stated is not None else None) or value
     compared = [c for c in consumers if c.status in ("fits", "partly", "fails")] if counts else []
     shown = {c.delivered for c in compared if c.delivered and c.delivered != value}
-    return Producer(producer.team, "produces", Location.of(producer.span), written, value, counts,
-                    None if producer.by is None else str(producer.by), sorted(shown))
+    return Producer(
+        producer.team,
+        "produces",
+        Location.of(producer.span),
+        written,
+        value,
+        counts,
+        None if producer.by is None else str(producer.by),
+        sorted(shown),
+    )
 
 
 def _consumer(consumption: Consumption, trace: _Trace) -> Consumer:
@@ -193,12 +209,18 @@ def _consumer(consumption: Consumption, trace: _Trace) -> Consumer:
     producer = graph.producer(consumption.name)
     place = Location.of(statement.span)
     if isinstance(statement, Derive):
-        return Consumer(consumption.team, "derives", place, "needs" if producer else "unresolved",
-                        derives=statement.name)
+        return Consumer(
+            consumption.team, "derives", place, "needs" if producer else "unresolved", derives=statement.name
+        )
     requirement = statement.requirement
-    found = Consumer(consumption.team, "consumes", place, "needs",
-                     assumes=describe_requirement(requirement) if requirement else None,
-                     timing=_timing(statement, producer, trace.fiscal_year_start))
+    found = Consumer(
+        consumption.team,
+        "consumes",
+        place,
+        "needs",
+        assumes=describe_requirement(requirement) if requirement else None,
+        timing=_timing(statement, producer, trace.fiscal_year_start),
+    )
     if producer is None:
         found.status = "unresolved"
     elif requirement is not None:
@@ -256,9 +278,11 @@ def _derivation(name: str, trace: _Trace, like, goal_teams: set[str]) -> list[St
     teams = goal_teams | {s.team for s in steps if s.kind == "derived" and s.team}
     for step in steps[1:]:
         if step.kind in ("derived", "input"):
-            step.assumptions = [_consumer(c, trace) for c in graph.consumptions.get(step.name, [])
-                                if c.team in teams and isinstance(c.statement, Consumes)
-                                and c.statement.requirement is not None]
+            step.assumptions = [
+                _consumer(c, trace)
+                for c in graph.consumptions.get(step.name, [])
+                if c.team in teams and isinstance(c.statement, Consumes) and c.statement.requirement is not None
+            ]
     return steps
 
 
@@ -279,9 +303,16 @@ def _step(name: str, depth: int, producer, trace: _Trace, like) -> Step:
         return _source(trace, amount.span) or amount_text(amount)
 
     substituted = expression_text(producer.expr, input_value, as_written)
-    return Step(name, depth, "derived", producer.team, Location.of(producer.span),
-                expression_text(producer.expr, str, as_written), None if substituted == value else substituted,
-                value)
+    return Step(
+        name,
+        depth,
+        "derived",
+        producer.team,
+        Location.of(producer.span),
+        expression_text(producer.expr, str, as_written),
+        None if substituted == value else substituted,
+        value,
+    )
 
 
 def _goal_status(goal: Goal, graph: InterlockGraph, evaluator, tolerance) -> GoalStatus:
@@ -298,22 +329,26 @@ def _goal_status(goal: Goal, graph: InterlockGraph, evaluator, tolerance) -> Goa
         found.reason = f"the goal is in {unit.describe()}, the plan delivers {computed.unit.describe()}"
         return found
     point = goal_point(goal)
-    found.share = q.format_share(computed.lo, point) + ("" if computed.is_point else
-                                                        f" .. {q.format_share(computed.hi, point)}")
+    found.share = q.format_share(computed.lo, point) + (
+        "" if computed.is_point else f" .. {q.format_share(computed.hi, point)}"
+    )
     fit = assess_goal(goal, computed, tolerance)
     if fit.status == FITS:
         found.status = "met"
         return found
-    found.status = ("partly met" if fit.status == "partly" else
-                    {">=": "short", "<=": "over"}.get(goal.requirement.op, "off target"))
+    found.status = (
+        "partly met" if fit.status == "partly" else {">=": "short", "<=": "over"}.get(goal.requirement.op, "off target")
+    )
     found.closing = _closing(goal, graph, evaluator, point)
     return found
 
 
 def _closing(goal: Goal, graph: InterlockGraph, evaluator, point) -> list[Closing]:
     """For each input, the value that alone would bring the metric to the goal (as goal-shortfall says)."""
-    closing = [Closing(name, bound, q.format_quantity(delivered))
-               for name, bound, delivered in closing_bounds(graph, evaluator, goal.metric, point)]
+    closing = [
+        Closing(name, bound, q.format_quantity(delivered))
+        for name, bound, delivered in closing_bounds(graph, evaluator, goal.metric, point)
+    ]
     return closing
 
 
@@ -343,4 +378,4 @@ def _source(trace: _Trace, span: Span) -> str | None:
     line = trace.source_line(span.path, span.line)
     if line is None or span.end_line != span.line:
         return None
-    return line[span.column - 1: span.end_column - 1].strip() or None
+    return line[span.column - 1 : span.end_column - 1].strip() or None

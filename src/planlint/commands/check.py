@@ -3,6 +3,7 @@
 Kept apart from the click layer so that tests, the review command and other
 tools can call it, and so that the CLI module stays light to import.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,13 +12,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planlint.run.config import ConfigError, find_config, load_config
-from planlint.run.engine import LintResult, lint
-from planlint.rulebook.finding import Finding
 from planlint.output.formats import FORMATS, render, resolve_auto
-from planlint.rulebook.registry import load_rules
 from planlint.output.report import Report
 from planlint.output.terminal import write_stdout
+from planlint.rulebook.finding import Finding
+from planlint.rulebook.registry import load_rules
+from planlint.run.config import ConfigError, find_config, load_config
+from planlint.run.engine import LintResult, lint
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 BASELINE_VERSION = 1
@@ -56,18 +57,26 @@ def resolve_config(options: CheckOptions):
     try:
         config = load_config(path, rules)
         return config.with_overrides(
-            select=_split(options.select), extend_select=_split(options.extend_select),
-            ignore=_split(options.ignore), fail_on=options.fail_on, tolerance=options.tolerance,
-            fiscal_year_start=options.fiscal_year_start, cache=options.cache if not options.cache else None,
+            select=_split(options.select),
+            extend_select=_split(options.extend_select),
+            ignore=_split(options.ignore),
+            fail_on=options.fail_on,
+            tolerance=options.tolerance,
+            fiscal_year_start=options.fiscal_year_start,
+            cache=options.cache if not options.cache else None,
         )
     except ConfigError as err:
         raise UsageError(err.message) from None
 
 
 def make_report(result: LintResult, findings: list[Finding], config) -> Report:
-    return Report(findings=findings, files_checked=result.files_checked,
-                  rules={rule.code: rule.info() for rule in result.rules}, fail_on=config.fail_on,
-                  source_lines=result.source_line)
+    return Report(
+        findings=findings,
+        files_checked=result.files_checked,
+        rules={rule.code: rule.info() for rule in result.rules},
+        fail_on=config.fail_on,
+        source_lines=result.source_line,
+    )
 
 
 def run_check(options: CheckOptions, keep: list | None = None) -> int:
@@ -121,8 +130,7 @@ def write_output(target: str | Path, text: str) -> None:
 def touching(findings: list[Finding], files: list[str]) -> list[Finding]:
     """Findings located in, or related to, one of `files` (what pre-commit passes)."""
     wanted = {Path(f).as_posix().removeprefix("./") for f in files}
-    return [f for f in findings
-            if f.span.path in wanted or any(r.span.path in wanted for r in f.related)]
+    return [f for f in findings if f.span.path in wanted or any(r.span.path in wanted for r in f.related)]
 
 
 # Baselines ---------------------------------------------------------------
@@ -130,8 +138,10 @@ def touching(findings: list[Finding], files: list[str]) -> list[Finding]:
 
 def write_baseline(path: Path, findings: list[Finding]) -> None:
     entries = sorted({(f.fingerprint, f.rule, f.subject) for f in findings})
-    document = {"version": BASELINE_VERSION,
-                "findings": [{"fingerprint": fp, "rule": rule, "subject": subject} for fp, rule, subject in entries]}
+    document = {
+        "version": BASELINE_VERSION,
+        "findings": [{"fingerprint": fp, "rule": rule, "subject": subject} for fp, rule, subject in entries],
+    }
     write_output(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 

@@ -12,6 +12,7 @@ Each explanation is built once as plain data (`_explain_data`), printed as JSON 
 drawn as a terminal tree (`_explain_render`). Only a rule's documentation is
 needed for the first form, so the parser and the engine are imported lazily.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -23,9 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from planlint.output import explain as render
-from planlint.rulebook.registry import load_rules
-from planlint.rulebook.contract import Rule, doc_sections
 from planlint.output.terminal import write_stdout
+from planlint.rulebook.contract import Rule, doc_sections
+from planlint.rulebook.registry import load_rules
 
 if TYPE_CHECKING:
     from planlint.output.explain import LineExplanation, NameExplanation
@@ -35,8 +36,7 @@ if TYPE_CHECKING:
 _PATH_LINE = re.compile(r"^(?P<path>.+):(?P<line>[0-9]+)$")
 
 
-def run_explain(subject: str | None, paths: list[Path], show_all: bool, output_format: str,
-                color: bool) -> int:
+def run_explain(subject: str | None, paths: list[Path], show_all: bool, output_format: str, color: bool) -> int:
     """Print the explanation of `subject` (or of every rule with `show_all`); the exit code.
 
     Raises `planlint.commands.check.UsageError` for a subject planlint does not know.
@@ -54,8 +54,10 @@ def run_explain(subject: str | None, paths: list[Path], show_all: bool, output_f
         _emit({"rules": rows} if as_json else render.rule_table(rows, painter), as_json)
         return 0
     if not subject or not subject.strip():
-        raise _usage("say what to explain: a rule (PL102 or value-mismatch), an assumption "
-                     "(sales.revenue), a line of a plan (sales.plan:6), or --all for every rule")
+        raise _usage(
+            "say what to explain: a rule (PL102 or value-mismatch), an assumption "
+            "(sales.revenue), a line of a plan (sales.plan:6), or --all for every rule"
+        )
     subject = subject.strip()
     rule = ruleset.find(subject)
     if rule is not None:
@@ -73,9 +75,15 @@ def run_explain(subject: str | None, paths: list[Path], show_all: bool, output_f
 
 def rule_summary(rule: Rule) -> dict[str, Any]:
     """One row of `explain --all`."""
-    return {"code": rule.code, "name": rule.name, "summary": rule.summary(), "severity": rule.severity.value,
-            "groups": list(rule.groups), "origin": rule.origin,
-            "enabled_by_default": bool(rule.enabled_by_default)}
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "summary": rule.summary(),
+        "severity": rule.severity.value,
+        "groups": list(rule.groups),
+        "origin": rule.origin,
+        "enabled_by_default": bool(rule.enabled_by_default),
+    }
 
 
 def rule_document(rule: Rule) -> dict[str, Any]:
@@ -120,8 +128,10 @@ def _explain_line(path: Path, line: int, paths: list[Path], as_json: bool, paint
     result, config = _lint(paths)
     explanation = line_explanation(path, line, result, config)
     if explanation is None:
-        raise _usage(f"{path.as_posix()} is not part of the plan in {_folders(paths)}; name the plan's folder "
-                     f"after it: planlint explain {path.as_posix()}:{line} FOLDER")
+        raise _usage(
+            f"{path.as_posix()} is not part of the plan in {_folders(paths)}; name the plan's folder "
+            f"after it: planlint explain {path.as_posix()}:{line} FOLDER"
+        )
     _emit(explanation.to_json() if as_json else render.line(explanation, painter), as_json)
     return 0
 
@@ -170,8 +180,11 @@ def _usage(message: str) -> ValueError:
 def _unknown(subject: str, assumption_names: set[str], paths: list[Path]) -> ValueError:
     """An unknown subject, with a did-you-mean over rule codes and names and the plan's names."""
     rules = load_rules().rules
-    candidates = {**{r.code.lower(): r.code for r in rules}, **{r.name: r.name for r in rules},
-                  **{n.lower(): n for n in assumption_names}}
+    candidates = {
+        **{r.code.lower(): r.code for r in rules},
+        **{r.name: r.name for r in rules},
+        **{n.lower(): n for n in assumption_names},
+    }
     close = difflib.get_close_matches(subject.lower(), list(candidates), n=3, cutoff=0.6)
     if "." in subject:
         message = f"the plan in {_folders(paths)} has no assumption or metric named '{subject}'"

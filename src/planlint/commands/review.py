@@ -9,6 +9,7 @@ subject and teams, never line numbers) into new, fixed and still open.
 `--head` defaults to HEAD; `--head WORKTREE` reviews the files as they are on
 disk (tracked or not), which is what you want before committing.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,18 +18,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planlint.analysis.impact import (
-    Change, Notice, Reliance, diff_facts, facts_of, notices, reliances_on,
+    diff_facts,
+    facts_of,
+    notices,
+    reliances_on,
 )
-from planlint.output.review import Review, Side
 from planlint.commands.check import EXIT_FINDINGS, EXIT_OK, CheckOptions, UsageError, resolve_config, write_output
+from planlint.model.parse import parse_bytes
+from planlint.model.plan import Plan
+from planlint.output.review import Review, Side
+from planlint.output.terminal import write_stdout
+from planlint.rulebook.finding import Finding
+from planlint.rulebook.registry import load_rules
 from planlint.run.config import ALWAYS_EXCLUDED, Config
 from planlint.run.engine import LintResult, lint, run_rules
 from planlint.run.files import PLAN_SUFFIX
-from planlint.rulebook.finding import Finding, Severity
-from planlint.model.plan import Plan
-from planlint.model.parse import parse_bytes
-from planlint.rulebook.registry import load_rules
-from planlint.output.terminal import write_stdout
 
 WORKTREE = "WORKTREE"
 FORMATS = ("text", "markdown", "json")
@@ -78,10 +82,14 @@ def compare_sides(base: Side, head: Side, config: Config) -> Review:
     new = [f for f in head.result.findings if f.fingerprint not in before]
     graphs = (head.result.graph, base.result.graph)
     return Review(
-        base=base, head=head, new=new,
+        base=base,
+        head=head,
+        new=new,
         fixed=[f for f in base.result.findings if f.fingerprint not in after],
         still_open=[f for f in head.result.findings if f.fingerprint in before],
-        changes=changes, reliances=reliances, notices=notices(changes, reliances, [(f.teams, _new_finding_words(f)) for f in new], graphs),
+        changes=changes,
+        reliances=reliances,
+        notices=notices(changes, reliances, [(f.teams, _new_finding_words(f)) for f in new], graphs),
         fail_on=config.fail_on,
     )
 
@@ -117,9 +125,11 @@ def lint_revision(commit: str, paths: list[Path], config: Config, cwd: Path) -> 
 def resolve_commit(rev: str, cwd: Path) -> str:
     if rev.startswith("-"):
         raise UsageError(f"'{rev}' is not a revision")
-    found = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd,
-                 problem=f"'{rev}' is not a commit in this repository (in CI, fetch it first: "
-                         f"git fetch origin {rev})")
+    found = _git(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+        cwd,
+        problem=f"'{rev}' is not a commit in this repository (in CI, fetch it first: git fetch origin {rev})",
+    )
     return found.decode().strip()
 
 
@@ -164,7 +174,7 @@ def read_blobs(oids: list[str], cwd: Path) -> list[bytes]:
         if len(header) != 3:
             raise UsageError(f"git could not read the object {oid}")
         size = int(header[2])
-        contents.append(output[end + 1:end + 1 + size])
+        contents.append(output[end + 1 : end + 1 + size])
         at = end + 1 + size + 1  # the content is followed by a newline
     return contents
 

@@ -5,6 +5,7 @@ parser builds hundreds of thousands of them and the rules compare as many
 bounds. Fraction's own constructor and comparisons go through the generic
 number tower; these do the same arithmetic on the integer terms.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction

@@ -7,6 +7,7 @@ a boundary that is met exactly is met (250 leads/month meets 3000 leads/year).
 Every quantity is an interval `lo .. hi`; a point value has `lo == hi`, so
 ranges flow through arithmetic for free (interval arithmetic).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -28,11 +29,21 @@ PERIOD_YEARS: dict[str, Fraction] = {
     "day": Fraction(1, 365),
 }
 PERIOD_ALIASES = {
-    "year": "year", "years": "year", "yr": "year", "annum": "year",
-    "quarter": "quarter", "quarters": "quarter", "qtr": "quarter",
-    "month": "month", "months": "month", "mo": "month",
-    "week": "week", "weeks": "week", "wk": "week",
-    "day": "day", "days": "day",
+    "year": "year",
+    "years": "year",
+    "yr": "year",
+    "annum": "year",
+    "quarter": "quarter",
+    "quarters": "quarter",
+    "qtr": "quarter",
+    "month": "month",
+    "months": "month",
+    "mo": "month",
+    "week": "week",
+    "weeks": "week",
+    "wk": "week",
+    "day": "day",
+    "days": "day",
 }
 CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _SYMBOL_OF = {code: symbol for symbol, code in CURRENCY_SYMBOLS.items()}
@@ -254,8 +265,13 @@ def _sum_unit(a: Unit, b: Unit, verb: str) -> Unit:
     if not a.same_dims(b):
         raise UnitMismatch(f"cannot {verb} {a.describe()} and {b.describe()}")
     label = a.label if a.label and b.label and _label_key(a.label) == _label_key(b.label) else None
-    return Unit(a.dims, label or (a.label if not b.label else b.label if not a.label else None),
-                a.percent and b.percent, a.period or b.period, a.time_unit or b.time_unit)
+    return Unit(
+        a.dims,
+        label or (a.label if not b.label else b.label if not a.label else None),
+        a.percent and b.percent,
+        a.period or b.period,
+        a.time_unit or b.time_unit,
+    )
 
 
 def _product_unit(a: Unit, b: Unit, sign: int) -> Unit:
@@ -265,8 +281,13 @@ def _product_unit(a: Unit, b: Unit, sign: int) -> Unit:
     percent = not dims and (a.percent or (b.percent and sign > 0))
     period = a.period if a.time_power < 0 else b.period if b.time_power * sign < 0 else a.period or b.period
     time_unit = a.time_unit or b.time_unit
-    return Unit(dims, None, percent, period if dict(dims).get(TIME, 0) < 0 else None,
-                time_unit if dict(dims).get(TIME, 0) > 0 else None)
+    return Unit(
+        dims,
+        None,
+        percent,
+        period if dict(dims).get(TIME, 0) < 0 else None,
+        time_unit if dict(dims).get(TIME, 0) > 0 else None,
+    )
 
 
 # Tolerances -------------------------------------------------------------
@@ -382,8 +403,7 @@ def format_number(value: Fraction, digits: int = 2, grouping: bool = True, direc
     return _format_terms(value.numerator, value.denominator, digits, grouping, direction)
 
 
-def _format_terms(numerator: int, denominator: int, digits: int = 2, grouping: bool = True,
-                  direction: int = 0) -> str:
+def _format_terms(numerator: int, denominator: int, digits: int = 2, grouping: bool = True, direction: int = 0) -> str:
     """`format_number` of numerator / denominator (denominator > 0), in integers: messages print
     thousands of numbers, and Fraction arithmetic would cost several times more."""
     shifted = numerator * 10**digits
@@ -464,8 +484,12 @@ def format_quantity(q: Quantity, like: Unit | None = None) -> str:
 def _display_unit(unit: Unit, like: Unit | None) -> Unit:
     if like is None or not unit.same_dims(like):
         return unit
-    return replace(unit, period=like.period or unit.period, time_unit=like.time_unit or unit.time_unit,
-                   label=unit.label or like.label)
+    return replace(
+        unit,
+        period=like.period or unit.period,
+        time_unit=like.time_unit or unit.time_unit,
+        label=unit.label or like.label,
+    )
 
 
 def format_ratio(ratio: Fraction) -> str:

@@ -13,6 +13,7 @@ line it does not recognise, and any value it cannot read, makes it give up the
 whole file (`read_blocks` returns None), and the grammar reads it instead and
 reports the syntax error. tests/test_fast_parse.py holds both readers equal.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,16 +48,20 @@ def _quantity(p: str, dates: bool) -> str:
     Lark's PERCENT asks, without its backtracking.
     """
     no_date = r"(?!\d{4}-)" if dates else ""  # a DATE's start: never a NUMBER Lark would accept
-    return (rf"(?:(?P<{p}money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))(?:{_WS}*(?P<{p}mper>{_PER}))?"
-            rf"|{no_date}(?P<{p}num>(?>{_DIGITS})(?:(?P<{p}pct>%)|(?>[A-Za-z]*)))"
-            rf"(?({p}pct)|(?:{_WS}*{_NOT_BY}(?P<{p}unit>(?>[A-Za-z_]+)))?(?:{_WS}*(?P<{p}per>{_PER}))?))")
+    return (
+        rf"(?:(?P<{p}money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))(?:{_WS}*(?P<{p}mper>{_PER}))?"
+        rf"|{no_date}(?P<{p}num>(?>{_DIGITS})(?:(?P<{p}pct>%)|(?>[A-Za-z]*)))"
+        rf"(?({p}pct)|(?:{_WS}*{_NOT_BY}(?P<{p}unit>(?>[A-Za-z_]+)))?(?:{_WS}*(?P<{p}per>{_PER}))?))"
+    )
 
 
 def _value(p: str) -> str:
     """A date, a text, or an amount: a point, a point with a tolerance, or a range."""
-    return (rf"(?:(?P<{p}date>(?>{_DATE}))|(?P<{p}text>{_STRING})|{_quantity(p + 'a', True)}"
-            rf"(?:{_WS}*(?P<{p}tol>±|\+/-){_WS}*{_quantity(p + 'b', False)}"
-            rf"|{_WS}*(?P<{p}dots>\.\.){_WS}*{_quantity(p + 'c', False)})?)")
+    return (
+        rf"(?:(?P<{p}date>(?>{_DATE}))|(?P<{p}text>{_STRING})|{_quantity(p + 'a', True)}"
+        rf"(?:{_WS}*(?P<{p}tol>±|\+/-){_WS}*{_quantity(p + 'b', False)}"
+        rf"|{_WS}*(?P<{p}dots>\.\.){_WS}*{_quantity(p + 'c', False)})?)"
+    )
 
 
 _RANGE = rf"{_quantity('ra', False)}{_WS}*\.\.{_WS}*{_quantity('rb', False)}"
@@ -64,8 +69,10 @@ _REQUIREMENT = rf"(?:{_WS}*(?P<op>>=|<=|=){_WS}*{_value('v')}|{_WS}+(?P<in>in){_
 _DEADLINE = rf"(?:{_WS}+by{_WS}+(?P<by>(?>{_DATE})))"
 _LINES = {
     "consumes": _compile(rf"{_WS}*(?P<kw>consumes){_WS}+(?P<name>{_NAME}){_REQUIREMENT}?{_DEADLINE}?{_END}"),
-    "produces": _compile(rf"{_WS}*(?P<kw>produces){_WS}+(?P<name>{_NAME})"
-                           rf"(?:{_WS}*(?P<eq>=){_WS}*{_value('v')})?{_DEADLINE}?{_END}"),
+    "produces": _compile(
+        rf"{_WS}*(?P<kw>produces){_WS}+(?P<name>{_NAME})"
+        rf"(?:{_WS}*(?P<eq>=){_WS}*{_value('v')})?{_DEADLINE}?{_END}"
+    ),
     "goal": _compile(rf"{_WS}*(?P<kw>goal){_WS}+(?P<name>{_NAME}){_REQUIREMENT}{_END}"),
     "owner": _compile(rf"{_WS}*(?P<kw>owner){_WS}+(?P<handle>{_STRING}){_END}"),
     "derive": _compile(rf"{_WS}*(?P<kw>derive){_WS}+(?P<name>{_NAME}){_WS}*=(?P<expr>.*)$"),
@@ -207,15 +214,18 @@ def _quantity(m: re.Match, groups: tuple[str, ...]) -> tuple[tuple | None, int, 
     return (quantity_terms(kind, number, word, per) if kind is not None else None), start, end
 
 
-_VA, _VB, _VC, _RA, _RB = (tuple(p + name for name in ("money", "mper", "num", "pct", "unit", "per"))
-                           for p in ("va", "vb", "vc", "ra", "rb"))
+_VA, _VB, _VC, _RA, _RB = (
+    tuple(p + name for name in ("money", "mper", "num", "pct", "unit", "per")) for p in ("va", "vb", "vc", "ra", "rb")
+)
 
 
 # Expressions ------------------------------------------------------------------
 
 # Where an operand may start: PERCENT, then NAME, then the rest (Lark's order).
-OPERAND = _compile(rf"{_WS}*(?:(?P<pct>{_DIGITS}%)|(?P<name>{_NAME})|(?P<money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))"
-                      rf"|(?P<num>(?>{_DIGITS}[A-Za-z]*))|(?P<minus>-)|(?P<lpar>\())")
+OPERAND = _compile(
+    rf"{_WS}*(?:(?P<pct>{_DIGITS}%)|(?P<name>{_NAME})|(?P<money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))"
+    rf"|(?P<num>(?>{_DIGITS}[A-Za-z]*))|(?P<minus>-)|(?P<lpar>\())"
+)
 UNIT_WORD = _compile(rf"{_WS}*{_NOT_BY}(?P<unit>(?>[A-Za-z_]+))")
 PERIOD = _compile(rf"{_WS}*(?P<per>{_PER})")
 # After an operand: a tolerance or `..` would be Lark's next token, and no expression's.

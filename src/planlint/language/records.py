@@ -7,16 +7,20 @@ quantities, amounts, requirements and comparisons for a 10,000-team plan, so
 these classes are slotted and hashable like frozen ones, and immutable by
 convention: nothing in planlint assigns to them after construction.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 try:
     from typing import dataclass_transform
 except ImportError:  # Python 3.10
+
     def dataclass_transform(**_: Any) -> Callable[[Any], Any]:  # type: ignore[no-redef]
         return lambda decorated: decorated
+
 
 T = TypeVar("T", bound=type)
 

@@ -3,6 +3,7 @@ that silence findings. A file that cannot be read becomes a `ParseProblem`,
 never an exception: it is reported as a syntax error and the rest of the
 plan is still checked.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,7 @@ def decode(path: str, data: bytes) -> str | ParseProblem:
         before = data[: err.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         line = before.count(b"\n") + 1
         # Columns count characters, as everywhere else: the bytes before the bad one are valid UTF-8.
-        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
         return ParseProblem(
             Span(path, line, column, line, column + 1),
             f"the file is not UTF-8 text: byte 0x{data[err.start]:02x} at line {line}, column {column}",

@@ -1,4 +1,5 @@
 """Where something stands in a plan file: the span every model object keeps."""
+
 from __future__ import annotations
 
 from typing import NamedTuple

@@ -6,11 +6,12 @@ that rules out almost every candidate; `closest` works out the same two bounds
 with C-level string counts (remembered for names that repeat), and hands
 difflib only the candidates that pass them. The answer is difflib's.
 """
+
 from __future__ import annotations
 
 import difflib
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:

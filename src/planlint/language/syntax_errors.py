@@ -4,6 +4,7 @@ A plan owner must never read `Expected one of: RBRACE, _NL`. A table of
 labelled bad examples (lark's `match_examples`) names the common mistakes;
 everything else is described from the set of tokens the parser expected.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -74,7 +75,7 @@ _EXAMPLES: dict[str, list[str]] = {
         "org {\n}",
         "team a\n}",
     ],
-    "an owner is a quoted handle, like: owner \"@acme/sales\"": [
+    'an owner is a quoted handle, like: owner "@acme/sales"': [
         "team a {\n owner @acme/sales\n}",
         "team a {\n owner\n}",
     ],
@@ -122,8 +123,9 @@ def _open_block(err: UnexpectedInput) -> Token | None:
         item = stack[index]
         if isinstance(item, Token) and item.type in ("TEAM", "ORG"):
             name = stack[index + 1] if index + 1 < len(stack) else None
-            return Token(item.type, f"{item.value} {getattr(name, 'value', '')}".strip(),
-                         line=item.line, column=item.column)
+            return Token(
+                item.type, f"{item.value} {getattr(name, 'value', '')}".strip(), line=item.line, column=item.column
+            )
     return None
 
 
@@ -155,8 +157,7 @@ def _misspelt_keyword(path: str, text: str, line: int | None) -> ParseProblem | 
     if not suggestion:
         return None
     span = Span(path, line, match.start("word") + 1, line, match.end("word") + 1)
-    return ParseProblem(span, f"unknown keyword '{word}'; did you mean '{suggestion[0]}'?",
-                        f"write '{suggestion[0]}'")
+    return ParseProblem(span, f"unknown keyword '{word}'; did you mean '{suggestion[0]}'?", f"write '{suggestion[0]}'")
 
 
 def describe_parse_error(path: str, text: str, err: UnexpectedInput, parser: Lark) -> ParseProblem:
@@ -178,20 +179,30 @@ def describe_parse_error(path: str, text: str, err: UnexpectedInput, parser: Lar
     token: Token = err.token if isinstance(err, UnexpectedToken) else Token("$END", "")
     expected = set(err.expected) if isinstance(err, (UnexpectedToken, UnexpectedEOF)) else set()
     at_end = token.type == "$END"
-    span = _end_of_text(path, text) if at_end or token.line is None else Span(
-        path, token.line, token.column, token.end_line or token.line,
-        token.end_column or token.column + max(len(token.value), 1))
+    span = (
+        _end_of_text(path, text)
+        if at_end or token.line is None
+        else Span(
+            path,
+            token.line,
+            token.column,
+            token.end_line or token.line,
+            token.end_column or token.column + max(len(token.value), 1),
+        )
+    )
 
     block = _open_block(err)
     if at_end and block is not None:
-        return ParseProblem(span, f"the file ends before '}}' closes {block.value} (opened at line {block.line})",
-                            f"add '}}' to close {block.value}")
+        return ParseProblem(
+            span,
+            f"the file ends before '}}' closes {block.value} (opened at line {block.line})",
+            f"add '}}' to close {block.value}",
+        )
 
     word = token.value if token.type in ("IDENT", "UNIT", "NAME") else ""
     suggestion = _did_you_mean(word, expected) if word else ""
     if suggestion:
-        return ParseProblem(span, f"unknown keyword '{word}'; did you mean '{suggestion}'?",
-                            f"write '{suggestion}'")
+        return ParseProblem(span, f"unknown keyword '{word}'; did you mean '{suggestion}'?", f"write '{suggestion}'")
 
     label = _match_example(err, parser)
     if label:

@@ -8,6 +8,7 @@ it. Works on plain strings and never imports lark; a value it refuses raises
 Magnitudes are built with integer arithmetic and turned into one `Fraction`
 at the end: exact, and several times cheaper than Fraction arithmetic.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -19,7 +20,28 @@ from planlint.language.exact import reduced
 
 KEYWORDS = frozenset({"team", "org", "owner", "goal", "produces", "consumes", "derive", "by", "in"})
 ISO_CURRENCIES = frozenset(
-    "USD EUR GBP JPY CHF CAD AUD NZD CNY INR SEK NOK DKK PLN BRL MXN SGD HKD ZAR KRW".split()
+    [
+        "USD",
+        "EUR",
+        "GBP",
+        "JPY",
+        "CHF",
+        "CAD",
+        "AUD",
+        "NZD",
+        "CNY",
+        "INR",
+        "SEK",
+        "NOK",
+        "DKK",
+        "PLN",
+        "BRL",
+        "MXN",
+        "SGD",
+        "HKD",
+        "ZAR",
+        "KRW",
+    ]
 )
 MIN_YEAR = 1000
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -52,7 +74,7 @@ def read_number(text: str) -> tuple[int, int]:
     try:
         if point < 0:
             return int(digits) * scale, 1
-        return int(digits[:point] + digits[point + 1:]) * scale, 10 ** (len(digits) - point - 1)
+        return int(digits[:point] + digits[point + 1 :]) * scale, 10 ** (len(digits) - point - 1)
     except ValueError:  # not from a NUMBER token
         raise ValueRefused(f"'{text}' is not a number planlint can read") from None
 
@@ -63,12 +85,13 @@ _DIGITS = frozenset("0123456789")
 def _scale(text: str) -> tuple[str, int]:
     """The digits of a number with a letter suffix, and the suffix's scale (24k: 24, 1000)."""
     digits = text.rstrip(_LETTERS)
-    suffix = text[len(digits):]
+    suffix = text[len(digits) :]
     scale = q.SCALE.get(suffix)
     if scale is None:
         if suffix in ("m", "mm"):
-            raise ValueRefused(f"'{text}' is ambiguous: finance reads m as million, science as milli",
-                               f"write '{digits}M' for million")
+            raise ValueRefused(
+                f"'{text}' is ambiguous: finance reads m as million, science as milli", f"write '{digits}M' for million"
+            )
         if len(suffix) > 2 and suffix.isalpha():
             hint = f"put a space between the number and its unit: '{digits} {suffix}'"
         else:
@@ -93,8 +116,9 @@ def _unit_and_factor(kind: str, word: str | None, per: str | None) -> tuple[q.Un
     elif word in ISO_CURRENCIES:
         unit = q.money_unit(word)
     elif word in KEYWORDS:
-        raise ValueRefused(f"'{word}' is a keyword and cannot be a unit", "start the next statement on a new line",
-                           part="unit")
+        raise ValueRefused(
+            f"'{word}' is a keyword and cannot be a unit", "start the next statement on a new line", part="unit"
+        )
     else:
         unit = q.count_unit(word)
     # Stored in base units: rates per year (500 leads/month is 6000 leads/year), durations
@@ -161,8 +185,9 @@ def read_date(text: str) -> q.PlanDate:
     parts = text.split("-")
     year = int(parts[0])
     if year < MIN_YEAR:  # year 0 does not exist, and a fiscal year shift must stay in the calendar
-        raise ValueRefused(f"'{text}' is too early: planlint reads years {MIN_YEAR} to 9999",
-                           "write the year in full, like 2027")
+        raise ValueRefused(
+            f"'{text}' is too early: planlint reads years {MIN_YEAR} to 9999", "write the year in full, like 2027"
+        )
     if parts[1].startswith("Q"):
         return q.PlanDate(year, quarter=int(parts[1][1]))
     month = int(parts[1])

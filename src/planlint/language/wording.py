@@ -1,4 +1,5 @@
 """Plain English that every message shares: lists of names, counts of things."""
+
 from __future__ import annotations
 
 

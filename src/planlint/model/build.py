@@ -6,19 +6,36 @@ objects from it, with the same spans and values the grammar's Transformer
 gives (tests/test_fast_parse.py holds both readers equal). A derive's
 right-hand side is tokenised with the reader's patterns and parsed here.
 """
-from __future__ import annotations
 
-import re
+from __future__ import annotations
 
 from planlint.language import quantity as q
 from planlint.language.reader import (
-    MAX_EXPRESSION_DEPTH, OPERAND, OPERATOR, PERIOD, UNIT_WORD, GiveUp, read_records,
+    MAX_EXPRESSION_DEPTH,
+    OPERAND,
+    OPERATOR,
+    PERIOD,
+    UNIT_WORD,
+    GiveUp,
+    read_records,
 )
 from planlint.language.span import Span
 from planlint.language.values import ValueRefused, quantity_of, read_date, read_quantity, tolerance_of
 from planlint.model.plan import (
-    Amount, Binary, Block, Consumes, Derive, Goal, Literal, Negate, Owner, Produces, Reference, Requirement,
-    Text, When,
+    Amount,
+    Binary,
+    Block,
+    Consumes,
+    Derive,
+    Goal,
+    Literal,
+    Negate,
+    Owner,
+    Produces,
+    Reference,
+    Requirement,
+    Text,
+    When,
 )
 
 _new_span = tuple.__new__  # Span(...) without its Python-level __new__: one per statement and value
@@ -59,12 +76,22 @@ class _Builder:
         kind = record[0]
         if kind == "consumes":
             _, name, line, start, requirement, by, end = record
-            return Consumes(name, self._requirement(line, requirement) if requirement is not None else None,
-                            read_date(by) if by is not None else None, self._span(line, start, end), team)
+            return Consumes(
+                name,
+                self._requirement(line, requirement) if requirement is not None else None,
+                read_date(by) if by is not None else None,
+                self._span(line, start, end),
+                team,
+            )
         if kind == "produces":
             _, name, line, start, value, by, end = record
-            return Produces(name, self._value(line, value) if value is not None else None,
-                            read_date(by) if by is not None else None, self._span(line, start, end), team)
+            return Produces(
+                name,
+                self._value(line, value) if value is not None else None,
+                read_date(by) if by is not None else None,
+                self._span(line, start, end),
+                team,
+            )
         if kind == "goal":
             _, name, line, start, requirement, end = record
             return Goal(name, self._requirement(line, requirement), self._span(line, start, end), team)
@@ -83,12 +110,14 @@ class _Builder:
         if kind == "amount":
             _, quantity, start, end, tolerance = record
             value = quantity_of(*quantity)
-            return Amount(value, self._span(line, start, end),
-                          tolerance_of(value, tolerance) if tolerance is not None else None)
+            return Amount(
+                value, self._span(line, start, end), tolerance_of(value, tolerance) if tolerance is not None else None
+            )
         if kind == "range":
             _, low, high, start, end = record
-            return Amount(q.Quantity.between(quantity_of(*low), quantity_of(*high)), self._span(line, start, end),
-                          is_range=True)
+            return Amount(
+                q.Quantity.between(quantity_of(*low), quantity_of(*high)), self._span(line, start, end), is_range=True
+            )
         if kind == "date":
             return When(read_date(record[1]), self._span(line, record[2], record[3]))
         return Text(record[1], self._span(line, record[2], record[3]))

@@ -11,28 +11,48 @@ built), so each callback gets its children already turned into model objects.
 Lark's `propagate_positions` does not reach an inline transformer, so spans
 are taken from the keyword and value tokens directly.
 """
+
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from planlint.language import quantity as q
-from planlint.language.reader import read_records
-from planlint.model.build import build_blocks
 from planlint.language.grammar import lark_parser
-from planlint.language.values import ISO_CURRENCIES, KEYWORDS, MIN_YEAR, ValueRefused, read_date, read_quantity
-from planlint.model.plan import (
-    Amount, Block, Binary, Consumes, Derive, Goal, Literal, Negate, Owner, ParseProblem,
-    PlanFile, Produces, Reference, Requirement, Text, When,
-)
+from planlint.language.reader import read_records
 from planlint.language.source import ParseProblem, decode, suppressions
 from planlint.language.span import Span
+from planlint.language.values import ISO_CURRENCIES, KEYWORDS, MIN_YEAR, ValueRefused, read_date, read_quantity
+from planlint.model.build import build_blocks
+from planlint.model.plan import (
+    Amount,
+    Binary,
+    Block,
+    Consumes,
+    Derive,
+    Goal,
+    Literal,
+    Negate,
+    Owner,
+    PlanFile,
+    Produces,
+    Reference,
+    Requirement,
+    Text,
+    When,
+)
 
-__all__ = ["ISO_CURRENCIES", "KEYWORDS", "MIN_YEAR", "PlanSyntaxError", "decode", "parse_bytes", "parse_source",
-           "parse_text", "suppressions"]
-
+__all__ = [
+    "ISO_CURRENCIES",
+    "KEYWORDS",
+    "MIN_YEAR",
+    "PlanSyntaxError",
+    "decode",
+    "parse_bytes",
+    "parse_source",
+    "parse_text",
+    "suppressions",
+]
 
 
 @dataclass
@@ -54,7 +74,7 @@ def _span_of(path: str, first, last) -> Span:
 class _Quantity:
     """A parsed quantity with its span, before it becomes an Amount or a Literal."""
 
-    __slots__ = ("value", "span")
+    __slots__ = ("span", "value")
 
     def __init__(self, value: q.Quantity, span: Span) -> None:
         self.value = value
@@ -105,8 +125,9 @@ class PlanBuilder:
         keyword, name, *rest = children
         value = next((c for c in rest if not isinstance(c, _Deadline)), None)
         deadline = next((c for c in rest if isinstance(c, _Deadline)), None)
-        return Produces(name.value, value, deadline.date if deadline else None,
-                        self._span(keyword, rest[-1] if rest else name))
+        return Produces(
+            name.value, value, deadline.date if deadline else None, self._span(keyword, rest[-1] if rest else name)
+        )
 
     def consumes(self, children: list) -> Consumes:
         keyword, name, *rest = children
@@ -136,7 +157,9 @@ class PlanBuilder:
         try:
             tolerance = q.tolerance_for(value.value, width.value)
         except q.QuantityError as err:
-            raise self._fail(width, f"{err}", "write the tolerance in the value's own unit, or as a percentage")
+            raise self._fail(
+                width, f"{err}", "write the tolerance in the value's own unit, or as a percentage"
+            ) from None
         return Amount(value.value, self._span(value, width), tolerance)
 
     def range(self, children: list) -> Amount:
@@ -144,7 +167,7 @@ class PlanBuilder:
         try:
             both = q.Quantity.between(low.value, high.value)
         except q.QuantityError as err:
-            raise self._fail(high, str(err), "write both ends of a range in the same unit")
+            raise self._fail(high, str(err), "write both ends of a range in the same unit") from None
         return Amount(both, self._span(low, high), is_range=True)
 
     def text(self, children: list) -> Text:

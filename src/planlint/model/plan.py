@@ -3,13 +3,13 @@
 Built by the Transformer in `parse.py`; read by the graph and the rules. Every
 object keeps its `Span`, so a finding can always point at what the user wrote.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
-from planlint.language.records import record
 from planlint.language.quantity import PlanDate, Quantity, Tolerance
+from planlint.language.records import record
 from planlint.language.source import ParseProblem
 from planlint.language.span import Span
 
@@ -42,7 +42,7 @@ class When:
     span: Span
 
 
-Value = Union[Amount, Text, When]
+Value = Amount | Text | When
 
 
 def value_meaning(value: Value | None) -> tuple:
@@ -57,6 +57,7 @@ def value_meaning(value: Value | None) -> tuple:
     if isinstance(value, When):
         return ("date", value.date.last_day())
     return ("none",)
+
 
 # Expressions ----------------------------------------------------------------
 # eq=False: expressions can be thousands of levels deep, and a generated
@@ -89,7 +90,7 @@ class Negate:
     span: Span
 
 
-Expr = Union[Reference, Literal, Binary, Negate]
+Expr = Reference | Literal | Binary | Negate
 
 
 def references(expr: Expr) -> list[Reference]:
@@ -159,7 +160,7 @@ class Derive:
     team: str = ""
 
 
-Statement = Union[Owner, Goal, Produces, Consumes, Derive]
+Statement = Owner | Goal | Produces | Consumes | Derive
 # Goal, Produces, Consumes and Derive are mutable only so that the parser can
 # stamp the owning team on them once the block around them is complete.
 
@@ -222,4 +223,4 @@ class Plan:
         line = self.source_line(span.path, span.line)
         if line is None or span.line != span.end_line:
             return ""
-        return line[span.column - 1: span.end_column - 1]
+        return line[span.column - 1 : span.end_column - 1]

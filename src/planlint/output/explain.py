@@ -3,6 +3,7 @@
 Colour comes from `click.style`, only when the caller asks for it (a terminal);
 box-drawing characters only when the output is UTF-8, else `|--` and friends.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,8 +49,12 @@ class LineExplanation:
     explanations: list[NameExplanation]
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "findings": [f.to_dict() for f in self.findings],
-                "explanations": [e.to_json() for e in self.explanations]}
+        return {
+            "path": self.path,
+            "line": self.line,
+            "findings": [f.to_dict() for f in self.findings],
+            "explanations": [e.to_json() for e in self.explanations],
+        }
 
 
 class Painter:
@@ -59,7 +64,8 @@ class Painter:
         self.color = color
         self.unicode = unicode
         self.tee, self.corner, self.bar, self.blank = (
-            ("├── ", "└── ", "│   ", "    ") if unicode else ("|-- ", "`-- ", "|   ", "    "))
+            ("├── ", "└── ", "│   ", "    ") if unicode else ("|-- ", "`-- ", "|   ", "    ")
+        )
 
     def style(self, text: str, **how: Any) -> str:
         return click.style(text, **how) if self.color and text else text
@@ -136,8 +142,10 @@ def _inline(text: str, painter: Painter) -> str:
 def rule_table(rows: list[dict[str, Any]], painter: Painter) -> str:
     """Every rule: code, name, default severity, on or off by default, origin, summary."""
     header = ["code", "name", "severity", "default", "origin", "summary"]
-    cells = [[r["code"], r["name"], r["severity"], "on" if r["enabled_by_default"] else "off", r["origin"],
-              r["summary"]] for r in rows]
+    cells = [
+        [r["code"], r["name"], r["severity"], "on" if r["enabled_by_default"] else "off", r["origin"], r["summary"]]
+        for r in rows
+    ]
     widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header) - 1)]
 
     def line(row: list[str]) -> str:
@@ -179,7 +187,7 @@ def _last_siblings(depths: list[int]) -> list[bool]:
     seen: list[bool] = []  # seen[d]: a sibling at depth d follows (scanning backwards)
     for index in range(len(depths) - 1, -1, -1):
         depth = depths[index]
-        del seen[depth + 1:]
+        del seen[depth + 1 :]
         seen.extend([False] * (depth + 1 - len(seen)))
         last[index] = not seen[depth]
         seen[depth] = True
@@ -240,9 +248,15 @@ def _producer(p: Producer, painter: Painter) -> str:
     return text
 
 
-_STATUS_WORDS = {"fits": "fits", "partly": "only partly fits", "fails": "does not fit",
-                 "definition-mismatch": "a different definition", "same-definition": "same definition",
-                 "unresolved": "nobody produces it", "unknown": "cannot be checked: its value cannot be computed"}
+_STATUS_WORDS = {
+    "fits": "fits",
+    "partly": "only partly fits",
+    "fails": "does not fit",
+    "definition-mismatch": "a different definition",
+    "same-definition": "same definition",
+    "unresolved": "nobody produces it",
+    "unknown": "cannot be checked: its value cannot be computed",
+}
 
 
 def _consumer(c: Consumer, painter: Painter) -> str:
@@ -255,11 +269,11 @@ def _consumer(c: Consumer, painter: Painter) -> str:
         if c.status == "unresolved":
             text += ": " + painter.status("nobody produces it", c.status)
     elif c.assumes is None:
-        text = f"{c.team} needs it" + ("" if c.status == "needs" else ": " + painter.status(
-            _STATUS_WORDS.get(c.status, c.status), c.status))
+        text = f"{c.team} needs it" + (
+            "" if c.status == "needs" else ": " + painter.status(_STATUS_WORDS.get(c.status, c.status), c.status)
+        )
     elif c.status == "unit-mismatch":
-        text = f"{c.team} assumes {c.assumes}: " + painter.status(f"cannot be compared with {c.delivered}",
-                                                                 c.status)
+        text = f"{c.team} assumes {c.assumes}: " + painter.status(f"cannot be compared with {c.delivered}", c.status)
     else:
         text = f"{c.team} assumes {c.assumes}" + (f", gets {c.delivered}" if c.delivered else "")
         text += ": " + painter.status(_STATUS_WORDS.get(c.status, c.status), c.status)
@@ -291,8 +305,10 @@ def _step(step: Step, painter: Painter) -> str:
 def _goal(name: str, goal: GoalStatus, painter: Painter, depth: int) -> list[Entry]:
     text = f"goal {name} {goal.target} ({goal.team}, {_where(goal.location)}): "
     if goal.status in ("unverifiable", "not comparable"):
-        text += painter.status("cannot be checked" if goal.status == "unverifiable" else "cannot be compared",
-                               goal.status) + f": {goal.reason}"
+        text += (
+            painter.status("cannot be checked" if goal.status == "unverifiable" else "cannot be compared", goal.status)
+            + f": {goal.reason}"
+        )
     else:
         of_what = "limit" if goal.target.startswith("<=") else "goal"
         text += painter.status(goal.status, goal.status) + f": {goal.value}, {goal.share} of the {of_what}"
@@ -318,7 +334,8 @@ def _finding(f: Finding, painter: Painter, depth: int) -> list[Entry]:
 def line(explanation: LineExplanation, painter: Painter) -> str:
     count = len(explanation.findings)
     header = f"{explanation.path}:{explanation.line}: " + (
-        f"{count} finding{'s' if count != 1 else ''}" if count else "no findings")
+        f"{count} finding{'s' if count != 1 else ''}" if count else "no findings"
+    )
     entries: list[Entry] = [(0, painter.bold(header))]
     for finding in explanation.findings:
         entries += _finding(finding, painter, 1)

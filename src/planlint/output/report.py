@@ -4,6 +4,7 @@ Pure data, standard library only: the output formats must not reach back into
 the parser, the graph or the rule registry, so the CLI (or any other caller)
 collects everything a format may need here, once.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -6,18 +6,18 @@ and a Mermaid graph of the changed assumptions and who relies on them, which
 GitHub and GitLab both render. Everything a plan owner wrote is escaped, and
 `$` in particular, which GitHub would otherwise read as the start of maths.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
 
-from planlint.analysis.impact import UNCHECKED, Change, Notice, Reliance, reliance_reason, status_words
 from planlint.analysis.evaluate import FAILS, FITS
-from planlint.rulebook.finding import Finding, Severity
+from planlint.analysis.impact import UNCHECKED, Change, Notice, Reliance, reliance_reason, status_words
 from planlint.model.plan import Derive
+from planlint.rulebook.finding import Finding, Severity
 from planlint.run.engine import LintResult
-
 
 MARKER = "<!-- planlint-review -->"
 JSON_VERSION = 1
@@ -102,15 +102,19 @@ def _side(side) -> str:
 
 def render_text(review: Review) -> str:
     lines = [f"planlint review {_side(review.base)} -> {_side(review.head)}: {headline(review)}", ""]
-    for title, findings in (("New findings", review.new), ("Fixed findings", review.fixed),
-                            ("Still open", review.still_open)):
+    for title, findings in (
+        ("New findings", review.new),
+        ("Fixed findings", review.fixed),
+        ("Still open", review.still_open),
+    ):
         lines.append(f"{title} ({len(findings)})")
         lines += [f"  {_where(f)}: {f.code} [{f.severity.value}] {_one_line(f.message)}" for f in findings]
     lines.append(f"Changed assumptions ({len(review.changes)})")
     for name, changes in _by_name(review).items():
         lines += [f"  {name}: {c.team} {c.role} {c.before or '(none)'} -> {c.after or '(removed)'}" for c in changes]
-        lines += [f"    {r.span.path}:{r.span.line}: {r.team} {reliance_reason(r)}"
-                  for r in review.reliances.get(name, [])]
+        lines += [
+            f"    {r.span.path}:{r.span.line}: {r.team} {reliance_reason(r)}" for r in review.reliances.get(name, [])
+        ]
     lines.append(f"Owners to notify ({len(review.notices)})")
     for notice in review.notices:
         lines.append(f"  {notice.handle or '(no owner)'}: {'; '.join(notice.reasons)}")
@@ -137,17 +141,40 @@ def render_json(review: Review) -> str:
         "version": JSON_VERSION,
         "base": _side_json(review.base),
         "head": _side_json(review.head),
-        "summary": {"new": len(review.new), "fixed": len(review.fixed), "still_open": len(review.still_open),
-                    "changed": len(review.changes), "fail_on": review.fail_on.value, "failed": review.failed},
-        "findings": {"new": [f.to_dict() for f in review.new], "fixed": [f.to_dict() for f in review.fixed],
-                     "still_open": [f.to_dict() for f in review.still_open]},
-        "changes": [{"name": c.name, "team": c.team, "role": c.role, "change": c.kind, "before": c.before,
-                     "after": c.after, "edited": c.edited, "path": c.span.path, "line": c.span.line}
-                    for c in review.changes],
-        "impact": [{"name": name, "relied_on_by": [_reliance_json(r) for r in found]}
-                   for name, found in review.reliances.items()],
-        "owners": [{"handle": n.handle or None, "teams": list(n.teams), "reasons": list(n.reasons)}
-                   for n in review.notices],
+        "summary": {
+            "new": len(review.new),
+            "fixed": len(review.fixed),
+            "still_open": len(review.still_open),
+            "changed": len(review.changes),
+            "fail_on": review.fail_on.value,
+            "failed": review.failed,
+        },
+        "findings": {
+            "new": [f.to_dict() for f in review.new],
+            "fixed": [f.to_dict() for f in review.fixed],
+            "still_open": [f.to_dict() for f in review.still_open],
+        },
+        "changes": [
+            {
+                "name": c.name,
+                "team": c.team,
+                "role": c.role,
+                "change": c.kind,
+                "before": c.before,
+                "after": c.after,
+                "edited": c.edited,
+                "path": c.span.path,
+                "line": c.span.line,
+            }
+            for c in review.changes
+        ],
+        "impact": [
+            {"name": name, "relied_on_by": [_reliance_json(r) for r in found]}
+            for name, found in review.reliances.items()
+        ],
+        "owners": [
+            {"handle": n.handle or None, "teams": list(n.teams), "reasons": list(n.reasons)} for n in review.notices
+        ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -157,9 +184,18 @@ def _side_json(side) -> dict:
 
 
 def _reliance_json(reliance: Reliance) -> dict:
-    return {"team": reliance.team, "kind": reliance.kind, "wants": reliance.wants, "delivered": reliance.delivered,
-            "status": reliance.status, "fits": reliance.fits, "detail": reliance.detail, "was": reliance.was,
-            "path": reliance.span.path, "line": reliance.span.line}
+    return {
+        "team": reliance.team,
+        "kind": reliance.kind,
+        "wants": reliance.wants,
+        "delivered": reliance.delivered,
+        "status": reliance.status,
+        "fits": reliance.fits,
+        "detail": reliance.detail,
+        "was": reliance.was,
+        "path": reliance.span.path,
+        "line": reliance.span.line,
+    }
 
 
 # Markdown -----------------------------------------------------------------------
@@ -184,14 +220,23 @@ def _handle(handle: str) -> str:
 def render_markdown(review: Review) -> str:
     icon = ":x:" if review.failed else ":warning:" if review.new else ":white_check_mark:"
     owners = ", ".join(_handle(n.handle) for n in review.notices if n.handle) or "nobody"
-    out = [MARKER, f"### {icon} planlint review: {headline(review)}", "",
-           f"Comparing {_code(review.base.short)} ({md(review.base.rev)}) with "
-           f"{_code(review.head.short)} ({md(review.head.rev)}), "
-           f"{_plural(review.head.result.files_checked, 'plan file')}.", "",
-           "| | |", "| --- | ---: |",
-           f"| New findings | {_count(review.new)} |", f"| Fixed findings | {len(review.fixed)} |",
-           f"| Still open | {len(review.still_open)} |", f"| Changed assumptions | {len(review.changes)} |",
-           f"| Owners to notify | {owners} |", ""]
+    out = [
+        MARKER,
+        f"### {icon} planlint review: {headline(review)}",
+        "",
+        f"Comparing {_code(review.base.short)} ({md(review.base.rev)}) with "
+        f"{_code(review.head.short)} ({md(review.head.rev)}), "
+        f"{_plural(review.head.result.files_checked, 'plan file')}.",
+        "",
+        "| | |",
+        "| --- | ---: |",
+        f"| New findings | {_count(review.new)} |",
+        f"| Fixed findings | {len(review.fixed)} |",
+        f"| Still open | {len(review.still_open)} |",
+        f"| Changed assumptions | {len(review.changes)} |",
+        f"| Owners to notify | {owners} |",
+        "",
+    ]
     out += _findings_section("New findings", review.new)
     out += _findings_section("Fixed findings", review.fixed)
     if review.still_open:
@@ -217,19 +262,26 @@ def _findings_section(title: str, findings: list[Finding]) -> list[str]:
 def _findings_table(findings: list[Finding]) -> list[str]:
     rows = ["| | Rule | Where | Finding |", "| --- | --- | --- | --- |"]
     for f in findings:
-        rows.append(f"| {_ICONS[f.severity]} {f.severity.value} | {_code(f.code)} {f.rule} | "
-                    f"{_code(_where(f))} | {md(f.message)} |")
+        rows.append(
+            f"| {_ICONS[f.severity]} {f.severity.value} | {_code(f.code)} {f.rule} | "
+            f"{_code(_where(f))} | {md(f.message)} |"
+        )
     return rows + [""]
 
 
 def _changes_section(review: Review) -> list[str]:
     if not review.changes:
         return []
-    rows = ["#### Changed assumptions", "", "| Assumption | Team | Statement | Before | After |",
-            "| --- | --- | --- | --- | --- |"]
+    rows = [
+        "#### Changed assumptions",
+        "",
+        "| Assumption | Team | Statement | Before | After |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for c in review.changes:
-        rows.append(f"| {_code(c.name)} | {md(c.team)} | {c.role} | {md(c.before or '(none)')} | "
-                    f"{md(c.after or '(removed)')} |")
+        rows.append(
+            f"| {_code(c.name)} | {md(c.team)} | {c.role} | {md(c.before or '(none)')} | {md(c.after or '(removed)')} |"
+        )
     return rows + [""]
 
 
@@ -237,13 +289,19 @@ def _reliances_section(review: Review) -> list[str]:
     relied = [(name, r) for name, found in review.reliances.items() for r in found]
     if not relied:
         return []
-    rows = ["#### Who relies on them", "", "| Assumption | Team | Relies on it as | Gets | Fits? | Where |",
-            "| --- | --- | --- | --- | --- | --- |"]
+    rows = [
+        "#### Who relies on them",
+        "",
+        "| Assumption | Team | Relies on it as | Gets | Fits? | Where |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for name, r in relied:
         as_ = f"derives {r.wants}" if r.kind == "derives" else f"{'goal' if r.kind == 'goal' else 'consumes'} {r.wants}"
         icon = _STATUS_ICONS.get(r.status, ":warning:")
-        rows.append(f"| {_code(name)} | {md(r.team)} | {md(as_)} | {md(r.delivered)} | "
-                    f"{icon} {md(status_words(r))} | {_code(f'{r.span.path}:{r.span.line}')} |")
+        rows.append(
+            f"| {_code(name)} | {md(r.team)} | {md(as_)} | {md(r.delivered)} | "
+            f"{icon} {md(status_words(r))} | {_code(f'{r.span.path}:{r.span.line}')} |"
+        )
     return rows + [""]
 
 
@@ -268,8 +326,11 @@ def mermaid(review: Review) -> list[str]:
     lines, red_edges, red_nodes, edges = ["graph LR"], [], set(), 0
     graph = review.head.result.graph
     for name in names:
-        moves = [f"<br/>{_label(c.before or '(none)')} → {_label(c.after or '(removed)')}"
-                 for c in grouped[name] if c.role in ("produces", "derives")]
+        moves = [
+            f"<br/>{_label(c.before or '(none)')} → {_label(c.after or '(removed)')}"
+            for c in grouped[name]
+            if c.role in ("produces", "derives")
+        ]
         lines.append(f'  {ids.name(name)}["{_label(name)}{"".join(moves)}"]')
     for name in names:
         producer = graph.producer(name)
@@ -289,8 +350,10 @@ def mermaid(review: Review) -> list[str]:
                 red_nodes.add(target)
             edges += 1
     lines += [f'  {node}["{_label(team)}"]' for team, node in ids.teams.items()]
-    lines += ["  classDef changed fill:#fff8c5,stroke:#9a6700",
-              "  classDef mismatch fill:#ffebe9,stroke:#cf222e,color:#82071e"]
+    lines += [
+        "  classDef changed fill:#fff8c5,stroke:#9a6700",
+        "  classDef mismatch fill:#ffebe9,stroke:#cf222e,color:#82071e",
+    ]
     lines += [f"  class {','.join(ids.name(n) for n in names)} changed"] if names else []
     lines += [f"  class {','.join(sorted(red_nodes))} mismatch"] if red_nodes else []
     lines += [f"  linkStyle {','.join(map(str, red_edges))} stroke:#cf222e,stroke-width:2px"] if red_edges else []

@@ -1,4 +1,5 @@
 """Writing to the terminal whatever its encoding: `×`, `→` and `€` must never stop a report."""
+
 from __future__ import annotations
 
 import sys

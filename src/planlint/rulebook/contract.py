@@ -15,13 +15,15 @@ which subjects there are, what is enabled, at what severity, what is
 silenced, and what it can reuse from an earlier run. `__init_subclass__`
 refuses a rule that breaks the contract, so a broken rule cannot load.
 """
+
 from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, ClassVar, Generic, Iterable, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from planlint.analysis.evaluate import Evaluator
 from planlint.analysis.graph import InterlockGraph
@@ -111,10 +113,28 @@ class Rule(Generic[S]):
         """The findings about `subject` (an empty iterable when there are none)."""
         raise NotImplementedError
 
-    def finding(self, span: Span, message: str, *, help: str = "", related: tuple[Related, ...] = (),
-                subject: str = "", teams: tuple[str, ...] = (), severity: Severity | None = None) -> Finding:
-        return Finding(self.code, self.name, severity or self.severity, span, message, help,
-                       related, subject, tuple(sorted(set(teams))))
+    def finding(
+        self,
+        span: Span,
+        message: str,
+        *,
+        help: str = "",
+        related: tuple[Related, ...] = (),
+        subject: str = "",
+        teams: tuple[str, ...] = (),
+        severity: Severity | None = None,
+    ) -> Finding:
+        return Finding(
+            self.code,
+            self.name,
+            severity or self.severity,
+            span,
+            message,
+            help,
+            related,
+            subject,
+            tuple(sorted(set(teams))),
+        )
 
 
 class AssumptionRule(Rule[str]):

@@ -2,6 +2,7 @@
 What it does, Why is this bad?, Example, Use instead, and optionally Options
 and References. `planlint explain CODE` prints it; the contract test runs its
 examples."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Findings: what a rule reports, with a primary location and related ones."""
+
 from __future__ import annotations
 
 import enum
@@ -56,9 +57,20 @@ class Finding:
     def sort_key(self) -> tuple:
         """Report order: by place, then rule and message. The other fields break the remaining ties,
         so the order never depends on the order in which rules (or processes) found them."""
-        return (self.span.path, self.span.line, self.span.column, self.code, self.message,
-                self.span.end_line, self.span.end_column, self.severity.value, self.help, self.subject,
-                self.teams, tuple((related.span, related.message) for related in self.related))
+        return (
+            self.span.path,
+            self.span.line,
+            self.span.column,
+            self.code,
+            self.message,
+            self.span.end_line,
+            self.span.end_column,
+            self.severity.value,
+            self.help,
+            self.subject,
+            self.teams,
+            tuple((related.span, related.message) for related in self.related),
+        )
 
     def to_dict(self) -> dict:
         """The finding as the JSON output format writes it."""

@@ -6,6 +6,7 @@ Built-in rules are one file each in `rules/` (shipped inside the wheel as
 repository it lints: rules come only from its own folder and installed
 packages, and no configuration key names a path to load.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -39,9 +40,15 @@ class RuleSet:
 
 
 def _rule_classes(module: ModuleType) -> list[type[Rule]]:
-    return [obj for obj in vars(module).values()
-            if inspect.isclass(obj) and issubclass(obj, Rule) and obj is not Rule
-            and obj.__module__ == module.__name__ and "code" in obj.__dict__]
+    return [
+        obj
+        for obj in vars(module).values()
+        if inspect.isclass(obj)
+        and issubclass(obj, Rule)
+        and obj is not Rule
+        and obj.__module__ == module.__name__
+        and "code" in obj.__dict__
+    ]
 
 
 def rules_of(loaded: object) -> list[type[Rule]]:
@@ -90,7 +97,8 @@ def load_rules() -> RuleSet:
     for rule in extra:
         if rule.code in taken or rule.name in taken:
             ruleset.load_errors.append(
-                f"plugin rule {rule.code} ({rule.name}) from {rule.origin} clashes with a rule already loaded")
+                f"plugin rule {rule.code} ({rule.name}) from {rule.origin} clashes with a rule already loaded"
+            )
             continue
         taken |= {rule.code, rule.name}
         ruleset.rules.append(rule)

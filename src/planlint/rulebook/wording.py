@@ -1,11 +1,12 @@
 """Shared phrasing of findings, so every rule speaks the same plain English."""
+
 from __future__ import annotations
 
-from planlint.language import quantity as q
 from planlint.analysis.evaluate import Known, Outcome
-from planlint.rulebook.finding import Related
 from planlint.analysis.graph import Producer
+from planlint.language import quantity as q
 from planlint.model.plan import Amount, Derive, Text, When
+from planlint.rulebook.finding import Related
 
 
 def producer_words(producer: Producer, delivered: Outcome | None = None, like: q.Unit | None = None) -> str:

@@ -4,6 +4,7 @@ planlint writes reports and baselines that CI jobs and editors read while it
 runs; a crash or a full disk must leave the previous file whole, never a
 truncated one. So: write a sibling temporary file, fsync it, rename it over.
 """
+
 from __future__ import annotations
 
 import os

@@ -20,6 +20,7 @@ own model classes, so a planted cache file cannot run code. Files are
 replaced atomically, and the folder holds a `.gitignore` so it is never
 committed. A cache that cannot be read or written only makes planlint slower.
 """
+
 from __future__ import annotations
 
 import copyreg
@@ -32,22 +33,17 @@ import re
 import secrets
 import shutil
 import sys
+from collections.abc import Iterable
 from dataclasses import fields, is_dataclass
 from fractions import Fraction
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterable
 
 from planlint import __version__
-
-from planlint.rulebook import finding
-
+from planlint.language import quantity, source, span
 from planlint.model import plan as model
-
-from planlint.language import quantity
-
-from planlint.language import source, span
+from planlint.rulebook import finding
 
 CACHE_DIR = ".planlint_cache"
 _FILES = "files.pickle"
@@ -62,11 +58,12 @@ _CODE_PACKAGES = (("planlint", "*.py"), ("planlint.language.grammar", "*.lark"),
 # makes loading ~3 times faster (and is what the restricted loader accepts).
 
 _MODEL_CLASSES = tuple(
-    cls for module in (model, quantity, span, source, finding) for cls in vars(module).values()
+    cls
+    for module in (model, quantity, span, source, finding)
+    for cls in vars(module).values()
     if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__
 )
-_ALLOWED = {(cls.__module__, cls.__qualname__): cls
-            for cls in (*_MODEL_CLASSES, span.Span, finding.Severity, Fraction)}
+_ALLOWED = {(cls.__module__, cls.__qualname__): cls for cls in (*_MODEL_CLASSES, span.Span, finding.Severity, Fraction)}
 _ALLOWED[("builtins", "frozenset")] = frozenset
 _ALLOWED[("builtins", "set")] = set
 
@@ -123,11 +120,11 @@ def code_fingerprint() -> str:
     sources: list[Path] = []
     for package, pattern in _CODE_PACKAGES:
         sources += sorted(Path(str(files(package))).rglob(pattern))
-    for source in sources:
+    for code in sources:
         try:
-            hasher.update(source.name.encode() + b"\0" + source.read_bytes())
+            hasher.update(code.name.encode() + b"\0" + code.read_bytes())
         except OSError:
-            hasher.update(source.name.encode() + b"\0unreadable")
+            hasher.update(code.name.encode() + b"\0unreadable")
     return f"{__version__}-{hasher.hexdigest()[:16]}"
 
 
@@ -183,9 +180,11 @@ class Cache:
         entries = self._read(_FILES)
         if not isinstance(entries, dict):
             return {}
-        return {key: value for key, value in entries.items()
-                if isinstance(key, tuple) and len(key) == 2 and isinstance(value, model.PlanFile)
-                and value.path == key[0]}
+        return {
+            key: value
+            for key, value in entries.items()
+            if isinstance(key, tuple) and len(key) == 2 and isinstance(value, model.PlanFile) and value.path == key[0]
+        }
 
     def save_files(self, current: set[tuple[str, str]]) -> None:
         """Write the kept files that are still part of the plan, if any were added."""

@@ -6,6 +6,7 @@ engine asks simple questions of (is this rule on, at what severity, is it
 ignored in this file). A bad file never half-loads: the first problem, in key
 order, becomes a `ConfigError` that says the file, the key and what to write.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -30,9 +31,9 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 __all__ = [
     "ALWAYS_EXCLUDED",
+    "DEFAULT",
     "Config",
     "ConfigError",
-    "DEFAULT",
     "RuleMeta",
     "RuleSelection",
     "find_config",
@@ -42,10 +43,28 @@ __all__ = [
 CONFIG_NAME = "planlint.toml"
 PYPROJECT = "pyproject.toml"
 ALWAYS_EXCLUDED = (".git", ".planlint_cache", "node_modules", ".venv")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july",
-           "august", "september", "october", "november", "december")
-_TYPE_WORDS = {"array": "a list", "object": "a table", "string": "a string",
-               "boolean": "true or false", "integer": "a whole number", "number": "a number"}
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_TYPE_WORDS = {
+    "array": "a list",
+    "object": "a table",
+    "string": "a string",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "number": "a number",
+}
 _SELECTOR_KEYS = ("select", "extend-select", "ignore", "extend-ignore")
 
 
@@ -159,13 +178,13 @@ class Config:
         """
         changes: dict[str, Any] = {}
         try:
-            for flag, values in (("--select", select), ("--extend-select", extend_select),
-                                 ("--ignore", ignore)):
+            for flag, values in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
                 for value in values or ():
                     _check_selector(flag, value, self.known_rules)
             if select is not None or extend_select or ignore:
-                layer = RuleSelection(None if select is None else tuple(select),
-                                      tuple(extend_select or ()), tuple(ignore or ()))
+                layer = RuleSelection(
+                    None if select is None else tuple(select), tuple(extend_select or ()), tuple(ignore or ())
+                )
                 changes["selection"] = (*self.selection, layer)
             for flag, value, parse, name in (
                 ("--fail-on", fail_on, _parse_fail_on, "fail_on"),
@@ -273,8 +292,9 @@ def _settle(data: dict, rules: tuple[RuleMeta, ...], path: Path) -> Config:
         root=path.resolve().parent,
         fail_on=_parse_fail_on(data["fail-on"]) if has("fail-on") else DEFAULT.fail_on,
         tolerance=_parse_tolerance(data["tolerance"]) if has("tolerance") else DEFAULT.tolerance,
-        fiscal_year_start=(_parse_month(data["fiscal-year-start"]) if has("fiscal-year-start")
-                           else DEFAULT.fiscal_year_start),
+        fiscal_year_start=(
+            _parse_month(data["fiscal-year-start"]) if has("fiscal-year-start") else DEFAULT.fiscal_year_start
+        ),
         include=tuple(data.get("include", DEFAULT.include)),
         exclude=tuple(data.get("exclude", ())),
         cache=data.get("cache", True),
@@ -371,8 +391,12 @@ def _schema_problems(schema: dict, instance: Any, noun: str) -> Iterator[tuple[t
         elif kind == "enum":
             yield where, f"must be one of {', '.join(map(_show, expected))}, not {_show(value)}"
         elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            words = {"minimum": "at least", "maximum": "at most",
-                     "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[kind]
+            words = {
+                "minimum": "at least",
+                "maximum": "at most",
+                "exclusiveMinimum": "more than",
+                "exclusiveMaximum": "less than",
+            }[kind]
             yield where, f"must be {words} {_show(expected)}, not {_show(value)}"
         elif kind == "minLength" and expected == 1:
             yield where, "must not be empty"
@@ -439,8 +463,9 @@ def _check_selector(flag: str, value: str, rules: tuple[RuleMeta, ...]) -> None:
     if value in groups:
         return
     where = f"{flag}: " if flag else ""
-    raise _Invalid(f"{where}unknown rule or group {_show(value)}"
-                   + _did_you_mean(value, [*_rule_keys(rules), *groups, "ALL"]))
+    raise _Invalid(
+        f"{where}unknown rule or group {_show(value)}" + _did_you_mean(value, [*_rule_keys(rules), *groups, "ALL"])
+    )
 
 
 def _rule_by_key(key: str, rules: Iterable[RuleMeta]) -> Any:

@@ -12,28 +12,35 @@ a single reference cycle), and uses the cache in `.planlint_cache/` (see
 `cache.py`): when no file, setting or rule changed, the last run's findings
 are reported again without parsing.
 """
+
 from __future__ import annotations
 
 import contextlib
 import gc
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
-from planlint.run.cache import Cache, digest, run_key
-from planlint.run.config import DEFAULT, Config
 from planlint.analysis.evaluate import Evaluator
-from planlint.run.files import (
-    Source, Unread, display_path, plan_files, read_in_order, relative_to, resolved,
-)
-from planlint.rulebook.finding import Finding
 from planlint.analysis.graph import InterlockGraph
-from planlint.model.plan import Plan, PlanFile
+from planlint.analysis.interlock import Interlock
 from planlint.language.source import decode
 from planlint.model.parse import parse_source
-from planlint.rulebook.registry import RuleSet, load_rules
-from planlint.analysis.interlock import Interlock
+from planlint.model.plan import Plan, PlanFile
 from planlint.rulebook.contract import Context, Rule
+from planlint.rulebook.finding import Finding
+from planlint.rulebook.registry import RuleSet, load_rules
+from planlint.run.cache import Cache, digest, run_key
+from planlint.run.config import DEFAULT, Config
+from planlint.run.files import (
+    Source,
+    Unread,
+    display_path,
+    plan_files,
+    read_in_order,
+    relative_to,
+    resolved,
+)
 
 
 class LintResult:
@@ -43,10 +50,19 @@ class LintResult:
     built) only if someone asks for it.
     """
 
-    def __init__(self, plan: Plan | None, graph: InterlockGraph | None, evaluator: Evaluator | None,
-                 findings: list[Finding], rules: list[Rule], notes: list[str] | None = None, *,
-                 files_checked: int | None = None, later: Callable[[], Plan] | None = None,
-                 lines: Callable[[str], list[str] | None] | None = None) -> None:
+    def __init__(
+        self,
+        plan: Plan | None,
+        graph: InterlockGraph | None,
+        evaluator: Evaluator | None,
+        findings: list[Finding],
+        rules: list[Rule],
+        notes: list[str] | None = None,
+        *,
+        files_checked: int | None = None,
+        later: Callable[[], Plan] | None = None,
+        lines: Callable[[str], list[str] | None] | None = None,
+    ) -> None:
         self._plan, self._graph, self._evaluator = plan, graph, evaluator
         self.findings = findings
         self.rules = rules
@@ -94,8 +110,9 @@ class LintResult:
 # Parsing many files ------------------------------------------------------------
 
 
-def parse_sources(sources: list[tuple[str, Source]], cache: Cache | None = None,
-                  contents: list[str] | None = None) -> list[PlanFile]:
+def parse_sources(
+    sources: list[tuple[str, Source]], cache: Cache | None = None, contents: list[str] | None = None
+) -> list[PlanFile]:
     """Every file's model, in order: from the cache when kept there, else read and parsed."""
     result: list[PlanFile | None] = []
     todo: list[int] = []  # the files to parse
@@ -113,8 +130,9 @@ def parse_sources(sources: list[tuple[str, Source]], cache: Cache | None = None,
     return result  # type: ignore[return-value]
 
 
-def _parsed(sources: list, index: int, cache: Cache | None, contents: list[str] | None,
-            data: bytes | PlanFile) -> PlanFile:
+def _parsed(
+    sources: list, index: int, cache: Cache | None, contents: list[str] | None, data: bytes | PlanFile
+) -> PlanFile:
     shown, _ = sources[index]
     if isinstance(data, PlanFile):
         return data
@@ -153,9 +171,22 @@ def run_rules(plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = N
     subjects = {"assumption": graph.names(), "goal": graph.goals, "file": plan.files, "plan": [plan]}
     found: list[Finding] = []
     for kind, of_kind in subjects.items():
-        judges = [(rule.judge, Context(plan, graph, evaluator, config.tolerance, config.fiscal_year_start,
-                                       config.options_for(rule), interlock))
-                  for rule in active if rule.subject == kind]
+        judges = [
+            (
+                rule.judge,
+                Context(
+                    plan,
+                    graph,
+                    evaluator,
+                    config.tolerance,
+                    config.fiscal_year_start,
+                    config.options_for(rule),
+                    interlock,
+                ),
+            )
+            for rule in active
+            if rule.subject == kind
+        ]
         if not judges:
             continue
         for subject in of_kind:
@@ -209,8 +240,10 @@ def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = Non
         shown = [name for name, _ in unread]
         sources = list(zip(shown, read_in_order(unread)))  # all read first: the cache's key is their digest
         cache = Cache(cwd / config.root)
-        contents = [digest(data) if isinstance(data, bytes) else "unreadable:" + data.problem.message  # type: ignore
-                    for _, data in sources]
+        contents = [
+            digest(data) if isinstance(data, bytes) else "unreadable:" + data.problem.message  # type: ignore
+            for _, data in sources
+        ]
         key = run_key(zip(shown, contents), config, ruleset.rules, cwd)
         found = cache.findings(key)
         if found is not None:
@@ -221,8 +254,9 @@ def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = Non
         return result
 
 
-def _reused(found: list[Finding], sources: list, cache: Cache, contents: list[str], config: Config,
-            ruleset: RuleSet) -> LintResult:
+def _reused(
+    found: list[Finding], sources: list, cache: Cache, contents: list[str], config: Config, ruleset: RuleSet
+) -> LintResult:
     """The last run's findings; the plan is parsed only if asked for."""
     by_path = dict(sources)
 
@@ -234,5 +268,14 @@ def _reused(found: list[Finding], sources: list, cache: Cache, contents: list[st
         return text.split("\n") if isinstance(text, str) else None
 
     active = [rule for rule in ruleset.rules if config.severity_for(rule) is not None]
-    return LintResult(None, None, None, found, active, list(ruleset.load_errors), files_checked=len(sources),
-                      later=lambda: Plan(parse_sources(sources, cache, contents)), lines=lines)
+    return LintResult(
+        None,
+        None,
+        None,
+        found,
+        active,
+        list(ruleset.load_errors),
+        files_checked=len(sources),
+        later=lambda: Plan(parse_sources(sources, cache, contents)),
+        lines=lines,
+    )

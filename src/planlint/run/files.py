@@ -7,20 +7,21 @@ read. Whatever stops a read (a folder, a FIFO, a missing or unreadable file, a
 file past `MAX_FILE_BYTES`) becomes a `PlanFile` whose problem is at its line 1,
 so the rest of the plan is still checked.
 """
+
 from __future__ import annotations
 
 import collections
 import itertools
 import os
 import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Union
 
-from planlint.run.config import ALWAYS_EXCLUDED, DEFAULT, Config
 from planlint.language.source import ParseProblem
-from planlint.model.plan import PlanFile
 from planlint.language.span import Span
+from planlint.model.plan import PlanFile
+from planlint.run.config import ALWAYS_EXCLUDED, DEFAULT, Config
 
 PLAN_SUFFIX = ".plan"
 
@@ -153,8 +154,11 @@ def _open_source(path: str | Path, shown: str) -> Opened | PlanFile:
         if stat.S_ISDIR(info.st_mode):
             return _unreadable(shown, "this is a folder, not a plan file", "")
         if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
-            return _unreadable(shown, "this is not a regular file, so planlint does not read it",
-                               "a plan file must be an ordinary text file")
+            return _unreadable(
+                shown,
+                "this is not a regular file, so planlint does not read it",
+                "a plan file must be an ordinary text file",
+            )
         return os.open(path, _READ_ONLY), info  # cheaper than a file object; not inherited (PEP 446)
     except OSError as err:
         return _cannot_read(shown, err)
@@ -171,15 +175,18 @@ def _read_opened(opened: Opened, shown: str) -> bytes | PlanFile:
         os.close(descriptor)
     if len(data) > MAX_FILE_BYTES:
         return _unreadable(
-            shown, f"the file is {max(info.st_size, len(data)) / 2**20:.1f} MB, more than the "
-                   f"{MAX_FILE_BYTES // 2**20} MB planlint reads from one plan file",
-            "split it into smaller files (one per team, say); they are still read as one plan")
+            shown,
+            f"the file is {max(info.st_size, len(data)) / 2**20:.1f} MB, more than the "
+            f"{MAX_FILE_BYTES // 2**20} MB planlint reads from one plan file",
+            "split it into smaller files (one per team, say); they are still read as one plan",
+        )
     return data
 
 
 def _cannot_read(shown: str, err: OSError) -> PlanFile:
-    return _unreadable(shown, f"the file cannot be read: {err.strerror or err}",
-                       "check that the file exists and that you may read it")
+    return _unreadable(
+        shown, f"the file cannot be read: {err.strerror or err}", "check that the file exists and that you may read it"
+    )
 
 
 def _read_at_most(descriptor: int, limit: int, size: int) -> bytes:
@@ -206,7 +213,7 @@ class Unread:
     path: str
 
 
-Source = Union[bytes, PlanFile, Unread]  # a file's bytes, the problem that stopped its reading, or neither yet
+Source = bytes | PlanFile | Unread  # a file's bytes, the problem that stopped its reading, or neither yet
 
 
 READ_AHEAD = 128  # files opened and announced to the operating system before they are read (open files)
@@ -222,7 +229,8 @@ def read_in_order(sources: list[tuple[str, Source]]) -> Iterator[bytes | PlanFil
     """
     upcoming = iter(sources)
     ahead: collections.deque[tuple[str, Opened | bytes | PlanFile]] = collections.deque(
-        (shown, _announced(shown, source)) for shown, source in itertools.islice(upcoming, READ_AHEAD))
+        (shown, _announced(shown, source)) for shown, source in itertools.islice(upcoming, READ_AHEAD)
+    )
     try:
         while ahead:
             shown, item = ahead.popleft()

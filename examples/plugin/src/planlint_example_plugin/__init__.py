@@ -1,7 +1,8 @@
 """An example planlint plugin: one rule, written exactly like a built-in one."""
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from planlint.api import Context, Finding, Plan, PlanRule, Severity
 

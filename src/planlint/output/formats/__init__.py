@@ -4,6 +4,7 @@ A pre-commit hook runs planlint on every commit, so start-up time matters: the
 registry below names modules instead of importing them, and only the chosen
 format's module (with its json or xml.etree) is ever loaded.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,9 +1,10 @@
 """Small helpers shared by the formats: wording and locations, standard library only."""
+
 from __future__ import annotations
 
-from planlint.rulebook.finding import Finding, Severity
-from planlint.output.report import Report
 from planlint.language.span import Span
+from planlint.output.report import Report
+from planlint.rulebook.finding import Finding, Severity
 
 TOOL_NAME = "planlint"
 TOOL_URL = "https://github.com/planlint/planlint"

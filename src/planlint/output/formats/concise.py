@@ -1,9 +1,10 @@
 """One line per finding: for grep, editors' quickfix lists and long runs."""
+
 from __future__ import annotations
 
-from planlint.rulebook.finding import Severity
 from planlint.output.formats._common import one_line, summary_line, where
 from planlint.output.report import Report
+from planlint.rulebook.finding import Severity
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -1,10 +1,11 @@
 """GitHub Actions workflow commands: each finding becomes an annotation on the
 pull request's diff. No JSON, no files: the runner reads them from stdout."""
+
 from __future__ import annotations
 
-from planlint.rulebook.finding import Finding, Severity
 from planlint.output.formats._common import details, summary_line
 from planlint.output.report import Report
+from planlint.rulebook.finding import Finding, Severity
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -25,8 +26,7 @@ def annotation(f: Finding) -> str:
     props = {"file": span.path, "line": str(span.line)}
     if span.end_line == span.line:
         # GitHub takes columns only for a single-line range.
-        props |= {"col": str(span.column), "endLine": str(span.end_line),
-                  "endColumn": str(span.end_column)}
+        props |= {"col": str(span.column), "endLine": str(span.end_line), "endColumn": str(span.end_column)}
     else:
         props["endLine"] = str(span.end_line)
     props["title"] = f"planlint {f.code} ({f.rule})"

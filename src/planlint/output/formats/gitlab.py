@@ -6,14 +6,15 @@ per fingerprint, so fingerprints here are unique within a report: the first
 finding keeps planlint's fingerprint, a repeat gets one derived from it and its
 occurrence number (still independent of line numbers).
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 
-from planlint.rulebook.finding import Finding, Severity
 from planlint.output.formats._common import one_line
 from planlint.output.report import Report
+from planlint.rulebook.finding import Finding, Severity
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
 
@@ -49,8 +50,7 @@ def render(report: Report, *, color: bool = False) -> str:
             "check_name": f.rule,
             "fingerprint": fingerprint,
             "severity": SEVERITIES[f.severity],
-            "location": {"path": f.span.path,
-                         "lines": {"begin": f.span.line, "end": f.span.end_line}},
+            "location": {"path": f.span.path, "lines": {"begin": f.span.line, "end": f.span.end_line}},
         }
         for f, fingerprint in zip(report.findings, unique_fingerprints(report.findings))
     ]

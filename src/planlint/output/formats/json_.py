@@ -1,6 +1,7 @@
 """planlint's own machine format: stable keys, documented by a shipped JSON Schema
 (planlint/schemas/output.schema.json). The module is `json_` so it never shadows
 the standard library's `json`."""
+
 from __future__ import annotations
 
 import json

@@ -1,14 +1,15 @@
 """JUnit XML, for CI systems that show test reports but nothing else (Jenkins,
 Azure Pipelines, GitLab's test tab): each finding is a test case, errors and
 warnings fail it, and a clean run is one passing case so the run is visible."""
+
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
 
-from planlint.rulebook.finding import Finding, Severity
 from planlint.output.formats._common import TOOL_NAME, details, where
 from planlint.output.report import Report
+from planlint.rulebook.finding import Finding, Severity
 
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -20,15 +21,18 @@ def _clean(text: str) -> str:
 
 def _testcase(suite: ET.Element, f: Finding) -> bool:
     """Add the finding's test case; True when it fails."""
-    case = ET.SubElement(suite, "testcase", {
-        "classname": _clean(f.span.path),
-        "name": f"{f.code} {f.span.line}:{f.span.column}",
-        "file": _clean(f.span.path),
-        "line": str(f.span.line),
-        "time": "0",
-    })
-    body = _clean("\n".join([f"{where(f.span)}: {f.code} [{f.severity.value}] {f.message}",
-                             *details(f)]))
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        {
+            "classname": _clean(f.span.path),
+            "name": f"{f.code} {f.span.line}:{f.span.column}",
+            "file": _clean(f.span.path),
+            "line": str(f.span.line),
+            "time": "0",
+        },
+    )
+    body = _clean("\n".join([f"{where(f.span)}: {f.code} [{f.severity.value}] {f.message}", *details(f)]))
     if f.severity is Severity.INFO:
         ET.SubElement(case, "system-out").text = body
         return False

@@ -4,14 +4,15 @@ on GitLab, Gitea, Bitbucket and GitHub through reviewdog.
 rdjson counts columns in UTF-8 bytes; findings count characters. When the
 source line is known the column is converted, otherwise it is left as is.
 """
+
 from __future__ import annotations
 
 import json
 
-from planlint.rulebook.finding import Finding, Severity
+from planlint.language.span import Span
 from planlint.output.formats._common import TOOL_NAME, TOOL_URL
 from planlint.output.report import Report
-from planlint.language.span import Span
+from planlint.rulebook.finding import Finding, Severity
 
 SEVERITIES = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.INFO: "INFO"}
 
@@ -28,10 +29,8 @@ def location(report: Report, span: Span) -> dict:
     return {
         "path": span.path,
         "range": {
-            "start": {"line": span.line,
-                      "column": _byte_column(report, span.path, span.line, span.column)},
-            "end": {"line": span.end_line,
-                    "column": _byte_column(report, span.path, span.end_line, span.end_column)},
+            "start": {"line": span.line, "column": _byte_column(report, span.path, span.line, span.column)},
+            "end": {"line": span.end_line, "column": _byte_column(report, span.path, span.end_line, span.end_column)},
         },
     }
 
@@ -46,9 +45,7 @@ def diagnostic(report: Report, f: Finding) -> dict:
         "code": {"value": f.code},
     }
     if f.related:
-        result["related_locations"] = [
-            {"message": r.message, "location": location(report, r.span)} for r in f.related
-        ]
+        result["related_locations"] = [{"message": r.message, "location": location(report, r.span)} for r in f.related]
     return result
 
 

@@ -4,16 +4,17 @@ Every enabled rule is listed with its documentation so a dashboard can explain
 a result without planlint installed; partialFingerprints carry planlint's own
 line-independent fingerprint so results survive edits elsewhere in the plan.
 """
+
 from __future__ import annotations
 
 import json
 from pathlib import PurePath
 from urllib.parse import quote
 
-from planlint.rulebook.finding import Finding, Severity
+from planlint.language.span import Span
 from planlint.output.formats._common import TOOL_NAME, TOOL_URL
 from planlint.output.report import Report, RuleInfo
-from planlint.language.span import Span
+from planlint.rulebook.finding import Finding, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

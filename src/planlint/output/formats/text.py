@@ -3,14 +3,15 @@
 Plan owners read this in a terminal or a CI log, so each finding shows the line
 it is about and what to do (the help line), and the summary says it in words.
 """
+
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
 
-from planlint.rulebook.finding import Finding, Severity
 from planlint.output.formats._common import summary_line, where
 from planlint.output.report import Report
+from planlint.rulebook.finding import Finding, Severity
 
 TAB_WIDTH = 4
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
