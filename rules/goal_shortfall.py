@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from planlint.analysis.evaluate import FAILS, FITS, Unknown, describe_requirement
+from planlint.analysis.evaluate import FAILS, FITS, Unknown
 from planlint.analysis.goals import assess_goal, closing_bounds, drivers, goal_point, goal_share
 from planlint.language import quantity as q
 from planlint.language.wording import listing
 from planlint.model.plan import Amount, Goal
+from planlint.model.written import requirement_text
 from planlint.rulebook.contract import Context, GoalRule
 from planlint.rulebook.finding import Finding, Related, Severity
 
@@ -103,9 +104,7 @@ class GoalShortfall(GoalRule):
             message,
             help=_closing_help(goal, graph, evaluator, computed),
             related=tuple(
-                Related(
-                    d.assumed.span, f"{d.assumed.team} assumes {d.name} {describe_requirement(d.assumed.requirement)}"
-                )
+                Related(d.assumed.span, f"{d.assumed.team} assumes {d.name} {requirement_text(d.assumed.requirement)}")
                 for d in found
             ),
             subject=goal.metric,
@@ -133,14 +132,14 @@ def _target_words(goal: Goal) -> str:
         return f"{text} goal"
     if op == "<=":
         return f"{text} limit"
-    words = describe_requirement(goal.requirement).removeprefix("= ").removeprefix("in ")
+    words = requirement_text(goal.requirement).removeprefix("= ").removeprefix("in ")
     return f"{words} goal"  # "the 100 people goal", "the 10 .. 20 goal"
 
 
 def _driver_words(driver, first: bool) -> str:
     unit = driver.assumed.requirement.value.quantity.unit
     delivered = q.format_quantity(driver.delivered, unit)
-    asked = describe_requirement(driver.assumed.requirement, unit).lstrip("=").strip()
+    asked = requirement_text(driver.assumed.requirement, unit).lstrip("=").strip()
     if first:
         return f"{driver.name} ({delivered} from {driver.producer_team} vs {asked} assumed)"
     return f"{driver.name} ({delivered} vs {asked})"

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from planlint.analysis.evaluate import FAILS, describe_requirement
+from planlint.analysis.evaluate import FAILS
 from planlint.language import quantity as q
+from planlint.model.written import requirement_text
 from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.finding import Finding, Severity
 from planlint.rulebook.wording import producer_related
@@ -59,7 +60,7 @@ class ValueMismatch(AssumptionRule):
     def judge(self, name: str, context: Context) -> Iterator[Finding]:
         for consumes, producer, result in context.interlock.problems(name, "value"):
             fit, delivered = result.fit, result.delivered.quantity
-            asked = describe_requirement(consumes.requirement)
+            asked = requirement_text(consumes.requirement)
             unit = consumes.requirement.value.quantity.unit
             shown = q.format_quantity(delivered, unit)
             if fit.status == FAILS:

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import planlint.commands.common
 import planlint.run.atomic
 from planlint.cli import main
-from planlint.commands.check import UsageError, write_baseline
+from planlint.commands.check import write_baseline
+from planlint.run.problems import UsageError
 
 MARKETING = """\
 team marketing {
@@ -98,7 +100,7 @@ def test_baseline_is_written_atomically(plan: Path, monkeypatch: pytest.MonkeyPa
         calls.append(os.fspath(path))
         real(path, text)
 
-    monkeypatch.setattr(planlint.run.atomic, "write_atomic", spy)
+    monkeypatch.setattr(planlint.commands.common, "write_atomic", spy)
     check("--write-baseline", "baseline.json")
     assert calls == ["baseline.json"]
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from planlint.commands.check import CheckOptions, UsageError, run_check
+from planlint.commands.check import CheckOptions, run_check
+from planlint.run.problems import UsageError
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = sorted((REPO / "src" / "planlint").rglob("*.py")) + sorted((REPO / "rules").glob("*.py"))

@@ -13,8 +13,7 @@ from pathlib import Path
 import click
 
 from planlint import __version__
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from planlint.run.problems import EXIT_USAGE
 
 # Set by `run`, the `planlint` command itself: the model of a check is kept here until the
 # process ends, rather than freed object by object (see `run`).

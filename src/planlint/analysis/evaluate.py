@@ -25,8 +25,6 @@ from planlint.model.plan import (
     Produces,
     Reference,
     Requirement,
-    Text,
-    When,
     references,
 )
 
@@ -220,16 +218,3 @@ def assess(requirement: Requirement, delivered: q.Quantity, default_tolerance: F
     else:
         asked = stated.nearest(low)
     return Fit(status, (lo, hi), asked, low if low is high else delivered.nearest(asked))
-
-
-def describe_requirement(requirement: Requirement, like: q.Unit | None = None) -> str:
-    """`>= 2,000 leads/year`, `= $50k`, `= 20% ± 2%`, `in 15% .. 25%`, `= "SQL"`."""
-    value = requirement.value
-    if isinstance(value, Text):
-        return f'= "{value.text}"'
-    if isinstance(value, When):
-        return f"= {value.date}"
-    text = q.format_quantity(value.quantity, like)
-    if value.tolerance is not None:
-        text += " " + value.tolerance.describe(value.quantity)
-    return f"{requirement.op} {text}"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from planlint.language import quantity as q
 from planlint.model.plan import Amount, Binary, Expr, Literal, Negate, Reference
+from planlint.model.written import value_text
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 _SYMBOL = {"+": "+", "-": "-", "*": "×", "/": "÷"}
@@ -72,8 +72,6 @@ def _join(left: deque[str], middle: str, right: deque[str]) -> deque[str]:
 
 def amount_text(amount: Amount) -> str:
     """A number written in a derivation, as planlint prints it (ranges and tolerances in brackets)."""
-    text = q.format_quantity(amount.quantity)
-    if amount.tolerance is not None:
-        text += " " + amount.tolerance.describe(amount.quantity)
+    text = value_text(amount)
     bracketed = amount.tolerance is not None or not amount.quantity.is_point  # `(14% .. 18%)` in a product
     return f"({text})" if bracketed else text

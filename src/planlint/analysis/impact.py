@@ -21,7 +21,6 @@ from planlint.analysis.evaluate import (
     Known,
     Outcome,
     assess,
-    describe_requirement,
 )
 from planlint.analysis.formula import AS_WRITTEN, expression_text
 from planlint.analysis.goals import goal_share
@@ -38,11 +37,9 @@ from planlint.model.plan import (
     Goal,
     Produces,
     Requirement,
-    Text,
-    Value,
-    When,
     value_meaning,
 )
+from planlint.model.written import requirement_text, value_text
 
 UNCHECKED = "unchecked"  # nothing to compare: a derive's input, a goal that cannot be computed
 
@@ -126,10 +123,10 @@ _ROLES = {Produces: "produces", Consumes: "consumes", Derive: "derives", Goal: "
 def _fact(statement, evaluator, fiscal_year_start: int) -> Fact | None:
     if isinstance(statement, Produces):
         key = (value_meaning(statement.value), _day(statement.by, fiscal_year_start))
-        return Fact(key, _with_by(value_words(statement.value), statement.by), statement.span, key)
+        return Fact(key, _with_by(value_text(statement.value), statement.by), statement.span, key)
     if isinstance(statement, Consumes):
         key = (requirement_key(statement.requirement), _day(statement.by, fiscal_year_start))
-        wants = describe_requirement(statement.requirement) if statement.requirement else ""
+        wants = requirement_text(statement.requirement) if statement.requirement else ""
         return Fact(key, _with_by(wants, statement.by) or "needs it", statement.span, key)
     if isinstance(statement, Derive):
         formula = formula_text(statement.expr)
@@ -138,7 +135,7 @@ def _fact(statement, evaluator, fiscal_year_start: int) -> Fact | None:
         return Fact((formula, outcome_key(outcome)), shown, statement.span, (formula,), outcome_words(outcome))
     if isinstance(statement, Goal):
         key = (requirement_key(statement.requirement),)
-        return Fact(key, describe_requirement(statement.requirement), statement.span, key)
+        return Fact(key, requirement_text(statement.requirement), statement.span, key)
     return None
 
 
@@ -161,18 +158,6 @@ def outcome_key(outcome: Outcome) -> tuple:
     return ("unknown", outcome.reason)
 
 
-def value_words(value: Value | None) -> str:
-    """`$24k`, `14% .. 18%`, `$50k ± 10%`, `"SQL: score >= 60"`, `2027-07-15`; "" for none."""
-    if isinstance(value, Amount):
-        text = q.format_quantity(value.quantity)
-        return text + (" " + value.tolerance.describe(value.quantity) if value.tolerance else "")
-    if isinstance(value, Text):
-        return f'"{value.text}"'
-    if isinstance(value, When):
-        return str(value.date)
-    return ""
-
-
 def outcome_words(outcome: Outcome) -> str:
     if isinstance(outcome, Known):
         return q.format_quantity(outcome.quantity)
@@ -181,7 +166,7 @@ def outcome_words(outcome: Outcome) -> str:
 
 def formula_text(expr: Expr) -> str:
     """The formula with the plan's own operators and only the parentheses it needs."""
-    return expression_text(expr, str, value_words, AS_WRITTEN)
+    return expression_text(expr, str, value_text, AS_WRITTEN)
 
 
 def diff_facts(base: dict, head: dict) -> list[Change]:
@@ -246,7 +231,7 @@ def _reliances(name: str, result: Analysed, settings: Settings) -> list[Reliance
 
 
 def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: Settings) -> Reliance:
-    wants = _with_by(describe_requirement(statement.requirement) if statement.requirement else "", statement.by)
+    wants = _with_by(requirement_text(statement.requirement) if statement.requirement else "", statement.by)
     producer = graph.producer(statement.name)
     if producer is None:
         return Reliance(
@@ -293,11 +278,11 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: S
 def _delivered_words(producer, evaluator) -> str:
     if isinstance(producer, Derive):
         return outcome_words(evaluator.value_of(producer.name))
-    return _with_by(value_words(producer.value), producer.by) or "delivered"
+    return _with_by(value_text(producer.value), producer.by) or "delivered"
 
 
 def _goal(goal: Goal, outcome: Outcome, settings: Settings) -> Reliance:
-    wants = describe_requirement(goal.requirement)
+    wants = requirement_text(goal.requirement)
     value = goal.requirement.value
     usable = (
         isinstance(outcome, Known)

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from planlint.analysis.evaluate import FITS, Evaluator, Known, Outcome, Unknown, describe_requirement
+from planlint.analysis.evaluate import FITS, Evaluator, Known, Outcome, Unknown
 from planlint.analysis.formula import amount_text, expression_text
 from planlint.analysis.goals import assess_goal, closing_bounds, goal_point
 from planlint.analysis.graph import Consumption, InterlockGraph
@@ -28,6 +28,7 @@ from planlint.model.plan import (
     Text,
     references,
 )
+from planlint.model.written import requirement_text
 
 MAX_DEPTH = 30  # a derivation deeper than this is summarised, not drawn
 
@@ -218,7 +219,7 @@ def _consumer(consumption: Consumption, trace: _Trace) -> Consumer:
         "consumes",
         place,
         "needs",
-        assumes=describe_requirement(requirement) if requirement else None,
+        assumes=requirement_text(requirement) if requirement else None,
         timing=_timing(statement, producer, trace.fiscal_year_start),
     )
     if producer is None:
@@ -316,7 +317,7 @@ def _step(name: str, depth: int, producer, trace: _Trace, like) -> Step:
 
 
 def _goal_status(goal: Goal, graph: InterlockGraph, evaluator, tolerance) -> GoalStatus:
-    target = describe_requirement(goal.requirement)
+    target = requirement_text(goal.requirement)
     found = GoalStatus(goal.team, Location.of(goal.span), target, "unverifiable")
     outcome = evaluator.value_of(goal.metric)
     if not isinstance(outcome, Known) or not isinstance(goal.requirement.value, Amount):

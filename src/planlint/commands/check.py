@@ -12,20 +12,16 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planlint.commands.common import configuration, split_list, write_output
 from planlint.output.formats import FORMATS, render, resolve_auto
 from planlint.output.report import Report
 from planlint.output.terminal import write_stdout
 from planlint.rulebook.finding import Finding
-from planlint.rulebook.registry import load_rules
-from planlint.run.config import ConfigError, find_config, load_config
+from planlint.run.config import Config
 from planlint.run.engine import LintResult, lint
+from planlint.run.problems import EXIT_FINDINGS, EXIT_OK, UsageError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 BASELINE_VERSION = 1
-
-
-class UsageError(ValueError):
-    """Bad flags or configuration: the message is for the user as it stands (exit 2)."""
 
 
 @dataclass
@@ -47,26 +43,18 @@ class CheckOptions:
     color: bool = False
 
 
-def _split(value: str | None) -> list[str] | None:
-    return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
-
-
-def resolve_config(options: CheckOptions):
-    rules = load_rules().rules
-    path = options.config_path or find_config(options.paths)
-    try:
-        config = load_config(path, rules)
-        return config.with_overrides(
-            select=_split(options.select),
-            extend_select=_split(options.extend_select),
-            ignore=_split(options.ignore),
-            fail_on=options.fail_on,
-            tolerance=options.tolerance,
-            fiscal_year_start=options.fiscal_year_start,
-            cache=options.cache if not options.cache else None,
-        )
-    except ConfigError as err:
-        raise UsageError(err.message) from None
+def resolve_config(options: CheckOptions) -> Config:
+    return configuration(
+        options.paths,
+        options.config_path,
+        select=split_list(options.select),
+        extend_select=split_list(options.extend_select),
+        ignore=split_list(options.ignore),
+        fail_on=options.fail_on,
+        tolerance=options.tolerance,
+        fiscal_year_start=options.fiscal_year_start,
+        cache=options.cache if not options.cache else None,
+    )
 
 
 def make_report(result: LintResult, findings: list[Finding], config) -> Report:
@@ -114,17 +102,6 @@ def emit(report: Report, options: CheckOptions) -> None:
             write_stdout(render(name, report, color=options.color))
         else:
             write_output(target, render(name, report, color=False))
-
-
-def write_output(target: str | Path, text: str) -> None:
-    """Write a report or baseline atomically, making its folder; a failure is a usage error (exit 2)."""
-    from planlint.run.atomic import write_atomic
-
-    try:
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text)
-    except OSError as err:
-        raise UsageError(f"cannot write {target}: {err.strerror or err}") from None
 
 
 def touching(findings: list[Finding], files: list[str]) -> list[Finding]:

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from planlint.output import explain as render
 from planlint.output.terminal import write_stdout
-from planlint.rulebook.contract import Rule, doc_sections
+from planlint.rulebook.contract import Rule
+from planlint.rulebook.documentation import doc_sections
 from planlint.rulebook.registry import load_rules
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ _PATH_LINE = re.compile(r"^(?P<path>.+):(?P<line>[0-9]+)$")
 def run_explain(subject: str | None, paths: list[Path], show_all: bool, output_format: str, color: bool) -> int:
     """Print the explanation of `subject` (or of every rule with `show_all`); the exit code.
 
-    Raises `planlint.commands.check.UsageError` for a subject planlint does not know.
+    Raises `planlint.run.problems.UsageError` for a subject planlint does not know.
     Explaining is never a failure of the plan: the exit code is 0.
     """
     as_json = output_format == "json"
@@ -97,10 +98,10 @@ def rule_document(rule: Rule) -> dict[str, Any]:
 
 def _lint(paths: list[Path]) -> tuple[LintResult, Config]:
     """Lint the plan at `paths` with its configuration (imports the parser: only here)."""
-    from planlint.commands.check import CheckOptions, resolve_config
+    from planlint.commands.common import configuration
     from planlint.run.engine import lint
 
-    config = resolve_config(CheckOptions(paths=paths))
+    config = configuration(paths)
     return lint(paths, config), config
 
 
@@ -172,7 +173,7 @@ def _explained(name: str, result: LintResult, config: Config) -> NameExplanation
 
 
 def _usage(message: str) -> ValueError:
-    from planlint.commands.check import UsageError
+    from planlint.run.problems import UsageError
 
     return UsageError(message)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from planlint.analysis.evaluate import Known, Outcome
 from planlint.analysis.graph import Producer
 from planlint.language import quantity as q
-from planlint.model.plan import Amount, Derive, Text, When
+from planlint.model.plan import Derive
+from planlint.model.written import value_text
 from planlint.rulebook.finding import Related
 
 
@@ -17,15 +18,8 @@ def producer_words(producer: Producer, delivered: Outcome | None = None, like: q
             text += f" = {q.format_quantity(delivered.quantity, like)}"
         return text
     text = f"{producer.team} produces {producer.name}"
-    value = producer.value
-    if isinstance(value, Amount):
-        text += f" = {q.format_quantity(value.quantity, like)}"
-        if value.tolerance is not None:
-            text += " " + value.tolerance.describe(value.quantity)
-    elif isinstance(value, Text):
-        text += f' = "{value.text}"'
-    elif isinstance(value, When):
-        text += f" = {value.date}"
+    if producer.value is not None:
+        text += f" = {value_text(producer.value, like)}"
     if producer.by is not None:
         text += f" by {producer.by}"
     return text

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from planlint.rulebook.finding import Severity
+from planlint.run.problems import UsageError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,14 +91,8 @@ class RuleMeta(Protocol):
     def option_defaults(self) -> dict: ...
 
 
-class ConfigError(Exception):
+class ConfigError(UsageError):
     """A configuration the user must fix; the CLI prints the message and exits 2."""
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class _Invalid(Exception):

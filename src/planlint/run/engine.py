@@ -230,25 +230,30 @@ def _silenced(finding: Finding, by_line: dict[int, frozenset[str]]) -> bool:
 def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
     """Check every plan file below `paths` as one plan."""
     cwd = (cwd or Path.cwd()).resolve()
-    paths = list(paths)
+    files = plan_files(list(paths), config)
+    return lint_sources([(display_path(path, cwd), Unread(path)) for path in files], config, cwd)
+
+
+def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
+    """Check plan files as one plan: each is (its path as shown, its bytes or the file to read).
+    `check` passes the files below its paths; `review` the blobs of a revision."""
+    cwd = (cwd or Path.cwd()).resolve()
     ruleset = load_rules()
-    files = plan_files(paths, config)
     with _collector_paused():
-        unread: list[tuple[str, Source]] = [(display_path(path, cwd), Unread(path)) for path in files]
         if not config.cache:
-            return run_rules(Plan(parse_sources(unread)), config, ruleset, cwd)
-        shown = [name for name, _ in unread]
-        sources = list(zip(shown, read_in_order(unread)))  # all read first: the cache's key is their digest
+            return run_rules(Plan(parse_sources(sources)), config, ruleset, cwd)
+        shown = [name for name, _ in sources]
+        read = list(zip(shown, read_in_order(sources)))  # all read first: the cache's key is their digest
         cache = Cache(cwd / config.root)
         contents = [
             digest(data) if isinstance(data, bytes) else "unreadable:" + data.problem.message  # type: ignore
-            for _, data in sources
+            for _, data in read
         ]
         key = run_key(zip(shown, contents), config, ruleset.rules, cwd)
         found = cache.findings(key)
         if found is not None:
-            return _reused(found, sources, cache, contents, config, ruleset)
-        result = run_rules(Plan(parse_sources(sources, cache, contents)), config, ruleset, cwd)
+            return _reused(found, read, cache, contents, config, ruleset)
+        result = run_rules(Plan(parse_sources(read, cache, contents)), config, ruleset, cwd)
         cache.save_files(set(zip(shown, contents)))
         cache.save_findings(key, result.findings)
         return result

@@ -1,0 +1,31 @@
+"""What every command shares: the configuration a run uses, and writing outputs to files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planlint.rulebook.registry import load_rules
+from planlint.run.atomic import write_atomic
+from planlint.run.config import Config, find_config, load_config
+from planlint.run.problems import UsageError
+
+
+def split_list(value: str | None) -> list[str] | None:
+    """`a, b,c` -> ["a", "b", "c"]; None stays None (the flag was not given)."""
+    return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
+
+
+def configuration(paths: list[Path], config_path: Path | None = None, **overrides: object) -> Config:
+    """The configuration found for `paths` (or read from `config_path`), with the command line's
+    `overrides` (see `Config.with_overrides`) on top."""
+    config = load_config(config_path or find_config(paths), load_rules().rules)
+    return config.with_overrides(**overrides)  # type: ignore[arg-type]
+
+
+def write_output(target: str | Path, text: str) -> None:
+    """Write a report or baseline atomically, making its folder; a failure is a usage error (exit 2)."""
+    try:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text)
+    except OSError as err:
+        raise UsageError(f"cannot write {target}: {err.strerror or err}") from None
