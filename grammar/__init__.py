@@ -36,6 +36,25 @@ def keywords() -> frozenset[str]:
     return frozenset(keyword_terminals().values())
 
 
+@lru_cache(maxsize=1)
+def statement_keywords() -> tuple[str, ...]:
+    """The words that start a statement (`owner`, `goal`, ...), in grammar order: the first
+    terminal of each rule that `_statement` names."""
+    text, words = grammar_text(), keyword_terminals()
+    rules = re.search(r"^_statement:(.*)$", text, re.M)
+    names = [name.strip() for name in rules.group(1).split("|")] if rules else []
+    found = (re.search(rf"^{name}:\s*([A-Z]+)", text, re.M) for name in names)
+    return tuple(words[m.group(1)] for m in found if m and m.group(1) in words)
+
+
+@lru_cache(maxsize=1)
+def block_keywords() -> tuple[str, ...]:
+    """The words that open a block (`team`, `org`): the terminals `block` starts with."""
+    rule = re.search(r"^block:\s*\(([A-Z |]+)\)", grammar_text(), re.M)
+    terminals = [t.strip() for t in rule.group(1).split("|")] if rule else []
+    return tuple(keyword_terminals()[t] for t in terminals)
+
+
 def lark_parser(transformer: Any) -> Lark:
     """An LALR parser of the grammar that hands each rule's children to `transformer` as it
     reduces (no parse tree is built)."""

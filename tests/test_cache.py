@@ -209,3 +209,21 @@ def test_a_new_planlint_prunes_the_cache_folders_of_older_ones(tmp_path: Path, m
     assert not old.exists()
     assert unrelated.exists()
     assert (tmp_path / cache.CACHE_DIR / cache.code_fingerprint()).is_dir()
+
+
+def test_a_unit_from_the_cache_hashes_as_one_made_here() -> None:
+    """Units cache their hash, and a string's hash differs between processes: a unit loaded from
+    a cache another process wrote must still find its place in a dict keyed by units."""
+    import subprocess
+    import sys
+
+    from planlint.language import quantity as q
+    from planlint.run.cache import dump_model
+
+    data = dump_model(q.money_unit("USD"))
+    code = (
+        "from planlint.run.cache import load_model; from planlint.language import quantity as q; "
+        f"u = load_model({data!r}); print({{u: 'found'}}.get(q.money_unit('USD')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "found"

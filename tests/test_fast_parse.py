@@ -19,8 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planlint.language.source import decode
 from planlint.model.build import read_blocks
-from planlint.model.parse import decode, parse_text
+from planlint.model.parse import parse_text
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

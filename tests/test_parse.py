@@ -7,7 +7,8 @@ from fractions import Fraction
 import pytest
 
 from planlint.language import quantity as q
-from planlint.model.parse import parse_bytes, parse_text, suppressions
+from planlint.language.source import suppressions
+from planlint.model.parse import parse_bytes, parse_text
 from planlint.model.plan import (
     Amount,
     Binary,

@@ -16,13 +16,13 @@ needed for the first form, so the parser and the engine are imported lazily.
 from __future__ import annotations
 
 import codecs
-import difflib
 import json
 import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from planlint.language.suggest import closest_few
 from planlint.output import explain as render
 from planlint.output.terminal import write_stdout
 from planlint.rulebook.contract import Rule
@@ -186,7 +186,7 @@ def _unknown(subject: str, assumption_names: set[str], paths: list[Path]) -> Val
         **{r.name: r.name for r in rules},
         **{n.lower(): n for n in assumption_names},
     }
-    close = difflib.get_close_matches(subject.lower(), list(candidates), n=3, cutoff=0.6)
+    close = closest_few(subject.lower(), candidates)
     if "." in subject:
         message = f"the plan in {_folders(paths)} has no assumption or metric named '{subject}'"
     else:

@@ -45,7 +45,33 @@ PERIOD_ALIASES = {
     "day": "day",
     "days": "day",
 }
+# Currencies: the symbols the plan language writes money with, and the ISO codes it also reads.
 CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+ISO_CURRENCIES = frozenset(
+    [
+        "USD",
+        "EUR",
+        "GBP",
+        "JPY",
+        "CHF",
+        "CAD",
+        "AUD",
+        "NZD",
+        "CNY",
+        "INR",
+        "SEK",
+        "NOK",
+        "DKK",
+        "PLN",
+        "BRL",
+        "MXN",
+        "SGD",
+        "HKD",
+        "ZAR",
+        "KRW",
+    ]
+)
+
 _SYMBOL_OF = {code: symbol for symbol, code in CURRENCY_SYMBOLS.items()}
 SCALE = {"": 1, "k": 1_000, "K": 1_000, "M": 1_000_000, "B": 1_000_000_000}
 TIME = "time"
@@ -81,10 +107,20 @@ class Unit:
     # Worked out once: units are few and shared, and messages ask these of every number they print.
     _currency: str | None = field(default=None, init=False, repr=False, compare=False)
     _time_power: int = field(default=0, init=False, repr=False, compare=False)
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_currency", next((base for base, _ in self.dims if base != TIME), None))
         object.__setattr__(self, "_time_power", dict(self.dims).get(TIME, 0))
+        object.__setattr__(self, "_hash", hash((self.dims, self.label, self.percent, self.period, self.time_unit)))
+
+    def __hash__(self) -> int:  # worked out once: caches are keyed by units
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[Unit], tuple[object, ...]]:
+        # Rebuilt from its fields: a string's hash differs from process to process, so the one
+        # worked out above must never travel in a pickle.
+        return (Unit, (self.dims, self.label, self.percent, self.period, self.time_unit))
 
     @property
     def currency(self) -> str | None:

@@ -1,5 +1,8 @@
 """'Did you mean ...?': the closest of many names, as difflib picks it, at the cost of a few lookups.
 
+Every did-you-mean planlint prints comes from here: misspelt keywords, rule
+names in the configuration and on the command line, assumption names.
+
 On an organisation's plan a rule may look for a close name thousands of times.
 `difflib.get_close_matches` spends most of that time on `quick_ratio`, a bound
 that rules out almost every candidate; `closest` works out the same two bounds
@@ -32,6 +35,11 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
             hopeful.append(candidate)
     close = difflib.get_close_matches(word, hopeful, n=1, cutoff=cutoff)
     return close[0] if close else None
+
+
+def closest_few(word: str, candidates: Iterable[str], most: int = 3, cutoff: float = 0.6) -> list[str]:
+    """Up to `most` close matches, closest first (`difflib.get_close_matches`), for a short list."""
+    return difflib.get_close_matches(word, list(candidates), n=most, cutoff=cutoff)
 
 
 _SHARED: dict[tuple[str, str], int] = {}

@@ -7,17 +7,18 @@ everything else is described from the set of tokens the parser expected.
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from planlint.language.grammar import block_keywords, statement_keywords
 from planlint.language.source import ParseProblem
 from planlint.language.span import Span
+from planlint.language.suggest import closest
 
-STATEMENT_KEYWORDS = ("owner", "goal", "produces", "consumes", "derive")
-BLOCK_KEYWORDS = ("team", "org")
+STATEMENT_KEYWORDS = statement_keywords()
+BLOCK_KEYWORDS = block_keywords()
 
 # What each terminal means to a plan owner.
 _WORDS = {
@@ -111,8 +112,7 @@ def _expected_words(expected: set[str]) -> str:
 
 def _did_you_mean(word: str, expected: set[str]) -> str:
     keywords = [k for k in STATEMENT_KEYWORDS + BLOCK_KEYWORDS if k.upper() in expected]
-    match = difflib.get_close_matches(word.lower(), keywords, n=1, cutoff=0.6)
-    return match[0] if match else ""
+    return closest(word.lower(), keywords) or ""
 
 
 def _open_block(err: UnexpectedInput) -> Token | None:
@@ -153,11 +153,11 @@ def _misspelt_keyword(path: str, text: str, line: int | None) -> ParseProblem | 
     if not match or match["word"] in STATEMENT_KEYWORDS + BLOCK_KEYWORDS:
         return None
     word = match["word"]
-    suggestion = difflib.get_close_matches(word.lower(), STATEMENT_KEYWORDS + BLOCK_KEYWORDS, n=1, cutoff=0.6)
-    if not suggestion:
+    suggestion = closest(word.lower(), STATEMENT_KEYWORDS + BLOCK_KEYWORDS)
+    if suggestion is None:
         return None
     span = Span(path, line, match.start("word") + 1, line, match.end("word") + 1)
-    return ParseProblem(span, f"unknown keyword '{word}'; did you mean '{suggestion[0]}'?", f"write '{suggestion[0]}'")
+    return ParseProblem(span, f"unknown keyword '{word}'; did you mean '{suggestion}'?", f"write '{suggestion}'")
 
 
 def describe_parse_error(path: str, text: str, err: UnexpectedInput, parser: Lark) -> ParseProblem:

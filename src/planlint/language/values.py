@@ -17,32 +17,9 @@ from math import gcd
 
 from planlint.language import quantity as q
 from planlint.language.exact import reduced
+from planlint.language.grammar import keywords
 
-KEYWORDS = frozenset({"team", "org", "owner", "goal", "produces", "consumes", "derive", "by", "in"})
-ISO_CURRENCIES = frozenset(
-    [
-        "USD",
-        "EUR",
-        "GBP",
-        "JPY",
-        "CHF",
-        "CAD",
-        "AUD",
-        "NZD",
-        "CNY",
-        "INR",
-        "SEK",
-        "NOK",
-        "DKK",
-        "PLN",
-        "BRL",
-        "MXN",
-        "SGD",
-        "HKD",
-        "ZAR",
-        "KRW",
-    ]
-)
+KEYWORDS = keywords()
 MIN_YEAR = 1000
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -113,7 +90,7 @@ def _unit_and_factor(kind: str, word: str | None, per: str | None) -> tuple[q.Un
         unit = q.money_unit(q.CURRENCY_SYMBOLS[word])  # word: the currency symbol
     elif word is None:
         unit = q.NUMBER
-    elif word in ISO_CURRENCIES:
+    elif word in q.ISO_CURRENCIES:
         unit = q.money_unit(word)
     elif word in KEYWORDS:
         raise ValueRefused(
@@ -161,23 +138,19 @@ def quantity_of(kind: str, word: str | None, per: str | None, numerator: int, de
     return q.Quantity(value, value, unit)
 
 
-_TOLERANCES: dict[tuple, tuple[q.Unit, q.Tolerance]] = {}
+_TOLERANCES: dict[tuple[q.Unit, tuple[object, ...]], q.Tolerance] = {}
 
 
 def tolerance_of(value: q.Quantity, terms: tuple) -> q.Tolerance:
     """The tolerance written after `value` (`± 10%`, `+/- $5k`), from its quantity's
     `quantity_terms`; cached, as most plans repeat a few tolerances."""
-    # Keyed by the unit's identity, kept alive and checked in the entry: hashing a Unit costs more
-    # than the rest of the look-up, and the parser's units are shared objects (see _unit_and_factor).
-    unit = value.unit
-    key = (id(unit), terms)
+    key = (value.unit, terms)
     found = _TOLERANCES.get(key)
-    if found is None or found[0] is not unit:
-        found = (unit, q.tolerance_for(value, quantity_of(*terms)))
+    if found is None:
         if len(_TOLERANCES) > 10_000:  # keep the cache small
             _TOLERANCES.clear()
-        _TOLERANCES[key] = found
-    return found[1]
+        found = _TOLERANCES[key] = q.tolerance_for(value, quantity_of(*terms))
+    return found
 
 
 def read_date(text: str) -> q.PlanDate:

@@ -22,7 +22,7 @@ from planlint.language.grammar import lark_parser
 from planlint.language.reader import read_records
 from planlint.language.source import ParseProblem, decode, suppressions
 from planlint.language.span import Span
-from planlint.language.values import ISO_CURRENCIES, KEYWORDS, MIN_YEAR, ValueRefused, read_date, read_quantity
+from planlint.language.values import ValueRefused, read_date, read_quantity
 from planlint.model.build import build_blocks
 from planlint.model.plan import (
     Amount,
@@ -42,17 +42,7 @@ from planlint.model.plan import (
     When,
 )
 
-__all__ = [
-    "ISO_CURRENCIES",
-    "KEYWORDS",
-    "MIN_YEAR",
-    "PlanSyntaxError",
-    "decode",
-    "parse_bytes",
-    "parse_source",
-    "parse_text",
-    "suppressions",
-]
+__all__ = ["PlanSyntaxError", "parse_bytes", "parse_source", "parse_text"]
 
 
 @dataclass

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from planlint.output.terminal import SEVERITY_COLORS
+
 if TYPE_CHECKING:  # the data module pulls in the evaluator; a rule's page does not need it
     from planlint.analysis.trace import (
         AssumptionExplanation,
@@ -24,7 +26,6 @@ if TYPE_CHECKING:  # the data module pulls in the evaluator; a rule's page does 
 
 _GOOD = {"fits", "met", "same-definition"}
 _MIXED = {"partly", "partly met", "unverifiable", "unknown", "needs"}
-_SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
 _ASCII = str.maketrans({"×": "x", "÷": "/", "±": "+/-", "…": "...", "≥": ">=", "≤": "<="})  # `2.08x`
 
 
@@ -321,7 +322,7 @@ def _goal(name: str, goal: GoalStatus, painter: Painter, depth: int) -> list[Ent
 
 def _finding(f: Finding, painter: Painter, depth: int) -> list[Entry]:
     severity = f.severity.value
-    head = painter.style(f"{f.code} {f.rule}", fg=_SEVERITY_COLOR.get(severity), bold=True)
+    head = painter.style(f"{f.code} {f.rule}", fg=SEVERITY_COLORS.get(severity), bold=True)
     text = f"{painter.dim(str(f.span))} {head} ({severity}): {f.message}"
     if f.help:
         text += f"\n{painter.bold('help')}: {f.help}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from planlint.analysis.evaluate import FAILS, FITS
 from planlint.analysis.impact import UNCHECKED, Change, Notice, Reliance, reliance_reason, status_words
+from planlint.language.wording import plural
 from planlint.model.plan import Derive
 from planlint.rulebook.finding import Finding, Severity
 from planlint.run.engine import LintResult
@@ -70,9 +71,9 @@ def headline(review: Review) -> str:
     """`1 new error` / `2 new findings, none at error or above` / `no new findings`."""
     if review.failing:
         counts = _severity_counts(review.failing)
-        return " and ".join(_plural(n, f"new {sev.value}") for sev, n in counts.items())
+        return " and ".join(plural(n, f"new {sev.value}") for sev, n in counts.items())
     if review.new:
-        return f"{_plural(len(review.new), 'new finding')}, none at {review.fail_on.value} or above"
+        return f"{plural(len(review.new), 'new finding')}, none at {review.fail_on.value} or above"
     return "no new findings"
 
 
@@ -83,10 +84,6 @@ def _severity_counts(findings: list[Finding]) -> dict[Severity, int]:
         if n:
             counts[severity] = n
     return counts
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _where(finding: Finding) -> str:
@@ -226,7 +223,7 @@ def render_markdown(review: Review) -> str:
         "",
         f"Comparing {_code(review.base.short)} ({md(review.base.rev)}) with "
         f"{_code(review.head.short)} ({md(review.head.rev)}), "
-        f"{_plural(review.head.result.files_checked, 'plan file')}.",
+        f"{plural(review.head.result.files_checked, 'plan file')}.",
         "",
         "| | |",
         "| --- | ---: |",
@@ -251,7 +248,7 @@ def render_markdown(review: Review) -> str:
 def _count(findings: list[Finding]) -> str:
     if not findings:
         return "0"
-    parts = [_plural(n, sev.value) for sev, n in _severity_counts(findings).items()]
+    parts = [plural(n, sev.value) for sev, n in _severity_counts(findings).items()]
     return f"**{len(findings)}** ({', '.join(parts)})"
 
 

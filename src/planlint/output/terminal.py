@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sys
 
+# Each severity's colour wherever a terminal shows findings.
+SEVERITY_COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
 
 def write_stdout(text: str) -> None:
     """Write `text`; characters the terminal's encoding cannot show become `?`."""

@@ -9,7 +9,6 @@ order, becomes a `ConfigError` that says the file, the key and what to write.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -22,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
+from planlint.language.suggest import closest
 from planlint.rulebook.finding import Severity
 from planlint.run.problems import UsageError
 
@@ -477,8 +477,8 @@ def _rule_keys(rules: Iterable[RuleMeta]) -> list[str]:
 
 
 def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=1)
-    return f" (did you mean {_show(close[0])}?)" if close else ""
+    close = closest(word, candidates)
+    return f" (did you mean {_show(close)}?)" if close else ""
 
 
 def _show(value: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planlint.language.span import Span
+from planlint.language.wording import plural
 from planlint.output.report import Report
 from planlint.rulebook.finding import Finding, Severity
 
@@ -11,11 +12,6 @@ TOOL_URL = "https://github.com/planlint/planlint"
 
 # Ordered as the summary line lists them.
 _NOUNS = ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "info"))
-
-
-def plural(n: int, noun: str) -> str:
-    """'1 file', '2 files'."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def join_words(parts: list[str]) -> str:

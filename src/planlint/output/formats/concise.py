@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from planlint.output.formats._common import one_line, summary_line, where
 from planlint.output.report import Report
-from planlint.rulebook.finding import Severity
-
-_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+from planlint.output.terminal import SEVERITY_COLORS
 
 
 def render(report: Report, *, color: bool = False) -> str:
@@ -17,7 +15,7 @@ def render(report: Report, *, color: bool = False) -> str:
         if color:
             import click
 
-            code = click.style(code, fg=_COLORS[f.severity], bold=True)
+            code = click.style(code, fg=SEVERITY_COLORS[f.severity.value], bold=True)
         lines.append(f"{where(f.span)}: {code} [{f.severity.value}] {one_line(f.message)}")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
