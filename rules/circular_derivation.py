@@ -3,12 +3,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-from planlint.model.plan import Plan, references
-from planlint.rulebook.contract import Context, PlanRule
+from planlint.model.plan import references
+from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.finding import Finding, Related
 
 
-class CircularDerivation(PlanRule):
+class CircularDerivation(AssumptionRule):
     """Derivations depend on themselves.
 
     **What it does**
@@ -48,20 +48,24 @@ class CircularDerivation(PlanRule):
     name = "circular-derivation"
     groups = ("derivations",)
 
-    def judge(self, plan: Plan, context: Context) -> Iterator[Finding]:
+    def judge(self, name: str, context: Context) -> Iterator[Finding]:
         graph = context.graph
-        for names in graph.cyclic_names():
-            derives = sorted((graph.producer(n) for n in names), key=lambda d: (d.span.path, d.span.line))
-            first = derives[0]
-            loop = _shown(_loop_from(graph, first.name, set(names)))
-            yield self.finding(
-                first.span,
-                f"{first.name} is derived from itself: {loop}",
-                help="derive one of these from a value some team produces, to break the loop",
-                related=tuple(Related(d.span, f"{d.team} derives {d.name}") for d in derives[1:]),
-                subject=first.name,
-                teams=tuple(d.team for d in derives),
-            )
+        names = graph.cycle_of(name)
+        if names is None:
+            return
+        derives = sorted((graph.producer(n) for n in names), key=lambda d: (d.span.path, d.span.line))
+        first = derives[0]
+        if first.name != name:  # the loop is reported once, on its first derive in path order
+            return
+        loop = _shown(_loop_from(graph, first.name, set(names)))
+        yield self.finding(
+            first.span,
+            f"{first.name} is derived from itself: {loop}",
+            help="derive one of these from a value some team produces, to break the loop",
+            related=tuple(Related(d.span, f"{d.team} derives {d.name}") for d in derives[1:]),
+            subject=first.name,
+            teams=tuple(d.team for d in derives),
+        )
 
 
 def _loop_from(graph, start: str, group: set[str]) -> list[str]:

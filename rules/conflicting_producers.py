@@ -51,7 +51,7 @@ class ConflictingProducers(AssumptionRule):
     groups = ("interlock",)
 
     def judge(self, name: str, context: Context) -> Iterator[Finding]:
-        producers = context.graph.producers.get(name, ())
+        producers = context.graph.producers_of(name)
         if len(producers) < 2:
             return
         first = producers[0]

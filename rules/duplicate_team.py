@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from planlint.model.plan import Block, Plan
-from planlint.rulebook.contract import Context, PlanRule
+from planlint.model.plan import Block, PlanFile
+from planlint.rulebook.contract import Context, FileRule
 from planlint.rulebook.finding import Finding, Related
 
 
-class DuplicateTeam(PlanRule):
+class DuplicateTeam(FileRule):
     """A team (or the org) is declared twice.
 
     **What it does**
@@ -50,8 +50,11 @@ class DuplicateTeam(PlanRule):
     name = "duplicate-team"
     groups = ("syntax",)
 
-    def judge(self, plan: Plan, context: Context) -> Iterator[Finding]:
-        for later, first in context.graph.duplicate_blocks:
+    def judge(self, plan_file: PlanFile, context: Context) -> Iterator[Finding]:
+        for later in plan_file.blocks:
+            first = context.graph.first_declaration(later)
+            if first is None:
+                continue
             what = f"{later.kind} {later.name}"
             again, advice = _wording(later, first)
             yield self.finding(

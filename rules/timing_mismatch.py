@@ -58,7 +58,7 @@ class TimingMismatch(AssumptionRule):
         if not isinstance(producer, Produces):
             return
         start = context.fiscal_year_start
-        for consumption in context.graph.consumptions.get(name, ()):
+        for consumption in context.graph.consumptions_of(name):
             consumes = consumption.statement
             if not isinstance(consumes, Consumes):
                 continue

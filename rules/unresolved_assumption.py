@@ -50,13 +50,13 @@ class UnresolvedAssumption(AssumptionRule):
 
     def judge(self, name: str, context: Context) -> Iterator[Finding]:
         graph = context.graph
-        if name in graph.producers:
+        if graph.producer(name) is not None:
             return
         # Suggest only among names of the same area: cheap, and the likely typo.
         close = closest(name, graph.produced_in_area(name), cutoff=0.8)
         hint = f"did you mean {close}? " if close else ""
         seen_statements = set()
-        for consumption in graph.consumptions[name]:
+        for consumption in graph.consumptions_of(name):
             if consumption.span in seen_statements:
                 continue
             seen_statements.add(consumption.span)

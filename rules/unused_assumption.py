@@ -50,7 +50,7 @@ class UnusedAssumption(AssumptionRule):
     def judge(self, name: str, context: Context) -> Iterator[Finding]:
         graph = context.graph
         producer = graph.producer(name)
-        if producer is None or name in graph.consumptions or graph.goals_for(name):
+        if producer is None or graph.consumptions_of(name) or graph.goals_for(name):
             return
         yield self.finding(
             producer.span,

@@ -57,7 +57,7 @@ def drivers(graph: InterlockGraph, evaluator: Evaluator, metric: str, tolerance:
         producer = graph.producer(leaf)
         if not isinstance(outcome, Known) or producer is None:
             continue
-        for consumption in graph.consumptions.get(leaf, []):
+        for consumption in graph.consumptions_of(leaf):
             statement = consumption.statement
             if (
                 consumption.team not in teams

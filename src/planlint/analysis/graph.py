@@ -56,6 +56,8 @@ class InterlockGraph:
     _networkx: nx.DiGraph | None = field(default=None, init=False, repr=False)
     _goals_by_metric: dict[str, list[Goal]] | None = field(default=None, init=False, repr=False)
     _shared: tuple[list[str], set[str]] | None = field(default=None, init=False, repr=False)
+    _cycle_of: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
+    _first_of: dict[Span, Block] = field(default_factory=dict, init=False, repr=False)  # later -> first
     # Consumed names no team produces (first consumption's order), and the produced names of each area
     # (`leads` for leads.volume) when there are any: what "did you mean" chooses among.
     unresolved: list[str] = field(default_factory=list, init=False, repr=False)
@@ -73,6 +75,7 @@ class InterlockGraph:
             )
             if first is not None:
                 self.duplicate_blocks.append((block, first))
+                self._first_of[block.span] = first
                 continue
             self.blocks[key] = block
             self._add_block(block)
@@ -133,10 +136,32 @@ class InterlockGraph:
         """Every assumption and metric that a statement produces, derives or consumes, once each."""
         return list(dict.fromkeys([*self.producers, *self.consumptions]))
 
+    # A rule asks about names through these methods (not the dictionaries above), so that a graph
+    # can also answer from part of a plan, loading what is asked for (see run/incremental.py).
+
     def producer(self, name: str) -> Producer | None:
         """The producer that counts: the first in path order."""
         found = self.producers.get(name)
         return found[0] if found else None
+
+    def producers_of(self, name: str) -> list[Producer]:
+        """Every producer of `name` (a `produces` or a `derive`), in path order."""
+        return self.producers.get(name, [])
+
+    def consumptions_of(self, name: str) -> list[Consumption]:
+        """Every team relying on `name` (a `consumes` line or a derive's input), in path order."""
+        return self.consumptions.get(name, [])
+
+    def first_declaration(self, block: Block) -> Block | None:
+        """The block that counts when `block` declares its team (or the org) again; None when
+        `block` is itself the declaration that counts."""
+        return self._first_of.get(block.span)
+
+    def cycle_of(self, name: str) -> list[str] | None:
+        """The sorted group of derived names that depend on each other in a loop through `name`."""
+        if self._cycle_of is None:
+            self._cycle_of = {member: group for group in self.cyclic_names() for member in group}
+        return self._cycle_of.get(name)
 
     def produced_in_area(self, name: str) -> list[str]:
         """The produced names of `name`'s area (its first part), in plan order; only while some

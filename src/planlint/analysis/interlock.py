@@ -58,8 +58,8 @@ class Interlock:
 
     def _compared(self, name: str) -> dict[str, list[Problem]]:
         producer = self.graph.producer(name)
-        consumptions = self.graph.consumptions.get(name)
-        if producer is None or consumptions is None:
+        consumptions = self.graph.consumptions_of(name)
+        if producer is None or not consumptions:
             return _NO_PROBLEMS
         found: dict[str, list[Problem]] = {}
         for consumption in consumptions:

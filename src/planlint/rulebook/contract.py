@@ -4,10 +4,17 @@ A rule judges one kind of subject, and says which by the base class it
 extends:
 
 - `AssumptionRule`: an assumption or metric name, from the statements that
-  produce and consume it (and, for a derived name, what it is computed from);
-- `GoalRule`: one goal, from its metric's derivation;
-- `FileRule`: one plan file as read;
-- `PlanRule`: the plan as a whole (declarations, the shape of derivations).
+  name it and, for a derived name, everything its value is computed from;
+- `GoalRule`: one goal, from its metric's derivation (everything its value is
+  computed from, and the statements that name those) and whether it feeds the
+  org's shared goals;
+- `FileRule`: one plan file as read, and where else its blocks are declared;
+- `PlanRule`: the plan as a whole.
+
+What a kind says a judgement reads is what the engine watches: after an
+edit it judges again only the subjects whose reading changed. A rule asks
+the graph about names through its methods (`producer`, `producers_of`,
+`consumptions_of`, `goals_for`, `cycle_of`, `first_declaration`, ...).
 
 A rule declares its code, name, default severity, groups and options, and a
 `judge` method that yields findings about its subject; the engine decides
