@@ -9,6 +9,7 @@ length are walked with explicit stacks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -56,15 +57,24 @@ def amount_quantity(amount: Amount) -> q.Quantity:
 
 
 class Evaluator:
-    """Computes, once per name, what the producers deliver."""
+    """Computes, once per name, what the producers deliver.
 
-    def __init__(self, graph: InterlockGraph) -> None:
+    `known` may answer for names whose value an earlier run worked out and nothing they depend
+    on has changed since (None for the others): they are then not computed again.
+    """
+
+    def __init__(self, graph: InterlockGraph, known: Callable[[str], Outcome | None] | None = None) -> None:
         self.graph = graph
+        self._known = known
         self._memo: dict[str, Outcome] = {}
         for group in graph.cyclic_names():
             circular = Unknown("circular", tuple(group))  # one per group: a long cycle must not cost n²
             for name in group:
                 self._memo[name] = circular
+
+    def computed(self) -> dict[str, Outcome]:
+        """Every value worked out (or taken from `known`) so far, by name."""
+        return self._memo
 
     def value_of(self, name: str) -> Outcome:
         memo = self._memo
@@ -76,6 +86,12 @@ class Evaluator:
             if current in memo:
                 stack.pop()
                 continue
+            if self._known is not None:
+                found = self._known(current)
+                if found is not None:
+                    memo[current] = found
+                    stack.pop()
+                    continue
             producer = self.graph.producer(current)
             if isinstance(producer, Derive):
                 pending = [r.name for r in references(producer.expr) if r.name not in memo]

@@ -207,7 +207,7 @@ class InterlockGraph:
                 if self.producer(derive.name) is derive:
                     for ref in references(derive.expr):
                         inputs.setdefault(ref.name, set()).add(derive.name)
-            self._cycles = _cycles(inputs)
+            self._cycles = loops_in(inputs)
         return [list(group) for group in self._cycles]
 
     def shared_metrics(self) -> list[str]:
@@ -245,7 +245,7 @@ def _block_key(block: Block) -> tuple[str, str]:
     return (block.kind, block.name)
 
 
-def _cycles(successors: dict[str, set[str]]) -> list[list[str]]:
+def loops_in(successors: dict[str, set[str]]) -> list[list[str]]:
     """Strongly connected groups that hold a cycle, each sorted (Tarjan, iterative: no depth limit)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}

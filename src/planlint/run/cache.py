@@ -48,6 +48,7 @@ from planlint.rulebook import finding
 CACHE_DIR = ".planlint_cache"
 _FILES = "files.pickle"
 _RUN = "run.pickle"
+_STATE = "state.pickle"
 # Code that shapes the model or the findings: a change to any of it opens a new cache folder.
 _CODE_PACKAGES = (("planlint", "*.py"), ("planlint.language.grammar", "*.lark"), ("planlint.rules", "*.py"))
 
@@ -151,6 +152,21 @@ def run_key(files: Iterable[tuple[str, str]], config: object, rules: Iterable[ob
     return hasher.hexdigest()
 
 
+def judging_key(config: object, rules: Iterable[object]) -> str:
+    """What a rule's judgement of a subject depends on besides the plan: planlint's code, the
+    settings rules read (default tolerance, fiscal year), and each enabled rule with its options
+    and code. Severities, ignores and suppressions are applied after judging: not in the key."""
+    hasher = hashlib.sha256(code_fingerprint().encode())
+    hasher.update(f"{config.tolerance}\0{config.fiscal_year_start}\0".encode())  # type: ignore[attr-defined]
+    for rule in rules:
+        cls = type(rule)
+        options = config.options_for(rule)  # type: ignore[attr-defined]
+        hasher.update(
+            f"{cls.__module__}.{cls.__qualname__}\0{_source_hash(cls)}\0{sorted(options.items())!r}\0".encode()
+        )
+    return hasher.hexdigest()
+
+
 # The cache -------------------------------------------------------------------
 
 
@@ -203,6 +219,15 @@ class Cache:
 
     def save_findings(self, key: str, found: list[finding.Finding]) -> None:
         self._write(_RUN, (key, found))
+
+    # What incremental checking keeps (see run/incremental.py) ---------------------
+
+    def state(self) -> object:
+        """The plain data of the last run's plan state, for `PlanState.from_data` to check."""
+        return self._read(_STATE)
+
+    def save_state(self, data: object) -> None:
+        self._write(_STATE, data)
 
     # Storage -------------------------------------------------------------------
 

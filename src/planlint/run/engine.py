@@ -21,16 +21,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from planlint.analysis.evaluate import Evaluator
+from planlint.analysis.evaluate import Evaluator, Outcome
 from planlint.analysis.graph import InterlockGraph
 from planlint.analysis.interlock import Interlock
-from planlint.language.source import decode
+from planlint.language.source import decode, suppressions
 from planlint.model.parse import parse_source
-from planlint.model.plan import Plan, PlanFile
+from planlint.model.plan import Derive, Goal, Plan, PlanFile
 from planlint.rulebook.contract import Context, Rule
 from planlint.rulebook.finding import Finding
 from planlint.rulebook.registry import RuleSet, load_rules
-from planlint.run.cache import Cache, digest, run_key
+from planlint.run.cache import Cache, digest, judging_key, run_key
 from planlint.run.config import DEFAULT, Config
 from planlint.run.files import (
     Source,
@@ -41,6 +41,16 @@ from planlint.run.files import (
     relative_to,
     resolved,
 )
+from planlint.run.incremental import (
+    LoadingGraph,
+    LoadingPlan,
+    PlanState,
+    SubjectId,
+    apply_edit,
+    outcome_of,
+    stored_value,
+)
+from planlint.run.index import FileFacts, PlanIndex
 
 
 class LintResult:
@@ -67,6 +77,10 @@ class LintResult:
         self.findings = findings
         self.rules = rules
         self.notes = notes if notes is not None else []  # plugin load errors and the like, for stderr
+        # How the findings were arrived at: "whole" (every subject judged), "incremental" (`judged`
+        # subjects judged again) or "reused" (nothing changed); benchmarks report it.
+        self.how = "whole"
+        self.judged = 0
         self._files_checked = files_checked
         self._later = later
         self._lines = lines
@@ -163,13 +177,49 @@ def _collector_paused() -> Iterator[None]:
 def run_rules(plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = None) -> LintResult:
     """Hand every subject of the plan to each enabled rule that judges its kind; `cwd` is what
     finding paths are relative to (for per-path-ignores)."""
-    cwd = cwd or Path.cwd()
+    return _judged_whole(plan, config, ruleset, cwd or Path.cwd())[0]
+
+
+def _judged_whole(
+    plan: Plan, config: Config, ruleset: RuleSet, cwd: Path
+) -> tuple[LintResult, dict[SubjectId, list[Finding]]]:
+    """The result of judging every subject of the plan, and the findings of each subject."""
     graph = InterlockGraph.build(plan)
     evaluator = Evaluator(graph)
-    active = [rule for rule in ruleset.rules if config.severity_for(rule) is not None]
+    active = active_rules(config, ruleset)
+    subjects: dict[str, list[tuple[SubjectId, object]]] = {
+        "assumption": [(("a", name), name) for name in graph.names()],
+        "goal": [(goal_id(goal), goal) for goal in graph.goals],
+        "file": [(("f", plan_file.path), plan_file) for plan_file in plan.files],
+        "plan": [(("p",), plan)],
+    }
+    raw = judge(subjects, plan, graph, evaluator, config, active)
+    suppressed = {f.path: f.suppressions for f in plan.files}
+    findings = settled(raw, lambda path: suppressed.get(path, {}), config, active, cwd)
+    result = LintResult(plan, graph, evaluator, findings, active, list(ruleset.load_errors))
+    result.judged = sum(len(of_kind) for of_kind in subjects.values())
+    return result, raw
+
+
+def active_rules(config: Config, ruleset: RuleSet) -> list[Rule]:
+    return [rule for rule in ruleset.rules if config.severity_for(rule) is not None]
+
+
+def goal_id(goal: Goal) -> SubjectId:
+    return ("g", goal.span.path, goal.span.line, goal.span.column)
+
+
+def judge(
+    subjects: dict[str, list[tuple[SubjectId, object]]],
+    plan: Plan,
+    graph: InterlockGraph,
+    evaluator: Evaluator,
+    config: Config,
+    active: list[Rule],
+) -> dict[SubjectId, list[Finding]]:
+    """Each subject's findings, by subject id (subjects without findings are left out)."""
     interlock = Interlock(graph, evaluator, config.tolerance)
-    subjects = {"assumption": graph.names(), "goal": graph.goals, "file": plan.files, "plan": [plan]}
-    found: list[Finding] = []
+    found: dict[SubjectId, list[Finding]] = {}
     for kind, of_kind in subjects.items():
         judges = [
             (
@@ -189,30 +239,39 @@ def run_rules(plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = N
         ]
         if not judges:
             continue
-        for subject in of_kind:
-            for judge, context in judges:
-                found.extend(judge(subject, context))
-    findings = _kept(found, plan, config, active, cwd)
-    findings.sort(key=Finding.sort_key)
-    return LintResult(plan, graph, evaluator, findings, active, list(ruleset.load_errors))
+        for subject_id, subject in of_kind:
+            findings: list[Finding] = []
+            for rule_judge, context in judges:
+                findings.extend(rule_judge(subject, context))
+            if findings:
+                found[subject_id] = findings
+    return found
 
 
-def _kept(found: list[Finding], plan: Plan, config: Config, active: list[Rule], cwd: Path) -> list[Finding]:
-    """The findings not silenced on their line or by a per-path ignore, at the configured severity."""
-    suppressed = {f.path: f.suppressions for f in plan.files}
+def settled(
+    raw: dict[SubjectId, list[Finding]],
+    suppressions_of: Callable[[str], dict[int, frozenset[str]]],
+    config: Config,
+    active: list[Rule],
+    cwd: Path,
+) -> list[Finding]:
+    """The findings not silenced on their line or by a per-path ignore, at the configured severity,
+    in report order."""
     rules = {rule.code: rule for rule in active}
     severities = {rule.code: config.severity_for(rule) for rule in active}
     kept = []
-    for finding in found:
-        if _silenced(finding, suppressed.get(finding.span.path, {})):
-            continue
-        rule = rules[finding.code]
-        if config.per_path_ignores and config.ignored_at(_config_relative(finding.span.path, cwd, config), rule):
-            continue
-        severity = severities[finding.code]
-        if severity != rule.severity and finding.severity == rule.severity:
-            finding = replace(finding, severity=severity)
-        kept.append(finding)
+    for findings in raw.values():
+        for finding in findings:
+            if _silenced(finding, suppressions_of(finding.span.path)):
+                continue
+            rule = rules[finding.code]
+            if config.per_path_ignores and config.ignored_at(_config_relative(finding.span.path, cwd, config), rule):
+                continue
+            severity = severities[finding.code]
+            if severity != rule.severity and finding.severity == rule.severity:
+                finding = replace(finding, severity=severity)
+            kept.append(finding)
+    kept.sort(key=Finding.sort_key)
     return kept
 
 
@@ -236,7 +295,10 @@ def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = Non
 
 def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
     """Check plan files as one plan: each is (its path as shown, its bytes or the file to read).
-    `check` passes the files below its paths; `review` the blobs of a revision."""
+    `check` passes the files below its paths; `review` the blobs of a revision.
+
+    With the cache: when nothing changed, the last run's findings; when some files changed, only
+    the subjects an edit reaches are judged again (see `run/incremental.py`)."""
     cwd = (cwd or Path.cwd()).resolve()
     ruleset = load_rules()
     with _collector_paused():
@@ -252,11 +314,121 @@ def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cw
         key = run_key(zip(shown, contents), config, ruleset.rules, cwd)
         found = cache.findings(key)
         if found is not None:
-            return _reused(found, read, cache, contents, config, ruleset)
-        result = run_rules(Plan(parse_sources(read, cache, contents)), config, ruleset, cwd)
+            reused = _reused(found, read, cache, contents, config, ruleset)
+            reused.how = "reused"
+            return reused
+        active = active_rules(config, ruleset)
+        state_key = judging_key(config, active)
+        state = PlanState.from_data(cache.state(), state_key)
+        if state is None or any(rule.subject == "plan" for rule in active):  # a PlanRule reads everything
+            plan = Plan(parse_sources(read, cache, contents))
+            result, raw = _judged_whole(plan, config, ruleset, cwd)
+            state = _state_of(state_key, result, raw, dict(zip(shown, contents)))
+        else:
+            result = _judged_again(state, read, contents, cache, config, ruleset, cwd)
         cache.save_files(set(zip(shown, contents)))
         cache.save_findings(key, result.findings)
+        cache.save_state(state.to_data())
         return result
+
+
+def _state_of(key: str, result: LintResult, raw: dict[SubjectId, list[Finding]], digests: dict[str, str]) -> PlanState:
+    """What to keep of a whole run for the next one."""
+    graph, evaluator = result.graph, result.evaluator
+    files = {plan_file.path: FileFacts.of(plan_file, digests[plan_file.path]) for plan_file in result.plan.files}
+    values = {}
+    for name, outcome in evaluator.computed().items():
+        stored = stored_value(outcome) if isinstance(graph.producer(name), Derive) else None
+        if stored is not None:
+            values[name] = stored
+    feeding = {goal.metric: graph.feeds_shared_goals(goal.metric) for goal in graph.team_goals()}
+    return PlanState(key, PlanIndex.of(files), graph.cyclic_names(), graph.shared_metrics(), feeding, values, raw)
+
+
+def _judged_again(
+    state: PlanState,
+    read: list[tuple[str, bytes | PlanFile]],
+    contents: list[str],
+    cache: Cache,
+    config: Config,
+    ruleset: RuleSet,
+    cwd: Path,
+) -> LintResult:
+    """Judge again what changed files reach; every other subject keeps its findings."""
+    data_of, digest_of = dict(read), dict(zip((name for name, _ in read), contents))
+    index = state.index
+    changed = [
+        path for path, value in digest_of.items() if path not in index.files or index.files[path].digest != value
+    ]
+    removed = [path for path in index.files if path not in digest_of]
+    parsed: dict[str, PlanFile] = {}
+    position = {name: i for i, (name, _) in enumerate(read)}
+
+    def parse(path: str) -> PlanFile:  # once per file and run
+        if path not in parsed:
+            parsed[path] = _parsed(read, position[path], cache, contents, data_of[path])
+        return parsed[path]
+
+    old_goals = {
+        goal for path in [*changed, *removed] if path in index.files for goal, _ in index.files[path].goals(path)
+    }
+    reach = apply_edit(state, {path: FileFacts.of(parse(path), digest_of[path]) for path in changed}, removed)
+    for name in reach.values | reach.assumptions:
+        state.findings.pop(("a", name), None)
+    for goal in reach.goals | old_goals:
+        state.findings.pop(("g", *goal), None)
+    for path in reach.files | set(changed) | set(removed):
+        state.findings.pop(("f", path), None)
+    plan = LoadingPlan(data_of)
+    graph = LoadingGraph(plan, index, index.declarations(), parse, state)
+    seeded: set[str] = set()
+
+    def known(name: str) -> Outcome | None:
+        stored = state.values.get(name) if name not in reach.values else None
+        if stored is None:
+            return None
+        seeded.add(name)
+        return outcome_of(stored)
+
+    evaluator = Evaluator(graph, known)
+    goals = [(("g", *goal), graph.goal_at(goal)) for goal in sorted(reach.goals)]
+    subjects: dict[str, list[tuple[SubjectId, object]]] = {
+        "assumption": [(("a", name), name) for name in sorted(reach.assumptions)],
+        "goal": [(subject_id, goal) for subject_id, goal in goals if goal is not None],
+        "file": [(("f", path), graph.load(path)) for path in sorted(reach.files) if path in index.files],
+    }
+    active = active_rules(config, ruleset)
+    state.findings.update(judge(subjects, plan, graph, evaluator, config, active))
+    for name in reach.values:
+        state.values.pop(name, None)
+    for name, outcome in evaluator.computed().items():
+        if name not in seeded and isinstance(graph.producer(name), Derive):
+            stored = stored_value(outcome)
+            if stored is not None:
+                state.values[name] = stored
+    findings = settled(state.findings, _suppressions_in(data_of), config, active, cwd)
+    result = _reused(findings, read, cache, contents, config, ruleset)
+    result.how, result.judged = "incremental", sum(len(of_kind) for of_kind in subjects.values())
+    return result
+
+
+def _suppressions_in(data_of: dict[str, bytes | PlanFile]) -> Callable[[str], dict[int, frozenset[str]]]:
+    """Each file's `# planlint: ignore` lines, read from its text when first asked for."""
+    found: dict[str, dict[int, frozenset[str]]] = {}
+
+    def of(path: str) -> dict[int, frozenset[str]]:
+        if path not in found:
+            data = data_of.get(path)
+            if isinstance(data, PlanFile):
+                found[path] = data.suppressions
+            elif data is not None and b"planlint:" in data:
+                text = decode(path, data)
+                found[path] = suppressions(text.split("\n")) if isinstance(text, str) else {}
+            else:
+                found[path] = {}
+        return found[path]
+
+    return of
 
 
 def _reused(

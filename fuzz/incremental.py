@@ -1,0 +1,242 @@
+"""Random edits of plan repositories on disk, for holding incremental checking to the cold answer.
+
+`starting_plans()` gives folders to copy: the bundled examples, the acceptance
+scenarios and a generated 40-team organisation. `apply_random_edit(folder,
+rnd)` makes one edit of a kind a plan owner makes (or a merge does) and
+says which. tests/test_incremental.py runs a bounded number of sequences;
+`python -m fuzz.campaign incremental --seconds N` runs them for longer.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\b")
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+STATEMENT = re.compile(r"^\s*(owner|goal|produces|consumes|derive)\b")
+BLOCK = re.compile(r"^(team|org)\s+([A-Za-z_][\w-]*)\s*\{[^\n]*\n(?:.*\n)*?\}[^\n]*\n?", re.M)
+
+
+def starting_plans() -> dict[str, Path]:
+    plans = {"examples/acme": REPO / "examples" / "acme", "examples/clean": REPO / "examples" / "clean"}
+    for folder in sorted((REPO / "tests" / "scenarios").iterdir()):
+        if folder.is_dir():
+            plans[f"scenarios/{folder.name}"] = folder
+    plans["generated-40"] = _generated(40)
+    return plans
+
+
+def _generated(teams: int) -> Path:
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from gen_plan import generate
+
+    out = Path(tempfile.mkdtemp(prefix="planlint-generated-")) / "plan"
+    generate(teams, out, 7)
+    (out / "expected.json").unlink(missing_ok=True)
+    return out
+
+
+# Edits -------------------------------------------------------------------------
+
+
+def _plans(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.plan"))
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8", errors="surrogateescape").split("\n")
+
+
+def _write(path: Path, lines: list[str]) -> None:
+    path.write_text("\n".join(lines), encoding="utf-8", errors="surrogateescape")
+
+
+def _statement_lines(path: Path) -> list[int]:
+    return [i for i, line in enumerate(_lines(path)) if STATEMENT.match(line)]
+
+
+def _pick_statement(folder: Path, rnd: random.Random) -> tuple[Path, list[str], int] | None:
+    candidates = [(path, i) for path in _plans(folder) for i in _statement_lines(path)]
+    if not candidates:
+        return None
+    path, i = rnd.choice(candidates)
+    return path, _lines(path), i
+
+
+def edit_value(folder: Path, rnd: random.Random) -> None:
+    found = _pick_statement(folder, rnd)
+    if found is None:
+        return
+    path, lines, i = found
+    numbers = list(NUMBER.finditer(lines[i]))
+    if numbers:
+        m = rnd.choice(numbers)
+        new = str(rnd.choice([0, 1, 2, 5, 10, 18, 50, 100, 1000, 2500, int(float(m[0]) * 2) + 1]))
+        lines[i] = lines[i][: m.start()] + new + lines[i][m.end() :]
+        _write(path, lines)
+
+
+def edit_unit(folder: Path, rnd: random.Random) -> None:
+    found = _pick_statement(folder, rnd)
+    if found is None:
+        return
+    path, lines, i = found
+    swaps = [("$", "€"), ("€", "$"), ("leads", "deals"), ("/year", "/month"), ("/month", "/quarter"), ("%", "")]
+    old, new = rnd.choice(swaps)
+    if old in lines[i]:
+        lines[i] = lines[i].replace(old, new, 1)
+        _write(path, lines)
+
+
+def edit_rename(folder: Path, rnd: random.Random) -> None:
+    found = _pick_statement(folder, rnd)
+    if found is None:
+        return
+    path, lines, i = found
+    names = list(NAME.finditer(lines[i]))
+    if names:
+        m = rnd.choice(names)
+        every = sorted({n for p in _plans(folder) for n in NAME.findall(p.read_text(encoding="utf-8", errors="ignore"))})
+        new = rnd.choice([*every, m[0] + "x", m[0].replace(".", ".new.", 1)])
+        lines[i] = lines[i][: m.start()] + new + lines[i][m.end() :]
+        _write(path, lines)
+
+
+def delete_line(folder: Path, rnd: random.Random) -> None:
+    found = _pick_statement(folder, rnd)
+    if found is not None:
+        path, lines, i = found
+        del lines[i]
+        _write(path, lines)
+
+
+def add_line(folder: Path, rnd: random.Random) -> None:
+    """A statement copied into another block (so a name gets a second producer or consumer)."""
+    found = _pick_statement(folder, rnd)
+    target = rnd.choice(_plans(folder)) if _plans(folder) else None
+    if found is None or target is None:
+        return
+    _, lines, i = found
+    into = _lines(target)
+    opens = [j for j, line in enumerate(into) if re.match(r"^(team|org)\b", line)]
+    if opens:
+        into.insert(rnd.choice(opens) + 1, lines[i])
+        _write(target, into)
+
+
+def add_team(folder: Path, rnd: random.Random) -> None:
+    names = [n for p in _plans(folder) for n in NAME.findall(p.read_text(encoding="utf-8", errors="ignore"))]
+    if not names:
+        return
+    a, b = rnd.choice(names), rnd.choice(names)
+    text = f"team extra{rnd.randint(0, 999)} {{\n  consumes {a} >= 1\n  produces {b} = 5\n  goal {a} >= 2\n}}\n"
+    path = rnd.choice(_plans(folder))
+    path.write_text(path.read_text(encoding="utf-8", errors="surrogateescape") + text, encoding="utf-8",
+                    errors="surrogateescape")
+
+
+def duplicate_team(folder: Path, rnd: random.Random) -> None:
+    """A block declared again in another file, before or after the first in path order."""
+    blocks = [(p, m) for p in _plans(folder) for m in BLOCK.finditer(p.read_text(encoding="utf-8", errors="ignore"))]
+    if blocks:
+        _, m = rnd.choice(blocks)
+        (folder / rnd.choice(["aaa_copy.plan", "zzz_copy.plan"])).write_text(m[0], encoding="utf-8")
+
+
+def delete_file(folder: Path, rnd: random.Random) -> None:
+    plans = _plans(folder)
+    if len(plans) > 1:
+        rnd.choice(plans).unlink()
+
+
+def new_file(folder: Path, rnd: random.Random) -> None:
+    names = [n for p in _plans(folder) for n in NAME.findall(p.read_text(encoding="utf-8", errors="ignore"))]
+    name = rnd.choice(names) if names else "leads.volume"
+    text = f"team newcomer{rnd.randint(0, 999)} {{\n  produces {name} = {rnd.choice([1, 10, 4000])}\n}}\n"
+    (folder / f"new{rnd.randint(0, 99)}.plan").write_text(text, encoding="utf-8")
+
+
+def move_team(folder: Path, rnd: random.Random) -> None:
+    plans = _plans(folder)
+    if len(plans) < 2:
+        return
+    source, target = rnd.sample(plans, 2)
+    text = source.read_text(encoding="utf-8", errors="surrogateescape")
+    blocks = list(BLOCK.finditer(text))
+    if blocks:
+        m = rnd.choice(blocks)
+        source.write_text(text[: m.start()] + text[m.end() :], encoding="utf-8", errors="surrogateescape")
+        target.write_text(target.read_text(encoding="utf-8", errors="surrogateescape") + "\n" + m[0],
+                          encoding="utf-8", errors="surrogateescape")
+
+
+def rename_file(folder: Path, rnd: random.Random) -> None:
+    plans = _plans(folder)
+    if plans:
+        path = rnd.choice(plans)
+        path.rename(path.with_name("renamed_" + path.name))
+
+
+def add_comment(folder: Path, rnd: random.Random) -> None:
+    plans = _plans(folder)
+    if plans:
+        path = rnd.choice(plans)
+        lines = _lines(path)
+        lines.insert(rnd.randint(0, len(lines)), "# a note")
+        _write(path, lines)
+
+
+def change_config(folder: Path, rnd: random.Random) -> None:
+    choices = [
+        'tolerance = "5%"\n',
+        'tolerance = "25%"\n',
+        'fiscal-year-start = "July"\n',
+        'extend-select = ["unused-assumption"]\n',
+        '[severity]\nvalue-mismatch = "warning"\n',
+        'ignore = ["goal-shortfall"]\n',
+        "",
+    ]
+    (folder / "planlint.toml").write_text(rnd.choice(choices), encoding="utf-8")
+
+
+def add_loop(folder: Path, rnd: random.Random) -> None:
+    names = [n for p in _plans(folder) for n in NAME.findall(p.read_text(encoding="utf-8", errors="ignore"))]
+    if len(names) >= 2:
+        a, b = rnd.sample(names, 2)
+        path = rnd.choice(_plans(folder))
+        path.write_text(
+            path.read_text(encoding="utf-8", errors="surrogateescape") + f"team looper {{\n  derive {a} = {b} * 2\n}}\n",
+            encoding="utf-8",
+            errors="surrogateescape",
+        )
+
+
+EDITS: dict[str, Callable[[Path, random.Random], None]] = {
+    "value": edit_value,
+    "unit": edit_unit,
+    "rename": edit_rename,
+    "delete-line": delete_line,
+    "add-line": add_line,
+    "add-team": add_team,
+    "duplicate-team": duplicate_team,
+    "delete-file": delete_file,
+    "new-file": new_file,
+    "move-team": move_team,
+    "rename-file": rename_file,
+    "comment": add_comment,
+    "config": change_config,
+    "loop": add_loop,
+}
+
+
+def apply_random_edit(folder: Path, rnd: random.Random) -> str:
+    kind = rnd.choice(sorted(EDITS))
+    EDITS[kind](folder, rnd)
+    return kind

@@ -1,0 +1,368 @@
+"""Incremental checking: after an edit, judge again only the subjects whose reading changed.
+
+Between runs the cache keeps the plan index (`run/index.py`: every file's
+facts, which files name a name, which names depend on it), the value of
+every derived name, and the findings of every subject before suppressions
+and severities are applied. A run with some files changed:
+
+1. works out the changed names: every name a changed (added, edited or
+   removed) file names, before and after the edit, and the names of blocks
+   that start or stop counting because a declaration moved;
+2. works out the names whose value or derivation may have changed: the
+   changed names and everything that depends on them, through derivations
+   and through the consumptions that feed a team's goals;
+3. judges again exactly the subjects that read them, as the rule contract
+   says each kind reads: an assumption, from the statements naming it and
+   what its value is computed from; a goal, from its metric's derivation
+   and its tie to the shared goals; a file, from itself and where its blocks
+   are declared (a `PlanRule` reads everything: with one enabled, every run
+   judges the whole plan);
+4. keeps every other subject's findings.
+
+Judging reads the plan through `LoadingGraph`, which parses a file only when
+a judgement asks about a name the file holds, and an evaluator that takes
+the values of unchanged names from the index. The answer is exactly the
+cold answer (tests/test_incremental.py holds the two equal over random edit
+sequences).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from planlint.analysis.evaluate import Known, Outcome, Unknown
+from planlint.analysis.graph import Consumption, InterlockGraph, Producer, loops_in
+from planlint.language import quantity as q
+from planlint.language.source import decode
+from planlint.language.span import Span
+from planlint.model.plan import Block, Goal, Plan, PlanFile
+from planlint.rulebook.finding import Finding
+from planlint.run.index import Declarations, FileFacts, GoalId, PlanIndex
+
+STATE_VERSION = 1
+SubjectId = tuple[object, ...]  # ("a", name), ("g", path, line, column), ("f", path), ("p",)
+StoredValue = tuple[object, ...]
+
+
+@dataclass
+class PlanState:
+    """What the cache keeps between runs for one plan."""
+
+    key: str  # the code, the settings that change a judgement, the rules enabled
+    index: PlanIndex
+    cycles: list[list[str]]
+    shared: list[str]  # the metrics of the org's goals
+    feeding: dict[str, bool]  # a team goal's metric -> whether it feeds a shared goal
+    values: dict[str, StoredValue]  # derived name -> its value as last computed
+    findings: dict[SubjectId, list[Finding]] = field(default_factory=dict)
+
+    def all_findings(self) -> list[Finding]:
+        return [finding for found in self.findings.values() for finding in found]
+
+    def to_data(self) -> tuple[object, ...]:
+        """The state as plain data and findings: what the cache's restricted loader builds back."""
+        files = {path: (f.digest, f.blocks, f.problem) for path, f in self.index.files.items()}
+        index = (files, self.index.naming, self.index.produced, self.index.dependents)
+        return (STATE_VERSION, self.key, index, self.cycles, self.shared, self.feeding, self.values, self.findings)
+
+    @classmethod
+    def from_data(cls, data: object, key: str) -> PlanState | None:
+        """The state `to_data` wrote, when it is one for `key`; None for anything else."""
+        try:
+            version, found_key, (files, naming, produced, dependents), cycles, shared, feeding, values, findings = data  # type: ignore[misc]
+            if version != STATE_VERSION or found_key != key:
+                return None
+            index = PlanIndex({path: FileFacts(*facts) for path, facts in files.items()}, naming, produced, dependents)
+            return cls(key, index, cycles, shared, feeding, values, findings)
+        except (TypeError, ValueError, AttributeError):
+            return None
+
+
+# Values ------------------------------------------------------------------------
+
+
+def stored_value(outcome: Outcome) -> StoredValue | None:
+    """An outcome as plain data; None for one that points into the model (an invalid derivation)."""
+    if isinstance(outcome, Known):
+        value, unit = outcome.quantity, outcome.quantity.unit
+        units = (unit.dims, unit.label, unit.percent, unit.period, unit.time_unit)
+        return ("k", value.lo.numerator, value.lo.denominator, value.hi.numerator, value.hi.denominator, units)
+    if outcome.node is not None:
+        return None
+    return ("u", outcome.reason, outcome.names, outcome.detail)
+
+
+def outcome_of(stored: StoredValue) -> Outcome:
+    if stored[0] == "k":
+        _, lo_n, lo_d, hi_n, hi_d, units = stored
+        unit = q.Unit(*units)  # type: ignore[misc]
+        return Known(q.Quantity(Fraction(lo_n, lo_d), Fraction(hi_n, hi_d), unit))  # type: ignore[arg-type]
+    _, reason, names, detail = stored
+    return Unknown(reason, names, detail)  # type: ignore[arg-type]
+
+
+# Reading part of a plan ---------------------------------------------------------
+
+
+class LoadingPlan(Plan):
+    """The files of a plan that a run has parsed so far; any file's text is at hand."""
+
+    def __init__(self, contents: dict[str, bytes | PlanFile]) -> None:
+        super().__init__([])
+        self.contents = contents
+        self._text_lines: dict[str, list[str] | None] = {}
+
+    def source_line(self, path: str, line: int) -> str | None:
+        if path not in self._text_lines:
+            data = self.contents.get(path)
+            text = data.lines if isinstance(data, PlanFile) else decode(path, data) if data is not None else None
+            self._text_lines[path] = text.split("\n") if isinstance(text, str) else text  # type: ignore[assignment]
+        lines = self._text_lines[path]
+        return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
+
+
+class LoadingGraph(InterlockGraph):
+    """The interlock graph of part of a plan: a file is parsed and added the first time a judgement
+    asks about a name it holds (or a block it declares), so that judging a few subjects reads a
+    few files. It answers exactly as the graph of the whole plan would."""
+
+    def __init__(
+        self,
+        plan: LoadingPlan,
+        index: PlanIndex,
+        declarations: Declarations,
+        parse: Callable[[str], PlanFile],
+        state: PlanState,
+    ) -> None:
+        super().__init__(plan)
+        self._index, self._declarations, self._parse, self._state = index, declarations, parse, state
+        self._loaded: dict[str, PlanFile] = {}
+        self._complete: set[str] = set()
+
+    def load(self, path: str) -> PlanFile:
+        """The file's model, parsed and its counting blocks added to the graph on first use."""
+        plan_file = self._loaded.get(path)
+        if plan_file is None:
+            plan_file = self._loaded[path] = self._parse(path)
+            self.plan.files.append(plan_file)
+            for block in plan_file.blocks:
+                if self._declarations.counts((path, block.span.line)):
+                    self.blocks[(block.kind, block.name)] = block  # type: ignore[index]
+                    self._add_block(block)
+        return plan_file
+
+    def _ensure(self, name: str) -> None:
+        if name in self._complete:
+            return
+        for path in self._index.naming.get(name, ()):
+            self.load(path)
+        for found in (self.producers.get(name), self.consumptions.get(name)):
+            if found:  # files load in any order; the graph keeps path order
+                found.sort(key=_path_order)
+        self._complete.add(name)
+
+    def producer(self, name: str) -> Producer | None:
+        self._ensure(name)
+        return super().producer(name)
+
+    def producers_of(self, name: str) -> list[Producer]:
+        self._ensure(name)
+        return super().producers_of(name)
+
+    def consumptions_of(self, name: str) -> list[Consumption]:
+        self._ensure(name)
+        return super().consumptions_of(name)
+
+    def goals_for(self, metric: str) -> list[Goal]:
+        self._ensure(metric)
+        return sorted((g for g in self.goals if g.metric == metric), key=lambda g: _span_order(g.span))
+
+    def block_named(self, team: str) -> Block | None:
+        place = self._declarations.block_named(team)
+        if place is None:
+            return None
+        self.load(place[0])
+        return super().block_named(team)
+
+    def first_declaration(self, block: Block) -> Block | None:
+        first = self._declarations.first_of.get((block.span.path, block.span.line))
+        if first is None:
+            return None
+        return next(b for b in self.load(first[0]).blocks if b.span.line == first[1])
+
+    def cyclic_names(self) -> list[list[str]]:
+        return [list(group) for group in self._state.cycles]
+
+    def shared_metrics(self) -> list[str]:
+        return list(self._state.shared)
+
+    def feeds_shared_goals(self, metric: str) -> bool:
+        return self._state.feeding.get(metric, metric in self._state.shared)
+
+    def produced_in_area(self, name: str) -> list[str]:
+        area = name.split(".", 1)[0]
+        candidates = sorted(n for n in self._index.produced if n.split(".", 1)[0] == area)
+        return [n for n in candidates if self.producer(n) is not None]  # the index counts duplicates too
+
+    def goal_at(self, goal: GoalId) -> Goal | None:
+        """The goal statement at that place, when its block counts."""
+        path, line, column = goal
+        for block in self.load(path).blocks:
+            if self._declarations.counts((path, block.span.line)):
+                for statement in block.statements:
+                    if isinstance(statement, Goal) and statement.span.line == line and statement.span.column == column:
+                        return statement
+        return None
+
+
+def _span_order(span: Span) -> tuple[str, int, int]:
+    return (span.path, span.line, span.column)
+
+
+def _path_order(item: Producer | Consumption) -> tuple[str, int, int]:
+    return _span_order(item.span)
+
+
+# What an edit reaches -----------------------------------------------------------
+
+
+@dataclass
+class Reach:
+    """The subjects an edit makes the engine judge again."""
+
+    assumptions: set[str] = field(default_factory=set)
+    goals: set[GoalId] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)
+    values: set[str] = field(default_factory=set)  # names whose value may have changed
+
+
+def apply_edit(state: PlanState, after: dict[str, FileFacts], removed: Iterable[str]) -> Reach:
+    """Change the files of `after` to their new facts and take out `removed`, in `state`'s index
+    (and its loops of derivations and ties to the shared goals); what the edit reaches."""
+    index = state.index
+    before = {path: index.files[path] for path in [*after, *removed] if path in index.files}
+    touched = {n for facts in (*before.values(), *after.values()) for n in facts.names()}
+    old_edges, old_declarations = index.edges_of(before), index.declarations()
+    old_derives = {d for facts in before.values() for d in facts.derive_inputs()}
+    for path in before:
+        index.remove(path)
+    for path, facts in after.items():
+        index.add(path, facts)
+    reach = Reach(files=set(after))
+    new_declarations = index.declarations()
+    moved = _moved(old_declarations, new_declarations)
+    for path, line in moved:  # blocks that start or stop counting
+        facts = index.files.get(path) or before[path]
+        touched.update(n for block in facts.blocks if block[2] == line for n in _block_names(block))
+        if path in index.files:
+            reach.files.add(path)
+    reach.files.update(  # a duplicate's message says where the declaration that counts stands
+        place[0] for place, first in new_declarations.first_of.items() if first[0] in before or first[0] in after
+    )
+    if moved or old_derives != {d for facts in after.values() for d in facts.derive_inputs()}:
+        cycles = cycles_of(index, new_declarations)
+        touched.update(n for group in _differing(state.cycles, cycles) for n in group)
+        state.cycles = cycles
+    reach.values = index.closure(touched, extra=old_edges)
+    produced = {
+        f[1]
+        for facts in (*before.values(), *after.values())
+        for *_, st in facts.blocks
+        for f in st
+        if f[0] in ("p", "d")
+    }
+    areas = {str(name).split(".", 1)[0] for name in produced}
+    reach.assumptions = (reach.values | {n for n in index.naming if n.split(".", 1)[0] in areas}) & set(index.naming)
+    reach.goals = {goal for path, facts in after.items() for goal, _ in facts.goals(path)}
+    reach.goals.update(goal for metric in reach.values for goal in index.goal_metrics(metric))
+    if moved or old_edges != index.edges_of(after) or _org_changed(before, after):
+        shared, feeding = ties_to_shared_goals(index, new_declarations)
+        reach.goals.update(
+            goal
+            for metric in set(feeding) | set(state.feeding)
+            if feeding.get(metric) != state.feeding.get(metric)
+            for goal in index.goal_metrics(metric)
+        )
+        if shared != state.shared:
+            reach.goals.update(goal for metric in feeding for goal in index.goal_metrics(metric))
+        state.shared, state.feeding = shared, feeding
+    return reach
+
+
+def _block_names(block: tuple[object, ...]) -> set[str]:
+    names: set[str] = set()
+    for fact in block[4]:  # type: ignore[attr-defined]
+        names.add(fact[1])
+        if fact[0] == "d":
+            names.update(fact[2])
+    return names
+
+
+def _org_changed(before: dict[str, FileFacts], after: dict[str, FileFacts]) -> bool:
+    return any(block[0] == "org" for facts in (*before.values(), *after.values()) for block in facts.blocks)
+
+
+def _moved(old: Declarations, new: Declarations) -> set[tuple[str, int]]:
+    """Blocks that start or stop counting, or count for another block, between the two."""
+    moved = set(old.first_of.keys() ^ new.first_of.keys())
+    moved.update(p for p in old.first_of.keys() & new.first_of.keys() if old.first_of[p] != new.first_of[p])
+    moved.update(set(old.counting.values()) ^ set(new.counting.values()))
+    return moved
+
+
+def _differing(old: list[list[str]], new: list[list[str]]) -> list[list[str]]:
+    olds, news = {tuple(g) for g in old}, {tuple(g) for g in new}
+    return [list(g) for g in olds ^ news]
+
+
+def _counting_blocks(index: PlanIndex, declarations: Declarations) -> Iterable[tuple[str, tuple[object, ...]]]:
+    """(path, block facts) of every block that counts, in path order."""
+    for path in sorted(index.files):
+        for block in index.files[path].blocks:
+            if declarations.counts((path, block[2])):
+                yield path, block
+
+
+def cycles_of(index: PlanIndex, declarations: Declarations) -> list[list[str]]:
+    """The loops of derivations, as `InterlockGraph.cyclic_names` finds them: only the producer
+    that counts for a name (the first in path order) joins its loop."""
+    first: dict[str, tuple[str, ...] | None] = {}
+    for _, block in _counting_blocks(index, declarations):
+        for fact in block[4]:  # type: ignore[attr-defined]
+            if fact[0] in ("p", "d") and fact[1] not in first:
+                first[fact[1]] = fact[2] if fact[0] == "d" else None
+    inputs: dict[str, set[str]] = {}
+    for name, refs in first.items():
+        for ref in refs or ():
+            inputs.setdefault(ref, set()).add(name)
+    return loops_in(inputs)
+
+
+def ties_to_shared_goals(index: PlanIndex, declarations: Declarations) -> tuple[list[str], dict[str, bool]]:
+    """The metrics of the org's goals, and for each team goal's metric whether a chain of
+    consumptions and derivations takes it into one of them (what `InterlockGraph` works out)."""
+    fed_by: dict[str, set[str]] = {}
+    shared: set[str] = set()
+    team_metrics: set[str] = set()
+    for _, block in _counting_blocks(index, declarations):
+        kind, _name, _line, _column, statements = block
+        consumed = [f[1] for f in statements if f[0] == "c"]  # type: ignore[attr-defined]
+        for fact in statements:  # type: ignore[attr-defined]
+            if fact[0] == "d":
+                fed_by.setdefault(fact[1], set()).update(fact[2])
+            elif fact[0] == "g":
+                (shared if kind == "org" else team_metrics).add(fact[1])
+                inputs = [c for c in consumed if c != fact[1]]
+                if inputs:
+                    fed_by.setdefault(fact[1], set()).update(inputs)
+    metrics = sorted(shared)
+    reached = set(metrics)
+    stack = list(metrics)
+    while stack:
+        for source in fed_by.get(stack.pop(), ()):
+            if source not in reached:
+                reached.add(source)
+                stack.append(source)
+    return metrics, {metric: metric in reached for metric in team_metrics}

@@ -1,0 +1,103 @@
+"""Incremental checking gives exactly the cold answer.
+
+Random edit sequences on generated plans and on the shipped examples (change
+a value, a unit, a name; add and delete statements, teams and files; move a
+team between files; rename a file; change the configuration), and after
+every edit the run with the cache is compared with a `--no-cache` run: the
+same findings and byte-identical output in every format. `fuzz/campaign.py
+incremental` runs the same property for longer.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planlint.commands.check import make_report
+from planlint.output.formats import FORMATS, render
+from planlint.run.config import DEFAULT, Config, load_config
+from planlint.run.engine import lint
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from fuzz.incremental import EDITS, apply_random_edit, starting_plans  # noqa: E402
+
+PLANS = starting_plans()
+
+
+HOW: list[str] = []  # how each cached run came to its findings
+
+
+def _outputs(folder: Path, config: Config) -> dict[str, str]:
+    result = lint([folder], config, cwd=folder)
+    if config.cache:
+        HOW.append(result.how)
+    report = make_report(result, result.findings, config)
+    return {name: render(name, report) for name in sorted(FORMATS)}
+
+
+def _config(folder: Path) -> Config:
+    path = folder / "planlint.toml"
+    from planlint.rulebook.registry import load_rules
+
+    return load_config(path if path.exists() else None, load_rules().rules)
+
+
+def check_edits(folder: Path, seed: int, edits: int) -> None:
+    """Apply `edits` random edits; after each, the cached run must equal a cold one."""
+    rnd = random.Random(seed)
+    _outputs(folder, _config(folder))  # the first run fills the cache
+    for step in range(edits):
+        kind = apply_random_edit(folder, rnd)
+        config = _config(folder)
+        warm = _outputs(folder, config)
+        cold = _outputs(folder, config.with_overrides(cache=False))
+        for name in cold:
+            assert warm[name] == cold[name], f"seed {seed}, edit {step} ({kind}): {name} differs"
+
+
+@pytest.mark.parametrize("name", sorted(PLANS))
+def test_edits_of_a_known_plan(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "plan"
+    shutil.copytree(PLANS[name], folder)
+    monkeypatch.chdir(folder)
+    check_edits(folder, seed=sum(map(ord, name)), edits=25)
+
+
+@settings(
+    derandomize=True,
+    database=None,
+    max_examples=25,
+    deadline=timedelta(seconds=60),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(name=st.sampled_from(sorted(PLANS)), seed=st.integers(0, 2**32 - 1))
+def test_random_edit_sequences(name: str, seed: int, tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = tmp_path_factory.mktemp("plan") / "plan"
+    shutil.copytree(PLANS[name], folder)
+    check_edits(folder, seed, edits=8)
+
+
+def test_edits_were_judged_incrementally() -> None:
+    """The runs above took the incremental path, not only whole runs (kept last: it reads what
+    the others recorded)."""
+    if len(HOW) < 50:
+        pytest.skip("run with the tests above")
+    assert HOW.count("incremental") > len(HOW) // 2, {h: HOW.count(h) for h in set(HOW)}
+
+
+def test_every_kind_of_edit_is_tried() -> None:
+    assert {"value", "unit", "rename", "delete-line", "add-line", "add-team", "delete-file", "new-file",
+            "move-team", "rename-file", "comment", "config", "loop", "duplicate-team"} <= set(EDITS)
+
+
+def test_the_default_config_keeps_the_cache_on() -> None:
+    assert DEFAULT.cache
