@@ -103,7 +103,9 @@ def edit_rename(folder: Path, rnd: random.Random) -> None:
     names = list(NAME.finditer(lines[i]))
     if names:
         m = rnd.choice(names)
-        every = sorted({n for p in _plans(folder) for n in NAME.findall(p.read_text(encoding="utf-8", errors="ignore"))})
+        every = sorted(
+            {n for p in _plans(folder) for n in NAME.findall(p.read_text(encoding="utf-8", errors="ignore"))}
+        )
         new = rnd.choice([*every, m[0] + "x", m[0].replace(".", ".new.", 1)])
         lines[i] = lines[i][: m.start()] + new + lines[i][m.end() :]
         _write(path, lines)
@@ -138,8 +140,9 @@ def add_team(folder: Path, rnd: random.Random) -> None:
     a, b = rnd.choice(names), rnd.choice(names)
     text = f"team extra{rnd.randint(0, 999)} {{\n  consumes {a} >= 1\n  produces {b} = 5\n  goal {a} >= 2\n}}\n"
     path = rnd.choice(_plans(folder))
-    path.write_text(path.read_text(encoding="utf-8", errors="surrogateescape") + text, encoding="utf-8",
-                    errors="surrogateescape")
+    path.write_text(
+        path.read_text(encoding="utf-8", errors="surrogateescape") + text, encoding="utf-8", errors="surrogateescape"
+    )
 
 
 def duplicate_team(folder: Path, rnd: random.Random) -> None:
@@ -173,8 +176,11 @@ def move_team(folder: Path, rnd: random.Random) -> None:
     if blocks:
         m = rnd.choice(blocks)
         source.write_text(text[: m.start()] + text[m.end() :], encoding="utf-8", errors="surrogateescape")
-        target.write_text(target.read_text(encoding="utf-8", errors="surrogateescape") + "\n" + m[0],
-                          encoding="utf-8", errors="surrogateescape")
+        target.write_text(
+            target.read_text(encoding="utf-8", errors="surrogateescape") + "\n" + m[0],
+            encoding="utf-8",
+            errors="surrogateescape",
+        )
 
 
 def rename_file(folder: Path, rnd: random.Random) -> None:
@@ -212,7 +218,8 @@ def add_loop(folder: Path, rnd: random.Random) -> None:
         a, b = rnd.sample(names, 2)
         path = rnd.choice(_plans(folder))
         path.write_text(
-            path.read_text(encoding="utf-8", errors="surrogateescape") + f"team looper {{\n  derive {a} = {b} * 2\n}}\n",
+            path.read_text(encoding="utf-8", errors="surrogateescape")
+            + f"team looper {{\n  derive {a} = {b} * 2\n}}\n",
             encoding="utf-8",
             errors="surrogateescape",
         )

@@ -95,8 +95,22 @@ def test_edits_were_judged_incrementally() -> None:
 
 
 def test_every_kind_of_edit_is_tried() -> None:
-    assert {"value", "unit", "rename", "delete-line", "add-line", "add-team", "delete-file", "new-file",
-            "move-team", "rename-file", "comment", "config", "loop", "duplicate-team"} <= set(EDITS)
+    assert {
+        "value",
+        "unit",
+        "rename",
+        "delete-line",
+        "add-line",
+        "add-team",
+        "delete-file",
+        "new-file",
+        "move-team",
+        "rename-file",
+        "comment",
+        "config",
+        "loop",
+        "duplicate-team",
+    } <= set(EDITS)
 
 
 def test_the_default_config_keeps_the_cache_on() -> None:
