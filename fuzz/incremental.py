@@ -54,6 +54,11 @@ def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8", errors="surrogateescape").split("\n")
 
 
+def _names(folder: Path) -> list[str]:
+    """Every dotted name the plan's files mention, in file order (repeats kept)."""
+    return [n for p in _plans(folder) for n in NAME.findall(p.read_text(encoding="utf-8", errors="ignore"))]
+
+
 def _write(path: Path, lines: list[str]) -> None:
     path.write_text("\n".join(lines), encoding="utf-8", errors="surrogateescape")
 
@@ -134,7 +139,7 @@ def add_line(folder: Path, rnd: random.Random) -> None:
 
 
 def add_team(folder: Path, rnd: random.Random) -> None:
-    names = [n for p in _plans(folder) for n in NAME.findall(p.read_text(encoding="utf-8", errors="ignore"))]
+    names = _names(folder)
     if not names:
         return
     a, b = rnd.choice(names), rnd.choice(names)
@@ -160,7 +165,7 @@ def delete_file(folder: Path, rnd: random.Random) -> None:
 
 
 def new_file(folder: Path, rnd: random.Random) -> None:
-    names = [n for p in _plans(folder) for n in NAME.findall(p.read_text(encoding="utf-8", errors="ignore"))]
+    names = _names(folder)
     name = rnd.choice(names) if names else "leads.volume"
     text = f"team newcomer{rnd.randint(0, 999)} {{\n  produces {name} = {rnd.choice([1, 10, 4000])}\n}}\n"
     (folder / f"new{rnd.randint(0, 99)}.plan").write_text(text, encoding="utf-8")
@@ -213,7 +218,7 @@ def change_config(folder: Path, rnd: random.Random) -> None:
 
 
 def add_loop(folder: Path, rnd: random.Random) -> None:
-    names = [n for p in _plans(folder) for n in NAME.findall(p.read_text(encoding="utf-8", errors="ignore"))]
+    names = _names(folder)
     if len(names) >= 2:
         a, b = rnd.sample(names, 2)
         path = rnd.choice(_plans(folder))
