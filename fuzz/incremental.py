@@ -108,9 +108,7 @@ def edit_rename(folder: Path, rnd: random.Random) -> None:
     names = list(NAME.finditer(lines[i]))
     if names:
         m = rnd.choice(names)
-        every = sorted(
-            {n for p in _plans(folder) for n in NAME.findall(p.read_text(encoding="utf-8", errors="ignore"))}
-        )
+        every = sorted(set(_names(folder)))
         new = rnd.choice([*every, m[0] + "x", m[0].replace(".", ".new.", 1)])
         lines[i] = lines[i][: m.start()] + new + lines[i][m.end() :]
         _write(path, lines)
