@@ -48,7 +48,6 @@ from planlint.rulebook import finding
 CACHE_DIR = ".planlint_cache"
 _FILES = "files.pickle"
 _RUN = "run.pickle"
-_STATE = "state.pickle"
 # Code that shapes the model or the findings: a change to any of it opens a new cache folder.
 _CODE_PACKAGES = (("planlint", "*.py"), ("planlint.language.grammar", "*.lark"), ("planlint.rules", "*.py"))
 
@@ -220,15 +219,6 @@ class Cache:
     def save_findings(self, key: str, found: list[finding.Finding]) -> None:
         self._write(_RUN, (key, found))
 
-    # What incremental checking keeps (see run/incremental.py) ---------------------
-
-    def state(self) -> object:
-        """The plain data of the last run's plan state, for `PlanState.from_data` to check."""
-        return self._read(_STATE)
-
-    def save_state(self, data: object) -> None:
-        self._write(_STATE, data)
-
     # Storage -------------------------------------------------------------------
 
     def _read(self, name: str) -> object:
@@ -237,12 +227,18 @@ class Cache:
         except Exception:  # missing, truncated, from another planlint, planted: ignored, rebuilt
             return None
 
+    def prepared(self) -> Path:
+        """The cache folder, made if need be (then other planlints' folders go); raises OSError
+        when it cannot be."""
+        if not self.folder.is_dir():
+            self.folder.mkdir(parents=True)
+            _prune_other_versions(self.folder)
+        _mark_ignored(self.folder.parent)
+        return self.folder
+
     def _write(self, name: str, value: object) -> None:
         try:
-            if not self.folder.is_dir():
-                self.folder.mkdir(parents=True)
-                _prune_other_versions(self.folder)
-            _mark_ignored(self.folder.parent)
+            self.prepared()
             target = self.folder / name
             temp = self.folder / f".{name}.{secrets.token_hex(6)}.tmp"
             try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -50,7 +51,9 @@ from planlint.run.incremental import (
     outcome_of,
     stored_value,
 )
-from planlint.run.index import FileFacts, PlanIndex
+from planlint.run.index import FileFacts
+
+STATE_FILE = "state.sqlite"  # what incremental checking keeps, in the cache folder
 
 
 class LintResult:
@@ -319,21 +322,25 @@ def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cw
             return reused
         active = active_rules(config, ruleset)
         state_key = judging_key(config, active)
-        state = PlanState.from_data(cache.state(), state_key)
+        state = PlanState.open(cache.folder / STATE_FILE, state_key)
         if state is None or any(rule.subject == "plan" for rule in active):  # a PlanRule reads everything
+            if state is not None:
+                state.store.close()
             plan = Plan(parse_sources(read, cache, contents))
             result, raw = _judged_whole(plan, config, ruleset, cwd)
-            state = _state_of(state_key, result, raw, dict(zip(shown, contents)))
+            _keep_state(cache, state_key, result, raw, dict(zip(shown, contents)))
         else:
             result = _judged_again(state, read, contents, cache, config, ruleset, cwd)
+            state.save()
         cache.save_files(set(zip(shown, contents)))
         cache.save_findings(key, result.findings)
-        cache.save_state(state.to_data())
         return result
 
 
-def _state_of(key: str, result: LintResult, raw: dict[SubjectId, list[Finding]], digests: dict[str, str]) -> PlanState:
-    """What to keep of a whole run for the next one."""
+def _keep_state(
+    cache: Cache, key: str, result: LintResult, raw: dict[SubjectId, list[Finding]], digests: dict[str, str]
+) -> None:
+    """Keep what the next run needs of a whole run (a cache that cannot be written is no cache)."""
     graph, evaluator = result.graph, result.evaluator
     files = {plan_file.path: FileFacts.of(plan_file, digests[plan_file.path]) for plan_file in result.plan.files}
     values = {}
@@ -342,7 +349,19 @@ def _state_of(key: str, result: LintResult, raw: dict[SubjectId, list[Finding]],
         if stored is not None:
             values[name] = stored
     feeding = {goal.metric: graph.feeds_shared_goals(goal.metric) for goal in graph.team_goals()}
-    return PlanState(key, PlanIndex.of(files), graph.cyclic_names(), graph.shared_metrics(), feeding, values, raw)
+    try:
+        PlanState.create(
+            cache.prepared() / STATE_FILE,
+            key,
+            files,
+            graph.cyclic_names(),
+            graph.shared_metrics(),
+            feeding,
+            values,
+            raw,
+        )
+    except (OSError, sqlite3.Error):
+        pass
 
 
 def _judged_again(
@@ -357,10 +376,8 @@ def _judged_again(
     """Judge again what changed files reach; every other subject keeps its findings."""
     data_of, digest_of = dict(read), dict(zip((name for name, _ in read), contents))
     index = state.index
-    changed = [
-        path for path, value in digest_of.items() if path not in index.files or index.files[path].digest != value
-    ]
-    removed = [path for path in index.files if path not in digest_of]
+    changed = [path for path, value in digest_of.items() if index.digests.get(path) != value]
+    removed = [path for path in index.digests if path not in digest_of]
     parsed: dict[str, PlanFile] = {}
     position = {name: i for i, (name, _) in enumerate(read)}
 
@@ -369,22 +386,20 @@ def _judged_again(
             parsed[path] = _parsed(read, position[path], cache, contents, data_of[path])
         return parsed[path]
 
-    old_goals = {
-        goal for path in [*changed, *removed] if path in index.files for goal, _ in index.files[path].goals(path)
-    }
+    old_goals = {goal for path in [*changed, *removed] if path in index for goal, _ in index.facts(path).goals(path)}
     reach = apply_edit(state, {path: FileFacts.of(parse(path), digest_of[path]) for path in changed}, removed)
     for name in reach.values | reach.assumptions:
-        state.findings.pop(("a", name), None)
+        state.forget(("a", name))
     for goal in reach.goals | old_goals:
-        state.findings.pop(("g", *goal), None)
+        state.forget(("g", *goal))
     for path in reach.files | set(changed) | set(removed):
-        state.findings.pop(("f", path), None)
+        state.forget(("f", path))
     plan = LoadingPlan(data_of)
-    graph = LoadingGraph(plan, index, index.declarations(), parse, state)
+    graph = LoadingGraph(plan, index, state.declarations, parse, state)
     seeded: set[str] = set()
 
     def known(name: str) -> Outcome | None:
-        stored = state.values.get(name) if name not in reach.values else None
+        stored = state.value(name) if name not in reach.values else None
         if stored is None:
             return None
         seeded.add(name)
@@ -395,17 +410,17 @@ def _judged_again(
     subjects: dict[str, list[tuple[SubjectId, object]]] = {
         "assumption": [(("a", name), name) for name in sorted(reach.assumptions)],
         "goal": [(subject_id, goal) for subject_id, goal in goals if goal is not None],
-        "file": [(("f", path), graph.load(path)) for path in sorted(reach.files) if path in index.files],
+        "file": [(("f", path), graph.load(path)) for path in sorted(reach.files) if path in index],
     }
     active = active_rules(config, ruleset)
-    state.findings.update(judge(subjects, plan, graph, evaluator, config, active))
+    state.judged(judge(subjects, plan, graph, evaluator, config, active))
     for name in reach.values:
-        state.values.pop(name, None)
+        state.set_value(name, None)
     for name, outcome in evaluator.computed().items():
         if name not in seeded and isinstance(graph.producer(name), Derive):
             stored = stored_value(outcome)
             if stored is not None:
-                state.values[name] = stored
+                state.set_value(name, stored)
     findings = settled(state.findings, _suppressions_in(data_of), config, active, cwd)
     result = _reused(findings, read, cache, contents, config, ruleset)
     result.how, result.judged = "incremental", sum(len(of_kind) for of_kind in subjects.values())

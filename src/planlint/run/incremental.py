@@ -28,9 +28,12 @@ sequences).
 
 from __future__ import annotations
 
+import marshal
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 
 from planlint.analysis.evaluate import Known, Outcome, Unknown
 from planlint.analysis.graph import Consumption, InterlockGraph, Producer, loops_in
@@ -40,44 +43,98 @@ from planlint.language.span import Span
 from planlint.model.plan import Block, Goal, Plan, PlanFile
 from planlint.rulebook.finding import Finding
 from planlint.run.index import Declarations, FileFacts, GoalId, PlanIndex
+from planlint.run.store import Store
 
-STATE_VERSION = 1
 SubjectId = tuple[object, ...]  # ("a", name), ("g", path, line, column), ("f", path), ("p",)
-StoredValue = tuple[object, ...]
+StoredValue = bytes  # marshal of the outcome's plain data
 
 
-@dataclass
 class PlanState:
-    """What the cache keeps between runs for one plan."""
+    """What the cache keeps between runs for one plan (in a `Store`), and what a run changes."""
 
-    key: str  # the code, the settings that change a judgement, the rules enabled
-    index: PlanIndex
-    cycles: list[list[str]]
-    shared: list[str]  # the metrics of the org's goals
-    feeding: dict[str, bool]  # a team goal's metric -> whether it feeds a shared goal
-    values: dict[str, StoredValue]  # derived name -> its value as last computed
-    findings: dict[SubjectId, list[Finding]] = field(default_factory=dict)
-
-    def all_findings(self) -> list[Finding]:
-        return [finding for found in self.findings.values() for finding in found]
-
-    def to_data(self) -> tuple[object, ...]:
-        """The state as plain data and findings: what the cache's restricted loader builds back."""
-        files = {path: (f.digest, f.blocks, f.problem) for path, f in self.index.files.items()}
-        index = (files, self.index.naming, self.index.produced, self.index.dependents)
-        return (STATE_VERSION, self.key, index, self.cycles, self.shared, self.feeding, self.values, self.findings)
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.index = PlanIndex(store)
+        self.cycles: list[list[str]] = store.meta("cycles")  # type: ignore[assignment]
+        self.shared: list[str] = store.meta("shared")  # type: ignore[assignment]  # the org goals' metrics
+        self.feeding: dict[str, bool] = store.meta("feeding")  # type: ignore[assignment]
+        counting, first_of = store.meta("declarations")  # type: ignore[misc]
+        self.declarations = Declarations(counting, first_of)
+        self._read_values = self._whole_values()
+        self.findings: dict[SubjectId, list[Finding]] = store.findings()  # every subject's, before settling
+        self._values: dict[str, StoredValue | None] = {}  # values changed by this run
+        self._judged: set[SubjectId] = set()  # subjects whose findings this run changed
 
     @classmethod
-    def from_data(cls, data: object, key: str) -> PlanState | None:
-        """The state `to_data` wrote, when it is one for `key`; None for anything else."""
-        try:
-            version, found_key, (files, naming, produced, dependents), cycles, shared, feeding, values, findings = data  # type: ignore[misc]
-            if version != STATE_VERSION or found_key != key:
-                return None
-            index = PlanIndex({path: FileFacts(*facts) for path, facts in files.items()}, naming, produced, dependents)
-            return cls(key, index, cycles, shared, feeding, values, findings)
-        except (TypeError, ValueError, AttributeError):
+    def open(cls, path: Path, key: str) -> PlanState | None:
+        """The state kept at `path` for `key`; None when there is none (or it cannot be read)."""
+        store = Store.open(path, key)
+        if store is None:
             return None
+        try:
+            return cls(store)
+        except (ValueError, TypeError, EOFError, sqlite3.Error):
+            store.close()
+            return None
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        key: str,
+        files: dict[str, FileFacts],
+        cycles: list[list[str]],
+        shared: list[str],
+        feeding: dict[str, bool],
+        values: dict[str, StoredValue],
+        findings: dict[SubjectId, list[Finding]],
+    ) -> None:
+        """Keep the state of a whole run at `path`."""
+        store = Store.create(path, key)
+        try:
+            index = PlanIndex.build(store, files)
+            declarations = index.declarations()
+            store.set_meta("declarations", (declarations.counting, declarations.first_of))
+            for name, value in (("cycles", cycles), ("shared", shared), ("feeding", feeding)):
+                store.set_meta(name, value)
+            store.write_values(values)  # type: ignore[arg-type]
+            store.write_findings(findings)  # type: ignore[arg-type]
+            store.commit()
+        finally:
+            store.close()
+
+    def _whole_values(self) -> dict[str, object]:
+        """What is kept as one value each, as it stands (compared on saving, by identity first)."""
+        declarations = (self.declarations.counting, self.declarations.first_of)
+        return {"cycles": self.cycles, "shared": self.shared, "feeding": self.feeding, "declarations": declarations}
+
+    def value(self, name: str) -> StoredValue | None:
+        return self._values[name] if name in self._values else self.store.value(name)
+
+    def set_value(self, name: str, value: StoredValue | None) -> None:
+        self._values[name] = value
+
+    def forget(self, subject: SubjectId) -> None:
+        self.findings.pop(subject, None)
+        self._judged.add(subject)
+
+    def judged(self, found: dict[SubjectId, list[Finding]]) -> None:
+        self.findings.update(found)
+        self._judged.update(found)
+
+    def save(self) -> None:
+        """Write what this run changed, and close."""
+        try:
+            self.index.flush()
+            for name, value in self._whole_values().items():
+                if value != self._read_values[name]:  # rewritten only when this run changed them
+                    self.store.set_meta(name, value)
+            self.store.write_values(self._values)
+            if self._judged:
+                self.store.write_findings(self.findings)
+            self.store.commit()
+        finally:
+            self.store.close()
 
 
 # Values ------------------------------------------------------------------------
@@ -88,19 +145,20 @@ def stored_value(outcome: Outcome) -> StoredValue | None:
     if isinstance(outcome, Known):
         value, unit = outcome.quantity, outcome.quantity.unit
         units = (unit.dims, unit.label, unit.percent, unit.period, unit.time_unit)
-        return ("k", value.lo.numerator, value.lo.denominator, value.hi.numerator, value.hi.denominator, units)
+        lo, hi = value.lo, value.hi
+        return marshal.dumps(("k", lo.numerator, lo.denominator, hi.numerator, hi.denominator, units))
     if outcome.node is not None:
         return None
-    return ("u", outcome.reason, outcome.names, outcome.detail)
+    return marshal.dumps(("u", outcome.reason, outcome.names, outcome.detail))
 
 
 def outcome_of(stored: StoredValue) -> Outcome:
-    if stored[0] == "k":
-        _, lo_n, lo_d, hi_n, hi_d, units = stored
-        unit = q.Unit(*units)  # type: ignore[misc]
-        return Known(q.Quantity(Fraction(lo_n, lo_d), Fraction(hi_n, hi_d), unit))  # type: ignore[arg-type]
-    _, reason, names, detail = stored
-    return Unknown(reason, names, detail)  # type: ignore[arg-type]
+    data = marshal.loads(stored)
+    if data[0] == "k":
+        _, lo_n, lo_d, hi_n, hi_d, units = data
+        return Known(q.Quantity(Fraction(lo_n, lo_d), Fraction(hi_n, hi_d), q.Unit(*units)))
+    _, reason, names, detail = data
+    return Unknown(reason, tuple(names), detail)
 
 
 # Reading part of a plan ---------------------------------------------------------
@@ -140,6 +198,7 @@ class LoadingGraph(InterlockGraph):
         self._index, self._declarations, self._parse, self._state = index, declarations, parse, state
         self._loaded: dict[str, PlanFile] = {}
         self._complete: set[str] = set()
+        self._places: dict[Span, tuple[str, int]] = {}
 
     def load(self, path: str) -> PlanFile:
         """The file's model, parsed and its counting blocks added to the graph on first use."""
@@ -147,8 +206,9 @@ class LoadingGraph(InterlockGraph):
         if plan_file is None:
             plan_file = self._loaded[path] = self._parse(path)
             self.plan.files.append(plan_file)
-            for block in plan_file.blocks:
-                if self._declarations.counts((path, block.span.line)):
+            for position, block in enumerate(plan_file.blocks):
+                self._places[block.span] = (path, position)
+                if self._declarations.counts((path, position)):
                     self.blocks[(block.kind, block.name)] = block  # type: ignore[index]
                     self._add_block(block)
         return plan_file
@@ -156,7 +216,7 @@ class LoadingGraph(InterlockGraph):
     def _ensure(self, name: str) -> None:
         if name in self._complete:
             return
-        for path in self._index.naming.get(name, ()):
+        for path in self._index.files_naming(name):
             self.load(path)
         for found in (self.producers.get(name), self.consumptions.get(name)):
             if found:  # files load in any order; the graph keeps path order
@@ -187,10 +247,10 @@ class LoadingGraph(InterlockGraph):
         return super().block_named(team)
 
     def first_declaration(self, block: Block) -> Block | None:
-        first = self._declarations.first_of.get((block.span.path, block.span.line))
+        first = self._declarations.first_of.get(self._places[block.span])
         if first is None:
             return None
-        return next(b for b in self.load(first[0]).blocks if b.span.line == first[1])
+        return self.load(first[0]).blocks[first[1]]
 
     def cyclic_names(self) -> list[list[str]]:
         return [list(group) for group in self._state.cycles]
@@ -203,14 +263,14 @@ class LoadingGraph(InterlockGraph):
 
     def produced_in_area(self, name: str) -> list[str]:
         area = name.split(".", 1)[0]
-        candidates = sorted(n for n in self._index.produced if n.split(".", 1)[0] == area)
+        candidates = sorted(n for n in self._index.names_in_areas({area}) if self._index.is_produced(n))
         return [n for n in candidates if self.producer(n) is not None]  # the index counts duplicates too
 
     def goal_at(self, goal: GoalId) -> Goal | None:
         """The goal statement at that place, when its block counts."""
         path, line, column = goal
-        for block in self.load(path).blocks:
-            if self._declarations.counts((path, block.span.line)):
+        for position, block in enumerate(self.load(path).blocks):
+            if self._declarations.counts((path, position)):
                 for statement in block.statements:
                     if isinstance(statement, Goal) and statement.span.line == line and statement.span.column == column:
                         return statement
@@ -240,45 +300,45 @@ class Reach:
 
 def apply_edit(state: PlanState, after: dict[str, FileFacts], removed: Iterable[str]) -> Reach:
     """Change the files of `after` to their new facts and take out `removed`, in `state`'s index
-    (and its loops of derivations and ties to the shared goals); what the edit reaches."""
+    (and its declarations, loops of derivations and ties to the shared goals); what the edit
+    reaches."""
     index = state.index
-    before = {path: index.files[path] for path in [*after, *removed] if path in index.files}
+    before = {path: index.facts(path) for path in [*after, *removed] if path in index}
     touched = {n for facts in (*before.values(), *after.values()) for n in facts.names()}
-    old_edges, old_declarations = index.edges_of(before), index.declarations()
-    old_derives = {d for facts in before.values() for d in facts.derive_inputs()}
+    old_edges, old_producers = index.edges_of(before), _producers_by_file(before)
+    redeclared = set(before) != set(after) or any(before[p].headers() != after[p].headers() for p in after)
     for path in before:
         index.remove(path)
     for path, facts in after.items():
         index.add(path, facts)
     reach = Reach(files=set(after))
-    new_declarations = index.declarations()
-    moved = _moved(old_declarations, new_declarations)
-    for path, line in moved:  # blocks that start or stop counting
-        facts = index.files.get(path) or before[path]
-        touched.update(n for block in facts.blocks if block[2] == line for n in _block_names(block))
-        if path in index.files:
+    moved: set[tuple[str, int]] = set()
+    if redeclared:  # blocks added, removed or renamed: which count may have changed
+        declarations = index.declarations()
+        moved = _moved(state.declarations, declarations)
+        state.declarations = declarations
+    for path, position in moved:  # blocks of unchanged files that start or stop counting
+        if path not in before and path not in after:  # a changed file's names are all touched already
+            touched.update(_block_names(index.facts(path).blocks[position]))
             reach.files.add(path)
     reach.files.update(  # a duplicate's message says where the declaration that counts stands
-        place[0] for place, first in new_declarations.first_of.items() if first[0] in before or first[0] in after
+        place[0] for place, first in state.declarations.first_of.items() if first[0] in before or first[0] in after
     )
-    if moved or old_derives != {d for facts in after.values() for d in facts.derive_inputs()}:
-        cycles = cycles_of(index, new_declarations)
+    # Loops follow the producer that counts for each name: a `produces` added before a `derive` of
+    # the same name breaks one as surely as an edited derive does.
+    if moved or old_producers != _producers_by_file(after):
+        cycles = cycles_of(index, state.declarations)
         touched.update(n for group in _differing(state.cycles, cycles) for n in group)
         state.cycles = cycles
     reach.values = index.closure(touched, extra=old_edges)
-    produced = {
-        f[1]
-        for facts in (*before.values(), *after.values())
-        for *_, st in facts.blocks
-        for f in st
-        if f[0] in ("p", "d")
-    }
-    areas = {str(name).split(".", 1)[0] for name in produced}
-    reach.assumptions = (reach.values | {n for n in index.naming if n.split(".", 1)[0] in areas}) & set(index.naming)
+    produced_before = {n for facts in before.values() for n in facts.produced()}
+    produced_after = {n for facts in after.values() for n in facts.produced()}
+    areas = {name.split(".", 1)[0] for name in (produced_before ^ produced_after) | (touched if moved else set())}
+    reach.assumptions = {n for n in (*reach.values, *index.names_in_areas(areas)) if index.has_name(n)}
     reach.goals = {goal for path, facts in after.items() for goal, _ in facts.goals(path)}
     reach.goals.update(goal for metric in reach.values for goal in index.goal_metrics(metric))
     if moved or old_edges != index.edges_of(after) or _org_changed(before, after):
-        shared, feeding = ties_to_shared_goals(index, new_declarations)
+        shared, feeding = ties_to_shared_goals(index, state.declarations)
         reach.goals.update(
             goal
             for metric in set(feeding) | set(state.feeding)
@@ -289,6 +349,10 @@ def apply_edit(state: PlanState, after: dict[str, FileFacts], removed: Iterable[
             reach.goals.update(goal for metric in feeding for goal in index.goal_metrics(metric))
         state.shared, state.feeding = shared, feeding
     return reach
+
+
+def _producers_by_file(files: dict[str, FileFacts]) -> dict[str, tuple[object, ...]]:
+    return {path: found for path, facts in files.items() if (found := facts.producer_facts())}
 
 
 def _block_names(block: tuple[object, ...]) -> set[str]:
@@ -319,9 +383,9 @@ def _differing(old: list[list[str]], new: list[list[str]]) -> list[list[str]]:
 
 def _counting_blocks(index: PlanIndex, declarations: Declarations) -> Iterable[tuple[str, tuple[object, ...]]]:
     """(path, block facts) of every block that counts, in path order."""
-    for path in sorted(index.files):
-        for block in index.files[path].blocks:
-            if declarations.counts((path, block[2])):
+    for path in index.paths():
+        for position, block in enumerate(index.facts(path).blocks):
+            if declarations.counts((path, position)):
                 yield path, block
 
 

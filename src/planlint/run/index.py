@@ -12,10 +12,15 @@ fast and the cache's restricted loader accepts it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import marshal
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from planlint.model.plan import Block, Consumes, Derive, Goal, PlanFile, Produces, references
+
+if TYPE_CHECKING:
+    from planlint.run.store import Store
 
 # Statement facts: ("c", name) consumes, ("p", name) produces, ("d", name, inputs) derive,
 # ("g", metric, line, column) goal. A block: (kind, name, line, column, statement facts).
@@ -67,11 +72,17 @@ class FileFacts:
     def produced(self) -> set[str]:
         return {f[1] for *_, statements in self.blocks for f in statements if f[0] in ("p", "d")}  # type: ignore[misc]
 
-    def derive_inputs(self) -> set[tuple[str, tuple[str, ...]]]:
-        return {(f[1], f[2]) for *_, statements in self.blocks for f in statements if f[0] == "d"}  # type: ignore[misc]
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """Each block's kind and name, in file order."""
+        return tuple((kind, name) for kind, name, *_ in self.blocks)
+
+    def producer_facts(self) -> tuple[StatementFacts, ...]:
+        """The `produces` and `derive` facts (name, and a derive's inputs) in file order: what
+        loops follow (the first producer of a name counts)."""
+        return tuple(f for *_, statements in self.blocks for f in statements if f[0] in ("p", "d"))
 
 
-Place = tuple[str, int]  # (path, line) of a block's header
+Place = tuple[str, int]  # (path, position of the block in its file): not its line, which a comment moves
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +95,11 @@ class Declarations:
 
     @classmethod
     def of(cls, headers: Iterable[tuple[str, int, str, str]]) -> Declarations:
+        """From each block's (path, position, kind, name)."""
         counting: dict[tuple[str, str], Place] = {}
         first_of: dict[Place, Place] = {}
         first_org: Place | None = None
-        for path, line, kind, name in sorted(headers):
+        for path, position, kind, name in sorted(headers):
             first = (
                 counting.get((kind, name))
                 or (first_org if kind == "org" else None)
@@ -95,11 +107,11 @@ class Declarations:
                 or counting.get(("org", name))
             )
             if first is not None:
-                first_of[(path, line)] = first
+                first_of[(path, position)] = first
                 continue
-            counting[(kind, name)] = (path, line)
+            counting[(kind, name)] = (path, position)
             if kind == "org" and first_org is None:
-                first_org = (path, line)
+                first_org = (path, position)
         return cls(counting, first_of)
 
     def block_named(self, team: str) -> Place | None:
@@ -124,59 +136,158 @@ def _block_facts(block: Block) -> BlockFacts:
     return (block.kind, block.name, block.span.line, block.span.column, tuple(facts))
 
 
-@dataclass
 class PlanIndex:
-    """Every file's facts, and the maps across files that an edit's reach is worked out from."""
+    """Every file's facts, and the maps across files that an edit's reach is worked out from.
 
-    files: dict[str, FileFacts] = field(default_factory=dict)
-    naming: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> paths naming it, sorted
-    produced: set[str] = field(default_factory=set)
-    dependents: dict[str, tuple[str, ...]] = field(default_factory=dict)  # input -> names it feeds
+    Kept in a `Store` (an SQLite database in the cache folder), and read one name at a time: a
+    run after a small edit asks about a few hundred of the plan's names. What it reads and
+    changes is held in memory until `flush` writes the changes back.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.digests = store.digests()  # path -> content hash
+        self._facts: dict[str, FileFacts] = {}
+        self._naming: dict[str, str] = {}  # name -> "P" or "-" (produced?), then its files; "" for none
+        self._dependents: dict[str, str] = {}  # input -> the names it feeds; "" for none
+        self._changed_files: set[str] = set()
+        self._changed_names: set[str] = set()
+        self._changed_dependents: set[str] = set()
+        self._declarations: Declarations | None = None
 
     @classmethod
-    def of(cls, files: dict[str, FileFacts]) -> PlanIndex:
-        index = cls()
+    def build(cls, store: Store, files: dict[str, FileFacts]) -> PlanIndex:
+        """Write the index of a whole plan into `store` at once."""
+        naming: dict[str, set[str]] = {}
+        produced: set[str] = set()
+        dependents: dict[str, dict[str, None]] = {}
         for path in sorted(files):
-            index.add(path, files[path])
-        return index
+            facts = files[path]
+            for name in facts.names():
+                naming.setdefault(name, set()).add(path)
+            produced.update(facts.produced())
+            for source, target in facts.edges():
+                dependents.setdefault(source, {})[target] = None
+        store.write_index(
+            ((path, f.digest, _encoded(f), f.headers()) for path, f in files.items()),
+            ((name, ("P" if name in produced else "-") + _SEP.join(sorted(paths))) for name, paths in naming.items()),
+            ((name, _SEP.join(targets)) for name, targets in dependents.items()),
+        )
+        return cls(store)
+
+    def flush(self) -> None:
+        """Write what changed since the index was read."""
+        self._store.write_changes(
+            {
+                path: (self.digests[path], _encoded(self._facts[path]), self._facts[path].headers())
+                if path in self.digests
+                else None
+                for path in self._changed_files
+            },
+            {name: self._naming.get(name) or None for name in self._changed_names},
+            {name: self._dependents.get(name) or None for name in self._changed_dependents},
+        )
+        self._changed_files, self._changed_names, self._changed_dependents = set(), set(), set()
+
+    # Files -----------------------------------------------------------------------
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.digests
+
+    def paths(self) -> list[str]:
+        return sorted(self.digests)
+
+    def facts(self, path: str) -> FileFacts:
+        found = self._facts.get(path)
+        if found is None:
+            blocks, problem = marshal.loads(self._store.facts(path))
+            found = self._facts[path] = FileFacts(self.digests[path], blocks, problem)
+        return found
 
     def add(self, path: str, facts: FileFacts) -> None:
-        self.files[path] = facts
+        self.digests[path] = facts.digest
+        self._facts[path] = facts
+        self._changed_files.add(path)
+        self._declarations = None
+        produced = facts.produced()
         for name in facts.names():
-            self.naming[name] = tuple(sorted({*self.naming.get(name, ()), path}))
-        self.produced.update(facts.produced())
+            paths = {*self.files_naming(name), path}
+            flag = "P" if name in produced or self.is_produced(name) else "-"
+            self._set_naming(name, flag + _SEP.join(sorted(paths)))
         for source, target in facts.edges():
-            found = self.dependents.get(source, ())
+            found = self.dependents_of(source)
             if target not in found:
-                self.dependents[source] = (*found, target)
+                self._set_dependents(source, _SEP.join((*found, target)))
 
     def remove(self, path: str) -> FileFacts | None:
         """Take a file out; its facts (None when it was not in)."""
-        facts = self.files.pop(path, None)
-        if facts is None:
+        if path not in self.digests:
             return None
+        facts = self.facts(path)
+        del self.digests[path], self._facts[path]
+        self._changed_files.add(path)
+        self._declarations = None
         for name in facts.names():
-            left = tuple(p for p in self.naming.get(name, ()) if p != path)
-            self._set(self.naming, name, left)
-            if name in self.produced and not any(name in self.files[p].produced() for p in left):
-                self.produced.discard(name)
-        edges = facts.edges()
-        for source in {s for s, _ in edges}:
-            still = {t for p in self.naming.get(source, ()) for s, t in self.files[p].edges() if s == source}
-            self._set(self.dependents, source, tuple(t for t in self.dependents.get(source, ()) if t in still))
+            left = [p for p in self.files_naming(name) if p != path]
+            produced = bool(left) and self.is_produced(name) and any(name in self.facts(p).produced() for p in left)
+            self._set_naming(name, ("P" if produced else "-") + _SEP.join(left) if left else "")
+        for source in {s for s, _ in facts.edges()}:
+            still = {t for p in self.files_naming(source) for s, t in self.facts(p).edges() if s == source}
+            self._set_dependents(source, _SEP.join(t for t in self.dependents_of(source) if t in still))
         return facts
 
+    # Names -----------------------------------------------------------------------
+
+    def files_naming(self, name: str) -> tuple[str, ...]:
+        """The files whose statements name `name`, in path order."""
+        found = self._entry(self._naming, name, self._store.naming)
+        return tuple(found[1:].split(_SEP)) if found else ()
+
+    def is_produced(self, name: str) -> bool:
+        """Whether some block produces or derives `name` (one that does not count included)."""
+        return self._entry(self._naming, name, self._store.naming)[:1] == "P"
+
+    def has_name(self, name: str) -> bool:
+        return bool(self._entry(self._naming, name, self._store.naming))
+
+    def names_in_areas(self, areas: set[str]) -> list[str]:
+        """Every name of these areas (`leads` for leads.volume), as the index stands now."""
+        stored = {name for area in areas for name in self._store.names_with_prefix(f"{area}.")}
+        pending = {name for name in self._naming if name.split(".", 1)[0] in areas}
+        return sorted(name for name in stored | pending if self.has_name(name))
+
+    def dependents_of(self, name: str) -> tuple[str, ...]:
+        found = self._entry(self._dependents, name, self._store.dependents)
+        return tuple(found.split(_SEP)) if found else ()
+
     @staticmethod
-    def _set(mapping: dict[str, tuple[object, ...]], key: str, value: tuple[object, ...]) -> None:
-        if value:
-            mapping[key] = value
-        else:
-            mapping.pop(key, None)
+    def _entry(memo: dict[str, str], name: str, read: Callable[[str], str | None]) -> str:
+        found = memo.get(name)
+        if found is None:
+            found = memo[name] = read(name) or ""
+        return found
+
+    def _set_naming(self, name: str, value: str) -> None:
+        self._naming[name] = value
+        self._changed_names.add(name)
+
+    def _set_dependents(self, name: str, value: str) -> None:
+        self._dependents[name] = value
+        self._changed_dependents.add(name)
 
     def declarations(self) -> Declarations:
-        return Declarations.of(
-            (path, line, kind, name) for path, facts in self.files.items() for kind, name, line, _, _ in facts.blocks
-        )
+        if self._declarations is None:
+            headers = self._store.headers()
+            for path in self._changed_files:  # the headers of files changed since the store was read
+                headers.pop(path, None)
+                if path in self.digests:
+                    headers[path] = self._facts[path].headers()
+            self._declarations = Declarations.of(
+                (path, position, kind, name)
+                for path, blocks in headers.items()
+                for position, (kind, name) in enumerate(blocks)
+            )
+        return self._declarations
 
     def closure(self, names: Iterable[str], extra: Iterable[tuple[str, str]] = ()) -> set[str]:
         """`names` and every name that depends on one of them, through derivations and goals,
@@ -185,28 +296,37 @@ class PlanIndex:
         for source, target in extra:
             more.setdefault(source, []).append(target)
         reached = set(names)
-        stack = list(reached)
-        dependents = self.dependents
-        while stack:
-            name = stack.pop()
-            for target in (*dependents.get(name, ()), *more.get(name, ())):
-                if target not in reached:
-                    reached.add(target)
-                    stack.append(target)
+        level = list(reached)
+        while level:  # a level at a time: one query for the names the store has not given yet
+            self._store_prefetch(level)
+            following = []
+            for name in level:
+                for target in (*self.dependents_of(name), *more.get(name, ())):
+                    if target not in reached:
+                        reached.add(target)
+                        following.append(target)
+            level = following
         return reached
 
+    def _store_prefetch(self, names: list[str]) -> None:
+        missing = [name for name in names if name not in self._dependents]
+        if missing:
+            found = self._store.dependents_many(missing)
+            for name in missing:
+                self._dependents[name] = found.get(name) or ""
+
     def edges_of(self, paths: Iterable[str]) -> set[tuple[str, str]]:
-        return {edge for path in paths if path in self.files for edge in self.files[path].edges()}
+        return {edge for path in paths if path in self.digests for edge in self.facts(path).edges()}
 
     def goal_metrics(self, metric: str) -> list[GoalId]:
         """The goals set on `metric`, anywhere in the plan."""
         return [
-            goal
-            for path in self.naming.get(metric, ())
-            for goal, name in self.files[path].goals(path)
-            if name == metric
+            goal for path in self.files_naming(metric) for goal, name in self.facts(path).goals(path) if name == metric
         ]
 
-    def area_unresolved(self, areas: set[str]) -> set[str]:
-        """Consumed names of these areas that no team produces."""
-        return {name for name in self.naming if name.split(".", 1)[0] in areas and name not in self.produced}
+
+def _encoded(facts: FileFacts) -> bytes:
+    return marshal.dumps((facts.blocks, facts.problem))
+
+
+_SEP = "\x00"  # between paths and names in one string: no name or path holds it

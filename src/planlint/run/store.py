@@ -1,0 +1,190 @@
+"""Where incremental checking keeps a plan's state between runs: one SQLite database.
+
+A run after a small edit reads a few hundred of the plan's names out of
+hundreds of thousands, and writes back as few; a database answers that in
+the time of the edit, where a file of the whole state would be read and
+written whole on every run. It is a cache: written without waiting for the
+disk, and anything unreadable or from another planlint or configuration is
+thrown away and rebuilt (`Store.open` returns None, the caller starts over).
+
+Tables: `meta` (the key the state was made for, and small whole values),
+`files` (path, content hash, facts, block headers), `naming` (name -> its
+files), `dependents` (name -> the names it feeds), `vals` (derived name ->
+its value) and `findings` (every subject's findings, pickled with the
+cache's restricted loader, as one value).
+"""
+
+from __future__ import annotations
+
+import marshal
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from planlint.rulebook.finding import Finding
+from planlint.run.cache import dump_model, load_model
+
+SCHEMA_VERSION = "1"
+_SCHEMA = """
+create table meta (name text primary key, value blob) without rowid;
+create table files (path text primary key, digest text, facts blob, headers blob) without rowid;
+create table naming (name text primary key, files text) without rowid;
+create table dependents (name text primary key, targets text) without rowid;
+create table vals (name text primary key, value blob) without rowid;
+create table findings (found blob);
+"""
+_TABLES = ("meta", "files", "naming", "dependents", "vals", "findings")
+_MANY = 500  # names per query, under SQLite's limit of parameters
+
+
+class Store:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    @classmethod
+    def open(cls, path: Path, key: str) -> Store | None:
+        """The store at `path` when it holds a state made for `key`; None otherwise."""
+        if not path.is_file():  # connecting would make it
+            return None
+        try:
+            store = cls(_connect(path))
+            if store.meta("schema") == SCHEMA_VERSION and store.meta("key") == key:
+                return store
+            store.close()
+        except (sqlite3.Error, ValueError, EOFError, TypeError):  # missing, damaged, from another planlint
+            pass
+        return None
+
+    @classmethod
+    def create(cls, path: Path, key: str) -> Store:
+        """An empty store at `path` for `key` (whatever was there is replaced)."""
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        store = cls(_connect(path))
+        store._db.executescript(_SCHEMA)
+        store.set_meta("schema", SCHEMA_VERSION)
+        store.set_meta("key", key)
+        return store
+
+    def close(self) -> None:
+        self._db.close()
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    # Small whole values --------------------------------------------------------------
+
+    def meta(self, name: str) -> object:
+        row = self._db.execute("select value from meta where name = ?", (name,)).fetchone()
+        return marshal.loads(row[0]) if row is not None else None
+
+    def set_meta(self, name: str, value: object) -> None:
+        self._db.execute("insert or replace into meta values (?, ?)", (name, marshal.dumps(value)))
+
+    # The index -----------------------------------------------------------------------
+
+    def digests(self) -> dict[str, str]:
+        return dict(self._db.execute("select path, digest from files"))
+
+    def facts(self, path: str) -> bytes:
+        return self._one("select facts from files where path = ?", path) or b""
+
+    def headers(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        return {path: marshal.loads(headers) for path, headers in self._db.execute("select path, headers from files")}
+
+    def naming(self, name: str) -> str | None:
+        return self._one("select files from naming where name = ?", name)
+
+    def names_with_prefix(self, prefix: str) -> list[str]:
+        """Every name starting with `prefix` (a range of the table's key: no scan)."""
+        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return [
+            row[0] for row in self._db.execute("select name from naming where name >= ? and name < ?", (prefix, end))
+        ]
+
+    def dependents(self, name: str) -> str | None:
+        return self._one("select targets from dependents where name = ?", name)
+
+    def dependents_many(self, names: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(names), _MANY):
+            chunk = names[start : start + _MANY]
+            query = f"select name, targets from dependents where name in ({','.join('?' * len(chunk))})"
+            found.update(self._db.execute(query, chunk))
+        return found
+
+    def write_index(
+        self,
+        files: Iterable[tuple[str, str, bytes, tuple[tuple[str, str], ...]]],
+        naming: Iterable[tuple[str, str]],
+        dependents: Iterable[tuple[str, str]],
+    ) -> None:
+        self._db.executemany(
+            "insert into files values (?, ?, ?, ?)",
+            ((path, digest, facts, marshal.dumps(headers)) for path, digest, facts, headers in files),
+        )
+        self._db.executemany("insert into naming values (?, ?)", naming)
+        self._db.executemany("insert into dependents values (?, ?)", dependents)
+
+    def write_changes(
+        self,
+        files: dict[str, tuple[str, bytes, tuple[tuple[str, str], ...]] | None],
+        naming: dict[str, str | None],
+        dependents: dict[str, str | None],
+    ) -> None:
+        """Rows to replace (a value) or delete (None), by table."""
+        for path, row in files.items():
+            if row is None:
+                self._db.execute("delete from files where path = ?", (path,))
+            else:
+                digest, facts, headers = row
+                self._db.execute(
+                    "insert or replace into files values (?, ?, ?, ?)", (path, digest, facts, marshal.dumps(headers))
+                )
+        self._replace("naming", naming)
+        self._replace("dependents", dependents)
+
+    # Values and findings ---------------------------------------------------------------
+
+    def value(self, name: str) -> bytes | None:
+        return self._one("select value from vals where name = ?", name)
+
+    def write_values(self, values: dict[str, bytes | None]) -> None:
+        self._replace("vals", values)
+
+    def findings(self) -> dict[tuple[object, ...], list[Finding]]:
+        """Every subject's findings (subjects without findings are left out)."""
+        row = self._db.execute("select found from findings").fetchone()
+        loaded = load_model(row[0]) if row is not None else {}
+        if not isinstance(loaded, dict) or not all(
+            isinstance(k, tuple) and isinstance(v, list) and all(isinstance(f, Finding) for f in v)
+            for k, v in loaded.items()
+        ):
+            raise ValueError("the stored findings are not findings")
+        return loaded
+
+    def write_findings(self, findings: dict[tuple[object, ...], list[Finding]]) -> None:
+        """Replace every subject's findings (one value: read and written whole, fastest that way)."""
+        self._db.execute("delete from findings")
+        self._db.execute("insert into findings values (?)", (dump_model(findings),))
+
+    # ---------------------------------------------------------------------------------
+
+    def _one(self, query: str, key: str) -> object:
+        row = self._db.execute(query, (key,)).fetchone()
+        return row[0] if row is not None else None
+
+    def _replace(self, table: str, rows: dict[object, object]) -> None:
+        assert table in _TABLES
+        gone = [(key,) for key, value in rows.items() if value is None]
+        kept = [(key, value) for key, value in rows.items() if value is not None]
+        key = "subject" if table == "findings" else "name"
+        self._db.executemany(f"delete from {table} where {key} = ?", gone)
+        self._db.executemany(f"insert or replace into {table} values (?, ?)", kept)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=5, isolation_level="DEFERRED")
+    db.execute("pragma journal_mode = truncate")
+    db.execute("pragma synchronous = off")  # a cache: after a crash it is rebuilt, never trusted blindly
+    return db
