@@ -123,8 +123,12 @@ class Workspace:
     def check(self) -> Snapshot:
         """Check the whole plan as it stands in the editor. The one seam to the engine: an
         incremental engine replaces this method, not the handlers."""
+        # The engine moves what is alive out of the collector's way once the model is built (gc.freeze),
+        # so cyclic garbage must be collected first or it would stay; the frozen models of earlier checks
+        # are freed by reference counting (they hold no cycles), and are never walked again.
+        self._latest = None
+        gc.collect()
         result = lint_sources(self.sources(), self.config, self.root)
-        gc.unfreeze()  # the engine freezes the model for a one-shot run; a server keeps collecting
         return Snapshot(result.findings, result.plan, result.graph, result.evaluator, self.config, self.root)
 
     def sources(self) -> list[tuple[str, Source]]:
