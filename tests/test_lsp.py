@@ -154,16 +154,22 @@ async def test_symbols(client: LanguageClient, tmp_path: Path) -> None:
 @pytest.mark.asyncio
 async def test_completion(client: LanguageClient, tmp_path: Path) -> None:
     _, sales = await opened(client, tmp_path)
-    draft = open_file(client, tmp_path, "draft.plan", "team draft {\n  consumes lea")
+    draft = open_file(client, tmp_path, "draft.plan", "team draft {\n  consumes ")
     found = await client.text_document_completion_async(
-        types.CompletionParams(types.TextDocumentIdentifier(draft), types.Position(1, 14))
+        types.CompletionParams(types.TextDocumentIdentifier(draft), types.Position(1, 11))
     )
     items = {item.label: item for item in found.items}
     assert items["leads.avg_deal_value"].detail == "marketing: $24k"
     assert items["sales.revenue"].detail == "sales: derived"
-    edit = items["leads.volume"].text_edit
-    assert (edit.range.start.character, edit.range.end.character, edit.new_text) == (11, 14, "leads.volume")
     assert {"consumes", "produces", "team", "by", "leads", "USD"} <= set(items)
+    change(client, draft, "team draft {\n  consumes lea", 2)
+    found = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(draft), types.Position(1, 14))
+    )
+    names = [item for item in found.items if item.kind == types.CompletionItemKind.Variable]
+    assert [item.label for item in names] == ["leads.avg_deal_value", "leads.volume"]
+    edit = names[1].text_edit
+    assert (edit.range.start.character, edit.range.end.character, edit.new_text) == (11, 14, "leads.volume")
     change(client, sales, SALES.replace("$20M/year", "$20M/"), 3)
     periods = await client.text_document_completion_async(
         types.CompletionParams(types.TextDocumentIdentifier(sales), types.Position(2, 29))

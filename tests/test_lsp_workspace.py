@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types
 
 from planlint.commands.lsp import actions, answers
-from planlint.commands.lsp.positions import char_column, utf16_column
+from planlint.commands.lsp.positions import char_column, client_column, use_encoding
 from planlint.commands.lsp.workspace import Workspace
 
 PRODUCER = "team marketing {\n  produces leads.avg_deal_value = $24k\n}\n"
@@ -62,11 +62,16 @@ def test_the_configuration_is_read_again_when_saved(folder: Path) -> None:
     assert workspace.config.cache is False
 
 
-def test_utf16_columns() -> None:
+@pytest.mark.parametrize(("encoding", "after_emoji"), [("utf-16", 9), ("utf-8", 11), ("utf-32", 8)])
+def test_columns_count_in_the_clients_units(encoding: str, after_emoji: int) -> None:
     line = 'owner "😀" # 😀x'
-    assert utf16_column(line, 8) == 9  # after the emoji, which counts two units
-    assert char_column(line, 9) == 8
-    assert char_column(line, 999) == len(line)
+    use_encoding(encoding)
+    try:
+        assert client_column(line, 8) == after_emoji  # the emoji counts 2, 4 or 1 units
+        assert char_column(line, after_emoji) == 8
+        assert char_column(line, 999) == len(line)
+    finally:
+        use_encoding("utf-16")
 
 
 def test_name_at() -> None:
@@ -114,3 +119,19 @@ def test_planlint_check_never_imports_the_language_server(folder: Path) -> None:
     run = subprocess.run([sys.executable, "-c", script, str(folder)], capture_output=True, text=True, timeout=60)
     assert "PL102" in run.stdout
     assert run.stdout.rstrip().endswith("[]"), run.stdout + run.stderr
+
+
+def test_a_hover_stays_short_on_a_long_chain_with_many_consumers(tmp_path: Path) -> None:
+    chain = "\n".join(f"  derive chain.x{i} = chain.x{i - 1} + 1" for i in range(1, 30))
+    consumers = "\n".join(f"team c{i} {{\n  consumes chain.x29 >= {i}\n}}" for i in range(20))
+    (tmp_path / "p.plan").write_text(
+        f"team a {{\n  produces chain.x0 = 1\n{chain}\n}}\n{consumers}\n", encoding="utf-8"
+    )
+    snapshot = Workspace([tmp_path]).snapshot()
+    hover = answers.hover(snapshot, "chain.x29")
+    assert hover is not None
+    text = hover.contents.value
+    assert text.startswith("```text\nchain.x29 = 30 from what its producers deliver\n")
+    assert text.count("assumes >= ") == answers.HOVER_CONSUMERS
+    assert "... and 12 more consumers: find all references to list them" in text
+    assert "chain.x28: derived further" in text and "chain.x27" not in text

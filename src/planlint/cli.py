@@ -276,7 +276,7 @@ def fmt(paths: tuple[Path, ...], check: bool, diff: bool, config_path: Path | No
 @main.command()
 def lsp() -> None:
     """Run the language server over stdin and stdout, for an editor (see editors/)."""
-    from planlint.commands.lsp import serve
+    from planlint.commands.lsp.server import serve
 
     serve()
 

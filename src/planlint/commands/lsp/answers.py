@@ -14,7 +14,7 @@ from dataclasses import replace
 from lsprotocol import types
 
 from planlint.analysis.trace import explain_assumption, known_names
-from planlint.commands.lsp.positions import location, span_range, utf16_column, whole_text
+from planlint.commands.lsp.positions import client_column, location, span_range, whole_text
 from planlint.commands.lsp.workspace import Snapshot
 from planlint.language import quantity as q
 from planlint.language.grammar import keywords
@@ -26,7 +26,12 @@ from planlint.output.explain import NameExplanation, Painter, assumption
 
 # A dotted name, or the start of one being typed (`leads.`).
 _NAME_CHARS = re.compile(r"[A-Za-z0-9_.]")
-HOVER_CONSUMERS = 8  # more than this, and the hover says how many more: references list them all
+# A hover stays short: at most this many consumers (references list them all), findings, and one level of
+# derivation (`planlint explain NAME` draws the whole tree).
+HOVER_CONSUMERS = 8
+HOVER_FINDINGS = 3
+HOVER_DEPTH = 1
+MOST_NAMES = 200  # completion sends at most this many names, and asks again as more is typed
 
 
 def name_at(line: str, column: int) -> str | None:
@@ -57,11 +62,13 @@ def hover(snapshot: Snapshot, name: str) -> types.Hover | None:
     if name not in known_names(snapshot.graph):
         return None
     config = snapshot.config
-    story = explain_assumption(name, snapshot.graph, snapshot.evaluator, config.tolerance, config.fiscal_year_start)
+    story = explain_assumption(
+        name, snapshot.graph, snapshot.evaluator, config.tolerance, config.fiscal_year_start, HOVER_DEPTH
+    )
     more = len(story.consumers) - HOVER_CONSUMERS
     if more > 0:
         story = replace(story, consumers=story.consumers[:HOVER_CONSUMERS])
-    findings = [finding for finding in snapshot.findings if finding.subject == name]
+    findings = [finding for finding in snapshot.findings if finding.subject == name][:HOVER_FINDINGS]
     text = assumption(NameExplanation(story, findings), Painter(color=False, unicode=True))
     if more > 0:
         text += f"... and {plural(more, 'more consumer')}: find all references to list them\n"
@@ -189,15 +196,17 @@ def completion(snapshot: Snapshot, number: int, line: str, column: int) -> types
         return types.CompletionList(False, _periods())
     # A name replaces all that is typed of it, dots included (editors' words stop at a dot).
     typed = types.Range(
-        types.Position(number, utf16_column(line, start)), types.Position(number, utf16_column(line, column))
+        types.Position(number, client_column(line, start)), types.Position(number, client_column(line, column))
     )
-    return types.CompletionList(False, [*_names(snapshot, typed), *_units(snapshot), *_keywords()])
+    names = _names(snapshot, line[start:column], typed)
+    return types.CompletionList(len(names) == MOST_NAMES, [*names, *_units(snapshot), *_keywords()])
 
 
-def _names(snapshot: Snapshot, typed: types.Range) -> list[types.CompletionItem]:
-    graph = snapshot.graph
+def _names(snapshot: Snapshot, typed_text: str, typed: types.Range) -> list[types.CompletionItem]:
+    """The names that hold what is typed (any case), at most MOST_NAMES of them."""
+    graph, wanted = snapshot.graph, typed_text.lower()
     items = []
-    for name in sorted(known_names(graph)):
+    for name in sorted(name for name in known_names(graph) if wanted in name.lower())[:MOST_NAMES]:
         producer = graph.producer(name)
         detail = None
         if isinstance(producer, Produces):

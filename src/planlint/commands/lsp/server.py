@@ -25,7 +25,7 @@ from pygls.uris import to_fs_path
 from planlint import __version__
 from planlint.commands.lsp import actions, answers
 from planlint.commands.lsp.diagnostics import diagnostics, rule_pages
-from planlint.commands.lsp.positions import char_column
+from planlint.commands.lsp.positions import char_column, use_encoding
 from planlint.commands.lsp.workspace import Workspace
 
 DEBOUNCE_SECONDS = 0.3
@@ -46,9 +46,10 @@ class PlanServer(LanguageServer):
     @property
     def plans(self) -> Workspace:
         if self._plans is None:
+            use_encoding(self.workspace.position_encoding or "utf-16")  # as agreed with the client at start-up
             folders = [to_fs_path(folder.uri) for folder in self.workspace.folders.values()]
             roots = [Path(folder) for folder in folders if folder] or [Path(self.workspace.root_path or ".")]
-            self._plans = Workspace(roots)
+            self._plans = Workspace(root.resolve() for root in roots)
             if self._plans.config_problem:
                 self.warn(f"planlint: {self._plans.config_problem}; checking with the default settings")
         return self._plans
