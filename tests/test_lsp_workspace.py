@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from planlint.commands.lsp import actions, answers
 from planlint.commands.lsp.positions import char_column, client_column, use_encoding
-from planlint.commands.lsp.workspace import Workspace
+from planlint.commands.lsp.workspace import Workspace, project_root
 
 PRODUCER = "team marketing {\n  produces leads.avg_deal_value = $24k\n}\n"
 CONSUMER = "team sales {\n  consumes leads.avg_deal_value = $50k\n}\n"
@@ -135,3 +135,14 @@ def test_a_hover_stays_short_on_a_long_chain_with_many_consumers(tmp_path: Path)
     assert text.count("assumes >= ") == answers.HOVER_CONSUMERS
     assert "... and 12 more consumers: find all references to list them" in text
     assert "chain.x28: derived further" in text and "chain.x27" not in text
+
+
+def test_without_folders_only_open_documents_count_and_the_project_is_found(folder: Path) -> None:
+    workspace = Workspace([])
+    assert workspace.sources() == []
+    workspace.open(folder / "sales.plan", CONSUMER)
+    assert codes(workspace, workspace.shown(folder / "sales.plan")) == ["PL101"]  # marketing's file is not read
+    (folder / "deep").mkdir()
+    assert project_root(folder / "deep" / "x.plan") == folder / "deep"
+    (folder / "planlint.toml").write_text("", encoding="utf-8")
+    assert project_root(folder / "deep" / "x.plan") == folder

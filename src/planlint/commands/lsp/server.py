@@ -26,7 +26,7 @@ from planlint import __version__
 from planlint.commands.lsp import actions, answers
 from planlint.commands.lsp.diagnostics import diagnostics, rule_pages
 from planlint.commands.lsp.positions import char_column, use_encoding
-from planlint.commands.lsp.workspace import Workspace
+from planlint.commands.lsp.workspace import Workspace, project_root
 
 DEBOUNCE_SECONDS = 0.3
 Answer = TypeVar("Answer")
@@ -45,10 +45,19 @@ class PlanServer(LanguageServer):
 
     @property
     def plans(self) -> Workspace:
+        return self.plans_for(None)
+
+    def plans_for(self, document: Path | None) -> Workspace:
+        """The workspace, made on first use from the editor's folders (or its root; or, when it
+        names neither, the project around the first document opened)."""
         if self._plans is None:
             use_encoding(self.workspace.position_encoding or "utf-16")  # as agreed with the client at start-up
             folders = [to_fs_path(folder.uri) for folder in self.workspace.folders.values()]
-            roots = [Path(folder) for folder in folders if folder] or [Path(self.workspace.root_path or ".")]
+            roots = [Path(folder) for folder in folders if folder]
+            if not roots and self.workspace.root_path:
+                roots = [Path(self.workspace.root_path)]
+            if not roots and document is not None:
+                roots = [project_root(document)]
             self._plans = Workspace(root.resolve() for root in roots)
             if self._plans.config_problem:
                 self.warn(f"planlint: {self._plans.config_problem}; checking with the default settings")
@@ -87,7 +96,7 @@ class PlanServer(LanguageServer):
         if document is not None:
             path, text = document
             self._uris[path.resolve()] = uri
-            self.plans.change(path, text)
+            self.plans_for(path).change(path, text)
 
     # Diagnostics -----------------------------------------------------------------------------
 

@@ -63,13 +63,23 @@ class Snapshot:
         return Path(shown) if os.path.isabs(shown) else self.root / shown
 
 
+def project_root(path: Path) -> Path:
+    """For an editor that names no workspace folder: the folder above `path` that holds a
+    planlint.toml or .git, else the file's own folder."""
+    folder = Path(os.path.abspath(path)).parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "planlint.toml").is_file() or (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
 class Workspace:
     """The plan files below the workspace folders, the open documents' text over them, and the
     configuration found for the folders."""
 
     def __init__(self, roots: Iterable[Path]) -> None:
-        self.roots = [Path(os.path.abspath(root)) for root in roots] or [Path(os.path.abspath("."))]
-        self.root = self.roots[0]  # finding paths are shown relative to it
+        self.roots = [Path(os.path.abspath(root)) for root in roots]  # none: only the open documents count
+        self.root = self.roots[0] if self.roots else Path(os.path.abspath("."))  # finding paths are shown from it
         self.config_problem: str | None = None  # why the configuration could not be read
         self.config = self._read_config()
         self._on_disk: list[str] = []
@@ -97,7 +107,7 @@ class Workspace:
         self.rediscover()
 
     def rediscover(self) -> None:
-        self._on_disk = plan_files(self.roots, self.config)
+        self._on_disk = plan_files(self.roots, self.config) if self.roots else []
         self._latest = None
 
     # What the handlers ask -------------------------------------------------------------------
@@ -142,7 +152,7 @@ class Workspace:
         """The folders' configuration, never cached between runs; the defaults when it is broken."""
         self.config_problem = None
         try:
-            config = configuration(self.roots, cache=False)
+            config = configuration(self.roots or [self.root], cache=False)
         except ValueError as err:  # a broken planlint.toml: say so, and check with the defaults
             self.config_problem = str(err)
             config = replace(DEFAULT, root=self.root, known_rules=tuple(load_rules().rules), cache=False)
