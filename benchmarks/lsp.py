@@ -45,7 +45,7 @@ class Client(LanguageClient):
         super().__init__("planlint-benchmark", "1")
         self.arrived: dict[str, asyncio.Event] = {}
 
-        @self.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        @self.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]  # pygls
         def published(params: types.PublishDiagnosticsParams) -> None:
             self.arrived.setdefault(params.uri, asyncio.Event()).set()
 
@@ -72,7 +72,7 @@ async def started(folder: Path) -> Client:
 async def stopped(client: Client) -> None:
     await client.shutdown_async(None)
     client.exit(None)
-    await client.stop()
+    await client.stop()  # type: ignore[no-untyped-call]  # pygls
 
 
 def a_team_file(folder: Path) -> Path:

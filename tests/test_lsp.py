@@ -63,12 +63,14 @@ def change(client: LanguageClient, uri: str, text: str, version: int) -> None:
 
 async def diagnostics_until(client: LanguageClient, uri: str, wanted) -> list[types.Diagnostic]:
     """The file's diagnostics once `wanted(codes)` holds, waiting for new ones as they are published."""
-    async with asyncio.timeout(WAIT):
-        while True:
-            found = client.diagnostics.get(uri)
-            if found is not None and wanted([d.code for d in found]):
-                return found
-            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    deadline = asyncio.get_running_loop().time() + WAIT
+    while True:
+        found = client.diagnostics.get(uri)
+        if found is not None and wanted([d.code for d in found]):
+            return found
+        left = deadline - asyncio.get_running_loop().time()
+        assert left > 0, f"no such diagnostics in {WAIT} s: {[d.code for d in found or []]}"
+        await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), left)
 
 
 def errors_logged(client: LanguageClient) -> list[str]:
