@@ -82,7 +82,7 @@ class Workspace:
         self.root = self.roots[0] if self.roots else Path(os.path.abspath("."))  # finding paths are shown from it
         self.config_problem: str | None = None  # why the configuration could not be read
         self.config = self._read_config()
-        self._on_disk: list[str] = []
+        self._on_disk: dict[str, str] = {}  # path as shown -> the file, worked out once per discovery
         self._open: dict[Path, str] = {}  # absolute path -> the editor's text
         self._latest: Snapshot | None = None
         self.rediscover()
@@ -107,7 +107,8 @@ class Workspace:
         self.rediscover()
 
     def rediscover(self) -> None:
-        self._on_disk = plan_files(self.roots, self.config) if self.roots else []
+        found = plan_files(self.roots, self.config) if self.roots else []
+        self._on_disk = {self.shown(Path(path)): path for path in found}
         self._latest = None
 
     # What the handlers ask -------------------------------------------------------------------
@@ -143,7 +144,7 @@ class Workspace:
 
     def sources(self) -> list[tuple[str, Source]]:
         """Every plan file as (path as shown, its text or the file to read), in path order."""
-        found: dict[str, Source] = {self.shown(Path(path)): Unread(path) for path in self._on_disk}
+        found: dict[str, Source] = {shown: Unread(path) for shown, path in self._on_disk.items()}
         for path, text in self._open.items():
             found[self.shown(path)] = text.encode("utf-8", errors="surrogatepass")
         return sorted(found.items())
