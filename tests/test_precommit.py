@@ -120,13 +120,14 @@ def pre_commit(repo: Path, env: dict[str, str], *args: str) -> subprocess.Comple
     )
 
 
-def test_hooks_file_declares_the_three_hooks() -> None:
+def test_hooks_file_declares_the_four_hooks() -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
-    assert set(hooks) == {"planlint", "planlint-all", "planlint-review"}
+    assert set(hooks) == {"planlint", "planlint-all", "planlint-review", "planlint-fmt"}
     assert all(h["language"] == "python" for h in hooks.values())
     assert hooks["planlint"]["entry"] == "planlint check --pre-commit"
     assert hooks["planlint-all"]["pass_filenames"] is False
     assert hooks["planlint-review"]["stages"] == ["pre-push"]
+    assert hooks["planlint-fmt"]["entry"] == "planlint fmt"
 
 
 def test_passes_on_a_plan_that_fits(plans: Path, hooks) -> None:
@@ -155,4 +156,19 @@ def test_planlint_hook_reads_the_whole_plan_and_reports_what_touches_the_files(p
     assert "sales.plan:4:3: PL102" in run.stdout
     # Finance's file is untouched by the mismatch: nothing to report for it.
     run = pre_commit(plans, env, "planlint", "--files", "finance.plan")
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_fmt_hook_lays_out_the_passed_files_and_fails_until_they_are_added(plans: Path, hooks) -> None:
+    snapshot, sha, env = hooks
+    config = {"repos": [{"repo": str(snapshot), "rev": sha, "hooks": [{"id": "planlint-fmt"}]}]}
+    (plans / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    messy = MARKETING.replace("owner ", "owner    ").replace("  produces", "      produces")
+    write(plans, env, marketing=messy, sales=SALES)
+    run = pre_commit(plans, env, "planlint-fmt", "--files", "marketing.plan")
+    assert run.returncode == 1, run.stdout + run.stderr  # pre-commit fails a hook that changed files
+    assert "files were modified by this hook" in run.stdout
+    assert (plans / "marketing.plan").read_text(encoding="utf-8") == MARKETING
+    git(plans, "add", "-A", env=env)
+    run = pre_commit(plans, env, "planlint-fmt", "--all-files")
     assert run.returncode == 0, run.stdout + run.stderr

@@ -248,6 +248,39 @@ def review(
     sys.exit(code)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file would be reformatted.")
+@click.option("--diff", is_flag=True, help="Write nothing; print what would change as a diff.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this configuration file instead of looking for one.",
+)
+def fmt(paths: tuple[Path, ...], check: bool, diff: bool, config_path: Path | None) -> None:
+    """Lay out every *.plan file below PATHS (default: the current folder) the one canonical way.
+
+    Only spaces and line breaks change, and a file is rewritten only when what it
+    says stays exactly the same; a file that does not parse is left as it is.
+    """
+    from planlint.commands.fmt import FmtOptions, run_fmt
+
+    try:
+        code = run_fmt(FmtOptions(list(paths) or [Path(".")], check, diff, config_path))
+    except ValueError as err:
+        raise PlanlintError(str(err)) from None
+    sys.exit(code)
+
+
+@main.command()
+def lsp() -> None:
+    """Run the language server over stdin and stdout, for an editor (see editors/)."""
+    from planlint.commands.lsp.server import serve
+
+    serve()
+
+
 def run() -> None:
     """The `planlint` command. Once the output is written it leaves with `os._exit`: freeing the
     model of a 10,000-team plan object by object takes ~0.3 s, which an ending process need not spend

@@ -146,10 +146,15 @@ class _Trace:
 
 
 def explain_assumption(
-    name: str, graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction, fiscal_year_start: int
+    name: str,
+    graph: InterlockGraph,
+    evaluator: Evaluator,
+    tolerance: Fraction,
+    fiscal_year_start: int,
+    max_depth: int = MAX_DEPTH,
 ) -> AssumptionExplanation:
     """Everything the plan says about `name`: who produces it, who relies on it, how it is derived
-    and the goals set on it."""
+    (derived inputs deeper than `max_depth` levels are not expanded) and the goals set on it."""
     trace = _Trace(graph, evaluator, tolerance, fiscal_year_start)
     outcome = evaluator.value_of(name)
     goals = [g for g in graph.goals if g.metric == name]
@@ -160,7 +165,7 @@ def explain_assumption(
     ]
     derivation: list[Step] = []
     if isinstance(graph.producer(name), Derive):
-        derivation = _derivation(name, trace, like, {g.team for g in goals})
+        derivation = _derivation(name, trace, like, {g.team for g in goals}, max_depth)
     value, reason = _value_text(outcome, like), _reason(outcome)
     if isinstance(outcome, Unknown) and outcome.reason == "no-value" and producers:
         value, reason = producers[0].value, None  # a definition or a date: stated, just not a number
@@ -255,7 +260,7 @@ def _timing(consumes: Consumes, producer, fiscal_year_start: int) -> str | None:
     return f"needed by {needed}, delivered by {delivered}: {verdict}"
 
 
-def _derivation(name: str, trace: _Trace, like, goal_teams: set[str]) -> list[Step]:
+def _derivation(name: str, trace: _Trace, like, goal_teams: set[str], max_depth: int = MAX_DEPTH) -> list[Step]:
     """The derivation tree under `name`, pre-order; each name is expanded once."""
     graph, evaluator = trace.graph, trace.evaluator
     steps: list[Step] = []
@@ -268,7 +273,7 @@ def _derivation(name: str, trace: _Trace, like, goal_teams: set[str]) -> list[St
             continue
         seen.add(current)
         producer = graph.producer(current)
-        if isinstance(producer, Derive) and depth >= MAX_DEPTH:
+        if isinstance(producer, Derive) and depth >= max_depth:
             steps.append(Step(current, depth, "deeper"))
             continue
         step = _step(current, depth, producer, trace, like if depth == 0 else None)
