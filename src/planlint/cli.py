@@ -43,6 +43,15 @@ def main() -> None:
     """Check that the plans of every team fit together."""
 
 
+# Every command that reads a plan takes its configuration file the same way.
+_config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this configuration file instead of looking for one.",
+)
+
+
 def _parse_format(value: str) -> tuple[str, str | None]:
     name, _, target = value.partition(":")
     return name.strip().lower(), (target or None)
@@ -74,12 +83,7 @@ def _parse_format(value: str) -> tuple[str, str | None]:
 )
 @click.option("--tolerance", help='Default tolerance for "=" comparisons, like 10%.')
 @click.option("--fiscal-year-start", help="Month the fiscal year starts in (1-12 or a name).")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Use this configuration file instead of looking for one.",
-)
+@_config_option
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -210,12 +214,7 @@ def explain(
     type=click.Choice(["error", "warning", "info"]),
     help="Lowest severity of a NEW finding that makes the exit code 1 (default: error).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Use this configuration file instead of looking for one.",
-)
+@_config_option
 def review(
     paths: tuple[Path, ...],
     base: str,
@@ -243,6 +242,44 @@ def review(
     )
     try:
         code = run_review(options)
+    except ValueError as err:
+        raise PlanlintError(str(err)) from None
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["mermaid", "dot", "json"]),
+    default="mermaid",
+    show_default=True,
+    help="mermaid (renders on GitHub), dot (Graphviz) or json.",
+)
+@click.option("--team", metavar="TEAM", help="Draw this team and the teams it trades assumptions with.")
+@click.option("--metric", metavar="NAME", help="Draw the derivation tree of this metric, with its values.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@_config_option
+def graph(
+    paths: tuple[Path, ...],
+    output_format: str,
+    team: str | None,
+    metric: str | None,
+    output_file: Path | None,
+    config_path: Path | None,
+) -> None:
+    """Draw the interlock of the plan below PATHS: teams, the assumptions between them, goals.
+
+    Each assumption is an edge from its producer to its consumer: fits, part (only part of
+    a range meets it), mismatch, late, or unresolved (from "nobody"). A large plan is drawn
+    with its problems only, and the drawing says what it left out.
+    """
+    from planlint.commands.graph import GraphOptions, run_graph
+
+    options = GraphOptions(list(paths) or [Path(".")], output_format, team, metric, output_file, config_path)
+    try:
+        code = run_graph(options)
     except ValueError as err:
         raise PlanlintError(str(err)) from None
     sys.exit(code)
