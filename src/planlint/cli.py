@@ -285,6 +285,33 @@ def graph(
     sys.exit(code)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="report.html",
+    show_default=True,
+    help="Where to write the HTML page.",
+)
+@_config_option
+def report(paths: tuple[Path, ...], output_file: Path, config_path: Path | None) -> None:
+    """Write the plan below PATHS as one self-contained HTML page: goals met, at risk and missed,
+    the interlock as a picture, each goal's derivation, and the findings by team.
+
+    The page fetches nothing (no script, style or font from anywhere): it opens the same from
+    a mail attachment, on a phone and printed.
+    """
+    from planlint.commands.report import ReportOptions, run_report
+
+    try:
+        code = run_report(ReportOptions(list(paths) or [Path(".")], output_file, config_path))
+    except ValueError as err:
+        raise PlanlintError(str(err)) from None
+    sys.exit(code)
+
+
 def run() -> None:
     """The `planlint` command. Once the output is written it leaves with `os._exit`: freeing the
     model of a 10,000-team plan object by object takes ~0.3 s, which an ending process need not spend
