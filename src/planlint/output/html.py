@@ -63,7 +63,7 @@ def render_report(result: LintResult, settings: Settings, version: str) -> str:
     graph, evaluator = result.graph, result.evaluator
     marks = {goal.span: goal_mark(goal, evaluator, settings.tolerance) for goal in graph.goals}
     picture = interlock_picture(result, settings)
-    by_team = _findings_by_team(result.findings, {n.id for n in picture.nodes})
+    by_team = _findings_by_team(result, {n.id for n in picture.nodes})
     sections = [
         _summary(result, list(marks.values()), by_team),
         _interlock(legible(picture)),
@@ -93,12 +93,17 @@ def _counts(findings: Iterable[Finding]) -> dict[Severity, int]:
     return counts
 
 
-def _findings_by_team(findings: list[Finding], teams: set[str]) -> dict[str, list[Finding]]:
-    """Each finding under the team whose statement it sits on (a rule names that team first)."""
+def _findings_by_team(result: LintResult, teams: set[str]) -> dict[str, list[Finding]]:
+    """Each finding under the team whose statement (or block header) it sits on."""
+    placed: dict[tuple[str, int], str] = {}
+    for block in result.plan.blocks:
+        placed[(block.span.path, block.span.line)] = block.name
+        for statement in block.statements:
+            placed[(statement.span.path, statement.span.line)] = block.name
     grouped: dict[str, list[Finding]] = {}
-    for finding in findings:
-        team = finding.teams[0] if finding.teams and finding.teams[0] in teams else _NO_TEAM
-        grouped.setdefault(team, []).append(finding)
+    for finding in result.findings:
+        team = placed.get((finding.span.path, finding.span.line), _NO_TEAM)
+        grouped.setdefault(team if team in teams else _NO_TEAM, []).append(finding)
     return grouped
 
 
