@@ -312,6 +312,24 @@ def report(paths: tuple[Path, ...], output_file: Path, config_path: Path | None)
     sys.exit(code)
 
 
+@main.command()
+@click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--team", "teams", multiple=True, metavar="NAME", help="A team to start a plan for (repeat it).")
+def init(folder: Path, teams: tuple[str, ...]) -> None:
+    """Start a plan repository in FOLDER (default: here): org.plan with a shared goal, a plan
+    per team with an example of each statement, planlint.toml, a pre-commit configuration and
+    a GitHub Actions workflow. `planlint check` passes on it at once; an existing file is never
+    overwritten (it is skipped, and named).
+    """
+    from planlint.commands.init import InitOptions, run_init
+
+    try:
+        code = run_init(InitOptions(folder, list(teams)))
+    except ValueError as err:
+        raise PlanlintError(str(err)) from None
+    sys.exit(code)
+
+
 def run() -> None:
     """The `planlint` command. Once the output is written it leaves with `os._exit`: freeing the
     model of a 10,000-team plan object by object takes ~0.3 s, which an ending process need not spend
