@@ -192,4 +192,4 @@ def test_a_large_plan_draws_its_problems_and_says_what_it_left_out(tmp_path: Pat
     assert svg.count('<a href="#team-') == 1 and svg.count('<g class="node">') == 1  # c, and nobody
     assert '<p class="note">100 assumptions that fit left out.</p>' in page
     assert '<p class="note">100 teams with no problem drawn left out.</p>' in page
-    assert page.count('<article class="team" id="team-p') == 100  # every team is still listed
+    assert page.count('<li id="team-p') == 100  # every team is still listed, in a line each

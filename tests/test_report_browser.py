@@ -94,12 +94,19 @@ def open_page(browser: Any, page: Path) -> dict[str, Any]:
     return {"console": browser.get_log("browser"), "network": browser.get_log("performance")}
 
 
+# The browser's own pages (its start page, print preview) load chrome:// resources of their own.
+_BROWSER_OWN = ("chrome://", "chrome-untrusted://", "devtools://", "chrome-extension://")
+
+
 def requests_made(performance_log: list[dict[str, Any]]) -> list[str]:
+    """Every URL requested (CDP's network log), but the browser's own pages' resources."""
     urls = []
     for entry in performance_log:
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
+            url, page = message["params"]["request"]["url"], message["params"].get("documentURL", "")
+            if not (url.startswith(_BROWSER_OWN) and page.startswith(_BROWSER_OWN)):
+                urls.append(url)
     return urls
 
 
@@ -144,7 +151,7 @@ def test_every_finding_and_every_team_is_visible_text(
         "product",
         "support",
     }
-    headings = browser.find_elements("css selector", "article.team h3")
+    headings = browser.find_elements("css selector", ".team-name")
     assert all(el.is_displayed() for el in headings)
     assert {el.text.removesuffix(" (the org)") for el in headings} == teams
     svg_names = {el.text for el in browser.find_elements("css selector", "svg a tspan.name")}

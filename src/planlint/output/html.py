@@ -21,6 +21,7 @@ from planlint.analysis.goals import closing_bounds, goal_point
 from planlint.analysis.settings import Settings
 from planlint.analysis.trace import Step, explain_assumption
 from planlint.language import quantity as q
+from planlint.language.span import Span
 from planlint.language.wording import plural
 from planlint.model.plan import Goal
 from planlint.output.graph import (
@@ -49,6 +50,10 @@ from planlint.run.engine import LintResult
 TITLE = "Plan interlock report"
 BAR_SCALE = Fraction(3, 2)  # a bar's full width is 150% of the goal
 SVG_CHARS = 33  # what fits on one line of a box; the rest is in its tooltip
+# A large plan stays a page one can read: the worst goals in full, the rest in a line each.
+MAX_GOAL_ROWS = 60  # in the summary's table
+MAX_GOAL_DETAILS = 30  # with their derivation and closing values
+MAX_STEPS = 40  # of one derivation
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _NO_TEAM = ""  # findings on no team's statement: files that cannot be read or parsed
 
@@ -124,10 +129,12 @@ def _summary(result: LintResult, marks: list[GoalMark], by_team: dict[str, list[
         f"{e(_goal_status_words(status))}</div>"
         for status in GOAL_STATUSES
     )
-    rows = "".join(_goal_row(mark) for mark in sorted(marks, key=_worst_first))
+    ranked = sorted(marks, key=_worst_first)
+    rows = "".join(_goal_row(mark) for mark in ranked[:MAX_GOAL_ROWS])
     goals = (
         '<table class="goals"><thead><tr><th>Goal</th><th>Team</th><th>Target</th><th>Computed</th>'
         f'<th class="share">Share of the goal</th><th>Status</th></tr></thead><tbody>{rows}</tbody></table>'
+        + _more(ranked[MAX_GOAL_ROWS:], "the list of goals below")
         if marks
         else "<p>The plan sets no goals.</p>"
     )
@@ -156,6 +163,16 @@ def _summary(result: LintResult, marks: list[GoalMark], by_team: dict[str, list[
         f'<section id="summary"><h2>Summary</h2><div class="tiles">{tiles}</div>'
         f"<h3>Goals, worst first</h3>{goals}<h3>Findings by team</h3>{counts}</section>"
     )
+
+
+def _more(marks: list[GoalMark], where: str) -> str:
+    """The note for the goals a section leaves out: how many, of which status, and where they are."""
+    if not marks:
+        return ""
+    counts = [
+        plural(n, "goal") + f" {status}" for status in GOAL_STATUSES if (n := sum(m.status == status for m in marks))
+    ]
+    return f'<p class="note">{len(marks)} more goals ({e(", ".join(counts))}) are in {e(where)}.</p>'
 
 
 def _goal_status_words(status: str) -> str:
@@ -297,13 +314,14 @@ def _fit(text: str, width: int) -> str:
 # Goals -------------------------------------------------------------------------------
 
 
-def _goals(result: LintResult, settings: Settings, goals: list[Goal], marks: dict[object, GoalMark]) -> str:
+def _goals(result: LintResult, settings: Settings, goals: list[Goal], marks: dict[Span, GoalMark]) -> str:
     if not goals:
         return ""
     graph, evaluator = result.graph, result.evaluator
     steps: dict[str, list[Step]] = {}
     articles = []
-    for goal in sorted(goals, key=lambda g: _worst_first(marks[g.span])):
+    ranked = sorted(goals, key=lambda g: _worst_first(marks[g.span]))
+    for goal in ranked[:MAX_GOAL_DETAILS]:
         mark = marks[goal.span]
         if goal.metric not in steps:
             story = explain_assumption(goal.metric, graph, evaluator, settings.tolerance, settings.fiscal_year_start)
@@ -329,6 +347,18 @@ def _goals(result: LintResult, settings: Settings, goals: list[Goal], marks: dic
             f"({e(goal.span.path)}:{goal.span.line}). {e(_computed_words(mark))}</p>"
             f"{_derivation(steps[goal.metric])}{closing}</article>"
         )
+    rest = [marks[goal.span] for goal in ranked[MAX_GOAL_DETAILS:]]
+    if rest:
+        items = "".join(
+            f'<li id="{e(goal_anchor(m))}"><code>{e(m.metric)}</code> {e(m.target)} of '
+            f'<a href="#{e(team_anchor(m.team))}">{e(m.team)}</a>: {e(_computed_words(m))} '
+            f'<span class="status {_css(m.status)}">{e(m.status)}</span></li>'
+            for m in rest
+        )
+        articles.append(
+            f"{_more(rest, 'this list: planlint explain METRIC shows how each is reached')}"
+            f'<ul class="more-goals">{items}</ul>'
+        )
     return f'<section id="goals"><h2>Goals and how they are reached</h2>{"".join(articles)}</section>'
 
 
@@ -343,7 +373,7 @@ def _derivation(steps: list[Step]) -> str:
     if not steps:
         return "<p>Stated directly by its producer, not derived.</p>"
     items = []
-    for step in steps:
+    for step in steps[:MAX_STEPS]:
         if step.kind == "derived":
             words = f"<code>{e(step.name)}</code> = {e(step.formula)}"
             words += f" = {e(step.substituted)}" if step.substituted else ""
@@ -362,6 +392,10 @@ def _derivation(steps: list[Step]) -> str:
                     f"{e(consumer.status)}{e(ratio)}</span>"
                 )
         items.append(f'<li style="margin-left:{step.depth * 1.4:.1f}em">{words}</li>')
+    if len(steps) > MAX_STEPS:
+        items.append(
+            f'<li class="muted">… and {len(steps) - MAX_STEPS} more steps (planlint explain shows them all)</li>'
+        )
     return f'<ul class="derivation">{"".join(items)}</ul>'
 
 
@@ -369,22 +403,26 @@ def _derivation(steps: list[Step]) -> str:
 
 
 def _teams(
-    result: LintResult, nodes: list[Node], by_team: dict[str, list[Finding]], marks: dict[object, GoalMark]
+    result: LintResult, nodes: list[Node], by_team: dict[str, list[Finding]], marks: dict[Span, GoalMark]
 ) -> str:
     goals_of: dict[str, list[GoalMark]] = {}
     for mark in marks.values():
         goals_of.setdefault(mark.metric, []).append(mark)
-    articles = []
+    articles, quiet = [], []
     for node in nodes:
         found = by_team.get(node.id, [])
         owners = ", ".join(e(o) for o in node.owners) or "no owner named in the plan"
+        name = e(node.id) + (" (the org)" if node.kind == "org" else "")
+        if not found:
+            quiet.append(f'<li id="{e(team_anchor(node.id))}"><b class="team-name">{name}</b> · {owners}</li>')
+            continue
         items = "".join(_finding(result, f, goals_of) for f in found)
-        listed = f'<ol class="findings">{items}</ol>' if items else '<p class="muted">No findings.</p>'
-        kind = " (the org)" if node.kind == "org" else ""
         articles.append(
-            f'<article class="team" id="{e(team_anchor(node.id))}"><h3>{e(node.id)}{kind}</h3>'
-            f'<p class="owners">Owners: {owners}</p>{listed}</article>'
+            f'<article class="team" id="{e(team_anchor(node.id))}"><h3 class="team-name">{name}</h3>'
+            f'<p class="owners">Owners: {owners}</p><ol class="findings">{items}</ol></article>'
         )
+    if quiet:
+        articles.append(f'<h3>Teams with no findings</h3><ul class="quiet">{"".join(quiet)}</ul>')
     unplaced = by_team.get(_NO_TEAM, [])
     if unplaced:
         items = "".join(_finding(result, f, goals_of) for f in unplaced)
@@ -510,6 +548,7 @@ article.goal.met { border-left: 6px solid var(--met); }
   white-space: pre-wrap; overflow-wrap: anywhere; margin: .3rem 0; }
 .line-number { color: var(--muted); margin-right: 1rem; user-select: none; }
 .help { color: var(--muted); } .links { font-size: .9rem; }
+.quiet, .more-goals { padding-left: 1.2rem; } .quiet li, .more-goals li { margin: .15rem 0; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 @media (max-width: 700px) {
   body { padding: .8rem; font-size: 14px; }
