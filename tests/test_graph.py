@@ -308,7 +308,7 @@ def test_mermaid_draws_statuses_with_colours_and_a_dashed_nobody(plan: Path) -> 
     lines = text.splitlines()
     assert lines[0] == "graph LR"
     assert (
-        '  t_nobody -.->|"leads.definition: nobody produces it, assumed = #quot;SQL: score #gt;= 60#quot; (unresolved)"| t_sales'
+        "  t_nobody -.->|\"leads.definition: nobody produces it, assumed = 'SQL: score >= 60' (unresolved)\"| t_sales"
         in lines
     )
     assert '  t_marketing -->|"leads.avg_deal_value: $24k, assumed = $50k (mismatch)"| t_sales' in lines
@@ -351,8 +351,9 @@ def test_mermaid_cannot_be_injected(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (tmp_path / "evil.plan").write_text(HOSTILE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     text = run(".").stdout
-    assert "%%" not in text
+    assert "%%" not in text and not re.search(r"#\w+;", text)  # no directive, no entity code from the plan
     assert "<img" not in text and "<b>" not in text and "</script" not in text
+    assert "‹img src=x onerror=alert(1)> ¦ 'code' & # amp; {braces}" in text  # look-alikes, still readable
     allowed = re.compile(
         r"^(graph LR"
         r'|  \w+\["[^"]*"\]'

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -263,3 +264,84 @@ def test_without_chromium_it_skips_outside_ci_and_fails_in_ci(ci: str) -> None:
         assert run.returncode == 1 and "1 error" in run.stdout and "in CI, .ci/run installs them" in run.stdout
     else:
         assert run.returncode == 0 and "1 skipped" in run.stdout
+
+
+# Mermaid, rendered by Mermaid itself ------------------------------------------------------
+
+MERMAID_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "planlint-tests" / "mermaid"
+
+
+def mermaid_js() -> Path:
+    """Mermaid 11's browser bundle: PLANLINT_MERMAID_JS, or the npm package, fetched once into a cache.
+    Mermaid is not a dependency of planlint: without npm or the registry the test says why it skips."""
+    given = os.environ.get("PLANLINT_MERMAID_JS")
+    bundle = Path(given) if given else MERMAID_CACHE / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+    if not bundle.is_file() and not given and shutil.which("npm"):
+        MERMAID_CACHE.mkdir(parents=True, exist_ok=True)
+        command = [
+            "npm",
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(MERMAID_CACHE),
+            "mermaid@11",
+        ]
+        subprocess.run(command, capture_output=True, timeout=600)
+    if not bundle.is_file():
+        pytest.skip(f"no Mermaid bundle at {bundle} (npm install mermaid@11, or set PLANLINT_MERMAID_JS)")
+    return bundle
+
+
+def render_mermaid(browser: Any, source: str, tmp_path: Path, bundle: Path) -> dict[str, Any]:
+    """Render `source` as GitHub does (mermaid.run, strict security); the text and tags it shows."""
+    import html
+
+    page = tmp_path / "mermaid.html"
+    page.write_text(
+        f'<html><body><pre class="mermaid">{html.escape(source)}</pre><script src="{bundle.as_uri()}"></script>'
+        '<script>mermaid.initialize({startOnLoad: false, securityLevel: "strict"});'
+        "mermaid.run().then(() => { document.title = 'rendered'; }, e => { document.title = 'error: ' + e; });"
+        "</script></body></html>",
+        encoding="utf-8",
+    )
+    browser.get(page.as_uri())
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 60).until(lambda driver: driver.title)
+    return browser.execute_script(
+        "const svg = document.querySelector('pre.mermaid svg');"
+        "return {title: document.title, text: svg ? svg.textContent.replace(/\\s+/g, ' ') : '',"
+        " tags: svg ? [...new Set([...svg.querySelectorAll('*')].map(e => e.localName))] : [],"
+        " handlers: svg ? [...svg.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length : -1};"
+    )
+
+
+@pytest.mark.parametrize("drawing", ["acme", "metric", "hostile"])
+def test_mermaid_renders_in_mermaid_and_plan_text_stays_text(browser: Any, tmp_path: Path, drawing: str) -> None:
+    bundle = mermaid_js()
+    plan, args = ROOT / "examples" / "acme", []
+    if drawing == "metric":
+        args = ["--metric", "company.revenue"]
+    elif drawing == "hostile":
+        plan = tmp_path / "plan"
+        plan.mkdir()
+        from test_graph import HOSTILE as HOSTILE_GRAPH
+
+        (plan / "evil.plan").write_text(HOSTILE_GRAPH, encoding="utf-8")
+    source = CliRunner().invoke(main, ["graph", *args, str(plan)]).stdout
+    shown = render_mermaid(browser, source, tmp_path, bundle)
+    assert shown["title"] == "rendered", shown["title"]
+    assert shown["handlers"] == 0
+    assert not {"img", "script", "b", "iframe", "a"} & set(shown["tags"])
+    expected = {
+        "acme": [
+            "partners.avg_deal_value: $30k, assumed = $45k (mismatch)",
+            "goal company.revenue >= $100M/year: $96M/year, 96% (missed)",
+        ],
+        "metric": ["new_business.bookings = $57M/year", "leads.win_rate: 20%, assumed = 21% ± 2%"],
+        "hostile": ["click t_evil call alert(1)", "‹img src=x onerror=alert(1)>", "% %{init}% %"],
+    }[drawing]
+    for text in expected:
+        assert text in shown["text"]

@@ -247,7 +247,7 @@ def _delivered(producer: Producer, evaluator: Evaluator) -> str:
         if isinstance(outcome, Known):
             return q.format_quantity(outcome.quantity, goal_unit(evaluator.graph, producer.name))
         return outcome_words(outcome)
-    return value_text(producer.value)
+    return value_text(producer.value, goal_unit(evaluator.graph, producer.name))
 
 
 def goal_unit(graph: InterlockGraph, name: str) -> q.Unit | None:

@@ -1,32 +1,21 @@
-"""Mermaid that plan text cannot take over: node ids from names, labels as entity codes.
+"""Mermaid that plan text cannot take over: node ids from names, labels with nothing Mermaid reads.
 
-Plan text reaches a diagram only through `label` (inside double quotes) and
-`Ids` (letters, digits and `_`). A label keeps no line break, quote, pipe,
-angle bracket or `%`, so a team name or a text value can neither close its
-label, start a `click` or `classDef` line, nor carry a `%%{init}%%`
-directive (Mermaid looks for those anywhere in the text).
+Plan text reaches a diagram only through `label` (inside double quotes) and `Ids` (letters,
+digits and `_`). A label keeps no line break or double quote (so it cannot end its label and
+start a `click` or `classDef` line), no `%%` (Mermaid looks for `%%{init}%%` directives
+anywhere in the text), no tag (`<` before a letter), no `#name;` entity code, no pipe and no
+backtick. Each is replaced by a character that looks alike and means nothing to Mermaid, not
+by Mermaid's own `#quot;` codes: Mermaid 11 shows those undecoded in many labels.
 """
 
 from __future__ import annotations
 
 import re
 
-# Mermaid decodes `#name;` and `#NN;` codes inside quoted labels.
-_CODES = str.maketrans(
-    {
-        "#": "#35;",
-        '"': "#quot;",
-        "&": "#38;",
-        "<": "#lt;",
-        ">": "#gt;",
-        "|": "#124;",
-        "%": "#37;",
-        "{": "#123;",
-        "}": "#125;",
-        "`": "#96;",
-        ";": "#59;",
-    }
-)
+_LOOK_ALIKES = str.maketrans({'"': "'", "`": "'", "|": "¦"})
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")  # `<=` stays as it is
+_ENTITY = re.compile(r"#(?=\w+;)")
+_DIRECTIVE = re.compile(r"%(?=%)")
 
 
 def one_line(text: str) -> str:
@@ -36,7 +25,8 @@ def one_line(text: str) -> str:
 
 def label(text: str) -> str:
     """Text safe inside a quoted Mermaid label or edge text: `"…"` and `|"…"|`."""
-    return one_line(text).translate(_CODES)
+    text = one_line(text).translate(_LOOK_ALIKES)
+    return _DIRECTIVE.sub("% ", _ENTITY.sub("# ", _TAG.sub("‹", text)))
 
 
 class Ids:
