@@ -143,6 +143,15 @@ def test_findings_are_counted_and_grouped_by_team_with_owners_and_source_lines(a
     )
 
 
+def test_a_mismatch_on_an_input_links_to_the_goals_it_puts_at_risk(acme: str) -> None:
+    mismatch = acme[acme.index("new_business assumes partners.avg_deal_value = $45k, 1.5×") :]
+    links = mismatch[mismatch.index('<p class="links">') :]
+    assert links[: links.index("</p>")] == (
+        '<p class="links">team <a href="#team-channel">channel</a> · team <a href="#team-new_business">new_business</a>'
+        ' · goal <a href="#goal-new_business-new_business.bookings">new_business.bookings</a> of new_business'
+    )
+
+
 def test_goals_show_their_derivation_and_closing_values(acme: str) -> None:
     goal = acme[acme.index('id="goal-new_business-new_business.bookings"') :]
     goal = goal[: goal.index("</article>")]

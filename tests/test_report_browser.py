@@ -74,6 +74,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
+    driver.get("about:blank")  # the start page's own requests, logged before any test reads the log
     try:
         yield driver
     finally:
@@ -95,18 +96,19 @@ def open_page(browser: Any, page: Path) -> dict[str, Any]:
     return {"console": browser.get_log("browser"), "network": browser.get_log("performance")}
 
 
-# The browser's own pages (its start page, print preview) load chrome:// resources of their own.
-_BROWSER_OWN = ("chrome://", "chrome-untrusted://", "devtools://", "chrome-extension://")
+# The browser's own pages (its start page, print preview) load resources of their own.
+_BROWSER_OWN = ("chrome://", "chrome-untrusted://", "devtools://", "chrome-extension://", "about:")
 
 
 def requests_made(performance_log: list[dict[str, Any]]) -> list[str]:
-    """Every URL requested (CDP's network log), but the browser's own pages' resources."""
+    """Every URL requested (CDP's network log) but by the browser's own pages, which request
+    nothing from the network either (anything else: http, https, ws, ftp, counts wherever it comes from)."""
     urls = []
     for entry in performance_log:
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
             url, page = message["params"]["request"]["url"], message["params"].get("documentURL", "")
-            if not (url.startswith(_BROWSER_OWN) and page.startswith(_BROWSER_OWN)):
+            if not page.startswith(_BROWSER_OWN) or not url.startswith(("data:", *_BROWSER_OWN)):
                 urls.append(url)
     return urls
 

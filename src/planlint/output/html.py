@@ -17,7 +17,7 @@ import html
 from collections.abc import Iterable
 from fractions import Fraction
 
-from planlint.analysis.goals import closing_bounds, goal_point
+from planlint.analysis.goals import chain_of, closing_bounds, goal_point
 from planlint.analysis.settings import Settings
 from planlint.analysis.trace import Step, explain_assumption
 from planlint.language import quantity as q
@@ -402,12 +402,39 @@ def _derivation(steps: list[Step]) -> str:
 # Findings by team --------------------------------------------------------------------
 
 
+class _GoalLinks:
+    """The goals a finding is about: the goals set on its subject, and the goals of its team whose
+    derivation uses the subject (a mismatch on an input is a risk to them)."""
+
+    MOST = 3
+
+    def __init__(self, result: LintResult, marks: dict[Span, GoalMark]) -> None:
+        self.graph = result.graph
+        self.by_metric: dict[str, list[GoalMark]] = {}
+        self.by_team: dict[str, list[GoalMark]] = {}
+        for mark in marks.values():
+            self.by_metric.setdefault(mark.metric, []).append(mark)
+            self.by_team.setdefault(mark.team, []).append(mark)
+        self._under: dict[str, set[str]] = {}
+
+    def of(self, finding: Finding, team: str) -> list[GoalMark]:
+        found = list(self.by_metric.get(finding.subject, []))
+        for mark in self.by_team.get(team, []):
+            if mark not in found and finding.subject in self._names_under(mark.metric):
+                found.append(mark)
+        return found[: self.MOST]
+
+    def _names_under(self, metric: str) -> set[str]:
+        if metric not in self._under:
+            derives, leaves = chain_of(self.graph, metric)
+            self._under[metric] = {d.name for d in derives} | set(leaves)
+        return self._under[metric]
+
+
 def _teams(
     result: LintResult, nodes: list[Node], by_team: dict[str, list[Finding]], marks: dict[Span, GoalMark]
 ) -> str:
-    goals_of: dict[str, list[GoalMark]] = {}
-    for mark in marks.values():
-        goals_of.setdefault(mark.metric, []).append(mark)
+    goals = _GoalLinks(result, marks)
     articles, quiet = [], []
     for node in nodes:
         found = by_team.get(node.id, [])
@@ -416,7 +443,7 @@ def _teams(
         if not found:
             quiet.append(f'<li id="{e(team_anchor(node.id))}"><b class="team-name">{name}</b> · {owners}</li>')
             continue
-        items = "".join(_finding(result, f, goals_of) for f in found)
+        items = "".join(_finding(result, f, goals.of(f, node.id)) for f in found)
         articles.append(
             f'<article class="team" id="{e(team_anchor(node.id))}"><h3 class="team-name">{name}</h3>'
             f'<p class="owners">Owners: {owners}</p><ol class="findings">{items}</ol></article>'
@@ -425,7 +452,7 @@ def _teams(
         articles.append(f'<h3>Teams with no findings</h3><ul class="quiet">{"".join(quiet)}</ul>')
     unplaced = by_team.get(_NO_TEAM, [])
     if unplaced:
-        items = "".join(_finding(result, f, goals_of) for f in unplaced)
+        items = "".join(_finding(result, f, []) for f in unplaced)
         articles.append(
             '<article class="team" id="files"><h3>Files that cannot be read</h3>'
             f'<ol class="findings">{items}</ol></article>'
@@ -433,7 +460,7 @@ def _teams(
     return f'<section id="teams"><h2>Findings by team</h2>{"".join(articles)}</section>'
 
 
-def _finding(result: LintResult, finding: Finding, goals_of: dict[str, list[GoalMark]]) -> str:
+def _finding(result: LintResult, finding: Finding, goals: list[GoalMark]) -> str:
     span = finding.span
     source = result.source_line(span.path, span.line)
     shown = (
@@ -444,10 +471,7 @@ def _finding(result: LintResult, finding: Finding, goals_of: dict[str, list[Goal
     related = "".join(f"<li>{e(r.span.path)}:{r.span.line}: {e(r.message)}</li>" for r in finding.related)
     related = f'<ul class="related">{related}</ul>' if related else ""
     links = [f'team <a href="#{e(team_anchor(t))}">{e(t)}</a>' for t in dict.fromkeys(finding.teams) if t]
-    links += [
-        f'goal <a href="#{e(goal_anchor(mark))}">{e(mark.metric)}</a> of {e(mark.team)}'
-        for mark in goals_of.get(finding.subject, [])
-    ]
+    links += [f'goal <a href="#{e(goal_anchor(mark))}">{e(mark.metric)}</a> of {e(mark.team)}' for mark in goals]
     help_text = f'<p class="help">{e(finding.help)}</p>' if finding.help else ""
     return (
         f'<li class="finding {finding.severity.value}"><p class="head"><span class="severity">'
