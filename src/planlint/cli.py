@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -27,6 +29,16 @@ class PlanlintError(click.ClickException):
 
     def format_message(self) -> str:
         return self.message
+
+
+def _exit_with(body: Callable[[], int]) -> NoReturn:
+    """Run a command's body and exit with its code; a ValueError, already worded for the user
+    (bad flags, configuration, paths), is a usage error: exit 2."""
+    try:
+        code = body()
+    except ValueError as err:
+        raise PlanlintError(str(err)) from None
+    sys.exit(code)
 
 
 def _use_color(stream) -> bool:
@@ -151,11 +163,7 @@ def check(
         only_files=list(only_files),
         color=_use_color(sys.stdout) if color is None else color,
     )
-    try:
-        code = run_check(options, keep=_kept)
-    except ValueError as err:  # bad flags and config, already worded for the user
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    _exit_with(lambda: run_check(options, keep=_kept))
 
 
 @main.command()
@@ -171,11 +179,7 @@ def explain(
     from planlint.commands.explain import run_explain
 
     use_color = _use_color(sys.stdout) if color is None else color
-    try:
-        code = run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color)
-    except ValueError as err:
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    _exit_with(lambda: run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color))
 
 
 @main.command()
@@ -240,11 +244,7 @@ def review(
         fail_on=fail_on,
         config_path=config_path,
     )
-    try:
-        code = run_review(options)
-    except ValueError as err:
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    _exit_with(lambda: run_review(options))
 
 
 @main.command()
@@ -278,11 +278,7 @@ def graph(
     from planlint.commands.graph import GraphOptions, run_graph
 
     options = GraphOptions(list(paths) or [Path(".")], output_format, team, metric, output_file, config_path)
-    try:
-        code = run_graph(options)
-    except ValueError as err:
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    _exit_with(lambda: run_graph(options))
 
 
 @main.command()
@@ -305,11 +301,7 @@ def report(paths: tuple[Path, ...], output_file: Path, config_path: Path | None)
     """
     from planlint.commands.report import ReportOptions, run_report
 
-    try:
-        code = run_report(ReportOptions(list(paths) or [Path(".")], output_file, config_path))
-    except ValueError as err:
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    _exit_with(lambda: run_report(ReportOptions(list(paths) or [Path(".")], output_file, config_path)))
 
 
 @main.command()
@@ -323,11 +315,7 @@ def init(folder: Path, teams: tuple[str, ...]) -> None:
     """
     from planlint.commands.init import InitOptions, run_init
 
-    try:
-        code = run_init(InitOptions(folder, list(teams)))
-    except ValueError as err:
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    _exit_with(lambda: run_init(InitOptions(folder, list(teams))))
 
 
 def run() -> None:
