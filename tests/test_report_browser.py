@@ -214,9 +214,13 @@ def test_a_hostile_plan_renders_as_text(browser: Any, tmp_path: Path) -> None:
 
 
 def test_reads_on_a_phone_and_prints(browser: Any, acme_page: Path) -> None:
-    browser.set_window_size(390, 844)
+    # a phone's screen, 390 CSS pixels wide (a desktop window cannot be made that narrow)
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}
+    )
     try:
         open_page(browser, acme_page)
+        assert browser.execute_script("return window.innerWidth") == 390
         page_width = browser.execute_script("return document.documentElement.clientWidth")
         assert browser.execute_script("return document.documentElement.scrollWidth") <= page_width
         # the picture scrolls inside its frame rather than shrinking its text away
@@ -228,8 +232,12 @@ def test_reads_on_a_phone_and_prints(browser: Any, acme_page: Path) -> None:
             browser.execute_script("return getComputedStyle(document.querySelector('table.goals thead')).display")
             == "none"
         )
+        widest = browser.execute_script(
+            "return Math.max(...[...document.querySelectorAll('.tile, .bar, .finding, article')].map(e => e.getBoundingClientRect().right))"
+        )
+        assert widest <= 390
     finally:
-        browser.set_window_size(1280, 900)
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})["data"])
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 3
 
