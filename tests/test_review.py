@@ -390,4 +390,4 @@ def test_mermaid_ids_and_labels() -> None:
     first, second = ids.name("a.b_c"), ids.name("a_b.c")
     assert first != second and all(re.fullmatch(r"a_[A-Za-z0-9_]+", i) for i in (first, second))
     assert ids.name("a.b_c") == first and ids.team("end") == "t_end"
-    assert _label('"SQL: score >= 60" | #1') == "#quot;SQL: score #gt;= 60#quot; #124; #35;1"
+    assert _label('"SQL: score >= 60" | #1 #amp;') == "'SQL: score >= 60' ¦ #1 # amp;"

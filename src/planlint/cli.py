@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -29,6 +31,16 @@ class PlanlintError(click.ClickException):
         return self.message
 
 
+def _exit_with(body: Callable[[], int]) -> NoReturn:
+    """Run a command's body and exit with its code; a ValueError, already worded for the user
+    (bad flags, configuration, paths), is a usage error: exit 2."""
+    try:
+        code = body()
+    except ValueError as err:
+        raise PlanlintError(str(err)) from None
+    sys.exit(code)
+
+
 def _use_color(stream) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
@@ -41,6 +53,15 @@ def _use_color(stream) -> bool:
 @click.version_option(__version__, prog_name="planlint")
 def main() -> None:
     """Check that the plans of every team fit together."""
+
+
+# Every command that reads a plan takes its configuration file the same way.
+_config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this configuration file instead of looking for one.",
+)
 
 
 def _parse_format(value: str) -> tuple[str, str | None]:
@@ -74,12 +95,7 @@ def _parse_format(value: str) -> tuple[str, str | None]:
 )
 @click.option("--tolerance", help='Default tolerance for "=" comparisons, like 10%.')
 @click.option("--fiscal-year-start", help="Month the fiscal year starts in (1-12 or a name).")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Use this configuration file instead of looking for one.",
-)
+@_config_option
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -147,11 +163,7 @@ def check(
         only_files=list(only_files),
         color=_use_color(sys.stdout) if color is None else color,
     )
-    try:
-        code = run_check(options, keep=_kept)
-    except ValueError as err:  # bad flags and config, already worded for the user
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    _exit_with(lambda: run_check(options, keep=_kept))
 
 
 @main.command()
@@ -167,11 +179,7 @@ def explain(
     from planlint.commands.explain import run_explain
 
     use_color = _use_color(sys.stdout) if color is None else color
-    try:
-        code = run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color)
-    except ValueError as err:
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    _exit_with(lambda: run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color))
 
 
 @main.command()
@@ -210,12 +218,7 @@ def explain(
     type=click.Choice(["error", "warning", "info"]),
     help="Lowest severity of a NEW finding that makes the exit code 1 (default: error).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Use this configuration file instead of looking for one.",
-)
+@_config_option
 def review(
     paths: tuple[Path, ...],
     base: str,
@@ -241,11 +244,78 @@ def review(
         fail_on=fail_on,
         config_path=config_path,
     )
-    try:
-        code = run_review(options)
-    except ValueError as err:
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    _exit_with(lambda: run_review(options))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["mermaid", "dot", "json"]),
+    default="mermaid",
+    show_default=True,
+    help="mermaid (renders on GitHub), dot (Graphviz) or json.",
+)
+@click.option("--team", metavar="TEAM", help="Draw this team and the teams it trades assumptions with.")
+@click.option("--metric", metavar="NAME", help="Draw the derivation tree of this metric, with its values.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@_config_option
+def graph(
+    paths: tuple[Path, ...],
+    output_format: str,
+    team: str | None,
+    metric: str | None,
+    output_file: Path | None,
+    config_path: Path | None,
+) -> None:
+    """Draw the interlock of the plan below PATHS: teams, the assumptions between them, goals.
+
+    Each assumption is an edge from its producer to its consumer: fits, part (only part of
+    a range meets it), mismatch, late, or unresolved (from "nobody"). A large plan is drawn
+    with its problems only, and the drawing says what it left out.
+    """
+    from planlint.commands.graph import GraphOptions, run_graph
+
+    options = GraphOptions(list(paths) or [Path(".")], output_format, team, metric, output_file, config_path)
+    _exit_with(lambda: run_graph(options))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="report.html",
+    show_default=True,
+    help="Where to write the HTML page.",
+)
+@_config_option
+def report(paths: tuple[Path, ...], output_file: Path, config_path: Path | None) -> None:
+    """Write the plan below PATHS as one self-contained HTML page: goals met, at risk and missed,
+    the interlock as a picture, each goal's derivation, and the findings by team.
+
+    The page fetches nothing (no script, style or font from anywhere): it opens the same from
+    a mail attachment, on a phone and printed.
+    """
+    from planlint.commands.report import ReportOptions, run_report
+
+    _exit_with(lambda: run_report(ReportOptions(list(paths) or [Path(".")], output_file, config_path)))
+
+
+@main.command()
+@click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--team", "teams", multiple=True, metavar="NAME", help="A team to start a plan for (repeat it).")
+def init(folder: Path, teams: tuple[str, ...]) -> None:
+    """Start a plan repository in FOLDER (default: here): org.plan with a shared goal, a plan
+    per team with an example of each statement, planlint.toml, a pre-commit configuration and
+    a GitHub Actions workflow. `planlint check` passes on it at once; an existing file is never
+    overwritten (it is skipped, and named).
+    """
+    from planlint.commands.init import InitOptions, run_init
+
+    _exit_with(lambda: run_init(InitOptions(folder, list(teams))))
 
 
 @main.command()

@@ -17,6 +17,9 @@ from planlint.analysis.evaluate import FAILS, FITS
 from planlint.analysis.impact import UNCHECKED, Change, Notice, Reliance, reliance_reason, status_words
 from planlint.language.wording import plural
 from planlint.model.plan import Derive
+from planlint.output.mermaid import Ids as _Ids
+from planlint.output.mermaid import label as _label
+from planlint.output.mermaid import one_line as _one_line
 from planlint.rulebook.finding import Finding, Severity
 from planlint.run.engine import LintResult
 
@@ -124,10 +127,6 @@ def _by_name(review: Review) -> dict[str, list]:
     for change in review.changes:
         grouped.setdefault(change.name, []).append(change)
     return grouped
-
-
-def _one_line(text: str) -> str:
-    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 # JSON ---------------------------------------------------------------------------
@@ -355,37 +354,3 @@ def mermaid(review: Review) -> list[str]:
     lines += [f"  class {','.join(sorted(red_nodes))} mismatch"] if red_nodes else []
     lines += [f"  linkStyle {','.join(map(str, red_edges))} stroke:#cf222e,stroke-width:2px"] if red_edges else []
     return lines
-
-
-def _label(text: str) -> str:
-    """Text inside a quoted Mermaid label: entity codes for what Mermaid would parse."""
-    text = text.replace("#", "#35;")
-    for char, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("|", "#124;")):
-        text = text.replace(char, code)
-    return _one_line(text)
-
-
-class _Ids:
-    """Mermaid node ids from names: letters, digits and _ only, prefixed, unique."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}
-        self.teams: dict[str, str] = {}
-        self._taken: set[str] = set()
-
-    def name(self, name: str) -> str:
-        return self._id(self.names, "a_", name)
-
-    def team(self, team: str) -> str:
-        return self._id(self.teams, "t_", team)
-
-    def _id(self, table: dict[str, str], prefix: str, key: str) -> str:
-        if key not in table:
-            base = prefix + re.sub(r"[^A-Za-z0-9_]", "_", key)
-            candidate, n = base, 1
-            while candidate in self._taken:
-                n += 1
-                candidate = f"{base}_{n}"
-            self._taken.add(candidate)
-            table[key] = candidate
-        return table[key]
