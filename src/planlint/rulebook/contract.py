@@ -32,6 +32,7 @@ from planlint.language.span import Span
 from planlint.model.plan import Goal, Plan, PlanFile
 from planlint.rulebook.documentation import DOC_SECTIONS, doc_sections
 from planlint.rulebook.finding import Finding, Related, RuleInfo, Severity
+from planlint.rulebook.fixes import Fix
 
 _CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -123,6 +124,7 @@ class Rule(Generic[S]):
         subject: str = "",
         teams: tuple[str, ...] = (),
         severity: Severity | None = None,
+        fixes: tuple[Fix, ...] = (),
     ) -> Finding:
         return Finding(
             self.code,
@@ -134,6 +136,7 @@ class Rule(Generic[S]):
             related,
             subject,
             tuple(sorted(set(teams))),
+            fixes,
         )
 
 
