@@ -140,7 +140,7 @@ def fix_summary(applied: list[tuple[Finding, Fix]], left: list[Finding], unsafe:
     files = {path for _, fix in applied for path in fix.paths}
     verb = "would fix" if would else "fixed"
     text = f"{verb} {plural(len(applied), 'finding')} in {plural(len(files), 'file')}; {len(left)} left"
-    hidden = sum(1 for f in left if any(fix.applies(unsafe=True) for fix in f.fixes))
+    hidden = sum(1 for f in left if f.fixable(unsafe=True))
     if hidden and not unsafe:
         text += f" ({hidden} fixable with --unsafe-fixes)"
     return text

@@ -56,6 +56,10 @@ class Finding:
         key = "\x1f".join([self.rule, subject, *sorted(self.teams)])
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
+    def fixable(self, unsafe: bool = False) -> bool:
+        """Whether `--fix` (with `--unsafe-fixes` when `unsafe`) has a fix for it."""
+        return any(fix.applies(unsafe) for fix in self.fixes)
+
     def sort_key(self) -> tuple:
         """Report order: by place, then rule and message. The other fields break the remaining ties,
         so the order never depends on the order in which rules (or processes) found them."""

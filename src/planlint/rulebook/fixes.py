@@ -45,6 +45,11 @@ class Edit:
         return cls(span.path, span.line, span.column, span.end_line, span.end_column, new_text)
 
     @property
+    def span(self) -> Span:
+        """The text the edit replaces."""
+        return Span(self.path, self.start_line, self.start_column, self.end_line, self.end_column)
+
+    @property
     def start(self) -> tuple[int, int]:
         return self.start_line, self.start_column
 
