@@ -62,18 +62,21 @@ def plan_on_delivered(
 ) -> tuple[Fix, ...]:
     """The consumer's requirement rewritten to what the producer delivers: `= $24k` for a point,
     `>= 1,500 leads/year` under a `>=` (the worst case of a range), `in 14% .. 18%` for a range, the
-    producer's definition or date. In the consumer's unit where the two compare."""
+    producer's definition or date. In the consumer's unit where the two compare, unless printing it
+    there rounds it the wrong way (398 leads/week is 1,729.4.. a month): then in the producer's."""
     asked = consumes.requirement
     wanted = _delivered_requirement(asked, producer, delivered)
-    if asked is None or wanted is None:
-        return ()
-    like = asked.value.quantity.unit if isinstance(asked.value, Amount) else None
-    text = requirement_text(wanted, like)
     span = _requirement_span(consumes, context)
-    if span is None or not _resolves(consumes, wanted, text, producer, context):
+    if asked is None or wanted is None or span is None:
         return ()
-    words = _delivered_words(wanted.op, text)
-    return (unsafe_fix(f"{consumes.team} plans on what {producer.team} delivers: {words}", Edit.replacing(span, text)),)
+    consumers_unit = asked.value.quantity.unit if isinstance(asked.value, Amount) else None
+    for like in (consumers_unit, None) if consumers_unit is not None else (None,):
+        text = requirement_text(wanted, like)
+        if _resolves(consumes, wanted, text, producer, context):
+            words = _delivered_words(wanted.op, text)
+            title = f"{consumes.team} plans on what {producer.team} delivers: {words}"
+            return (unsafe_fix(title, Edit.replacing(span, text)),)
+    return ()
 
 
 def plan_on_delivery_date(consumes: Consumes, producer: Produces, context: Context) -> tuple[Fix, ...]:
