@@ -181,6 +181,15 @@ def test_unsafe_fixes_in_passes_until_nothing_applies(plan: Path) -> None:
     assert again.stderr.splitlines()[-1] == "planlint: fixed 0 findings in 0 files; 0 left"
 
 
+def test_two_fixes_on_one_line_are_made_in_one_pass(plan: Path) -> None:
+    (plan / "marketing.plan").write_text("team marketing {\n  produces launch.budget = $24k by 2027-Q4\n}\n")
+    (plan / "sales.plan").write_text("team sales {\n  consumes launch.budget = $50k by 2027-Q3   # both\n}\n")
+    outcome = fixing.fix_plan([Path(".")], DEFAULT, plan, unsafe=True)
+    assert (outcome.passes, len(outcome.applied)) == (1, 2)
+    assert fixing.write_fixed(outcome) == []
+    assert (plan / "sales.plan").read_text() == "team sales {\n  consumes launch.budget = $24k by 2027-Q4   # both\n}\n"
+
+
 def test_fix_twice_changes_nothing_the_second_time(plan: Path) -> None:
     check("--fix", ".")
     before = snapshot(plan)

@@ -145,17 +145,32 @@ def _requirement_span(consumes: Consumes, context: Context) -> Span | None:
 
 def _resolves(consumes: Consumes, wanted: Requirement, text: str, producer: Producer, context: Context) -> bool:
     """Whether the consumer's line, with `text` as its requirement, reads back and meets the producer.
-    Texts and dates print exactly; an amount is read back, as printing rounds."""
+    Texts and dates print exactly; an amount is read back, as printing rounds. What `wanted` says
+    meets the producer as it stands: only what reads back otherwise is compared again."""
     if isinstance(wanted.value, Amount):
         read = _read_back(f"consumes a.b {text}")
         if not isinstance(read, Consumes) or read.requirement is None:
             return False
+        if _same(read.requirement, wanted):
+            return True
         wanted = read.requirement
     rewritten = Consumes(consumes.name, wanted, consumes.by, consumes.span, consumes.team)
+    if isinstance(wanted.value, When):  # a date as the value: the timing is what must fit
+        return (days_late(rewritten, producer, context.fiscal_year_start) or 0) <= 0
     result = compare(rewritten, producer, context.evaluator, context.tolerance)
-    if result.kind != "none" and (result.fit is None or result.fit.status != FITS):
-        return False
-    return (days_late(rewritten, producer, context.fiscal_year_start) or 0) <= 0
+    return result.kind == "none" or (result.fit is not None and result.fit.status == FITS)
+
+
+def _same(read: Requirement, wanted: Requirement) -> bool:
+    a, b = read.value, wanted.value
+    return (
+        read.op == wanted.op
+        and isinstance(a, Amount)
+        and isinstance(b, Amount)
+        and (a.quantity.lo, a.quantity.hi, a.quantity.unit.meaning())
+        == (b.quantity.lo, b.quantity.hi, b.quantity.unit.meaning())
+        and a.tolerance is None
+    )
 
 
 @lru_cache(maxsize=4096)  # findings repeat a few delivered values many times over
