@@ -283,10 +283,18 @@ def test_fix_cannot_write_a_baseline(plan: Path) -> None:
 
 
 def test_fix_applies_only_what_the_check_reports(plan: Path) -> None:
-    """With --only-files (pre-commit), the fixes of findings in the other files are left alone."""
-    result = check("--fix", "--only-files", "marketing.plan", ".")
+    """With --only-files (pre-commit), the fixes of findings in the other files are left alone, and
+    so are the other files (a finding about a file given may sit in another: it is reported)."""
+    result = check("--fix", "--unsafe-fixes", "--only-files", "marketing.plan", ".")
     assert (plan / "sales.plan").read_text() == SALES
     assert "fixed 0 findings" in result.stderr
+    (plan / "sales.plan").write_text(SALES_FIXED_SAFE)
+    result = check("--fix", "--unsafe-fixes", "--format", "json", "--only-files", "marketing.plan", ".")
+    assert (plan / "sales.plan").read_text() == SALES_FIXED_SAFE
+    assert [f["path"] for f in json.loads(result.stdout)["findings"]] == ["sales.plan", "sales.plan"]
+    assert "a fix for sales.plan was not applied: it is not one of the files given" in result.stderr
+    check("--fix", "--unsafe-fixes", "--only-files", "sales.plan", ".")
+    assert (plan / "sales.plan").read_text() == SALES_FIXED_ALL
 
 
 # Overlapping fixes and the loop limit, with rules made for the purpose ----------------

@@ -106,7 +106,7 @@ def reported(findings: list[Finding], options: CheckOptions, known: set[str] | N
     return without_baseline(findings, known) if known is not None else findings
 
 
-def run_fixes(options: CheckOptions, config: Config, known: set[str] | None, keep: list | None) -> int:
+def run_fixes(options: CheckOptions, config: Config, known: set[str] | None, keep: list[LintResult] | None) -> int:
     """`--fix`: apply what applies to the findings the check reports, write, report what is left.
     `--diff`: show the change instead, write nothing, exit 1 when there is one (as ruff does)."""
     from planlint.run.fixing import fix_plan, write_fixed
@@ -117,6 +117,7 @@ def run_fixes(options: CheckOptions, config: Config, known: set[str] | None, kee
         Path.cwd(),
         unsafe=options.unsafe_fixes,
         reported=lambda found: reported(found, options, known),
+        only=options.only_files or None,
     )
     if keep is not None:
         keep.append(outcome.result)

@@ -21,7 +21,7 @@ import difflib
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,11 +90,18 @@ def fix_plan(
     *,
     unsafe: bool = False,
     reported: Callable[[list[Finding]], list[Finding]] = list,
+    only: Collection[str] | None = None,
 ) -> FixOutcome:
     """Check the plan below `paths` and apply its fixes in memory, pass after pass. `reported`
-    picks, from a check's findings, those whose fixes may be applied (what the check reports)."""
+    picks, from a check's findings, those whose fixes may be applied (what the check reports);
+    `only`, when given, the files a fix may change (those pre-commit passes)."""
     roots = repository_roots(paths, cwd)
     files = [_read(path, display_path(path, cwd), roots) for path in plan_files(paths, config)]
+    if only is not None:
+        wanted = {Path(name).as_posix().removeprefix("./") for name in only}
+        for plan_text in files:
+            if plan_text.writable is not None and plan_text.shown not in wanted:
+                plan_text.writable, plan_text.refusal = None, "it is not one of the files given"
     config = config.with_overrides(cache=False)  # every pass sees texts that exist only in memory
     outcome = FixOutcome(_check(files, config, cwd), files)
     seen = {_state(files)}

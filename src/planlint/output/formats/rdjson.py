@@ -8,6 +8,7 @@ source line is known the column is converted, otherwise it is left as is.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from planlint.language.span import Span
 from planlint.output.formats._common import TOOL_NAME, TOOL_URL
@@ -30,14 +31,14 @@ def location(report: Report, span: Span) -> dict:
     return {"path": span.path, "range": _range(report, span)}
 
 
-def _range(report: Report, span: Span) -> dict:
+def _range(report: Report, span: Span) -> dict[str, dict[str, int]]:
     return {
         "start": {"line": span.line, "column": _byte_column(report, span.path, span.line, span.column)},
         "end": {"line": span.end_line, "column": _byte_column(report, span.path, span.end_line, span.end_column)},
     }
 
 
-def suggestions(report: Report, f: Finding) -> list[dict]:
+def suggestions(report: Report, f: Finding) -> list[dict[str, Any]]:
     """The edits of the fixes reviewdog can offer as a suggested change on the finding's lines:
     a suggestion has no file of its own, so a fix qualifies when all its edits are on those lines.
     Alternatives are left out (accepting all of them would be wrong); `--fix --unsafe-fixes`

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePath
+from typing import Any
 from urllib.parse import quote
 
 from planlint.language.span import Span
@@ -38,7 +39,7 @@ def _region(span: Span) -> dict[str, int]:
     return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
 
 
-def fixes(f: Finding) -> list[dict]:
+def fixes(f: Finding) -> list[dict[str, Any]]:
     """SARIF fix objects: one artifact change per file, its replacements in the run's columns.
     Alternatives are left out: a SARIF consumer may apply every fix it is given, and `--fix
     --unsafe-fixes` applies exactly these."""
