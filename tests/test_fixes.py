@@ -256,6 +256,24 @@ def test_fix_never_writes_outside_the_repository(tmp_path: Path, monkeypatch: py
     ]  # what is left is the finding in the file outside
 
 
+def test_a_folder_given_through_a_symlink_is_not_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "repo").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "marketing.plan").write_text(MARKETING)
+    (elsewhere / "sales.plan").write_text("team sales {\n  consumes leads.avg_deal_value = $50k\n}\n")
+    (tmp_path / "repo" / "plans").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / ".git").mkdir()  # even a repository of its own: reached through a link, it is not this one
+    monkeypatch.chdir(tmp_path / "repo")
+    before = snapshot(elsewhere)
+    result = check("--fix", "--unsafe-fixes", "plans")
+    assert snapshot(elsewhere) == before
+    assert "a fix for plans/sales.plan was not applied: it lies outside the repository" in result.stderr
+    assert fixing.repository_roots([Path("plans")], tmp_path / "repo") == [(tmp_path / "repo").resolve()]
+
+
 def test_a_symlink_inside_the_repository_is_written_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "marketing.plan").write_text(MARKETING)

@@ -147,12 +147,14 @@ def write_fixed(outcome: FixOutcome) -> list[str]:
 
 def repository_roots(paths: Iterable[Path], cwd: Path) -> list[Path]:
     """The real folders fixes may write in: for each path given, the git repository it is in,
-    else the folder it names (a file's own folder)."""
+    else the folder it names (a file's own folder). A folder that is a symlink is passed over, so
+    that naming a link to elsewhere does not make elsewhere the repository."""
     roots = []
     for path in paths:
         given = Path(os.path.abspath(cwd / path))
         folder = given if given.is_dir() else given.parent
-        top = next((d for d in (folder, *folder.parents) if (d / ".git").exists()), folder)
+        candidates = [d for d in (folder, *folder.parents) if not d.is_symlink()]
+        top = next((d for d in candidates if (d / ".git").exists()), candidates[0])
         roots.append(Path(os.path.realpath(top)))
     return roots
 
