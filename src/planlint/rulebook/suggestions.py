@@ -1,9 +1,11 @@
 """The fixes rules offer, built from the model they already hold.
 
 Each builder returns the fixes for one finding, or none when it cannot be
-sure of one: a value is printed the one canonical way (`model.written`),
-read back as the plan's own reader would read it, and checked to resolve the
-finding before it is offered. A fix that does not hold is never offered.
+sure of one: a value is printed the one canonical way (`model.written`) and
+read back as the plan's own reader would read it; a consumer's new
+requirement is compared with its producer again before it is offered (a
+value printed rounded the wrong way is not). Closing values are the goals
+analysis's own, solved exactly and rounded the way each input has to move.
 
 - `spelt_right`: a syntax error's did-you-mean (safe);
 - `plan_on_delivered`: a consumer's value, unit, definition or date becomes
