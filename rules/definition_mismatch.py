@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.finding import Finding
+from planlint.rulebook.suggestions import plan_on_delivered
 from planlint.rulebook.wording import producer_related
 
 
@@ -61,4 +62,5 @@ class DefinitionMismatch(AssumptionRule):
                 related=(producer_related(producer),),
                 subject=consumes.name,
                 teams=(consumes.team, producer.team),
+                fixes=plan_on_delivered(consumes, producer, result.delivered, context),
             )

@@ -3,13 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from planlint.analysis.evaluate import FAILS, FITS, Unknown
-from planlint.analysis.goals import assess_goal, closing_bounds, drivers, goal_point, goal_share
+from planlint.analysis.goals import assess_goal, drivers, goal_point, goal_share
 from planlint.language import quantity as q
 from planlint.language.wording import listing
 from planlint.model.plan import Amount, Goal
 from planlint.model.written import requirement_text
 from planlint.rulebook.contract import Context, GoalRule
 from planlint.rulebook.finding import Finding, Related, Severity
+from planlint.rulebook.suggestions import closing_values, remembered_closing_bounds
 
 
 class GoalShortfall(GoalRule):
@@ -110,6 +111,7 @@ class GoalShortfall(GoalRule):
             subject=goal.metric,
             teams=(goal.team, *(d.producer_team for d in found)),
             severity=Severity.ERROR if fit.status == FAILS else Severity.WARNING,
+            fixes=closing_values(goal, context),
         )
 
     def _unverifiable(self, goal: Goal, outcome: Unknown) -> Finding:
@@ -147,7 +149,7 @@ def _driver_words(driver, first: bool) -> str:
 
 def _closing_help(goal: Goal, graph, evaluator, computed: q.Quantity) -> str:
     target = goal_point(goal)
-    parts = [f"{name} {bound}" for name, bound, _ in closing_bounds(graph, evaluator, goal.metric, target)]
+    parts = [f"{name} {bound}" for name, bound, _ in remembered_closing_bounds(graph, evaluator, goal.metric, target)]
     if not parts:
         return f"raise what feeds {goal.metric}, or lower the goal to what the plan delivers"
     return "any one of these alone would close the gap: " + listing(parts, "or")

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from planlint.model.plan import PlanFile
 from planlint.rulebook.contract import Context, FileRule
 from planlint.rulebook.finding import Finding
+from planlint.rulebook.suggestions import spelt_right
 
 
 class SyntaxError_(FileRule):
@@ -47,4 +48,6 @@ class SyntaxError_(FileRule):
     def judge(self, plan_file: PlanFile, context: Context) -> Iterator[Finding]:
         problem = plan_file.problem
         if problem is not None:
-            yield self.finding(problem.span, problem.message, help=problem.help, subject=plan_file.path)
+            yield self.finding(
+                problem.span, problem.message, help=problem.help, subject=plan_file.path, fixes=spelt_right(problem)
+            )

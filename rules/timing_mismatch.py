@@ -8,6 +8,7 @@ from planlint.language.quantity import PlanDate
 from planlint.model.plan import Consumes, Produces
 from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.finding import Finding
+from planlint.rulebook.suggestions import plan_on_delivery_date
 from planlint.rulebook.wording import producer_related
 
 
@@ -80,6 +81,7 @@ class TimingMismatch(AssumptionRule):
                 related=(producer_related(producer),),
                 subject=consumes.name,
                 teams=(consumes.team, producer.team),
+                fixes=plan_on_delivery_date(consumes, producer, context),
             )
 
 

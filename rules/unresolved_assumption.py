@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from planlint.language.suggest import closest
 from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.finding import Finding
+from planlint.rulebook.suggestions import near_name
 
 
 class UnresolvedAssumption(AssumptionRule):
@@ -68,4 +69,5 @@ class UnresolvedAssumption(AssumptionRule):
                 f"otherwise {consumption.team} drops the assumption",
                 subject=name,
                 teams=(consumption.team,),
+                fixes=near_name(consumption, close, context) if close else (),
             )

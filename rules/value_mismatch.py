@@ -7,6 +7,7 @@ from planlint.language import quantity as q
 from planlint.model.written import requirement_text
 from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.finding import Finding, Severity
+from planlint.rulebook.suggestions import plan_on_delivered
 from planlint.rulebook.wording import producer_related
 
 
@@ -82,6 +83,7 @@ class ValueMismatch(AssumptionRule):
                 subject=consumes.name,
                 teams=(consumes.team, producer.team),
                 severity=severity,
+                fixes=plan_on_delivered(consumes, producer, result.delivered, context),
             )
 
 

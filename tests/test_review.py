@@ -237,6 +237,25 @@ def test_markdown_for_a_pull_request_comment(repo: Path) -> None:
     assert "$" not in re.sub(r"`[^`]*`", "", prose)
 
 
+def test_markdown_suggests_fixes_as_text_off_the_diff_and_as_suggestions_on_it(repo: Path) -> None:
+    """The consumer's line is not in the diff when only marketing changed: the fix is said in words.
+    When sales edits that very line, it is in the diff: a suggestion block holding the whole line."""
+    lower_deal_value(repo)
+    _, output = review("--base", "HEAD~1", "--format", "markdown")
+    assert (
+        f"#### Suggested fixes\n\n`sales.plan:{DEAL_LINE}` value-mismatch: sales plans on what marketing delivers: "
+        f"&#36;24k (changes a plan commitment)\n\n- `sales.plan:{DEAL_LINE}`: write `= $24k` in place of `= $50k`\n"
+    ) in output
+    assert "```suggestion" not in output
+    commit(repo, {"sales.plan": SALES.replace("$50k", "$30k")}, "Sales plans on smaller deals")
+    _, output = review("--base", "HEAD~2", "--format", "markdown")
+    assert (
+        f"`sales.plan:{DEAL_LINE}` value-mismatch: sales plans on what marketing delivers: &#36;24k "
+        f"(changes a plan commitment)\n\n`sales.plan:{DEAL_LINE}` then reads:\n\n"
+        "```suggestion\n  consumes leads.avg_deal_value = $24k\n```\n"
+    ) in output
+
+
 def test_mermaid_graph_of_changed_assumptions_and_consumers(repo: Path) -> None:
     lower_deal_value(repo)
     _, output = review("--base", "HEAD~1", "--format", "markdown")

@@ -121,6 +121,13 @@ def _parse_format(value: str) -> tuple[str, str | None]:
     help="PATHS are the files pre-commit passes: check the whole plan below the current folder "
     "and report the findings that touch them.",
 )
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, check again, and report what is left.")
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix or --diff, also apply the fixes that change a plan commitment (a consumer's assumed value).",
+)
+@click.option("--diff", is_flag=True, help="Print what --fix would change as a unified diff, and write nothing.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: on a terminal).")
 def check(
     paths: tuple[Path, ...],
@@ -138,6 +145,9 @@ def check(
     no_cache: bool,
     only_files: tuple[str, ...],
     pre_commit: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
     color: bool | None,
 ) -> None:
     """Check every *.plan file below PATHS (default: the current folder) as one plan."""
@@ -162,6 +172,9 @@ def check(
         cache=not no_cache,
         only_files=list(only_files),
         color=_use_color(sys.stdout) if color is None else color,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        diff=diff,
     )
     _exit_with(lambda: run_check(options, keep=_kept))
 

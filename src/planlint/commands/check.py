@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planlint.commands.common import configuration, split_list, write_output
+from planlint.language.wording import plural
 from planlint.output.formats import FORMATS, render, resolve_auto
 from planlint.output.report import Report
 from planlint.output.terminal import write_stdout
 from planlint.rulebook.finding import Finding
+from planlint.rulebook.fixes import Fix
 from planlint.run.config import Config
 from planlint.run.engine import LintResult, lint
 from planlint.run.problems import EXIT_FINDINGS, EXIT_OK, UsageError
@@ -41,6 +43,9 @@ class CheckOptions:
     cache: bool = True
     only_files: list[str] = field(default_factory=list)
     color: bool = False
+    fix: bool = False  # apply the fixes that apply, then report what is left
+    unsafe_fixes: bool = False  # with fix or diff: the unsafe ones too
+    diff: bool = False  # show what fix would change, and write nothing
 
 
 def resolve_config(options: CheckOptions) -> Config:
@@ -73,24 +78,79 @@ def run_check(options: CheckOptions, keep: list | None = None) -> int:
     for name, _ in options.formats:
         if name != "auto" and name not in FORMATS:
             raise UsageError(f"unknown output format '{name}' (known: auto, {', '.join(FORMATS)})")
+    if (options.fix or options.diff) and options.write_baseline is not None:
+        raise UsageError("--fix and --diff cannot be used with --write-baseline: record the findings, or fix them")
     config = resolve_config(options)
+    known = read_baseline(options.baseline) if options.baseline is not None else None
+    if options.fix or options.diff:
+        return run_fixes(options, config, known, keep)
     result = lint(options.paths, config)
     if keep is not None:
         keep.append(result)
     for note in result.notes:
         print(f"planlint: warning: {note}", file=sys.stderr)
-    findings = result.findings
-    if options.only_files:
-        findings = touching(findings, options.only_files)
     if options.write_baseline is not None:
+        findings = touching(result.findings, options.only_files) if options.only_files else result.findings
         write_baseline(options.write_baseline, findings)
         print(f"planlint: recorded {len(findings)} finding(s) in {options.write_baseline}", file=sys.stderr)
         return EXIT_OK
-    if options.baseline is not None:
-        findings = without_baseline(findings, read_baseline(options.baseline))
-    report = make_report(result, findings, config)
+    report = make_report(result, reported(result.findings, options, known), config)
     emit(report, options)
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def reported(findings: list[Finding], options: CheckOptions, known: set[str] | None) -> list[Finding]:
+    """The findings a check reports: those touching --only-files, less those in the baseline."""
+    if options.only_files:
+        findings = touching(findings, options.only_files)
+    return without_baseline(findings, known) if known is not None else findings
+
+
+def run_fixes(options: CheckOptions, config: Config, known: set[str] | None, keep: list[LintResult] | None) -> int:
+    """`--fix`: apply what applies to the findings the check reports, write, report what is left.
+    `--diff`: show the change instead, write nothing, exit 1 when there is one (as ruff does)."""
+    from planlint.run.fixing import fix_plan, write_fixed
+
+    outcome = fix_plan(
+        options.paths,
+        config,
+        Path.cwd(),
+        unsafe=options.unsafe_fixes,
+        reported=lambda found: reported(found, options, known),
+        only=options.only_files or None,
+    )
+    if keep is not None:
+        keep.append(outcome.result)
+    warnings = [*outcome.result.notes, *outcome.notes]
+    if options.diff:
+        write_stdout(outcome.diff())
+        left = reported(outcome.result.findings, options, known)
+        _say(warnings, fix_summary(outcome.applied, left, options.unsafe_fixes, would=True))
+        return EXIT_FINDINGS if outcome.changed else EXIT_OK
+    problems = write_fixed(outcome)
+    result = outcome.result if not problems else lint(options.paths, config)  # what is really on disk
+    left = reported(result.findings, options, known)
+    _say(warnings + problems, fix_summary(outcome.applied, left, options.unsafe_fixes))
+    report = make_report(result, left, config)
+    emit(report, options)
+    return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def fix_summary(applied: list[tuple[Finding, Fix]], left: list[Finding], unsafe: bool, would: bool = False) -> str:
+    """`fixed 3 findings in 2 files; 2 left (1 fixable with --unsafe-fixes)`, in ruff's spirit."""
+    files = {path for _, fix in applied for path in fix.paths}
+    verb = "would fix" if would else "fixed"
+    text = f"{verb} {plural(len(applied), 'finding')} in {plural(len(files), 'file')}; {len(left)} left"
+    hidden = sum(1 for f in left if f.fixable(unsafe=True))
+    if hidden and not unsafe:
+        text += f" ({hidden} fixable with --unsafe-fixes)"
+    return text
+
+
+def _say(warnings: list[str], summary: str) -> None:
+    for warning in warnings:
+        print(f"planlint: warning: {warning}", file=sys.stderr)
+    print(f"planlint: {summary}", file=sys.stderr)
 
 
 def emit(report: Report, options: CheckOptions) -> None:

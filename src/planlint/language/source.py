@@ -15,13 +15,23 @@ _SUPPRESSION = re.compile(r"#\s*planlint:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?")
 
 
 @dataclass(frozen=True, slots=True)
+class Replacement:
+    """What a did-you-mean would write instead: the text `span` covers, replaced by `text`."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParseProblem:
-    """Why a file could not be read as a plan; becomes a syntax-error finding."""
+    """Why a file could not be read as a plan; becomes a syntax-error finding. `replacement` is its
+    did-you-mean as an edit, when reading the file with it gets further (it becomes a safe fix)."""
 
     span: Span
     message: str
     help: str = ""
     rule: str = "syntax-error"
+    replacement: Replacement | None = None
 
 
 def decode(path: str, data: bytes) -> str | ParseProblem:

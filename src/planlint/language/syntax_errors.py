@@ -13,7 +13,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from planlint.language.grammar import block_keywords, statement_keywords
-from planlint.language.source import ParseProblem
+from planlint.language.source import ParseProblem, Replacement
 from planlint.language.span import Span
 from planlint.language.suggest import closest
 
@@ -157,7 +157,17 @@ def _misspelt_keyword(path: str, text: str, line: int | None) -> ParseProblem | 
     if suggestion is None:
         return None
     span = Span(path, line, match.start("word") + 1, line, match.end("word") + 1)
-    return ParseProblem(span, f"unknown keyword '{word}'; did you mean '{suggestion}'?", f"write '{suggestion}'")
+    return _misspelt(span, word, suggestion)
+
+
+def _misspelt(span: Span, word: str, suggestion: str) -> ParseProblem:
+    """A misspelt keyword, with the keyword meant as the replacement a fix would write."""
+    return ParseProblem(
+        span,
+        f"unknown keyword '{word}'; did you mean '{suggestion}'?",
+        f"write '{suggestion}'",
+        replacement=Replacement(span, suggestion),
+    )
 
 
 def describe_parse_error(path: str, text: str, err: UnexpectedInput, parser: Lark) -> ParseProblem:
@@ -202,7 +212,7 @@ def describe_parse_error(path: str, text: str, err: UnexpectedInput, parser: Lar
     word = token.value if token.type in ("IDENT", "UNIT", "NAME") else ""
     suggestion = _did_you_mean(word, expected) if word else ""
     if suggestion:
-        return ParseProblem(span, f"unknown keyword '{word}'; did you mean '{suggestion}'?", f"write '{suggestion}'")
+        return _misspelt(span, word, suggestion)
 
     label = _match_example(err, parser)
     if label:

@@ -14,13 +14,13 @@ are taken from the keyword and value tokens directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from planlint.language import quantity as q
 from planlint.language.grammar import lark_parser
 from planlint.language.reader import read_records
-from planlint.language.source import ParseProblem, decode, suppressions
+from planlint.language.source import ParseProblem, Replacement, decode, suppressions
 from planlint.language.span import Span
 from planlint.language.values import ValueRefused, read_date, read_quantity
 from planlint.model.build import build_blocks
@@ -237,8 +237,41 @@ def _parse_text(path: str, text: str, fast: bool) -> tuple[PlanFile, bool]:
     except PlanSyntaxError as err:
         plan_file.problem = ParseProblem(err.span, err.message, err.help)
     except UnexpectedInput as err:
-        plan_file.problem = describe_parse_error(path, text, err, parser)
+        plan_file.problem = _checked_replacement(text, describe_parse_error(path, text, err, parser), parser)
     return plan_file, True
+
+
+def _checked_replacement(text: str, problem: ParseProblem, parser) -> ParseProblem:
+    """The problem, keeping its did-you-mean as a replacement only when the file so corrected reads
+    further than it did: a fix must never trade one syntax error for another at the same place."""
+    replacement = problem.replacement
+    if replacement is None:
+        return problem
+    from lark.exceptions import UnexpectedInput
+
+    corrected = _replaced(text, replacement)
+    if corrected is not None:
+        try:
+            parser.parse(corrected)
+            return problem
+        except PlanSyntaxError as err:
+            stopped: tuple[int, int] | None = (err.span.line, err.span.column)
+        except UnexpectedInput as err:
+            stopped = (err.line, err.column) if err.line not in (-1, None) else None  # None: the end
+        if stopped is None or stopped >= (replacement.span.line, replacement.span.column + len(replacement.text)):
+            return problem
+    return replace(problem, replacement=None)
+
+
+def _replaced(text: str, replacement: Replacement) -> str | None:
+    """`text` with one line's replacement made, or None for a span over several lines."""
+    span = replacement.span
+    lines = text.split("\n")
+    if span.line != span.end_line or not 1 <= span.line <= len(lines):
+        return None
+    line = lines[span.line - 1]
+    lines[span.line - 1] = line[: span.column - 1] + replacement.text + line[span.end_column - 1 :]
+    return "\n".join(lines)
 
 
 def parse_bytes(path: str, data: bytes, *, fast: bool = True) -> PlanFile:

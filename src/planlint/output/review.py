@@ -9,9 +9,11 @@ GitHub and GitLab both render. Everything a plan owner wrote is escaped, and
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from planlint.analysis.evaluate import FAILS, FITS
 from planlint.analysis.impact import UNCHECKED, Change, Notice, Reliance, reliance_reason, status_words
@@ -21,6 +23,7 @@ from planlint.output.mermaid import Ids as _Ids
 from planlint.output.mermaid import label as _label
 from planlint.output.mermaid import one_line as _one_line
 from planlint.rulebook.finding import Finding, Severity
+from planlint.rulebook.fixes import SAFE, UNSAFE, Edit, Fix, apply_edits
 from planlint.run.engine import LintResult
 
 MARKER = "<!-- planlint-review -->"
@@ -234,6 +237,7 @@ def render_markdown(review: Review) -> str:
         "",
     ]
     out += _findings_section("New findings", review.new)
+    out += _fixes_section(review)
     out += _findings_section("Fixed findings", review.fixed)
     if review.still_open:
         out += [f"<details><summary>Still open ({len(review.still_open)})</summary>", ""]
@@ -263,6 +267,89 @@ def _findings_table(findings: list[Finding]) -> list[str]:
             f"{_code(_where(f))} | {md(f.message)} |"
         )
     return rows + [""]
+
+
+# Suggested fixes ------------------------------------------------------------------
+
+_KINDS = {
+    SAFE: "safe: the plan means the same",
+    UNSAFE: "changes a plan commitment",
+}
+
+
+def _fixes_section(review: Review) -> list[str]:
+    """Each new finding's fixes: a `suggestion` block (GitHub applies it with one click) where its
+    lines are in the pull request's diff, else the edit in words."""
+    offered = [(finding, fix) for finding in review.new for fix in finding.fixes]
+    if not offered:
+        return []
+    in_diff = lines_in_diff(review)
+    line_text = review.head.result.source_line
+    rows = ["#### Suggested fixes", ""]
+    for finding, fix in offered:
+        kind = "one of several ways, choose one" if fix.is_alternative else _KINDS[fix.applicability]
+        rows += [f"{_code(_where(finding))} {finding.rule}: {md(fix.title)} ({kind})", ""]
+        block = suggestion_block(fix, line_text) if _all_in_diff(fix, in_diff) else None
+        if block is not None:
+            edit = fix.edits[0]
+            rows += [f"{_code(f'{edit.path}:{edit.start_line}')} then reads:", "", *block]
+        else:
+            rows += [f"- {_edit_words(edit, line_text)}" for edit in fix.edits]
+        rows.append("")
+    return rows
+
+
+def lines_in_diff(review: Review) -> dict[str, set[int]]:
+    """The head's lines a pull request's diff shows for each file: changed ones and three lines of
+    context around them, as git's unified diff has them (a new file: every line)."""
+    before = {plan_file.path: plan_file.lines for plan_file in review.base.result.plan.files}
+    shown: dict[str, set[int]] = {}
+    for plan_file in review.head.result.plan.files:
+        old = before.get(plan_file.path, [])
+        if old == plan_file.lines:
+            continue
+        matcher = difflib.SequenceMatcher(None, old, plan_file.lines, autojunk=False)
+        shown[plan_file.path] = {
+            line for hunk in matcher.get_grouped_opcodes(3) for line in range(hunk[0][3] + 1, hunk[-1][4] + 1)
+        }
+    return shown
+
+
+def _all_in_diff(fix: Fix, in_diff: dict[str, set[int]]) -> bool:
+    return all(
+        line in in_diff.get(edit.path, ()) for edit in fix.edits for line in range(edit.start_line, edit.end_line + 1)
+    )
+
+
+def suggestion_block(fix: Fix, line_text: Callable[[str, int], str | None]) -> list[str] | None:
+    """The fix's lines as they would read, in a `suggestion` block; None unless its edits all lie on
+    one line (a suggestion replaces the lines its comment is on)."""
+    edits = fix.edits
+    first = edits[0]
+    if any(e.path != first.path or e.start_line != first.start_line or e.end_line != first.start_line for e in edits):
+        return None
+    line = line_text(first.path, first.start_line)
+    if line is None:
+        return None
+    try:
+        fixed = apply_edits(line, [replace(e, start_line=1, end_line=1) for e in edits])
+    except ValueError:
+        return None
+    fence = "`" * max(3, _longest_backticks(fixed) + 1)
+    return [f"{fence}suggestion", fixed, fence]
+
+
+def _longest_backticks(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
+def _edit_words(edit: Edit, line_text: Callable[[str, int], str | None]) -> str:
+    line = line_text(edit.path, edit.start_line) or ""
+    old = line[edit.start_column - 1 : edit.end_column - 1] if edit.start_line == edit.end_line else ""
+    where = _code(f"{edit.path}:{edit.start_line}")
+    if not old:
+        return f"{where}: write {_code(edit.new_text)}"
+    return f"{where}: write {_code(edit.new_text)} in place of {_code(old)}"
 
 
 def _changes_section(review: Review) -> list[str]:

@@ -39,6 +39,7 @@ from planlint.language.span import Span
 from planlint.model.plan import Goal, Plan, PlanFile
 from planlint.rulebook.documentation import DOC_SECTIONS, doc_sections
 from planlint.rulebook.finding import Finding, Related, RuleInfo, Severity
+from planlint.rulebook.fixes import Fix
 
 _CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -130,6 +131,7 @@ class Rule(Generic[S]):
         subject: str = "",
         teams: tuple[str, ...] = (),
         severity: Severity | None = None,
+        fixes: tuple[Fix, ...] = (),
     ) -> Finding:
         return Finding(
             self.code,
@@ -141,6 +143,7 @@ class Rule(Generic[S]):
             related,
             subject,
             tuple(sorted(set(teams))),
+            fixes,
         )
 
 

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from planlint.language.span import Span
+from planlint.rulebook.fixes import Fix
 
 
 class Severity(str, enum.Enum):
@@ -46,6 +47,7 @@ class Finding:
     # goal name and the teams involved. Fingerprints are built from these.
     subject: str = ""
     teams: tuple[str, ...] = field(default=())
+    fixes: tuple[Fix, ...] = ()  # the edits that resolve it, when the rule knows them (see rulebook.fixes)
 
     @property
     def fingerprint(self) -> str:
@@ -53,6 +55,10 @@ class Finding:
         subject = self.subject or self.span.path
         key = "\x1f".join([self.rule, subject, *sorted(self.teams)])
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    def fixable(self, unsafe: bool = False) -> bool:
+        """Whether `--fix` (with `--unsafe-fixes` when `unsafe`) has a fix for it."""
+        return any(fix.applies(unsafe) for fix in self.fixes)
 
     def sort_key(self) -> tuple:
         """Report order: by place, then rule and message. The other fields break the remaining ties,
@@ -70,6 +76,7 @@ class Finding:
             self.subject,
             self.teams,
             tuple((related.span, related.message) for related in self.related),
+            self.fixes,
         )
 
     def to_dict(self) -> dict:
@@ -99,6 +106,7 @@ class Finding:
             "subject": self.subject,
             "teams": list(self.teams),
             "fingerprint": self.fingerprint,
+            "fixes": [fix.to_dict() for fix in self.fixes],
         }
 
 

@@ -43,7 +43,7 @@ from pathlib import Path
 from planlint import __version__
 from planlint.language import quantity, source, span
 from planlint.model import plan as model
-from planlint.rulebook import finding
+from planlint.rulebook import finding, fixes
 
 CACHE_DIR = ".planlint_cache"
 _FILES = "files.pickle"
@@ -59,7 +59,7 @@ _CODE_PACKAGES = (("planlint", "*.py"), ("planlint.language.grammar", "*.lark"),
 
 _MODEL_CLASSES = tuple(
     cls
-    for module in (model, quantity, span, source, finding)
+    for module in (model, quantity, span, source, finding, fixes)
     for cls in vars(module).values()
     if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__
 )

@@ -46,3 +46,15 @@ def details(finding: Finding) -> list[str]:
     lines = [f"help: {finding.help}"] if finding.help else []
     lines += [f"{where(r.span)}: {r.message}" for r in finding.related]
     return lines
+
+
+def fixable_line(report: Report) -> str:
+    """`2 findings fixable with planlint check --fix (1 more with --unsafe-fixes).`, or "" when none."""
+    safe = sum(1 for f in report.findings if f.fixable())
+    unsafe = sum(1 for f in report.findings if f.fixable(unsafe=True)) - safe
+    if not safe and not unsafe:
+        return ""
+    more = f" ({unsafe} more with --unsafe-fixes)" if safe and unsafe else ""
+    if not safe:
+        return f"{plural(unsafe, 'finding')} fixable with planlint check --fix --unsafe-fixes."
+    return f"{plural(safe, 'finding')} fixable with planlint check --fix{more}."

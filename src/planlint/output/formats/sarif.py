@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePath
+from typing import Any
 from urllib.parse import quote
 
 from planlint.language.span import Span
@@ -31,15 +32,40 @@ def artifact_location(path: str) -> dict[str, str]:
 
 def physical_location(span: Span) -> dict:
     """Finding and SARIF columns both count from 1 with an exclusive end."""
-    return {
-        "artifactLocation": artifact_location(span.path),
-        "region": {
-            "startLine": span.line,
-            "startColumn": span.column,
-            "endLine": span.end_line,
-            "endColumn": span.end_column,
-        },
-    }
+    return {"artifactLocation": artifact_location(span.path), "region": _region(span)}
+
+
+def _region(span: Span) -> dict[str, int]:
+    return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
+
+
+def fixes(f: Finding) -> list[dict[str, Any]]:
+    """SARIF fix objects: one artifact change per file, its replacements in the run's columns.
+    Alternatives are left out: a SARIF consumer may apply every fix it is given, and `--fix
+    --unsafe-fixes` applies exactly these."""
+    found = []
+    for fix in f.fixes:
+        if fix.is_alternative:
+            continue
+        changes = [
+            {
+                "artifactLocation": artifact_location(path),
+                "replacements": [
+                    {"deletedRegion": _region(edit.span), "insertedContent": {"text": edit.new_text}}
+                    for edit in fix.edits
+                    if edit.path == path
+                ],
+            }
+            for path in fix.paths
+        ]
+        found.append(
+            {
+                "description": {"text": fix.title},
+                "artifactChanges": changes,
+                "properties": {"applicability": fix.applicability},
+            }
+        )
+    return found
 
 
 def _rule_table(report: Report) -> list[RuleInfo]:
@@ -75,6 +101,9 @@ def _result(f: Finding, index: int) -> dict:
         "locations": [{"physicalLocation": physical_location(f.span)}],
         "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
     }
+    offered = fixes(f)
+    if offered:
+        result["fixes"] = offered
     if f.related:
         result["relatedLocations"] = [
             {"id": i, "physicalLocation": physical_location(r.span), "message": {"text": r.message}}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-from planlint.output.formats._common import summary_line, where
+from planlint.output.formats._common import fixable_line, summary_line, where
 from planlint.output.report import Report
 from planlint.rulebook.finding import Finding, Severity
 
@@ -97,4 +97,5 @@ def render(report: Report, *, color: bool = False) -> str:
         style = click.style
     blocks = [render_finding(f, report, style) for f in report.findings]
     blocks.append(style(summary_line(report), bold=True) if color else summary_line(report))
-    return "\n\n".join(blocks) + "\n"
+    fixable = fixable_line(report)
+    return "\n\n".join(blocks) + "\n" + (fixable + "\n" if fixable else "")
