@@ -311,7 +311,7 @@ def test_suppression_comments() -> None:
     ]
     assert suppressions(lines) == {
         1: frozenset({"value-mismatch"}),
-        2: frozenset({"value-mismatch", "PL105"}),
+        2: frozenset({"value-mismatch", "pl105"}),
         3: frozenset(),
         5: frozenset({"unit-mismatch"}),
     }

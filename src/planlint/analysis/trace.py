@@ -66,7 +66,8 @@ class Consumer:
     kind: str  # "consumes" or "derives" (the name is an input of its derivation)
     location: Location
     status: str  # fits, partly, fails, unit-mismatch, definition-mismatch, same-definition, needs,
-    #              unresolved (nobody produces it), unknown (its value cannot be computed)
+    #              unresolved (nobody produces it), unknown (its value cannot be computed),
+    #              no-value (a value is assumed of a producer that states none)
     assumes: str | None = None  # `= $50k`
     delivered: str | None = None  # in the consumer's unit
     ratio: str | None = None  # consumer / producer: `2.08×`
@@ -240,6 +241,8 @@ def _compare_into(found: Consumer, consumes: Consumes, producer, evaluator, tole
         found.status, found.delivered = "unit-mismatch", comparison.producer_text
     elif comparison.kind == "definition":
         found.status, found.delivered = "definition-mismatch", f'"{comparison.producer_text}"'
+    elif comparison.kind == "missing":
+        found.status = "no-value"
     elif isinstance(consumes.requirement.value, Text):
         found.status = "same-definition"
     elif isinstance(consumes.requirement.value, Amount):

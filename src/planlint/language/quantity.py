@@ -525,6 +525,7 @@ def _display_unit(unit: Unit, like: Unit | None) -> Unit:
         period=like.period or unit.period,
         time_unit=like.time_unit or unit.time_unit,
         label=unit.label or like.label,
+        percent=like.percent if not unit.dims else unit.percent,  # 0.2 and 20% are one number
     )
 
 

@@ -6,6 +6,7 @@ object keeps its `Span`, so a finding can always point at what the user wrote.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from planlint.language.quantity import PlanDate, Quantity, Tolerance
@@ -33,6 +34,12 @@ class Text:
     text: str
     span: Span
 
+    @property
+    def meaning(self) -> str:
+        """What the words say, for comparing: spaces around them dropped, and Unicode NFC-normalised
+        ("Café" typed on a Mac and on Windows is one text)."""
+        return unicodedata.normalize("NFC", self.text.strip())
+
 
 @dataclass(frozen=True, slots=True)
 class When:
@@ -53,7 +60,7 @@ def value_meaning(value: Value | None) -> tuple:
         quantity = value.quantity
         return ("amount", quantity.lo, quantity.hi, quantity.unit.meaning(), tolerance)
     if isinstance(value, Text):
-        return ("text", value.text.strip())
+        return ("text", value.meaning)
     if isinstance(value, When):
         return ("date", value.date.last_day())
     return ("none",)

@@ -201,7 +201,8 @@ def _kept(found: list[Finding], plan: Plan, config: Config, active: list[Rule], 
     """The findings not silenced on their line or by a per-path ignore, at the configured severity."""
     suppressed = {f.path: f.suppressions for f in plan.files}
     rules = {rule.code: rule for rule in active}
-    severities = {rule.code: config.severity_for(rule) for rule in active}
+    # A configured level applies to every finding of the rule, whatever level the rule computed for it.
+    overrides = {rule.code: config.severity_for(rule) for rule in active if rule.code in config.severity}
     kept = []
     for finding in found:
         if _silenced(finding, suppressed.get(finding.span.path, {})):
@@ -209,8 +210,8 @@ def _kept(found: list[Finding], plan: Plan, config: Config, active: list[Rule], 
         rule = rules[finding.code]
         if config.per_path_ignores and config.ignored_at(_config_relative(finding.span.path, cwd, config), rule):
             continue
-        severity = severities[finding.code]
-        if severity != rule.severity and finding.severity == rule.severity:
+        severity = overrides.get(finding.code)
+        if severity is not None and severity != finding.severity:
             finding = replace(finding, severity=severity)
         kept.append(finding)
     return kept
@@ -224,7 +225,7 @@ def _silenced(finding: Finding, by_line: dict[int, frozenset[str]]) -> bool:
     rules = by_line.get(finding.span.line)
     if rules is None:
         return False
-    return not rules or finding.rule in rules or finding.code in rules
+    return not rules or finding.rule.lower() in rules or finding.code.lower() in rules
 
 
 def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
