@@ -32,16 +32,20 @@ PERIOD_ALIASES = {
     "year": "year",
     "years": "year",
     "yr": "year",
+    "yrs": "year",
     "annum": "year",
     "quarter": "quarter",
     "quarters": "quarter",
     "qtr": "quarter",
+    "qtrs": "quarter",
     "month": "month",
     "months": "month",
     "mo": "month",
+    "mos": "month",
     "week": "week",
     "weeks": "week",
     "wk": "week",
+    "wks": "week",
     "day": "day",
     "days": "day",
 }
@@ -73,7 +77,7 @@ ISO_CURRENCIES = frozenset(
 )
 
 _SYMBOL_OF = {code: symbol for symbol, code in CURRENCY_SYMBOLS.items()}
-SCALE = {"": 1, "k": 1_000, "K": 1_000, "M": 1_000_000, "B": 1_000_000_000}
+SCALE = {"": 1, "k": 1_000, "M": 1_000_000, "B": 1_000_000_000}
 TIME = "time"
 
 
@@ -230,7 +234,7 @@ class Quantity:
     @classmethod
     def between(cls, a: Quantity, b: Quantity) -> Quantity:
         """The range `a .. b`; the unit is the first side's, sides may come in any order."""
-        if not a.unit.comparable(b.unit):
+        if not a.unit.comparable(b.unit) or a.unit.percent != b.unit.percent:
             raise UnitMismatch(f"a range cannot run from {a.unit.describe()} to {b.unit.describe()}")
         return cls(min(a.lo, b.lo), max(a.hi, b.hi), a.unit if a.unit.label or not b.unit.label else b.unit)
 
@@ -425,7 +429,7 @@ def _month_end(year: int, month: int) -> _dt.date:
 def parse_number(text: str) -> Fraction:
     """`4000`, `1.5M`, `24k`, `4,000` -> exact Fraction."""
     text = text.replace(",", "").replace("_", "")
-    suffix = text[-1] if text and text[-1] in "kKMB" else ""
+    suffix = text[-1] if text and text[-1] in "kMB" else ""
     digits = text[: len(text) - len(suffix)]
     return Fraction(Decimal(digits)) * SCALE[suffix]
 

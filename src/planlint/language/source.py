@@ -22,6 +22,7 @@ class ParseProblem:
     message: str
     help: str = ""
     rule: str = "syntax-error"
+    suggestion: str = ""  # did-you-mean: the one spelling that replaces the span and parses
 
 
 def decode(path: str, data: bytes) -> str | ParseProblem:

@@ -226,8 +226,12 @@ class Plan:
         return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
 
     def source_text(self, span: Span) -> str:
-        """The text a one-line span covers, as written ("" for a span over several lines)."""
-        line = self.source_line(span.path, span.line)
-        if line is None or span.line != span.end_line:
+        """The text a span covers, as written; an expression continued over several lines is given
+        on one, its line breaks and comments made single spaces ("" where the file has no such lines)."""
+        lines = [self.source_line(span.path, number) for number in range(span.line, span.end_line + 1)]
+        if not lines or None in lines:
             return ""
-        return line[span.column - 1 : span.end_column - 1]
+        if len(lines) == 1:
+            return lines[0][span.column - 1 : span.end_column - 1]  # type: ignore[index]
+        lines[0], lines[-1] = lines[0][span.column - 1 :], lines[-1][: span.end_column - 1]  # type: ignore[index]
+        return " ".join(part for line in lines if (part := line.split("#", 1)[0].strip()))  # type: ignore[union-attr]
