@@ -161,19 +161,19 @@ class Unit:
         return self.dims, _label_key(self.label) if self.label else ""
 
     def describe(self) -> str:
-        """The unit in words, for messages: 'USD per year', 'leads', 'percent'."""
+        """The unit in words, for messages: 'USD per year', 'leads', 'percent', 'USD per year²'."""
         parts = []
         if self.currency:
             parts.append(self.currency)
         if self.label:
             parts.append(self.label)
         if self.time_power > 0 or self.per_duration:
-            parts.append(_plural(self.time_unit or "year"))
+            parts.append(_powered(_plural(self.time_unit or "year"), self.time_power))
         if self.percent:
             parts.append("percent")
         text = " ".join(parts) or "a plain number"
         if self.time_power < 0 or self.per_duration:
-            text += f" per {self.period or 'year'}"
+            text += f" per {_powered(self.period or 'year', -self.time_power)}"
         return text
 
 
@@ -184,6 +184,14 @@ def _label_key(label: str) -> str:
 
 def _plural(word: str) -> str:
     return word if word.endswith("s") else word + "s"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _powered(word: str, power: int) -> str:
+    """A unit word to a power of time: `year`, `year²` (a power of 0 or 1 is written as the word)."""
+    return word if power in (0, 1) else word + str(abs(power)).translate(_SUPERSCRIPT)
 
 
 def _dims(**powers: int) -> tuple[tuple[str, int], ...]:
@@ -378,13 +386,14 @@ def tolerance_for(value: Quantity, amount: Quantity) -> Tolerance:
 
 
 def _base_factor(unit: Unit) -> Fraction:
-    """Base units per display unit: a bare `5k` on a $/month value means $5k per month."""
-    factor = Fraction(1)
-    if unit.time_power < 0 or unit.per_duration:
-        factor /= PERIOD_YEARS[unit.period or "year"]  # `5 days/month` is a duration per period
-    if unit.time_power > 0 or unit.per_duration:
-        factor *= PERIOD_YEARS[unit.time_unit or "year"]
-    return factor
+    """Base units per display unit: a bare `5k` on a $/month value means $5k per month; a value per
+    month² is 144 times the value per year²."""
+    if unit.per_duration:  # `5 days/month` is a duration per period
+        return PERIOD_YEARS[unit.time_unit or "year"] / PERIOD_YEARS[unit.period or "year"]
+    power = unit.time_power
+    if power < 0:
+        return PERIOD_YEARS[unit.period or "year"] ** power
+    return PERIOD_YEARS[unit.time_unit or "year"] ** power if power > 0 else Fraction(1)
 
 
 # Dates ------------------------------------------------------------------
@@ -502,14 +511,17 @@ def format_magnitude(value: Fraction, unit: Unit, direction: int = 0) -> str:
         text = f"{sign}{symbol}{amount.lstrip('-')}" if symbol else f"{amount} {currency}"
     elif (time_power > 0 or per_duration) and not unit.label:
         word = unit.time_unit or "year"
-        one = numerator == denominator
-        text = f"{_format_terms(numerator, denominator, direction=direction)} {word if one else _plural(word)}"
+        one = numerator == denominator and time_power <= 1
+        text = f"{_format_terms(numerator, denominator, direction=direction)} "
+        text += _powered(word if one else _plural(word), time_power)
     else:
         text = _format_terms(numerator, denominator, direction=direction)
         if unit.label:
             text += f" {unit.label}"
+    if time_power > 0 and (currency or unit.label):  # money or a count times a duration: $15·day
+        text += "·" + _powered(unit.time_unit or "year", time_power)
     if time_power < 0 or per_duration:
-        text += f"/{unit.period or 'year'}"
+        text += "/" + _powered(unit.period or "year", -time_power)
     return text
 
 
