@@ -7,7 +7,7 @@ from planlint.analysis.graph import Producer
 from planlint.analysis.interlock import delivery_date
 from planlint.language import quantity as q
 from planlint.language.quantity import PlanDate
-from planlint.model.plan import Amount, Derive, Text
+from planlint.model.plan import Amount, Derive, Text, When
 from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.finding import Finding, Related
 from planlint.rulebook.wording import producer_words
@@ -78,9 +78,9 @@ class ConflictingProducers(AssumptionRule):
             )
 
 
-# What a producer says: the value it delivers (a quantity, a text's meaning, or None when it states
-# none or it cannot be computed) and the date it delivers by.
-Stated = tuple[q.Quantity | str | None, PlanDate | None]
+# What a producer says: the value it delivers (a quantity, a text's meaning, a date stated as the
+# value, or None when it states none or it cannot be computed) and the date it delivers by.
+Stated = tuple[q.Quantity | str | PlanDate | None, PlanDate | None]
 
 
 def _stated(producer: Producer, evaluator: Evaluator) -> Stated:
@@ -90,11 +90,14 @@ def _stated(producer: Producer, evaluator: Evaluator) -> Stated:
     value = producer.value
     if isinstance(value, Amount):
         return amount_quantity(value), producer.by
-    return (value.meaning if isinstance(value, Text) else None), delivery_date(producer)
+    if isinstance(value, Text):
+        return value.meaning, producer.by
+    return (value.date if isinstance(value, When) else None), delivery_date(producer)
 
 
 def _disagree(first: Stated, later: Stated, fiscal_year_start: int) -> bool:
-    """Two producers disagree where both state a value, or both a date, and these differ."""
+    """Two producers disagree where both state a value, or both a date, and these differ; a date
+    stated as the value is compared as a delivery date."""
     (value, date), (other_value, other_date) = first, later
     if (
         date is not None
@@ -107,7 +110,9 @@ def _disagree(first: Stated, later: Stated, fiscal_year_start: int) -> bool:
     if isinstance(value, q.Quantity) and isinstance(other_value, q.Quantity):
         same = (value.lo, value.hi) == (other_value.lo, other_value.hi)
         return not (same and value.unit.comparable(other_value.unit))
-    return value != other_value
+    if isinstance(value, PlanDate) and isinstance(other_value, PlanDate):
+        return False  # compared above, as delivery dates
+    return type(value) is not type(other_value) or value != other_value
 
 
 def _message(later: Producer, stated: Stated, first: Producer, counted: Stated) -> str:

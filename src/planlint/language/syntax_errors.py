@@ -324,14 +324,14 @@ def describe_parse_error(path: str, text: str, err: UnexpectedInput, parser: Lar
         char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
         shown = repr(char)[1:-1] if not char.isprintable() else char
         span = Span(path, err.line, err.column, err.line, err.column + 1)
-        expected = set(err.allowed or ())
+        expected = _expected_terminals(err)
         message = f"unexpected character '{shown}'"
         if expected:
             message += f"; expected {_expected_words(expected)}"
         return ParseProblem(span, message, "check for a stray character or a missing quote")
 
     token: Token = err.token if isinstance(err, UnexpectedToken) else Token("$END", "")
-    expected = set(err.expected) if isinstance(err, (UnexpectedToken, UnexpectedEOF)) else set()
+    expected = _expected_terminals(err)
     at_end = token.type == "$END"
     span = (
         _end_of_text(path, text)
@@ -369,6 +369,20 @@ def describe_parse_error(path: str, text: str, err: UnexpectedInput, parser: Lar
     if block is not None and "RBRACE" in expected:
         help = f"inside {block.value}, each line is one statement: owner, goal, produces, consumes or derive"
     return ParseProblem(span, message, help)
+
+
+def _expected_terminals(err: UnexpectedInput) -> set[str]:
+    """What the parser would have taken where it stopped. Lark's `accepts` tries each terminal, so
+    a statement's value is not said to expect an expression's `*` or `)` (states the LALR table
+    shares between the two); `expected` is the fallback."""
+    fallback = set(getattr(err, "expected", None) or getattr(err, "allowed", None) or ())
+    interactive = getattr(err, "interactive_parser", None)
+    if interactive is None:
+        return fallback
+    try:
+        return set(interactive.accepts())
+    except Exception:  # a value the model builder refuses on the way: the table's own answer
+        return fallback
 
 
 def _match_example(err: UnexpectedInput, parser: Lark) -> str | None:
