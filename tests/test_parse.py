@@ -504,7 +504,7 @@ def test_suppression_comments() -> None:
     ]
     assert suppressions(lines) == {
         1: frozenset({"value-mismatch"}),
-        2: frozenset({"value-mismatch", "pl105"}),
+        2: frozenset({"value-mismatch", "PL105"}),
         3: frozenset(),
         5: frozenset({"unit-mismatch"}),
     }

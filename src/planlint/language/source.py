@@ -45,8 +45,7 @@ def decode(path: str, data: bytes) -> str | ParseProblem:
 
 
 def suppressions(lines: list[str]) -> dict[int, frozenset[str]]:
-    """`# planlint: ignore[value-mismatch, PL103]` per line, lower-cased (ignores match codes and names
-    in any case); a bare ignore silences all."""
+    """`# planlint: ignore[value-mismatch, PL103]` per line; a bare ignore silences all."""
     found: dict[int, frozenset[str]] = {}
     for number, line in enumerate(lines, start=1):
         if "planlint:" not in line:
@@ -54,7 +53,7 @@ def suppressions(lines: list[str]) -> dict[int, frozenset[str]]:
         match = _SUPPRESSION.search(_outside_strings(line))
         if match:
             rules = match["rules"] or ""
-            found[number] = frozenset(r.strip().lower() for r in rules.split(",") if r.strip())
+            found[number] = frozenset(r.strip() for r in rules.split(",") if r.strip())
     return found
 
 

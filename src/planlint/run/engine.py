@@ -28,7 +28,7 @@ from planlint.language.source import decode
 from planlint.model.parse import parse_source
 from planlint.model.plan import Plan, PlanFile
 from planlint.rulebook.contract import Context, Rule
-from planlint.rulebook.finding import Finding
+from planlint.rulebook.finding import Finding, names_rule
 from planlint.rulebook.registry import RuleSet, load_rules
 from planlint.run.cache import Cache, digest, run_key
 from planlint.run.config import DEFAULT, Config
@@ -225,7 +225,7 @@ def _silenced(finding: Finding, by_line: dict[int, frozenset[str]]) -> bool:
     rules = by_line.get(finding.span.line)
     if rules is None:
         return False
-    return not rules or finding.rule.lower() in rules or finding.code.lower() in rules
+    return not rules or any(names_rule(key, finding.code, finding.rule) for key in rules)
 
 
 def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
