@@ -333,6 +333,9 @@ def test_a_derive_is_shown_as_written_parentheses_and_lines_and_all(
     assert as_written["x.e"]["value"] == "$36/year"
     text = explain(runner, "x.c").stdout
     assert "a derives it = (x.a + 2 leads/year) * x.b / 1 year = $21/year²  p.plan:4" in text
+    # Each line of a continued statement is the statement's.
+    for line in (6, 7, 8):
+        assert [e["name"] for e in explain_json(runner, f"p.plan:{line}")["explanations"]] == ["x.e"]
 
 
 def test_deep_chain_is_cut_short(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
