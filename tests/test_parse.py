@@ -513,3 +513,27 @@ def test_suppression_comments() -> None:
 def test_a_hash_inside_quotes_is_no_comment() -> None:
     produces = parsed('produces a.c = "score # 60"  # a comment')
     assert produces.value.text == "score # 60"
+
+
+# Every suggestion offered on a damaged plan parses in place: what planlint suggests, it reads.
+
+
+def _damaged_statements() -> list[str]:
+    """Statements of the shapes near misses take, with one token damaged."""
+    values = ["20 %", "$20 mil", "3 million", "14% to 18%", "2bn", "24K", "$5m", "7 PCT", "USD 5", "20 percent"]
+    heads = ["produces x.y =", "consumes x.y >=", "consumes x.y in", "goal x.y >", "goal x.y ==", "produces x.y >"]
+    tails = ["", " by 2027-Q3", " leads", " .. 30%", " # note", " %"]
+    return [f"{head} {value}{tail}" for head in heads for value in values for tail in tails]
+
+
+@pytest.mark.parametrize("statement", _damaged_statements())
+def test_every_suggestion_offered_parses_in_its_place(statement: str) -> None:
+    source = f"team t {{\n  {statement}\n}}\n"
+    found = parse_text("t.plan", source).problem
+    if found is None or not found.suggestion:
+        return
+    line = source.split("\n")[found.span.line - 1]
+    fixed = line[: found.span.column - 1] + found.suggestion + line[found.span.end_column - 1 :]
+    again = parse_text("t.plan", source.replace(line, fixed)).problem
+    end = found.span.column + len(found.suggestion)
+    assert again is None or (again.span.line, again.span.column) >= (found.span.line, end), (fixed, again)

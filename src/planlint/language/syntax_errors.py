@@ -233,7 +233,7 @@ def _code_first(m: re.Match[str]) -> NearMiss | None:
 
 
 _NEAR_MISSES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], NearMiss | None], str]] = [
-    (re.compile(rf"(?<![\w.])(?P<number>{_NUMBER}[kMB]?)[ \t]+%(?![\w/%])"), _percent_apart, ""),
+    (re.compile(rf"(?<![\w.$€£¥])(?P<number>{_NUMBER}[kMB]?)[ \t]+%(?![\w/%])"), _percent_apart, ""),
     (re.compile(r"(?<![<>=])(?:=>|=<|==|[<>])(?![<>=])"), _comparison, ""),
     (re.compile(rf"(?<=[\d%A-Za-z])[ \t]+(?P<to>to)[ \t]+-?[$€£¥]?{_NUMBER}"), _range_to, "to"),
     (re.compile(rf"(?P<number>[$€£¥]?{_NUMBER})[ \t]+(?P<word>{_SCALE_WORD})(?![\w.])", re.I), _scale_apart, ""),
@@ -299,10 +299,12 @@ def offer_suggestion(problem: ParseProblem, text: str, parser: Lark) -> ParsePro
     line = lines[span.line - 1]
     lines[span.line - 1] = line[: span.column - 1] + problem.suggestion + line[span.end_column - 1 :]
     end = span.column + len(problem.suggestion)  # where the suggestion ends, on the fixed line
+    fixed = "\n".join(lines)
     try:
-        parser.parse("\n".join(lines))
+        parser.parse(fixed)
     except UnexpectedInput as err:
-        if (err.line, err.column) < (span.line, end) and err.line != -1:
+        where = describe_parse_error(span.path, fixed, err, parser).span
+        if (where.line, where.column) < (span.line, end):
             return replace(problem, suggestion="")
     except Exception as err:  # the model builder refusing a value: where it stops is in its span
         where = getattr(err, "span", None)
