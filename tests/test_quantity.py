@@ -334,6 +334,8 @@ def test_dates_print_as_written() -> None:
         ("5 leads/month", "5 leads/year", True),
         ("5 leads/month", "5 leads", False),
         ("16%", "0.16", True),
+        ("16%", "5 leads", False),
+        ("0.16", "5 leads", True),
     ],
 )
 def test_unit_compatibility(a: str, b: str, comparable: bool) -> None:

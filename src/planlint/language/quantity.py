@@ -154,7 +154,8 @@ class Unit:
             return False
         if self.label and other.label:
             return _label_key(self.label) == _label_key(other.label)
-        return True
+        # A percentage is a plain number (20% is 0.2), not a count of something.
+        return self.percent == other.percent or not (self.label or other.label)
 
     def meaning(self) -> tuple:
         """What the unit measures, whatever its printing: two values compare equal on it."""
