@@ -31,7 +31,7 @@ _STRING = r'"[^"\r\n]*"'
 _END = rf"{_WS}*(?:\#.*)?$"  # spaces and a comment close every line
 # After a number, the word `by` is the keyword and `per year` a period (PER comes first, as in Lark);
 # any other word is a unit.
-_NOT_BY = rf"(?!by(?![A-Za-z_])|{_PER})"
+_NOT_BY = r"(?!by(?![A-Za-z_])|per[ \t]+(?:year|quarter|month|week|day|yr|qtr|mo|wk)s?(?!\w|\.[A-Za-z_]))"
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -201,29 +201,28 @@ def _tokens(m: re.Match, groups: tuple[str, ...]) -> tuple:
     """The quantity matched by `_quantity(p)` as `read_quantity` takes it, with its start and end
     offsets; (None, ...) when that part of the pattern did not match."""
     money_group, money_per_group, num_group, _, unit_group, per_group, _ = groups
-    money, money_per, text, pct, word, period, _ = m.group(*groups)  # one call: this runs per value
+    money, money_per, text, pct, word, period, minus = m.group(*groups)  # one call: this runs per value
     if text is not None:
         if pct is not None:
-            return "PERCENT", text, None, None, m.start(num_group), m.end(num_group)
+            return "PERCENT", text, None, None, m.start(num_group), m.end(num_group), minus
         end = m.end(per_group if period is not None else unit_group if word is not None else num_group)
-        return "NUMBER", text, word, period, m.start(num_group), end
+        return "NUMBER", text, word, period, m.start(num_group), end, minus
     if money is not None:
         end = m.end(money_per_group if money_per is not None else money_group)
-        return "MONEY", money, None, money_per, m.start(money_group), end
-    return None, None, None, None, 0, 0
+        return "MONEY", money, None, money_per, m.start(money_group), end, minus
+    return None, None, None, None, 0, 0, None
 
 
 def _quantity(m: re.Match, groups: tuple[str, ...]) -> tuple[tuple | None, int, int]:
     """The quantity matched by `_quantity(p)` as `quantity_of`'s arguments (`quantity_terms`), with
     its start (at its minus, if any) and end offsets."""
-    kind, number, word, per, start, end = _tokens(m, groups)
+    kind, number, word, per, start, end, minus = _tokens(m, groups)
     if kind is None:
         return None, start, end
     terms = quantity_terms(kind, number, word, per)
-    minus = groups[-1]
-    if m.start(minus) < 0:
+    if minus is None:
         return terms, start, end
-    return negated(terms), m.start(minus), end
+    return negated(terms), m.start(groups[-1]), end
 
 
 _VA, _VB, _VC, _RA, _RB = (

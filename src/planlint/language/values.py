@@ -137,6 +137,8 @@ def _unit_and_factor(kind: str, word: str | None, per: str | None) -> tuple[q.Un
         unit = q.NUMBER
     elif word.upper() in q.ISO_CURRENCIES:  # ISO codes in any case: `24000 usd`
         unit = q.money_unit(word.upper())
+    elif _near_miss_word(word, per):
+        raise _NearMissWord
     elif word in KEYWORDS:
         raise ValueRefused(
             f"'{word}' is a keyword and cannot be a unit", "start the next statement on a new line", part="unit"
@@ -170,33 +172,44 @@ def quantity_terms(kind: str, number: str, word: str | None, per: str | None) ->
     symbol, period) and the value in base units as reduced integer terms. Plain data, which the line
     reader may work out in another process."""
     numerator, denominator = read_number(number[:-1] if kind == "PERCENT" else number)
-    if word is not None and kind == "NUMBER":
-        _refuse_scale_or_percent_word(number, word, per)
     if kind == "PERCENT":
         denominator *= 100
     else:
         if kind == "MONEY":
             word = number[0]
-        _, factor_num, factor_den = _unit_and_factor(kind, word, per)
+        try:
+            _, factor_num, factor_den = _unit_and_factor(kind, word, per)
+        except _NearMissWord:
+            raise _refused_word(number, word, per) from None  # type: ignore[arg-type]
         numerator, denominator = numerator * factor_num, denominator * factor_den
     common = gcd(numerator, denominator)
     return kind, word, per, numerator // common, denominator // common
 
 
-def _refuse_scale_or_percent_word(number: str, word: str, per: str | None) -> None:
+class _NearMissWord(Exception):
+    """A unit word that means percent or a scale (`pct`, `million`): its number makes the message."""
+
+
+def _near_miss_word(word: str, per: str | None) -> bool:
+    lower = word.lower()
+    return (lower in PERCENT_WORDS and per is None) or word in SCALE_WORDS_APART or lower in SCALE_WORDS_APART
+
+
+def _refused_word(number: str, word: str, per: str | None) -> ValueRefused:
     """`20 pct` and `3 million leads` are near misses of `20%` and `3M`: refused with the spelling
     that parses (the quantity's number and unit word are replaced by it)."""
     lower = word.lower()
     if lower in PERCENT_WORDS and per is None:
-        raise ValueRefused(
+        return ValueRefused(
             f"'{number} {word}' is not a percentage planlint can read",
             _PERCENT_HELP,
             part="quantity",
             suggestion=f"{number}%",
         )
-    meant = SCALE_WORDS_APART.get(word) or SCALE_WORDS_APART.get(lower)
-    if meant is not None and number[-1:] in _DIGITS:
-        raise _scale_refused(f"{number} {word}", number + meant, "quantity")
+    meant = SCALE_WORDS_APART.get(word) or SCALE_WORDS_APART[lower]
+    if number[-1:] not in _DIGITS:  # `3k million`: no one spelling
+        return ValueRefused(f"'{number} {word}' is not a number planlint can read", _SCALE_HELP, "quantity")
+    return _scale_refused(f"{number} {word}", number + meant, "quantity")
 
 
 def negated(terms: tuple) -> tuple:
