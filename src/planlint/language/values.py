@@ -172,15 +172,20 @@ def quantity_terms(kind: str, number: str, word: str | None, per: str | None) ->
     symbol, period) and the value in base units as reduced integer terms. Plain data, which the line
     reader may work out in another process."""
     numerator, denominator = read_number(number[:-1] if kind == "PERCENT" else number)
+    if kind == "MONEY":
+        word = number[0]
+    try:
+        return _in_base_units(kind, word, per, numerator, denominator)
+    except _NearMissWord:
+        raise _refused_word(number, word, per) from None  # type: ignore[arg-type]
+
+
+def _in_base_units(kind: str, word: str | None, per: str | None, numerator: int, denominator: int) -> tuple:
+    """`quantity_terms` of the number numerator / denominator written in the unit (kind, word, per)."""
     if kind == "PERCENT":
         denominator *= 100
     else:
-        if kind == "MONEY":
-            word = number[0]
-        try:
-            _, factor_num, factor_den = _unit_and_factor(kind, word, per)
-        except _NearMissWord:
-            raise _refused_word(number, word, per) from None  # type: ignore[arg-type]
+        _, factor_num, factor_den = _unit_and_factor(kind, word, per)
         numerator, denominator = numerator * factor_num, denominator * factor_den
     common = gcd(numerator, denominator)
     return kind, word, per, numerator // common, denominator // common
@@ -234,15 +239,7 @@ def _bare(terms: tuple) -> bool:
 
 
 def _in_unit_of(bare: tuple, other: tuple) -> tuple:
-    kind, word, per = other[:3]
-    numerator, denominator = bare[3:]
-    if kind == "PERCENT":
-        denominator *= 100
-    else:
-        _, factor_num, factor_den = _unit_and_factor(kind, word, per)
-        numerator, denominator = numerator * factor_num, denominator * factor_den
-    common = gcd(numerator, denominator)
-    return kind, word, per, numerator // common, denominator // common
+    return _in_base_units(*other[:3], *bare[3:])
 
 
 def quantity_of(kind: str, word: str | None, per: str | None, numerator: int, denominator: int) -> q.Quantity:
