@@ -11,7 +11,10 @@ terminals, each matched atomically and tried in the order Lark's contextual
 lexer tries them, so a line it accepts is tokenised exactly as Lark would. Any
 line it does not recognise, and any value it cannot read, makes it give up the
 whole file (`read_blocks` returns None), and the grammar reads it instead and
-reports the syntax error. tests/test_fast_parse.py holds both readers equal.
+reports the syntax error. A derive continued on the next line (after an
+operator, inside parentheses) is such a line: its next line starts with no
+keyword, or its expression ends early. tests/test_fast_parse.py holds both
+readers equal.
 """
 
 from __future__ import annotations
