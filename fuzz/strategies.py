@@ -30,7 +30,7 @@ METRICS = ["volume", "revenue", "win_rate", "avg_deal_value", "spend", "headcoun
 UNITS = ["leads", "lead", "deals", "reps", "tickets", "customers", "days", "weeks", "qtr", "USD", "EUR", "K"]
 PERIODS = ["year", "years", "quarter", "quarters", "month", "months", "week", "weeks", "day", "days"]
 SYMBOLS = ["$", "€", "£", "¥"]
-SUFFIXES = ["", "", "k", "K", "M", "B"]
+SUFFIXES = ["", "", "k", "M", "B"]
 # Inside quotes and comments anything goes except a quote or a line break.
 # Words that read like float artefacts are left out: the outputs are searched for them.
 FREE_TEXT = st.text(st.characters(blacklist_characters='"\r\n', blacklist_categories=("Cs",)), max_size=30).filter(

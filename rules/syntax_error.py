@@ -15,8 +15,10 @@ class SyntaxError_(FileRule):
 
     Reports a `.plan` file that does not parse, that is not UTF-8 text, or that
     cannot be read, at the line and column where reading stopped, with what was
-    expected there and a did-you-mean for a misspelt keyword. Every other file
-    is still read and checked.
+    expected there and a did-you-mean for a misspelt keyword or a near miss of
+    a spelling the language reads (`20 %`, `$20mil`, `>` in a goal, `to` in a
+    range, `pct`, `24K`, `$3MM`): the one spelling that parses in its place.
+    Every other file is still read and checked.
 
     **Why is this bad?**
 

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from planlint.analysis.interlock import deadlines
 from planlint.language.quantity import PlanDate
+from planlint.language.wording import plural
 from planlint.model.plan import Consumes, Produces
 from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.finding import Finding
@@ -18,8 +19,10 @@ class TimingMismatch(AssumptionRule):
     **What it does**
 
     Compares a consumer's `by` date with the producer's and reports by how many
-    calendar days the delivery is late. A quarter or a month means its last day
-    (`by 2027-Q3` is by 2027-09-30), in the fiscal year if one is configured.
+    calendar days the delivery is late. A date stated as the value says the
+    same as a `by` (`produces x = 2027-09-30` delivers by 2027-09-30). A
+    quarter or a month means its last day (`by 2027-Q3` is by 2027-09-30), in
+    the fiscal year if one is configured.
 
     **Why is this bad?**
 
@@ -71,7 +74,7 @@ class TimingMismatch(AssumptionRule):
             late = (delivered - needed).days
             if late <= 0:
                 continue
-            days = f"{late} day{'s' if late != 1 else ''}"
+            days = plural(late, "day")
             yield self.finding(
                 consumes.span,
                 f"{consumes.team} needs {consumes.name} by {_dated(asked, needed)}, but "

@@ -3,7 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from planlint.analysis.evaluate import FAILS
+from planlint.analysis.graph import Producer
 from planlint.language import quantity as q
+from planlint.model.plan import Consumes, Derive, references
 from planlint.model.written import requirement_text
 from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.finding import Finding, Severity
@@ -22,7 +24,10 @@ class ValueMismatch(AssumptionRule):
     the stated tolerance (`± 10%`, `± $5k`), else the default (10%); `>=`,
     `<=` and `in a .. b` are exact bounds. When the producer states a range,
     a requirement that only part of the range meets is a warning, one that no
-    part meets an error.
+    part meets an error. A producer that states no value
+    (`produces leads.volume`) satisfies only a requirement without one: a
+    value asked of it, or a `derive` that computes with it, is a warning
+    (once per team).
 
     **Why is this bad?**
 
@@ -59,22 +64,19 @@ class ValueMismatch(AssumptionRule):
     groups = ("interlock",)
 
     def judge(self, name: str, context: Context) -> Iterator[Finding]:
-        for consumes, producer, result in context.interlock.problems(name, "value"):
+        interlock = context.interlock
+        for consumer, producer, _ in interlock.problems(name, "missing"):
+            yield self._missing(name, consumer, producer)
+        for consumes, producer, result in interlock.problems(name, "value"):
             fit, delivered = result.fit, result.delivered.quantity
             asked = requirement_text(consumes.requirement)
             unit = consumes.requirement.value.quantity.unit
             shown = q.format_quantity(delivered, unit)
-            if fit.status == FAILS:
-                ratio = fit.ratio
-                times = f", {q.format_ratio(ratio)} what" if ratio is not None else ", against what"
-                message = f"{consumes.team} assumes {consumes.name} {asked}{times} {producer.team} produces ({shown})"
-                severity = Severity.ERROR
-            else:
-                message = (
-                    f"{consumes.team} assumes {consumes.name} {asked}, but {producer.team} produces "
-                    f"{shown}, only part of which meets it"
-                )
-                severity = Severity.WARNING
+            ratio = fit.ratio
+            times = f", {q.format_ratio(ratio)} what" if ratio is not None else ", against what"
+            message = f"{consumes.team} assumes {consumes.name} {asked}{times} {producer.team} produces ({shown})"
+            if fit.status != FAILS:
+                message += ", only part of which meets it"
             yield self.finding(
                 consumes.span,
                 message,
@@ -82,9 +84,30 @@ class ValueMismatch(AssumptionRule):
                 related=(producer_related(producer, result.delivered),),
                 subject=consumes.name,
                 teams=(consumes.team, producer.team),
-                severity=severity,
+                severity=Severity.ERROR if fit.status == FAILS else Severity.WARNING,
                 fixes=plan_on_delivered(consumes, producer, result.delivered, context),
             )
+
+    def _missing(self, name: str, consumer: Consumes | Derive, producer: Producer) -> Finding:
+        """A value asked of (or computed from) a producer that states none: a warning."""
+        stated = f"{producer.team} produces {name} without a value"
+        help = f"{producer.team} states the value it stands behind (`produces {name} = VALUE`)"
+        if isinstance(consumer, Derive):
+            span = next(ref.span for ref in references(consumer.expr) if ref.name == name)
+            message = f"{stated}; {consumer.team} derives {consumer.name} from it"
+        else:
+            span = consumer.span
+            message = f"{stated}; {consumer.team} assumes {requirement_text(consumer.requirement)}"
+            help += f", or {consumer.team} drops the value from its assumption"
+        return self.finding(
+            span,
+            message,
+            help=help,
+            related=(producer_related(producer),),
+            subject=name,
+            teams=(consumer.team, producer.team),
+            severity=Severity.WARNING,
+        )
 
 
 def _agree(consumer: str, producer: str, name: str, accepted, shown: str, unit: q.Unit) -> str:

@@ -301,6 +301,14 @@ def test_selection(tmp_path: Path, text: str, codes: list[str]) -> None:
     assert on(load(tmp_path, text + "\n")) == codes
 
 
+def test_rules_are_named_in_any_case(tmp_path: Path) -> None:
+    config = load(tmp_path, "ignore = ['pl102']\n[severity]\nTiming-Mismatch = 'error'\n")
+    assert config.severity_for(VALUE) is None
+    assert config.severity_for(TIMING) == Severity.ERROR
+    config = DEFAULT.with_overrides(select=("Value-Mismatch",))
+    assert config.enabled(VALUE) and not config.enabled(TIMING)
+
+
 def test_severity_overrides(tmp_path: Path) -> None:
     config = load(tmp_path, "[severity]\nPL105 = 'error'\nvalue-mismatch = 'off'\n")
     assert config.severity_for(TIMING) == Severity.ERROR

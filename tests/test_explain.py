@@ -306,6 +306,38 @@ def test_expression_keeps_its_grouping(runner: CliRunner, tmp_path: Path, monkey
     assert top["substituted"] == "-(4 + 2) × (14% .. 18%) - 1.001 ÷ (4 - 4 × 2) + 3 × (2 - 4)"
 
 
+def test_a_derive_is_shown_as_written_parentheses_and_lines_and_all(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(
+        write_plan(
+            tmp_path,
+            {
+                "p.plan": (
+                    "team a {\n  produces x.a = 5 leads/year\n  produces x.b = $3\n"
+                    "  derive x.c = (x.a + 2 leads/year) * x.b / 1 year\n"
+                    "  derive x.d = (x.a + x.a)\n"
+                    "  derive x.e = (x.a  # the volume\n"
+                    "      * x.b) +\n"
+                    "    x.c * 1 year\n}\n"
+                )
+            },
+        )
+    )
+    as_written = {name: explain_json(runner, name)["producers"][0] for name in ("x.c", "x.d", "x.e")}
+    assert as_written["x.c"]["as_written"] == "(x.a + 2 leads/year) * x.b / 1 year"
+    assert as_written["x.c"]["value"] == "$21/year²"  # a power of time, printed as such
+    assert as_written["x.d"]["as_written"] == "(x.a + x.a)"
+    assert as_written["x.e"]["as_written"] == "(x.a * x.b) + x.c * 1 year"
+    assert as_written["x.e"]["location"] == {"path": "p.plan", "line": 6, "column": 3}
+    assert as_written["x.e"]["value"] == "$36/year"
+    text = explain(runner, "x.c").stdout
+    assert "a derives it = (x.a + 2 leads/year) * x.b / 1 year = $21/year²  p.plan:4" in text
+    # Each line of a continued statement is the statement's.
+    for line in (6, 7, 8):
+        assert [e["name"] for e in explain_json(runner, f"p.plan:{line}")["explanations"]] == ["x.e"]
+
+
 def test_deep_chain_is_cut_short(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = ["team t {", "  produces m.x0 = 5"] + [f"  derive m.x{i} = m.x{i - 1} + 1" for i in range(1, 80)]
     monkeypatch.chdir(write_plan(tmp_path, {"p.plan": "\n".join(lines + ["}"]) + "\n"}))

@@ -161,12 +161,65 @@ TRICKY = [
     "produces a.b = 0000-Q1",
     "produces a.b = 2027-02-30",
     "produces a.b = ٣ leads",
+    # Near the spellings of issue 14 (the spellings themselves: SPELLINGS, below)
+    "produces a.b = - 5 % ",
+    "produces a.b = -2027-07",
+    "produces a.b = -14 .. -2%",
+    "consumes a.b = -$50k ± 10%",
+    "consumes a.b = $50k ± -5k",
+    "produces a.b = 14% .. 18 leads",
+    "produces a.b = 14 .. 18",
+    "produces a.b = 500 leads/ qtrs",
+    "produces a.b = 5 per",
+    "produces a.b = 5 period",
+    "produces a.b = 5 per year.x",
+    "produces a.b = 5 per years by 2027-Q3",
+    "derive a.b = x.y per year",
+    "consumes a.b = 20% +-2%",
+    "derive a.b = x.y +- 3",
+    "derive a.b = ((x.y))  # note",
+    "produces a.b = 24K",
+    "produces a.b = $20mil",
+    "produces a.b = 20 pct",
+    "produces a.b = 3 million",
+    "produces a.b = $2MM",
 ]
 
 
-@pytest.mark.parametrize("statement", TRICKY)
+# The spellings plan owners use (LANGUAGE.md, "Spellings"): valid, and read by the line reader itself.
+SPELLINGS = [
+    "produces a.b = -$1M/year",
+    "consumes a.b >= -5%",
+    "goal a.b >= -3 deals",
+    "consumes a.b in -5% .. -1%",
+    "produces a.b = 14 .. 18%",
+    "produces a.b = $20k .. 30k",
+    "consumes a.b in 20 .. 30 leads/month",
+    "produces a.b = 500 leads/yr",
+    "produces a.b = 500 leads/qtr",
+    "produces a.b = $5k/mo",
+    "produces a.b = 7 leads/wk",
+    "produces a.b = 500 leads per year",
+    "produces a.b = $5 per quarter",
+    "produces a.b = 1 per month",
+    "produces a.b = 7 leads per week",
+    "produces a.b = 24000 usd",
+    "produces a.b = 3M eur",
+    "produces a.b = 3M gbp/year",
+    "consumes a.b = $50k +- 5k",
+    "derive a.b = x.y * -1",
+    "derive a.b = -(x.y + 2 per year) * (c.d)",
+]
+
+
+@pytest.mark.parametrize("statement", TRICKY + SPELLINGS)
 def test_a_tricky_statement_reads_the_same(statement: str) -> None:
     assert_same("t.plan", f"team t {{\n  {statement}\n}}\n")
+
+
+@pytest.mark.parametrize("statement", SPELLINGS)
+def test_a_spelling_plan_owners_use_takes_the_shortcut(statement: str) -> None:
+    assert assert_same("t.plan", f"team t {{\n  {statement}\n}}\n"), "the line reader declined it"
 
 
 # Generated plans, valid and damaged -----------------------------------------------
@@ -227,6 +280,18 @@ FRAGMENTS = [
     "/year",
     "/ months",
     "/days",
+    "/yr",
+    "/qtr",
+    "/ mo",
+    "/wks",
+    "per year",
+    "per",
+    "usd",
+    "eur",
+    "pct",
+    "million",
+    "24K",
+    "+-",
     "/",
     "*",
     "+",
@@ -270,22 +335,23 @@ def test_token_soup_reads_the_same(statements: list[str]) -> None:
 # a space the lexer needs, when dropped, makes another token (`5leads`), and the
 # line reader must then decline exactly where the grammar does.
 NUMBERS = ["5", "24k", "1.5M", "4,000", "0.25", "2B", "1,234.5"]
-UNITS = ["leads", "deals", "days", "weeks", "USD", "EUR", "K", "bytes"]
-PERIODS = ["/year", "/ months", "/quarter", "/week", "/days"]
+UNITS = ["leads", "deals", "days", "weeks", "USD", "EUR", "usd", "Gbp", "K", "bytes", "per"]
+PERIODS = ["/year", "/ months", "/quarter", "/week", "/days", "/yr", "/qtr", "/mo", "/wk", "per year", "per  months"]
 
 
 @st.composite
-def quantity_tokens(draw) -> list[str]:
+def quantity_tokens(draw, signed: bool = False) -> list[str]:
+    sign = ["-"] if signed and draw(st.booleans()) else []
     kind = draw(st.sampled_from(["number", "money", "percent", "count"]))
     if kind == "percent":
-        return [draw(st.sampled_from(NUMBERS)) + "%"]
+        return [*sign, draw(st.sampled_from(NUMBERS)) + "%"]
     if kind == "money":
         tokens = [draw(st.sampled_from(["$", "€", "£"])) + draw(st.sampled_from(NUMBERS))]
     else:
         tokens = [draw(st.sampled_from(NUMBERS))]
         if kind == "count":
             tokens.append(draw(st.sampled_from(UNITS)))
-    return tokens + ([draw(st.sampled_from(PERIODS))] if draw(st.booleans()) else [])
+    return sign + tokens + ([draw(st.sampled_from(PERIODS))] if draw(st.booleans()) else [])
 
 
 @st.composite
@@ -295,10 +361,20 @@ def value_tokens(draw) -> list[str]:
         return [draw(st.sampled_from(["2027-Q3", "2027-07", "2027-07-15"]))]
     if shape == "text":
         return ['"MQL: score >= 40"']
-    first = draw(quantity_tokens())
+    first = draw(quantity_tokens(signed=True))
     if shape == "point":
         return first
-    return first + [draw(st.sampled_from(["±", "+/-"])) if shape == "tolerance" else ".."] + draw(quantity_tokens())
+    if shape == "tolerance":
+        return first + [draw(st.sampled_from(["±", "+/-", "+-"]))] + draw(quantity_tokens())
+    return first + [".."] + draw(range_end())
+
+
+@st.composite
+def range_end(draw) -> list[str]:
+    """A range's end: a quantity, or a bare number that takes the other end's unit."""
+    if draw(st.booleans()):
+        return [*(["-"] if draw(st.booleans()) else []), draw(st.sampled_from(NUMBERS))]
+    return draw(quantity_tokens(signed=True))
 
 
 @st.composite
@@ -330,7 +406,7 @@ def spaced_statements(draw) -> str:
             op = "=" if kind == "produces" else draw(st.sampled_from([">=", "<=", "=", "in"]))
             tokens += [
                 op,
-                *(draw(quantity_tokens()) + [".."] + draw(quantity_tokens()) if op == "in" else draw(value_tokens())),
+                *(draw(range_end()) + [".."] + draw(range_end()) if op == "in" else draw(value_tokens())),
             ]
         if kind != "goal" and draw(st.booleans()):
             tokens += ["by", draw(st.sampled_from(["2027-Q3", "2027-07", "2027-07-15"]))]

@@ -701,8 +701,8 @@ def test_code_actions_in_each_position_encoding() -> None:
 def test_a_syntax_errors_replacement(text: str, replacement: tuple[int, int, int, str] | None) -> None:
     problem = parse_text("x.plan", text).problem
     assert problem is not None
-    found = problem.replacement
-    assert ((found.span.line, found.span.column, found.span.end_column, found.text) if found else None) == replacement
+    span, found = problem.span, problem.suggestion
+    assert ((span.line, span.column, span.end_column, found) if found else None) == replacement
 
 
 def test_findings_unchanged_without_fixes() -> None:

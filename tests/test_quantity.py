@@ -334,6 +334,8 @@ def test_dates_print_as_written() -> None:
         ("5 leads/month", "5 leads/year", True),
         ("5 leads/month", "5 leads", False),
         ("16%", "0.16", True),
+        ("16%", "5 leads", False),
+        ("0.16", "5 leads", True),
     ],
 )
 def test_unit_compatibility(a: str, b: str, comparable: bool) -> None:
@@ -355,6 +357,44 @@ def test_units_describe_themselves_in_words() -> None:
     assert value_of("5 leads/month").unit.describe() == "leads per month"
     assert value_of("16%").unit.describe() == "percent"
     assert value_of("5").unit.describe() == "a plain number"
+
+
+def derived(expression: str, **inputs: str) -> q.Quantity:
+    """What `derive x.y = EXPRESSION` computes from `inputs` (name -> value as written)."""
+    from planlint.analysis.evaluate import Known, evaluate_expr
+
+    lines = [f"  produces {name.replace('_', '.')} = {text}" for name, text in inputs.items()]
+    plan_file = parse_text("t.plan", "team t {\n" + "\n".join(lines) + f"\n  derive x.y = {expression}\n}}\n")
+    assert plan_file.problem is None, plan_file.problem
+    *produced, derive = plan_file.blocks[0].statements
+    values = {p.name: p.value.quantity for p in produced}
+    outcome = evaluate_expr(derive.expr, values.__getitem__)
+    assert isinstance(outcome, Known)
+    return outcome.quantity
+
+
+@pytest.mark.parametrize(
+    ("expression", "inputs", "printed", "described"),
+    [
+        ("a.rev / 1 year", {"a_rev": "$21/year"}, "$21/year²", "USD per year²"),
+        ("a.rev / 2 months", {"a_rev": "$24k/month"}, "$12k/month²", "USD per month²"),
+        ("a.leads / 1 year", {"a_leads": "5 leads/year"}, "5/year²", "a plain number per year²"),
+        ("a.rev / 1 year / 1 year", {"a_rev": "$3/year"}, "$3/year³", "USD per year³"),
+        ("a.days * 2 days", {"a_days": "3 days"}, "6 days²", "days²"),
+        ("a.cost * 3 days", {"a_cost": "$5"}, "$15·day", "USD days"),
+        ("a.rev * 2 years", {"a_rev": "$1M/year"}, "$2M", "USD"),
+    ],
+)
+def test_powers_of_time_print_as_such(expression: str, inputs: dict, printed: str, described: str) -> None:
+    quantity = derived(expression, **inputs)
+    assert q.format_quantity(quantity) == printed
+    assert quantity.unit.describe() == described
+
+
+def test_a_value_per_month_squared_is_144_per_year_squared() -> None:
+    quantity = derived("a.rev / 1 month", a_rev="$12/month")
+    assert quantity.lo == 12 * 12 * 12  # $12/month² = $1,728/year² in base units
+    assert q.format_quantity(quantity) == "$12/month²"
 
 
 def test_parse_number() -> None:

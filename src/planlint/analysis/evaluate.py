@@ -104,6 +104,16 @@ class Evaluator:
             stack.pop()
         return memo[name]
 
+    def delivered_by(self, producer: Produces | Derive) -> Outcome:
+        """What this producer of its name delivers, whether or not it is the one that counts."""
+        if self.graph.producer(producer.name) is producer:
+            return self.value_of(producer.name)
+        if isinstance(producer, Produces):
+            return _stated(producer.name, producer)
+        for ref in references(producer.expr):
+            self.value_of(ref.name)
+        return self._evaluate(producer)
+
     def _evaluate(self, derive: Derive) -> Outcome:
         missing, broken = [], []
         for ref in references(derive.expr):
@@ -184,6 +194,18 @@ class Fit:
     def ratio(self) -> Fraction | None:
         """asked / delivered: 2.08 when $50k is assumed and $24k delivered."""
         return None if self.delivered == 0 else self.asked / self.delivered
+
+
+def nearest_ratio(asked: q.Quantity, delivered: q.Quantity) -> Fraction | None:
+    """`asked` over `delivered`, each at its point nearest to the other (1 where they overlap);
+    None when that point of `delivered` is zero."""
+    if q.less(asked.hi, delivered.lo):
+        asked_point, delivered_point = asked.hi, delivered.lo
+    elif q.less(delivered.hi, asked.lo):
+        asked_point, delivered_point = asked.lo, delivered.hi
+    else:
+        asked_point = delivered_point = max(asked.lo, delivered.lo)
+    return None if delivered_point == 0 else asked_point / delivered_point
 
 
 def accepted_bounds(requirement: Requirement, default_tolerance: Fraction) -> tuple[Fraction | None, Fraction | None]:

@@ -258,6 +258,9 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: S
     elif result.kind == "definition":
         status = FAILS
         details.append("the definitions differ")
+    elif result.kind == "missing":
+        status = PARTLY
+        details.append("its producer states no value")
     late = days_late(statement, producer, settings.fiscal_year_start) or 0
     if late > 0:
         status = FAILS

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from planlint.analysis.evaluate import FITS, Evaluator, Fit, Known, Outcome, assess
-from planlint.analysis.graph import InterlockGraph, Producer
+from planlint.analysis.graph import Consumption, InterlockGraph, Producer
 from planlint.language.quantity import PlanDate
 from planlint.language.records import record
 from planlint.model.plan import Amount, Consumes, Derive, Produces, Text, When
@@ -19,7 +19,9 @@ from planlint.model.plan import Amount, Consumes, Derive, Produces, Text, When
 
 @record
 class Comparison:
-    kind: str  # "value", "unit", "definition" or "none" (nothing to compare)
+    # "value", "unit", "definition", "missing" (a value asked of a producer that states none)
+    # or "none" (nothing to compare)
+    kind: str
     delivered: Outcome | None = None
     fit: Fit | None = None
     consumer_text: str = ""
@@ -68,10 +70,31 @@ class Interlock:
                 result = _compare(consumes, producer, self.evaluator, self.tolerance)
                 if result.kind != "none" and (result.fit is None or result.fit.status != FITS):
                     found.setdefault(result.kind, []).append((consumes, producer, result))
+        if type(producer) is Produces and producer.value is None:
+            _derives_without_value(consumptions, producer, found)
         return found or _NO_PROBLEMS
 
 
-Problem = tuple[Consumes, Producer, Comparison]
+Problem = tuple[Consumes | Derive, Producer, Comparison]
+_MISSING = Comparison("missing")
+
+
+def _derives_without_value(
+    consumptions: list[Consumption], producer: Produces, found: dict[str, list[Problem]]
+) -> None:
+    """A `derive` computes with the values of its inputs: one with no value stated is missing. A team
+    that also asks a value of it in a `consumes` line is told once, there; and once per team."""
+    missing = found.setdefault("missing", [])
+    told = {consumes.team for consumes, _, _ in missing}
+    for consumption in consumptions:
+        derive = consumption.statement
+        if type(derive) is Derive and derive.team not in told:
+            told.add(derive.team)
+            missing.append((derive, producer, _MISSING))
+    if not missing:
+        del found["missing"]
+
+
 _NO_PROBLEMS: dict[str, list[Problem]] = {}  # shared by the many names that have none: never written to
 
 
@@ -84,6 +107,10 @@ def _compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, toler
         return _NOTHING
     asked = requirement.value
     stated = None if isinstance(producer, Derive) else producer.value
+    if stated is None and not isinstance(producer, Derive):
+        # A producer without a value satisfies only requirements without one; a date asked of a
+        # thing delivered by a date is timing-mismatch's to check.
+        return _NOTHING if isinstance(asked, When) and producer.by is not None else _MISSING
     if not isinstance(asked, Amount) or not (stated is None or isinstance(stated, Amount)):
         return _compare_kinds(asked, stated, producer)
     delivered = evaluator.value_of(producer.name)
@@ -101,33 +128,34 @@ def _compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, toler
 
 def _compare_kinds(asked: Text | When | Amount, stated: Text | When | Amount | None, producer: Producer) -> Comparison:
     """A text or a date on one side: definitions compared, or a unit mismatch."""
-    if isinstance(asked, Text) or isinstance(stated, Text):
-        if isinstance(asked, Text) and isinstance(stated, Text):
-            differs = asked.text.strip() != stated.text.strip()
-            return Comparison("definition" if differs else "none", consumer_text=asked.text, producer_text=stated.text)
-        if stated is None and not isinstance(producer, Derive):
-            return _NOTHING
+    if isinstance(asked, Text) and isinstance(stated, Text):
+        differs = asked.meaning != stated.meaning
+        return Comparison("definition" if differs else "none", consumer_text=asked.text, producer_text=stated.text)
+    if type(asked) is not type(stated):
         return Comparison("unit", consumer_text=_kind_of(asked), producer_text=_kind_of(stated))
-    if type(asked) is not type(stated) and stated is not None:
-        return Comparison("unit", consumer_text=_kind_of(asked), producer_text=_kind_of(stated))
-    return _NOTHING  # dates as values are compared by timing-mismatch's `by`
+    return _NOTHING  # dates as values are delivery dates: timing-mismatch compares them
 
 
 def deadlines(consumes: Consumes, producer: Producer | None) -> tuple[PlanDate, PlanDate] | None:
-    """(needed, delivered): the two `by` dates, or two dates stated as values (`= 2027-07-15`)."""
+    """(needed, delivered): the consumer's and the producer's dates, each a `by` or a date stated
+    as a value (`= 2027-07-15` says the same as `by 2027-07-15`); None unless both have one."""
     if not isinstance(producer, Produces):
         return None
-    if consumes.by is not None and producer.by is not None:
-        return consumes.by, producer.by
+    delivered = delivery_date(producer)
+    if delivered is None:
+        return None
+    needed = consumes.by
     requirement = consumes.requirement
-    if (
-        requirement is not None
-        and requirement.op in ("=", "<=")
-        and isinstance(requirement.value, When)
-        and isinstance(producer.value, When)
-    ):
-        return requirement.value.date, producer.value.date
-    return None
+    if needed is None and requirement is not None and requirement.op in ("=", "<="):
+        needed = requirement.value.date if isinstance(requirement.value, When) else None
+    return (needed, delivered) if needed is not None else None
+
+
+def delivery_date(producer: Produces) -> PlanDate | None:
+    """When the producer delivers: its `by`, or a date stated as its value."""
+    if producer.by is not None:
+        return producer.by
+    return producer.value.date if isinstance(producer.value, When) else None
 
 
 def days_late(consumes: Consumes, producer: Producer | None, fiscal_year_start: int) -> int | None:

@@ -66,7 +66,8 @@ class Consumer:
     kind: str  # "consumes" or "derives" (the name is an input of its derivation)
     location: Location
     status: str  # fits, partly, fails, unit-mismatch, definition-mismatch, same-definition, needs,
-    #              unresolved (nobody produces it), unknown (its value cannot be computed)
+    #              unresolved (nobody produces it), unknown (its value cannot be computed),
+    #              no-value (a value is assumed of a producer that states none)
     assumes: str | None = None  # `= $50k`
     delivered: str | None = None  # in the consumer's unit
     ratio: str | None = None  # consumer / producer: `2.08×`
@@ -131,18 +132,13 @@ def known_names(graph: InterlockGraph) -> set[str]:
 
 
 class _Trace:
-    """What an explanation reads: the graph, what producers deliver, the settings, the source."""
+    """What an explanation reads: the graph (and through it the source), what producers deliver, the settings."""
 
     def __init__(
         self, graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction, fiscal_year_start: int
     ) -> None:
         self.graph, self.evaluator = graph, evaluator
         self.tolerance, self.fiscal_year_start = tolerance, fiscal_year_start
-        self._lines = {plan_file.path: plan_file.lines for plan_file in reversed(graph.plan.files)}
-
-    def source_line(self, path: str, line: int) -> str | None:
-        lines = self._lines.get(path)
-        return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
 
 
 def explain_assumption(
@@ -245,6 +241,8 @@ def _compare_into(found: Consumer, consumes: Consumes, producer, evaluator, tole
         found.status, found.delivered = "unit-mismatch", comparison.producer_text
     elif comparison.kind == "definition":
         found.status, found.delivered = "definition-mismatch", f'"{comparison.producer_text}"'
+    elif comparison.kind == "missing":
+        found.status = "no-value"
     elif isinstance(consumes.requirement.value, Text):
         found.status = "same-definition"
     elif isinstance(consumes.requirement.value, Amount):
@@ -380,8 +378,5 @@ def _reason(outcome: Outcome) -> str | None:
 
 
 def _source(trace: _Trace, span: Span) -> str | None:
-    """The text as written in the plan, when it sits on one line."""
-    line = trace.source_line(span.path, span.line)
-    if line is None or span.end_line != span.line:
-        return None
-    return line[span.column - 1 : span.end_column - 1].strip() or None
+    """The text as written in the plan, parentheses and all, on one line however many it takes."""
+    return trace.graph.plan.source_text(span).strip() or None

@@ -150,11 +150,12 @@ def line_explanation(path: Path, line: int, result: LintResult, config: Config) 
     plan_file = next((f for f in result.plan.files if (Path.cwd() / f.path).resolve() == target), None)
     if plan_file is None:
         return None
-    findings = [f for f in result.findings if f.span.path == plan_file.path and f.span.line == line]
+    # A statement continued over several lines (a derive) is on each of them.
+    findings = [f for f in result.findings if f.span.path == plan_file.path and f.span.line <= line <= f.span.end_line]
     names = [f.subject for f in findings]
     for block in plan_file.blocks:
         for statement in block.statements:
-            if statement.span.line == line and not isinstance(statement, Owner):
+            if statement.span.line <= line <= statement.span.end_line and not isinstance(statement, Owner):
                 names.append(statement.metric if isinstance(statement, Goal) else statement.name)
     known = known_names(result.graph)
     subjects = [n for n in dict.fromkeys(names) if n in known]

@@ -32,16 +32,20 @@ PERIOD_ALIASES = {
     "year": "year",
     "years": "year",
     "yr": "year",
+    "yrs": "year",
     "annum": "year",
     "quarter": "quarter",
     "quarters": "quarter",
     "qtr": "quarter",
+    "qtrs": "quarter",
     "month": "month",
     "months": "month",
     "mo": "month",
+    "mos": "month",
     "week": "week",
     "weeks": "week",
     "wk": "week",
+    "wks": "week",
     "day": "day",
     "days": "day",
 }
@@ -73,7 +77,7 @@ ISO_CURRENCIES = frozenset(
 )
 
 _SYMBOL_OF = {code: symbol for symbol, code in CURRENCY_SYMBOLS.items()}
-SCALE = {"": 1, "k": 1_000, "K": 1_000, "M": 1_000_000, "B": 1_000_000_000}
+SCALE = {"": 1, "k": 1_000, "M": 1_000_000, "B": 1_000_000_000}
 TIME = "time"
 
 
@@ -150,26 +154,27 @@ class Unit:
             return False
         if self.label and other.label:
             return _label_key(self.label) == _label_key(other.label)
-        return True
+        # A percentage is a plain number (20% is 0.2), not a count of something.
+        return self.percent == other.percent or not (self.label or other.label)
 
     def meaning(self) -> tuple:
         """What the unit measures, whatever its printing: two values compare equal on it."""
         return self.dims, _label_key(self.label) if self.label else ""
 
     def describe(self) -> str:
-        """The unit in words, for messages: 'USD per year', 'leads', 'percent'."""
+        """The unit in words, for messages: 'USD per year', 'leads', 'percent', 'USD per year²'."""
         parts = []
         if self.currency:
             parts.append(self.currency)
         if self.label:
             parts.append(self.label)
         if self.time_power > 0 or self.per_duration:
-            parts.append(_plural(self.time_unit or "year"))
+            parts.append(_powered(_plural(self.time_unit or "year"), self.time_power))
         if self.percent:
             parts.append("percent")
         text = " ".join(parts) or "a plain number"
         if self.time_power < 0 or self.per_duration:
-            text += f" per {self.period or 'year'}"
+            text += f" per {_powered(self.period or 'year', -self.time_power)}"
         return text
 
 
@@ -180,6 +185,14 @@ def _label_key(label: str) -> str:
 
 def _plural(word: str) -> str:
     return word if word.endswith("s") else word + "s"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _powered(word: str, power: int) -> str:
+    """A unit word to a power of time: `year`, `year²` (a power of 0 or 1 is written as the word)."""
+    return word if power in (0, 1) else word + str(abs(power)).translate(_SUPERSCRIPT)
 
 
 def _dims(**powers: int) -> tuple[tuple[str, int], ...]:
@@ -230,7 +243,7 @@ class Quantity:
     @classmethod
     def between(cls, a: Quantity, b: Quantity) -> Quantity:
         """The range `a .. b`; the unit is the first side's, sides may come in any order."""
-        if not a.unit.comparable(b.unit):
+        if not a.unit.comparable(b.unit) or a.unit.percent != b.unit.percent:
             raise UnitMismatch(f"a range cannot run from {a.unit.describe()} to {b.unit.describe()}")
         return cls(min(a.lo, b.lo), max(a.hi, b.hi), a.unit if a.unit.label or not b.unit.label else b.unit)
 
@@ -374,13 +387,14 @@ def tolerance_for(value: Quantity, amount: Quantity) -> Tolerance:
 
 
 def _base_factor(unit: Unit) -> Fraction:
-    """Base units per display unit: a bare `5k` on a $/month value means $5k per month."""
-    factor = Fraction(1)
-    if unit.time_power < 0 or unit.per_duration:
-        factor /= PERIOD_YEARS[unit.period or "year"]  # `5 days/month` is a duration per period
-    if unit.time_power > 0 or unit.per_duration:
-        factor *= PERIOD_YEARS[unit.time_unit or "year"]
-    return factor
+    """Base units per display unit: a bare `5k` on a $/month value means $5k per month; a value per
+    month² is 144 times the value per year²."""
+    if unit.per_duration:  # `5 days/month` is a duration per period
+        return PERIOD_YEARS[unit.time_unit or "year"] / PERIOD_YEARS[unit.period or "year"]
+    power = unit.time_power
+    if power < 0:
+        return PERIOD_YEARS[unit.period or "year"] ** power
+    return PERIOD_YEARS[unit.time_unit or "year"] ** power if power > 0 else Fraction(1)
 
 
 # Dates ------------------------------------------------------------------
@@ -425,7 +439,7 @@ def _month_end(year: int, month: int) -> _dt.date:
 def parse_number(text: str) -> Fraction:
     """`4000`, `1.5M`, `24k`, `4,000` -> exact Fraction."""
     text = text.replace(",", "").replace("_", "")
-    suffix = text[-1] if text and text[-1] in "kKMB" else ""
+    suffix = text[-1] if text and text[-1] in "kMB" else ""
     digits = text[: len(text) - len(suffix)]
     return Fraction(Decimal(digits)) * SCALE[suffix]
 
@@ -498,14 +512,17 @@ def format_magnitude(value: Fraction, unit: Unit, direction: int = 0) -> str:
         text = f"{sign}{symbol}{amount.lstrip('-')}" if symbol else f"{amount} {currency}"
     elif (time_power > 0 or per_duration) and not unit.label:
         word = unit.time_unit or "year"
-        one = numerator == denominator
-        text = f"{_format_terms(numerator, denominator, direction=direction)} {word if one else _plural(word)}"
+        one = numerator == denominator and time_power <= 1
+        text = f"{_format_terms(numerator, denominator, direction=direction)} "
+        text += _powered(word if one else _plural(word), time_power)
     else:
         text = _format_terms(numerator, denominator, direction=direction)
         if unit.label:
             text += f" {unit.label}"
+    if time_power > 0 and (currency or unit.label):  # money or a count times a duration: $15·day
+        text += "·" + _powered(unit.time_unit or "year", time_power)
     if time_power < 0 or per_duration:
-        text += f"/{unit.period or 'year'}"
+        text += "/" + _powered(unit.period or "year", -time_power)
     return text
 
 
@@ -525,6 +542,7 @@ def _display_unit(unit: Unit, like: Unit | None) -> Unit:
         period=like.period or unit.period,
         time_unit=like.time_unit or unit.time_unit,
         label=unit.label or like.label,
+        percent=like.percent if not unit.dims else unit.percent,  # 0.2 and 20% are one number
     )
 
 

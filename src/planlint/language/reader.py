@@ -11,7 +11,10 @@ terminals, each matched atomically and tried in the order Lark's contextual
 lexer tries them, so a line it accepts is tokenised exactly as Lark would. Any
 line it does not recognise, and any value it cannot read, makes it give up the
 whole file (`read_blocks` returns None), and the grammar reads it instead and
-reports the syntax error. tests/test_fast_parse.py holds both readers equal.
+reports the syntax error. A derive continued on the next line (after an
+operator, inside parentheses) is such a line: its next line starts with no
+keyword, or its expression ends early. tests/test_fast_parse.py holds both
+readers equal.
 """
 
 from __future__ import annotations
@@ -19,17 +22,19 @@ from __future__ import annotations
 import re
 
 from planlint.language import quantity as q
-from planlint.language.values import ValueRefused, quantity_terms
+from planlint.language.values import ValueRefused, negated, quantity_terms, range_terms
 
 # The grammar's terminals (grammar/planlint.lark), as regular expression text.
 _WS = r"[ \t\f]"
 _NAME = r"(?>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _DATE = r"\d{4}-(?:Q[1-4]|\d{2}(?:-\d{2})?)(?![\w-])"
-_PER = r"(?>/[ \t]*(?:year|quarter|month|week|day)s?(?!\w|\.[A-Za-z_]))"
+_PER = r"(?>(?:/[ \t]*|per[ \t]+)(?:year|quarter|month|week|day|yr|qtr|mo|wk)s?(?!\w|\.[A-Za-z_]))"
 _STRING = r'"[^"\r\n]*"'
 _END = rf"{_WS}*(?:\#.*)?$"  # spaces and a comment close every line
-_NOT_BY = r"(?!by(?![A-Za-z_]))"  # after a number, the word `by` is the keyword, any other a unit
+# After a number, the word `by` is the keyword and `per year` a period (PER comes first, as in Lark);
+# any other word is a unit.
+_NOT_BY = r"(?!by(?![A-Za-z_])|per[ \t]+(?:year|quarter|month|week|day|yr|qtr|mo|wk)s?(?!\w|\.[A-Za-z_]))"
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -41,15 +46,17 @@ def _compile(pattern: str) -> re.Pattern[str]:
         return re.compile(r"(?!)")
 
 
-def _quantity(p: str, dates: bool) -> str:
-    """A quantity: PERCENT wins over NUMBER (and DATE, where one may stand, over both), as in Lark.
+def _quantity(p: str, dates: bool, signed: bool = True) -> str:
+    """A quantity, after a minus where a value may be negative: PERCENT wins over NUMBER (and DATE,
+    where one may stand, over both), as in Lark.
 
     The digits are matched once, atomically: whether `%` follows them is the same question
     Lark's PERCENT asks, without its backtracking.
     """
     no_date = r"(?!\d{4}-)" if dates else ""  # a DATE's start: never a NUMBER Lark would accept
+    sign = rf"(?:(?P<{p}neg>-){_WS}*)?" if signed else rf"(?P<{p}neg>(?!))?"
     return (
-        rf"(?:(?P<{p}money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))(?:{_WS}*(?P<{p}mper>{_PER}))?"
+        rf"{sign}(?:(?P<{p}money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))(?:{_WS}*(?P<{p}mper>{_PER}))?"
         rf"|{no_date}(?P<{p}num>(?>{_DIGITS})(?:(?P<{p}pct>%)|(?>[A-Za-z]*)))"
         rf"(?({p}pct)|(?:{_WS}*{_NOT_BY}(?P<{p}unit>(?>[A-Za-z_]+)))?(?:{_WS}*(?P<{p}per>{_PER}))?))"
     )
@@ -59,7 +66,7 @@ def _value(p: str) -> str:
     """A date, a text, or an amount: a point, a point with a tolerance, or a range."""
     return (
         rf"(?:(?P<{p}date>(?>{_DATE}))|(?P<{p}text>{_STRING})|{_quantity(p + 'a', True)}"
-        rf"(?:{_WS}*(?P<{p}tol>±|\+/-){_WS}*{_quantity(p + 'b', False)}"
+        rf"(?:{_WS}*(?P<{p}tol>±|\+/-|\+-){_WS}*{_quantity(p + 'b', False, signed=False)}"
         rf"|{_WS}*(?P<{p}dots>\.\.){_WS}*{_quantity(p + 'c', False)})?)"
     )
 
@@ -169,6 +176,7 @@ def _requirement(m: re.Match) -> tuple[tuple, int]:
     """(op, value record) and where the value ends."""
     if m["in"] is not None:
         (low, start, _), (high, _, end) = _quantity(m, _RA), _quantity(m, _RB)
+        low, high = range_terms(low, high)
         return ("in", ("range", low, high, start, end)), end
     value, end = _value(m)
     return (m["op"], value), end
@@ -187,35 +195,42 @@ def _value(m: re.Match) -> tuple[tuple, int]:
         return ("amount", value, start, width_end, tolerance), width_end
     if m["vdots"] is not None:
         high, _, high_end = _quantity(m, _VC)
-        return ("range", value, high, start, high_end), high_end
+        low, high = range_terms(value, high)
+        return ("range", low, high, start, high_end), high_end
     return ("amount", value, start, end, None), end
 
 
 def _tokens(m: re.Match, groups: tuple[str, ...]) -> tuple:
     """The quantity matched by `_quantity(p)` as `read_quantity` takes it, with its start and end
     offsets; (None, ...) when that part of the pattern did not match."""
-    money_group, money_per_group, num_group, _, unit_group, per_group = groups
-    money, money_per, text, pct, word, period = m.group(*groups)  # one call: this runs per value
+    money_group, money_per_group, num_group, _, unit_group, per_group, _ = groups
+    money, money_per, text, pct, word, period, minus = m.group(*groups)  # one call: this runs per value
     if text is not None:
         if pct is not None:
-            return "PERCENT", text, None, None, m.start(num_group), m.end(num_group)
+            return "PERCENT", text, None, None, m.start(num_group), m.end(num_group), minus
         end = m.end(per_group if period is not None else unit_group if word is not None else num_group)
-        return "NUMBER", text, word, period, m.start(num_group), end
+        return "NUMBER", text, word, period, m.start(num_group), end, minus
     if money is not None:
         end = m.end(money_per_group if money_per is not None else money_group)
-        return "MONEY", money, None, money_per, m.start(money_group), end
-    return None, None, None, None, 0, 0
+        return "MONEY", money, None, money_per, m.start(money_group), end, minus
+    return None, None, None, None, 0, 0, None
 
 
 def _quantity(m: re.Match, groups: tuple[str, ...]) -> tuple[tuple | None, int, int]:
     """The quantity matched by `_quantity(p)` as `quantity_of`'s arguments (`quantity_terms`), with
-    its start and end offsets."""
-    kind, number, word, per, start, end = _tokens(m, groups)
-    return (quantity_terms(kind, number, word, per) if kind is not None else None), start, end
+    its start (at its minus, if any) and end offsets."""
+    kind, number, word, per, start, end, minus = _tokens(m, groups)
+    if kind is None:
+        return None, start, end
+    terms = quantity_terms(kind, number, word, per)
+    if minus is None:
+        return terms, start, end
+    return negated(terms), m.start(groups[-1]), end
 
 
 _VA, _VB, _VC, _RA, _RB = (
-    tuple(p + name for name in ("money", "mper", "num", "pct", "unit", "per")) for p in ("va", "vb", "vc", "ra", "rb")
+    tuple(p + name for name in ("money", "mper", "num", "pct", "unit", "per", "neg"))
+    for p in ("va", "vb", "vc", "ra", "rb")
 )
 
 

@@ -15,23 +15,14 @@ _SUPPRESSION = re.compile(r"#\s*planlint:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?")
 
 
 @dataclass(frozen=True, slots=True)
-class Replacement:
-    """What a did-you-mean would write instead: the text `span` covers, replaced by `text`."""
-
-    span: Span
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
 class ParseProblem:
-    """Why a file could not be read as a plan; becomes a syntax-error finding. `replacement` is its
-    did-you-mean as an edit, when reading the file with it gets further (it becomes a safe fix)."""
+    """Why a file could not be read as a plan; becomes a syntax-error finding."""
 
     span: Span
     message: str
     help: str = ""
     rule: str = "syntax-error"
-    replacement: Replacement | None = None
+    suggestion: str = ""  # did-you-mean: the one spelling that replaces the span and parses
 
 
 def decode(path: str, data: bytes) -> str | ParseProblem:
@@ -61,8 +52,8 @@ def suppressions(lines: list[str]) -> dict[int, frozenset[str]]:
             continue
         match = _SUPPRESSION.search(_outside_strings(line))
         if match:
-            rules = match["rules"]
-            found[number] = frozenset(r.strip() for r in rules.split(",") if r.strip()) if rules else frozenset()
+            rules = match["rules"] or ""
+            found[number] = frozenset(r.strip() for r in rules.split(",") if r.strip())
     return found
 
 

@@ -25,13 +25,15 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 class ValueRefused(ValueError):
-    """A written value planlint cannot accept; `part` says which token is at fault."""
+    """A written value planlint cannot accept; `part` says which token is at fault, and
+    `suggestion` is the one spelling that replaces it and parses, when there is one."""
 
-    def __init__(self, message: str, help: str = "", part: str = "number") -> None:
+    def __init__(self, message: str, help: str = "", part: str = "number", suggestion: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.help = help
-        self.part = part  # "number" or "unit"
+        self.part = part  # "number", "unit" or "quantity" (the number and its unit word)
+        self.suggestion = suggestion
 
 
 def read_number(text: str) -> tuple[int, int]:
@@ -65,16 +67,59 @@ def _scale(text: str) -> tuple[str, int]:
     suffix = text[len(digits) :]
     scale = q.SCALE.get(suffix)
     if scale is None:
+        meant = SCALE_WORDS.get(suffix) or SCALE_WORDS.get(suffix.lower())
         if suffix in ("m", "mm"):
             raise ValueRefused(
-                f"'{text}' is ambiguous: finance reads m as million, science as milli", f"write '{digits}M' for million"
+                f"'{text}' is ambiguous: finance reads m as million, science as milli",
+                f"write '{digits}M' for million",
+                suggestion=f"{digits}M",
             )
-        if len(suffix) > 2 and suffix.isalpha():
-            hint = f"put a space between the number and its unit: '{digits} {suffix}'"
-        else:
-            hint = "use k, M or B for thousands, millions or billions, like '24k'"
-        raise ValueRefused(f"'{text}' is not a number planlint can read", hint)
+        if meant is not None:
+            raise _scale_refused(text, digits + meant, "number")
+        if suffix.lower() in PERCENT_WORDS and digits[:1] not in q.CURRENCY_SYMBOLS:
+            raise ValueRefused(
+                f"'{text}' is not a percentage planlint can read",
+                _PERCENT_HELP,
+                suggestion=f"{digits}%",
+            )
+        if len(suffix) > 2 and suffix.isalpha() and digits[:1] not in q.CURRENCY_SYMBOLS:
+            spaced = f"{digits} {suffix}"
+            raise ValueRefused(
+                f"'{text}' is not a number planlint can read",
+                f"put a space between the number and its unit: '{spaced}'",
+                suggestion=spaced,
+            )
+        raise ValueRefused(f"'{text}' is not a number planlint can read", _SCALE_HELP)
     return digits, scale
+
+
+_SCALE_HELP = "use k, M or B for thousands, millions or billions, like '24k'"
+_PERCENT_HELP = "write a percentage with the % sign right after the number, like '20%'"
+# How else finance writes thousands, millions and billions, and the one suffix planlint reads for each.
+SCALE_WORDS = {
+    "K": "k",
+    "thousand": "k",
+    "thousands": "k",
+    "MM": "M",
+    "mil": "M",
+    "mio": "M",
+    "mn": "M",
+    "mln": "M",
+    "million": "M",
+    "millions": "M",
+    "b": "B",
+    "bn": "B",
+    "bil": "B",
+    "billion": "B",
+    "billions": "B",
+}
+# Scale words written apart from their number (`3 million leads`); `K` and `b` are also units' names.
+SCALE_WORDS_APART = {word: suffix for word, suffix in SCALE_WORDS.items() if word not in ("K", "b")}
+PERCENT_WORDS = frozenset(["pct", "percent"])
+
+
+def _scale_refused(written: str, suggestion: str, part: str) -> ValueRefused:
+    return ValueRefused(f"'{written}' is not a number planlint can read", _SCALE_HELP, part, suggestion)
 
 
 _UNITS: dict[tuple[str, str | None, str | None], tuple[q.Unit, int, int]] = {}
@@ -90,8 +135,10 @@ def _unit_and_factor(kind: str, word: str | None, per: str | None) -> tuple[q.Un
         unit = q.money_unit(q.CURRENCY_SYMBOLS[word])  # word: the currency symbol
     elif word is None:
         unit = q.NUMBER
-    elif word in q.ISO_CURRENCIES:
-        unit = q.money_unit(word)
+    elif word.upper() in q.ISO_CURRENCIES:  # ISO codes in any case: `24000 usd`
+        unit = q.money_unit(word.upper())
+    elif _near_miss_word(word, per):
+        raise _NearMissWord
     elif word in KEYWORDS:
         raise ValueRefused(
             f"'{word}' is a keyword and cannot be a unit", "start the next statement on a new line", part="unit"
@@ -102,11 +149,16 @@ def _unit_and_factor(kind: str, word: str | None, per: str | None) -> tuple[q.Un
     # in years, and a duration per period (5 days/month) as the plain ratio of the two.
     factor = q.PERIOD_YEARS[unit.time_unit] if unit.time_power > 0 else Fraction(1)
     if per is not None:
-        period = q.PERIOD_ALIASES[per[1:].strip().lower()]
+        period = period_of(per)
         unit = q.per_period(unit, period)
         factor /= q.PERIOD_YEARS[period]
     found = _UNITS[key] = (unit, factor.numerator, factor.denominator)
     return found
+
+
+def period_of(per: str) -> str:
+    """The period a PER token names: `/month`, `/ mo`, `per month` -> "month"."""
+    return q.PERIOD_ALIASES[per.removeprefix("per").lstrip("/ \t")]
 
 
 def read_quantity(kind: str, number: str, word: str | None = None, per: str | None = None) -> q.Quantity:
@@ -120,15 +172,74 @@ def quantity_terms(kind: str, number: str, word: str | None, per: str | None) ->
     symbol, period) and the value in base units as reduced integer terms. Plain data, which the line
     reader may work out in another process."""
     numerator, denominator = read_number(number[:-1] if kind == "PERCENT" else number)
+    if kind == "MONEY":
+        word = number[0]
+    try:
+        return _in_base_units(kind, word, per, numerator, denominator)
+    except _NearMissWord:
+        raise _refused_word(number, word, per) from None  # type: ignore[arg-type]
+
+
+def _in_base_units(kind: str, word: str | None, per: str | None, numerator: int, denominator: int) -> tuple:
+    """`quantity_terms` of the number numerator / denominator written in the unit (kind, word, per)."""
     if kind == "PERCENT":
         denominator *= 100
     else:
-        if kind == "MONEY":
-            word = number[0]
         _, factor_num, factor_den = _unit_and_factor(kind, word, per)
         numerator, denominator = numerator * factor_num, denominator * factor_den
     common = gcd(numerator, denominator)
     return kind, word, per, numerator // common, denominator // common
+
+
+class _NearMissWord(Exception):
+    """A unit word that means percent or a scale (`pct`, `million`): its number makes the message."""
+
+
+def _near_miss_word(word: str, per: str | None) -> bool:
+    lower = word.lower()
+    return (lower in PERCENT_WORDS and per is None) or word in SCALE_WORDS_APART or lower in SCALE_WORDS_APART
+
+
+def _refused_word(number: str, word: str, per: str | None) -> ValueRefused:
+    """`20 pct` and `3 million leads` are near misses of `20%` and `3M`: refused with the spelling
+    that parses (the quantity's number and unit word are replaced by it)."""
+    lower = word.lower()
+    if lower in PERCENT_WORDS and per is None:
+        return ValueRefused(
+            f"'{number} {word}' is not a percentage planlint can read",
+            _PERCENT_HELP,
+            part="quantity",
+            suggestion=f"{number}%",
+        )
+    meant = SCALE_WORDS_APART.get(word) or SCALE_WORDS_APART[lower]
+    if number[-1:] not in _DIGITS:  # `3k million`: no one spelling
+        return ValueRefused(f"'{number} {word}' is not a number planlint can read", _SCALE_HELP, "quantity")
+    return _scale_refused(f"{number} {word}", number + meant, "quantity")
+
+
+def negated(terms: tuple) -> tuple:
+    """`quantity_terms` of the quantity with a minus before it (`-$1M/year`)."""
+    kind, word, per, numerator, denominator = terms
+    return kind, word, per, -numerator, denominator
+
+
+def range_terms(low: tuple, high: tuple) -> tuple[tuple, tuple]:
+    """The `quantity_terms` of a range's two ends, where a bare number at one end takes the other
+    end's unit (`14 .. 18%` is 14% .. 18%, `$20k .. 30k` is $20k .. $30k)."""
+    if _bare(low) and not _bare(high):
+        return _in_unit_of(low, high), high
+    if _bare(high) and not _bare(low):
+        return low, _in_unit_of(high, low)
+    return low, high
+
+
+def _bare(terms: tuple) -> bool:
+    kind, word, per = terms[:3]
+    return kind == "NUMBER" and word is None and per is None
+
+
+def _in_unit_of(bare: tuple, other: tuple) -> tuple:
+    return _in_base_units(*other[:3], *bare[3:])
 
 
 def quantity_of(kind: str, word: str | None, per: str | None, numerator: int, denominator: int) -> q.Quantity:

@@ -9,6 +9,8 @@ right-hand side is tokenised with the reader's patterns and parsed here.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from planlint.language import quantity as q
 from planlint.language.reader import (
     MAX_EXPRESSION_DEPTH,
@@ -216,10 +218,11 @@ class _Expression:
             return Literal(Amount(value, span), span)
         if kind == "lpar":
             inner = self._sum(depth + 1)
-            if self.tokens[self.index][0] != "rpar":
+            closing = self.tokens[self.index]
+            if closing[0] != "rpar":
                 raise GiveUp
             self.index += 1
-            return inner
+            return replace(inner, span=self._span(start, closing[3]))  # the group's span takes in its parentheses
         raise GiveUp
 
     def _joined(self, left, right) -> Span:

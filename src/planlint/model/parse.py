@@ -20,9 +20,9 @@ from functools import lru_cache
 from planlint.language import quantity as q
 from planlint.language.grammar import lark_parser
 from planlint.language.reader import read_records
-from planlint.language.source import ParseProblem, Replacement, decode, suppressions
+from planlint.language.source import ParseProblem, decode, suppressions
 from planlint.language.span import Span
-from planlint.language.values import ValueRefused, read_date, read_quantity
+from planlint.language.values import ValueRefused, negated, quantity_of, quantity_terms, range_terms, read_date
 from planlint.model.build import build_blocks
 from planlint.model.plan import (
     Amount,
@@ -30,6 +30,7 @@ from planlint.model.plan import (
     Block,
     Consumes,
     Derive,
+    Expr,
     Goal,
     Literal,
     Negate,
@@ -52,6 +53,7 @@ class PlanSyntaxError(Exception):
     span: Span
     message: str
     help: str = ""
+    suggestion: str = ""  # the one spelling that replaces the span and parses, if there is one
 
 
 def _span_of(path: str, first, last) -> Span:
@@ -62,12 +64,13 @@ def _span_of(path: str, first, last) -> Span:
 
 
 class _Quantity:
-    """A parsed quantity with its span, before it becomes an Amount or a Literal."""
+    """A parsed quantity with its span and its `quantity_terms`, before it becomes an Amount or a Literal."""
 
-    __slots__ = ("span", "value")
+    __slots__ = ("span", "terms", "value")
 
-    def __init__(self, value: q.Quantity, span: Span) -> None:
-        self.value = value
+    def __init__(self, terms: tuple, span: Span) -> None:
+        self.terms = terms
+        self.value = quantity_of(*terms)
         self.span = span
 
 
@@ -88,8 +91,8 @@ class PlanBuilder:
     def _span(self, first, last=None) -> Span:
         return _span_of(self.path, first, last if last is not None else first)
 
-    def _fail(self, where, message: str, help: str = "") -> PlanSyntaxError:
-        return PlanSyntaxError(self._span(where), message, help)
+    def _fail(self, where, message: str, help: str = "", suggestion: str = "") -> PlanSyntaxError:
+        return PlanSyntaxError(self._span(where), message, help, suggestion)
 
     # Blocks and statements ------------------------------------------------
 
@@ -155,7 +158,8 @@ class PlanBuilder:
     def range(self, children: list) -> Amount:
         low, high = children
         try:
-            both = q.Quantity.between(low.value, high.value)
+            low_terms, high_terms = range_terms(low.terms, high.terms)
+            both = q.Quantity.between(quantity_of(*low_terms), quantity_of(*high_terms))
         except q.QuantityError as err:
             raise self._fail(high, str(err), "write both ends of a range in the same unit") from None
         return Amount(both, self._span(low, high), is_range=True)
@@ -179,10 +183,15 @@ class PlanBuilder:
             else:  # PER
                 per = token
         try:
-            value = read_quantity(first.type, first.value, unit.value if unit else None, per.value if per else None)
+            terms = quantity_terms(first.type, first.value, unit.value if unit else None, per.value if per else None)
         except ValueRefused as err:
-            raise self._fail(unit if err.part == "unit" else first, err.message, err.help) from None
-        return _Quantity(value, self._span(first, children[-1]))
+            where = {"unit": unit, "quantity": self._span(first, unit or first)}.get(err.part, first)
+            raise self._fail(where, err.message, err.help, err.suggestion) from None
+        return _Quantity(terms, self._span(first, children[-1]))
+
+    def negative(self, children: list) -> _Quantity:
+        minus, value = children
+        return _Quantity(negated(value.terms), self._span(minus, value))
 
     # Expressions --------------------------------------------------------
 
@@ -193,6 +202,11 @@ class PlanBuilder:
     def negate(self, children: list) -> Negate:
         minus, operand = children
         return Negate(operand, self._span(minus, operand))
+
+    def group(self, children: list) -> Expr:
+        """A parenthesised expression: its span takes in the parentheses."""
+        left, inner, right = children
+        return replace(inner, span=self._span(left, right))
 
     def reference(self, children: list) -> Reference:
         return Reference(children[0].value, self._span(children[0]))
@@ -228,50 +242,19 @@ def _parse_text(path: str, text: str, fast: bool) -> tuple[PlanFile, bool]:
         return plan_file, False
     from lark.exceptions import UnexpectedInput
 
-    from planlint.language.syntax_errors import describe_parse_error
+    from planlint.language.syntax_errors import describe_parse_error, offer_suggestion
 
     parser, builder = _parser()
     builder.path = path
     try:
         plan_file.blocks = parser.parse(text)
     except PlanSyntaxError as err:
-        plan_file.problem = ParseProblem(err.span, err.message, err.help)
+        plan_file.problem = ParseProblem(err.span, err.message, err.help, suggestion=err.suggestion)
     except UnexpectedInput as err:
-        plan_file.problem = _checked_replacement(text, describe_parse_error(path, text, err, parser), parser)
+        plan_file.problem = describe_parse_error(path, text, err, parser)
+    if plan_file.problem is not None and plan_file.problem.suggestion:
+        plan_file.problem = offer_suggestion(plan_file.problem, text, parser)
     return plan_file, True
-
-
-def _checked_replacement(text: str, problem: ParseProblem, parser) -> ParseProblem:
-    """The problem, keeping its did-you-mean as a replacement only when the file so corrected reads
-    further than it did: a fix must never trade one syntax error for another at the same place."""
-    replacement = problem.replacement
-    if replacement is None:
-        return problem
-    from lark.exceptions import UnexpectedInput
-
-    corrected = _replaced(text, replacement)
-    if corrected is not None:
-        try:
-            parser.parse(corrected)
-            return problem
-        except PlanSyntaxError as err:
-            stopped: tuple[int, int] | None = (err.span.line, err.span.column)
-        except UnexpectedInput as err:
-            stopped = (err.line, err.column) if err.line not in (-1, None) else None  # None: the end
-        if stopped is None or stopped >= (replacement.span.line, replacement.span.column + len(replacement.text)):
-            return problem
-    return replace(problem, replacement=None)
-
-
-def _replaced(text: str, replacement: Replacement) -> str | None:
-    """`text` with one line's replacement made, or None for a span over several lines."""
-    span = replacement.span
-    lines = text.split("\n")
-    if span.line != span.end_line or not 1 <= span.line <= len(lines):
-        return None
-    line = lines[span.line - 1]
-    lines[span.line - 1] = line[: span.column - 1] + replacement.text + line[span.end_column - 1 :]
-    return "\n".join(lines)
 
 
 def parse_bytes(path: str, data: bytes, *, fast: bool = True) -> PlanFile:

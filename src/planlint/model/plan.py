@@ -6,6 +6,7 @@ object keeps its `Span`, so a finding can always point at what the user wrote.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from planlint.language.quantity import PlanDate, Quantity, Tolerance
@@ -33,6 +34,12 @@ class Text:
     text: str
     span: Span
 
+    @property
+    def meaning(self) -> str:
+        """What the words say, for comparing: spaces around them dropped, and Unicode NFC-normalised
+        ("Café" typed on a Mac and on Windows is one text)."""
+        return unicodedata.normalize("NFC", self.text.strip())
+
 
 @dataclass(frozen=True, slots=True)
 class When:
@@ -53,7 +60,7 @@ def value_meaning(value: Value | None) -> tuple:
         quantity = value.quantity
         return ("amount", quantity.lo, quantity.hi, quantity.unit.meaning(), tolerance)
     if isinstance(value, Text):
-        return ("text", value.text.strip())
+        return ("text", value.meaning)
     if isinstance(value, When):
         return ("date", value.date.last_day())
     return ("none",)
@@ -219,8 +226,12 @@ class Plan:
         return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
 
     def source_text(self, span: Span) -> str:
-        """The text a one-line span covers, as written ("" for a span over several lines)."""
-        line = self.source_line(span.path, span.line)
-        if line is None or span.line != span.end_line:
+        """The text a span covers, as written; an expression continued over several lines is given
+        on one, its line breaks and comments made single spaces ("" where the file has no such lines)."""
+        lines = [self.source_line(span.path, number) for number in range(span.line, span.end_line + 1)]
+        if not lines or None in lines:
             return ""
-        return line[span.column - 1 : span.end_column - 1]
+        if len(lines) == 1:
+            return lines[0][span.column - 1 : span.end_column - 1]  # type: ignore[index]
+        lines[0], lines[-1] = lines[0][span.column - 1 :], lines[-1][: span.end_column - 1]  # type: ignore[index]
+        return " ".join(part for line in lines if (part := line.split("#", 1)[0].strip()))  # type: ignore[union-attr]

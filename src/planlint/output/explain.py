@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the data module pulls in the evaluator; a rule's page does 
     from planlint.rulebook.finding import Finding
 
 _GOOD = {"fits", "met", "same-definition"}
-_MIXED = {"partly", "partly met", "unverifiable", "unknown", "needs"}
+_MIXED = {"partly", "partly met", "unverifiable", "unknown", "needs", "no-value"}
 _ASCII = str.maketrans({"×": "x", "÷": "/", "±": "+/-", "…": "...", "≥": ">=", "≤": "<="})  # `2.08x`
 
 
@@ -257,6 +257,7 @@ _STATUS_WORDS = {
     "same-definition": "same definition",
     "unresolved": "nobody produces it",
     "unknown": "cannot be checked: its value cannot be computed",
+    "no-value": "its producer states no value",
 }
 
 

@@ -26,6 +26,13 @@ class Severity(str, enum.Enum):
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
+def names_rule(key: str, code: str, name: str) -> bool:
+    """Whether `key` (from a configuration, a command line or an inline ignore) names the rule:
+    by code or by name, in any case (`PL102`, `pl102`, `Value-Mismatch`)."""
+    key = key.strip()
+    return key.upper() == code or key.lower() == name
+
+
 @dataclass(frozen=True, slots=True)
 class Related:
     """A second place a finding involves, e.g. the producer's line for a consumer's finding."""

@@ -18,6 +18,7 @@ from importlib.metadata import entry_points
 from types import ModuleType
 
 from planlint.rulebook.contract import Rule
+from planlint.rulebook.finding import names_rule
 
 ENTRY_POINT_GROUP = "planlint.rules"
 BUILTIN_PACKAGE = "planlint.rules"
@@ -32,11 +33,7 @@ class RuleSet:
         return {rule.code: rule for rule in self.rules}
 
     def find(self, code_or_name: str) -> Rule | None:
-        wanted = code_or_name.strip()
-        for rule in self.rules:
-            if wanted.upper() == rule.code or wanted.lower() == rule.name:
-                return rule
-        return None
+        return next((rule for rule in self.rules if names_rule(code_or_name, rule.code, rule.name)), None)
 
 
 def _rule_classes(module: ModuleType) -> list[type[Rule]]:

@@ -49,11 +49,11 @@ from planlint.rulebook.fixes import Edit, Fix, safe_fix, unsafe_fix
 
 
 def spelt_right(problem: ParseProblem) -> tuple[Fix, ...]:
-    """The keyword a misspelling meant (the parser checked that the file then reads further)."""
-    replacement = problem.replacement
-    if replacement is None:
+    """The spelling a near miss meant, in place of what the problem covers (the parser checked that
+    the file then reads past it)."""
+    if not problem.suggestion:
         return ()
-    return (safe_fix(f"write '{replacement.text}'", Edit.replacing(replacement.span, replacement.text)),)
+    return (safe_fix(f"write '{problem.suggestion}'", Edit.replacing(problem.span, problem.suggestion)),)
 
 
 # Plan on what is delivered ---------------------------------------------------------

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from planlint.language.suggest import closest
-from planlint.rulebook.finding import Severity
+from planlint.rulebook.finding import Severity, names_rule
 from planlint.run.problems import UsageError
 
 if sys.version_info >= (3, 11):
@@ -464,7 +464,7 @@ def _check_selector(flag: str, value: str, rules: tuple[RuleMeta, ...]) -> None:
 
 
 def _rule_by_key(key: str, rules: Iterable[RuleMeta]) -> Any:
-    return next((r for r in rules if key in (r.code, r.name)), None)
+    return next((r for r in rules if names_rule(key, r.code, r.name)), None)
 
 
 def _code(key: str, rules: Iterable[RuleMeta]) -> str:
@@ -520,7 +520,7 @@ def _shown(path: Path) -> str:
 
 def _specificity(selector: str, rule: RuleMeta) -> int | None:
     """How precisely a selector names a rule: 2 by code or name, 1 by group, 0 by ALL."""
-    if selector in (rule.code, rule.name):
+    if names_rule(selector, rule.code, rule.name):
         return 2
     if selector in rule.groups:
         return 1

@@ -29,7 +29,7 @@ from planlint.language.source import decode, suppressions
 from planlint.model.parse import parse_source
 from planlint.model.plan import Derive, Goal, Plan, PlanFile
 from planlint.rulebook.contract import Context, Rule
-from planlint.rulebook.finding import Finding
+from planlint.rulebook.finding import Finding, names_rule
 from planlint.rulebook.registry import RuleSet, load_rules
 from planlint.run.cache import Cache, digest, judging_key, run_key
 from planlint.run.config import DEFAULT, Config
@@ -261,7 +261,8 @@ def settled(
     """The findings not silenced on their line or by a per-path ignore, at the configured severity,
     in report order."""
     rules = {rule.code: rule for rule in active}
-    severities = {rule.code: config.severity_for(rule) for rule in active}
+    # A configured level applies to every finding of the rule, whatever level the rule computed for it.
+    overrides = {rule.code: config.severity_for(rule) for rule in active if rule.code in config.severity}
     kept = []
     for findings in raw.values():
         for finding in findings:
@@ -270,8 +271,8 @@ def settled(
             rule = rules[finding.code]
             if config.per_path_ignores and config.ignored_at(_config_relative(finding.span.path, cwd, config), rule):
                 continue
-            severity = severities[finding.code]
-            if severity != rule.severity and finding.severity == rule.severity:
+            severity = overrides.get(finding.code)
+            if severity is not None and severity != finding.severity:
                 finding = replace(finding, severity=severity)
             kept.append(finding)
     kept.sort(key=Finding.sort_key)
@@ -286,7 +287,7 @@ def _silenced(finding: Finding, by_line: dict[int, frozenset[str]]) -> bool:
     rules = by_line.get(finding.span.line)
     if rules is None:
         return False
-    return not rules or finding.rule in rules or finding.code in rules
+    return not rules or any(names_rule(key, finding.code, finding.rule) for key in rules)
 
 
 def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:

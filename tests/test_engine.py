@@ -1,0 +1,50 @@
+"""The engine's last word on each finding: the configured severity, whatever the rule computed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planlint.rulebook.registry import load_rules
+from planlint.run.config import load_config
+from planlint.run.engine import lint
+
+# sales.revenue = 4000 leads/year x 14% .. 18% x $24k = $13.44M .. $17.28M/year: part of that range
+# meets the $15M goal (a warning), none of it meets $20M (an error).
+PLAN = """\
+team marketing {
+  produces leads.volume = 4000 leads/year
+  produces leads.win_rate = 14% .. 18%
+  produces leads.avg_deal_value = $24k
+}
+team sales {
+  goal sales.revenue >= $15M/year
+  goal sales.pipeline >= $20M/year
+  derive sales.revenue = leads.volume * leads.win_rate * leads.avg_deal_value
+  derive sales.pipeline = leads.volume * leads.win_rate * leads.avg_deal_value
+}
+"""
+
+
+def severities(folder: Path, toml: str) -> list[tuple[str, int, str]]:
+    (folder / "plan.plan").write_text(PLAN, encoding="utf-8")
+    (folder / "planlint.toml").write_text(toml, encoding="utf-8")
+    config = load_config(folder / "planlint.toml", load_rules().rules).with_overrides(cache=False)
+    return [(f.rule, f.span.line, f.severity.value) for f in lint([folder], config, cwd=folder).findings]
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ("", [("goal-shortfall", 7, "warning"), ("goal-shortfall", 8, "error")]),  # as the rule computes them
+        ('[severity]\ngoal-shortfall = "info"\n', [("goal-shortfall", 7, "info"), ("goal-shortfall", 8, "info")]),
+        ('[severity]\nPL201 = "error"\n', [("goal-shortfall", 7, "error"), ("goal-shortfall", 8, "error")]),
+        (
+            '[severity]\ngoal-shortfall = "warning"\n',
+            [("goal-shortfall", 7, "warning"), ("goal-shortfall", 8, "warning")],
+        ),
+    ],
+)
+def test_a_severity_override_applies_to_every_finding_of_the_rule(tmp_path: Path, toml: str, expected: list) -> None:
+    assert severities(tmp_path, toml) == expected
