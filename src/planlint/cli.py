@@ -90,7 +90,13 @@ def _parse_format(value: str) -> tuple[str, str | None]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Record the current findings in this file, and exit 0.",
 )
-@click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PLANLINT_CACHE_DIR",
+    help="Keep the cache in this folder (default: the platform's cache folder, never the repository).",
+)
 @click.option(
     "--only-files",
     multiple=True,
@@ -120,6 +126,7 @@ def check(
     baseline: Path | None,
     write_baseline: Path | None,
     no_cache: bool,
+    cache_dir: Path | None,
     only_files: tuple[str, ...],
     pre_commit: bool,
     color: bool | None,
@@ -144,6 +151,7 @@ def check(
         baseline=baseline,
         write_baseline=write_baseline,
         cache=not no_cache,
+        cache_dir=cache_dir,
         only_files=list(only_files),
         color=_use_color(sys.stdout) if color is None else color,
     )

@@ -39,6 +39,7 @@ class CheckOptions:
     baseline: Path | None = None
     write_baseline: Path | None = None
     cache: bool = True
+    cache_dir: Path | None = None
     only_files: list[str] = field(default_factory=list)
     color: bool = False
 
@@ -54,6 +55,7 @@ def resolve_config(options: CheckOptions) -> Config:
         tolerance=options.tolerance,
         fiscal_year_start=options.fiscal_year_start,
         cache=options.cache if not options.cache else None,
+        cache_dir=options.cache_dir,
     )
 
 

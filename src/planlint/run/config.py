@@ -120,6 +120,9 @@ class Config:
     include: tuple[str, ...] = ("**/*.plan",)
     exclude: tuple[str, ...] = ()
     cache: bool = True
+    # Where the cache lives (`--cache-dir`; None: see `cache.cache_dir`). Never read from the file:
+    # a pull request's planlint.toml must not choose where planlint writes. Findings do not depend on it.
+    cache_dir: Path | None = field(default=None, repr=False, compare=False)
     selection: tuple[RuleSelection, ...] = ()
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: Mapping[str, str] = field(default_factory=dict)  # rule code -> level or "off"
@@ -165,6 +168,7 @@ class Config:
         tolerance: str | float | Fraction | None = None,
         fiscal_year_start: int | str | None = None,
         cache: bool | None = None,
+        cache_dir: Path | None = None,
     ) -> Config:
         """Command-line values over the file's; None means the flag was not given.
 
@@ -195,6 +199,8 @@ class Config:
             raise ConfigError(f"invalid option: {exc}") from None
         if cache is not None:
             changes["cache"] = bool(cache)
+        if cache_dir is not None:
+            changes["cache_dir"] = cache_dir
         return replace(self, **changes)
 
 

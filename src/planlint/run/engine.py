@@ -8,8 +8,8 @@ file and the plan as a whole is handed to the enabled rules of its kind.
 
 At organisation scale (10,000 files) the parse dominates, so `lint` keeps the
 garbage collector out of it (the model is millions of small objects without
-a single reference cycle), and uses the cache in `.planlint_cache/` (see
-`cache.py`): when no file, setting or rule changed, the last run's findings
+a single reference cycle), and uses the cache (see `cache.py`: outside the
+repository, authenticated): when no file, setting or rule changed, the last run's findings
 are reported again without parsing.
 """
 
@@ -244,7 +244,7 @@ def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cw
             return run_rules(Plan(parse_sources(sources)), config, ruleset, cwd)
         shown = [name for name, _ in sources]
         read = list(zip(shown, read_in_order(sources)))  # all read first: the cache's key is their digest
-        cache = Cache(cwd / config.root)
+        cache = Cache.for_project(resolved(cwd / config.root) or cwd, config.cache_dir)
         contents = [
             digest(data) if isinstance(data, bytes) else "unreadable:" + data.problem.message  # type: ignore
             for _, data in read
