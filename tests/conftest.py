@@ -1,10 +1,22 @@
-"""What every test shares: the cache goes to a folder of the test session, never the user's."""
+"""What every test shares: the cache in a folder of the test session (never the user's), and
+hostile repositories: temporary git repositories built as a pull request's author would."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+# One value-mismatch (sales.plan:5, PL102): the finding every hostile repository must not hide.
+GOOD_PLAN = (
+    "team marketing {\n  produces leads.volume = 100 leads/year\n}\n"
+    "team sales {\n  consumes leads.volume = 200 leads/year\n}\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +25,50 @@ def _session_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     folder = tmp_path_factory.getbasetemp() / "planlint-cache"
     monkeypatch.setenv("PLANLINT_CACHE_DIR", str(folder))
     return folder
+
+
+Repo = Callable[..., Path]
+
+
+@pytest.fixture
+def hostile_repo(tmp_path: Path) -> Repo:
+    """`hostile_repo(files, links)`: a committed git repository at tmp_path/repo holding `files`
+    (path -> text or bytes) and symbolic `links` (path -> target), with GOOD_PLAN as good.plan."""
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+
+    def make(files: dict[str, str | bytes] | None = None, links: dict[str, str] | None = None) -> Path:
+        repo = tmp_path / "repo"
+        repo.mkdir(exist_ok=True)
+        for name, content in {"good.plan": GOOD_PLAN, **(files or {})}.items():
+            path = repo / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content.encode() if isinstance(content, str) else content)
+        for name, target in (links or {}).items():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.symlink(target, repo / name)
+            except (OSError, NotImplementedError):
+                pytest.skip("this file system has no symbolic links")
+        git(repo, "init", "-q")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "--allow-empty", "-m", "the pull request")
+        return repo
+
+    return make
+
+
+def git(repo: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", *args]
+    return subprocess.run(command, cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def planlint() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`planlint(*args, cwd=...)`: the command in its own process, as CI runs it, within a time bound."""
+
+    def run(*args: str, cwd: Path, timeout: float = 120, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "planlint.cli", *args]
+        return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, input=stdin)
+
+    return run

@@ -96,9 +96,9 @@ def test_baseline_is_written_atomically(plan: Path, monkeypatch: pytest.MonkeyPa
     calls: list[str] = []
     real = planlint.run.atomic.write_atomic
 
-    def spy(path, text: str) -> None:
+    def spy(path, text: str, **where) -> None:
         calls.append(os.fspath(path))
-        real(path, text)
+        real(path, text, **where)
 
     monkeypatch.setattr(planlint.commands.common, "write_atomic", spy)
     check("--write-baseline", "baseline.json")

@@ -7,6 +7,7 @@ from pathlib import Path
 from planlint.rulebook.registry import load_rules
 from planlint.run.atomic import write_atomic
 from planlint.run.config import Config, find_config, load_config
+from planlint.run.files import boundary
 from planlint.run.problems import UsageError
 
 
@@ -23,9 +24,9 @@ def configuration(paths: list[Path], config_path: Path | None = None, **override
 
 
 def write_output(target: str | Path, text: str) -> None:
-    """Write a report or baseline atomically, making its folder; a failure is a usage error (exit 2)."""
+    """Write a report or baseline atomically, making its folder, as a plain file and never through a
+    link that leads out of the repository (see `write_atomic`); a failure is a usage error (exit 2)."""
     try:
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text)
+        write_atomic(target, text, inside=boundary([Path(".")]))
     except OSError as err:
         raise UsageError(f"cannot write {target}: {err.strerror or err}") from None

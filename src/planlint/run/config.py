@@ -35,9 +35,11 @@ __all__ = [
     "DEFAULT",
     "Config",
     "ConfigError",
+    "PlanRoot",
     "RuleMeta",
     "RuleSelection",
     "find_config",
+    "find_root",
     "load_config",
 ]
 
@@ -210,26 +212,61 @@ DEFAULT = Config()
 # -- discovery ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PlanRoot:
+    """Where a plan's files live, found by walking up from the paths a command names.
+
+    `config` is the nearest `planlint.toml` (or pyproject with `[tool.planlint]`), `repository`
+    the nearest folder holding `.git`; `root`, the plan's root, is the configuration's folder, else
+    the repository (None when there is neither). All resolved.
+    """
+
+    config: Path | None = None
+    repository: Path | None = None
+
+    @property
+    def root(self) -> Path | None:
+        return self.config.parent if self.config is not None else self.repository
+
+
+def find_root(start_paths: Sequence[Path]) -> PlanRoot:
+    """The configuration and repository above the paths (by their names: a named path that is a
+    link is looked up where it stands, not where it points). A configuration above the repository
+    never applies to it."""
+    here = _start_folder(start_paths)
+    config = None
+    for directory in (here, *here.parents):
+        if config is None:
+            if (directory / CONFIG_NAME).is_file():
+                config = directory / CONFIG_NAME
+            elif (directory / PYPROJECT).is_file() and _has_planlint_table(directory / PYPROJECT):
+                config = directory / PYPROJECT
+        if (directory / ".git").exists():
+            return PlanRoot(_real(config), _real(directory))
+    return PlanRoot(_real(config), None)
+
+
 def find_config(start_paths: Sequence[Path]) -> Path | None:
     """The nearest `planlint.toml` (or pyproject with `[tool.planlint]`) above the paths.
 
     The walk stops at the repository root (a directory holding `.git`), so a
     configuration outside the repository never applies to it.
     """
-    dirs = [p.resolve() if p.resolve().is_dir() else p.resolve().parent for p in start_paths]
+    return find_root(start_paths).config
+
+
+def _start_folder(start_paths: Sequence[Path]) -> Path:
+    """The folder the paths have in common, as named (absolute, `..` folded, links not followed)."""
+    named = [Path(os.path.abspath(p)) for p in start_paths]
+    dirs = [p if p.is_dir() and not p.is_symlink() else p.parent for p in named]
     try:
-        here = Path(_common_path(dirs)) if dirs else Path.cwd().resolve()
+        return Path(_common_path(dirs)) if dirs else Path(os.path.abspath("."))
     except ValueError:  # different drives
-        here = Path.cwd().resolve()
-    for directory in (here, *here.parents):
-        if (directory / CONFIG_NAME).is_file():
-            return directory / CONFIG_NAME
-        pyproject = directory / PYPROJECT
-        if pyproject.is_file() and _has_planlint_table(pyproject):
-            return pyproject
-        if (directory / ".git").exists():
-            return None
-    return None
+        return Path(os.path.abspath("."))
+
+
+def _real(path: Path | None) -> Path | None:
+    return path.resolve() if path is not None else None
 
 
 def _common_path(dirs: Sequence[Path]) -> str:

@@ -32,15 +32,7 @@ from planlint.rulebook.finding import Finding
 from planlint.rulebook.registry import RuleSet, load_rules
 from planlint.run.cache import Cache, digest, run_key
 from planlint.run.config import DEFAULT, Config
-from planlint.run.files import (
-    Source,
-    Unread,
-    display_path,
-    plan_files,
-    read_in_order,
-    relative_to,
-    resolved,
-)
+from planlint.run.files import Source, plan_sources, read_in_order, relative_to, resolved
 
 
 class LintResult:
@@ -230,8 +222,7 @@ def _silenced(finding: Finding, by_line: dict[int, frozenset[str]]) -> bool:
 def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
     """Check every plan file below `paths` as one plan."""
     cwd = (cwd or Path.cwd()).resolve()
-    files = plan_files(list(paths), config)
-    return lint_sources([(display_path(path, cwd), Unread(path)) for path in files], config, cwd)
+    return lint_sources(plan_sources(paths, config, cwd), config, cwd)
 
 
 def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
