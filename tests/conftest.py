@@ -63,6 +63,12 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(command, cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
+@pytest.fixture(name="git")
+def _git() -> Callable[..., str]:
+    """`git(repo, *args)`: git in `repo` as a committer named t; its output."""
+    return git
+
+
 @pytest.fixture
 def planlint() -> Callable[..., subprocess.CompletedProcess[str]]:
     """`planlint(*args, cwd=...)`: the command in its own process, as CI runs it, within a time bound."""

@@ -16,7 +16,8 @@ from planlint.cli import main
 from planlint.language.span import Span
 from planlint.model.parse import parse_bytes
 from planlint.model.plan import Binary, Derive, Reference
-from planlint.output.review import MARKER, _Ids, _label, md
+from planlint.output.escape import markdown_text, mermaid_label
+from planlint.output.review import MARKER, _Ids
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="planlint review needs git")
 
@@ -380,7 +381,7 @@ def test_formula_text_has_no_depth_limit() -> None:
 
 
 def test_markdown_escaping() -> None:
-    text = md("sales assumes $50k | a < b *now* [x](y) `z` ~old~")
+    text = markdown_text("sales assumes $50k | a < b *now* [x](y) `z` ~old~")
     assert "$" not in text and "<" not in text
     assert "\\|" in text and "\\*now\\*" in text and "\\[x\\]" in text and "\\`z\\`" in text
 
@@ -390,4 +391,4 @@ def test_mermaid_ids_and_labels() -> None:
     first, second = ids.name("a.b_c"), ids.name("a_b.c")
     assert first != second and all(re.fullmatch(r"a_[A-Za-z0-9_]+", i) for i in (first, second))
     assert ids.name("a.b_c") == first and ids.team("end") == "t_end"
-    assert _label('"SQL: score >= 60" | #1') == "#quot;SQL: score #gt;= 60#quot; #124; #35;1"
+    assert mermaid_label('"SQL: score >= 60" | #1') == "#quot;SQL: score #gt;= 60#quot; #124; #35;1"

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from planlint import __version__
-from planlint.run.problems import EXIT_USAGE
+from planlint.run.problems import EXIT_INTERNAL, EXIT_USAGE, UsageError
 
 # Set by `run`, the `planlint` command itself: the model of a check is kept here until the
 # process ends, rather than freed object by object (see `run`).
@@ -29,6 +29,35 @@ class PlanlintError(click.ClickException):
         return self.message
 
 
+class InternalError(click.ClickException):
+    """Anything planlint did not expect: one line, exit code 3 (never 1, which means findings)."""
+
+    exit_code = EXIT_INTERNAL
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class _Commands(click.Group):
+    """Every command fails the same way: a `UsageError` exits 2 with its message; any other
+    exception exits 3 with one line naming it, and its traceback only with `--debug`."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except UsageError as err:
+            raise PlanlintError(err.message) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:
+            if ctx.meta.get("planlint.debug"):
+                raise
+            detail = " ".join(str(err).split()) or "no detail"
+            raise InternalError(
+                f"internal error: {type(err).__name__}: {detail[:300]} (run again with --debug for the traceback)"
+            ) from None
+
+
 def _use_color(stream) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
@@ -37,10 +66,27 @@ def _use_color(stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planlint")
-def main() -> None:
-    """Check that the plans of every team fit together."""
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error (exit code 3).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Check that the plans of every team fit together.
+
+    Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 a usage or configuration
+    problem, 3 an internal error.
+    """
+    ctx.meta["planlint.debug"] = debug
+
+
+_limit_option = click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change a limit on the work planlint does (README, Limits): file-bytes, number-digits, number-bits, "
+    "derive-terms, glob-chars, markdown-chars. Also PLANLINT_LIMITS.",
+)
 
 
 def _parse_format(value: str) -> tuple[str, str | None]:
@@ -111,6 +157,7 @@ def _parse_format(value: str) -> tuple[str, str | None]:
     help="PATHS are the files pre-commit passes: check the whole plan below the current folder "
     "and report the findings that touch them.",
 )
+@_limit_option
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: on a terminal).")
 def check(
     paths: tuple[Path, ...],
@@ -129,6 +176,7 @@ def check(
     cache_dir: Path | None,
     only_files: tuple[str, ...],
     pre_commit: bool,
+    limits: tuple[str, ...],
     color: bool | None,
 ) -> None:
     """Check every *.plan file below PATHS (default: the current folder) as one plan."""
@@ -154,12 +202,9 @@ def check(
         cache_dir=cache_dir,
         only_files=list(only_files),
         color=_use_color(sys.stdout) if color is None else color,
+        limits=list(limits),
     )
-    try:
-        code = run_check(options, keep=_kept)
-    except ValueError as err:  # bad flags and config, already worded for the user
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    sys.exit(run_check(options, keep=_kept))
 
 
 @main.command()
@@ -175,11 +220,7 @@ def explain(
     from planlint.commands.explain import run_explain
 
     use_color = _use_color(sys.stdout) if color is None else color
-    try:
-        code = run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color)
-    except ValueError as err:
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    sys.exit(run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color))
 
 
 @main.command()
@@ -224,6 +265,7 @@ def explain(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Use this configuration file instead of looking for one.",
 )
+@_limit_option
 def review(
     paths: tuple[Path, ...],
     base: str,
@@ -232,6 +274,7 @@ def review(
     output_file: Path | None,
     fail_on: str | None,
     config_path: Path | None,
+    limits: tuple[str, ...],
 ) -> None:
     """Review a change to the plan: findings new, fixed and still open, what changed and who must hear.
 
@@ -248,12 +291,9 @@ def review(
         output_file=output_file,
         fail_on=fail_on,
         config_path=config_path,
+        limits=list(limits),
     )
-    try:
-        code = run_review(options)
-    except ValueError as err:
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+    sys.exit(run_review(options))
 
 
 def run() -> None:
@@ -271,12 +311,13 @@ def run() -> None:
         code = status
     elif status is None:
         code = 0
-    else:  # sys.exit("message"): printed as Python would
+    else:  # sys.exit("message"): printed as Python would, and never taken for findings
         print(status, file=sys.stderr)
-        code = 1
+        code = EXIT_INTERNAL
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:  # None: started with it closed
+                stream.flush()
         except (OSError, ValueError):  # a closed pipe: nothing more to say
             pass
     os._exit(code)

@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planlint.commands.common import configuration, split_list, write_output
+from planlint.commands.common import apply_limits, configuration, split_list, write_output
 from planlint.output.formats import FORMATS, render, resolve_auto
 from planlint.output.report import Report
 from planlint.output.terminal import write_stdout
@@ -42,6 +42,7 @@ class CheckOptions:
     cache_dir: Path | None = None
     only_files: list[str] = field(default_factory=list)
     color: bool = False
+    limits: list[str] = field(default_factory=list)  # NAME=VALUE (see language.limits)
 
 
 def resolve_config(options: CheckOptions) -> Config:
@@ -75,6 +76,7 @@ def run_check(options: CheckOptions, keep: list | None = None) -> int:
     for name, _ in options.formats:
         if name != "auto" and name not in FORMATS:
             raise UsageError(f"unknown output format '{name}' (known: auto, {', '.join(FORMATS)})")
+    apply_limits(options.limits)
     config = resolve_config(options)
     result = lint(options.paths, config)
     if keep is not None:
@@ -130,6 +132,8 @@ def read_baseline(path: Path) -> set[str]:
         return {entry["fingerprint"] for entry in document["findings"]}
     except FileNotFoundError:
         raise UsageError(f"baseline not found: {path}") from None
+    except RecursionError:
+        raise UsageError(f"baseline {path} cannot be read: it is nested too deeply to be a baseline") from None
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise UsageError(f"baseline {path} cannot be read: {err}") from None
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from planlint.language.limits import ENV_VAR as LIMITS_ENV
+from planlint.language.limits import LimitError, parse_limits, set_limits
 from planlint.rulebook.registry import load_rules
 from planlint.run.atomic import write_atomic
 from planlint.run.config import Config, find_config, load_config
@@ -21,6 +24,14 @@ def configuration(paths: list[Path], config_path: Path | None = None, **override
     `overrides` (see `Config.with_overrides`) on top."""
     config = load_config(config_path or find_config(paths), load_rules().rules)
     return config.with_overrides(**overrides)  # type: ignore[arg-type]
+
+
+def apply_limits(settings: list[str]) -> None:
+    """The run's limits: `PLANLINT_LIMITS` from the environment, then the `--limit` flags."""
+    try:
+        set_limits(**parse_limits([os.environ.get(LIMITS_ENV, ""), *settings]))
+    except LimitError as err:
+        raise UsageError(str(err)) from None
 
 
 def write_output(target: str | Path, text: str) -> None:

@@ -21,7 +21,7 @@ from planlint.analysis.impact import (
     notices,
     reliances_on,
 )
-from planlint.commands.common import configuration, write_output
+from planlint.commands.common import apply_limits, configuration, write_output
 from planlint.output.review import Review, Side
 from planlint.output.terminal import write_stdout
 from planlint.rulebook.finding import Finding
@@ -43,6 +43,7 @@ class ReviewOptions:
     output_file: Path | None = None
     fail_on: str | None = None
     config_path: Path | None = None
+    limits: list[str] = field(default_factory=list)  # NAME=VALUE (see language.limits)
 
 
 def run_review(options: ReviewOptions, cwd: Path | None = None) -> int:
@@ -51,6 +52,7 @@ def run_review(options: ReviewOptions, cwd: Path | None = None) -> int:
         if name not in FORMATS:
             raise UsageError(f"unknown review format '{name}' (known: {', '.join(FORMATS)})")
     cwd = (cwd or Path.cwd()).resolve()
+    apply_limits(options.limits)
     review = build_review(options, cwd)
     emit(review, options)
     return EXIT_FINDINGS if review.failed else EXIT_OK

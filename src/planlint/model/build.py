@@ -10,6 +10,7 @@ right-hand side is tokenised with the reader's patterns and parsed here.
 from __future__ import annotations
 
 from planlint.language import quantity as q
+from planlint.language.limits import LIMITS
 from planlint.language.reader import (
     MAX_EXPRESSION_DEPTH,
     OPERAND,
@@ -133,7 +134,7 @@ class _Expression:
 
     def _tokens(self, text: str, offset: int) -> list[tuple]:
         tokens: list[tuple] = []
-        position, operand_next = 0, True
+        position, operand_next, operators = 0, True, 0
         while True:
             if operand_next:
                 m = OPERAND.match(text, position)
@@ -158,6 +159,10 @@ class _Expression:
                     tokens.append(("end", None, 0, 0))
                     return tokens
                 kind = "rpar" if m["rpar"] else "op"
+                if kind == "op":
+                    operators += 1
+                    if operators > LIMITS.derive_terms:  # the grammar reads it, and says so
+                        raise GiveUp
                 tokens.append((kind, m[kind], m.start(kind) + offset, m.end() + offset))
                 position, operand_next = m.end(), kind == "op"
 

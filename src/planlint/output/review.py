@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from planlint.analysis.evaluate import FAILS, FITS
 from planlint.analysis.impact import UNCHECKED, Change, Notice, Reliance, reliance_reason, status_words
 from planlint.language.wording import plural
-from planlint.model.plan import Derive
+from planlint.model.plan import Derive, Owner
+from planlint.output.escape import code_span, markdown_text, mermaid_label, one_line, terminal
 from planlint.rulebook.finding import Finding, Severity
 from planlint.run.engine import LintResult
 
@@ -105,7 +106,7 @@ def render_text(review: Review) -> str:
         ("Still open", review.still_open),
     ):
         lines.append(f"{title} ({len(findings)})")
-        lines += [f"  {_where(f)}: {f.code} [{f.severity.value}] {_one_line(f.message)}" for f in findings]
+        lines += [f"  {_where(f)}: {f.code} [{f.severity.value}] {one_line(f.message)}" for f in findings]
     lines.append(f"Changed assumptions ({len(review.changes)})")
     for name, changes in _by_name(review).items():
         lines += [f"  {name}: {c.team} {c.role} {c.before or '(none)'} -> {c.after or '(removed)'}" for c in changes]
@@ -115,7 +116,7 @@ def render_text(review: Review) -> str:
     lines.append(f"Owners to notify ({len(review.notices)})")
     for notice in review.notices:
         lines.append(f"  {notice.handle or '(no owner)'}: {'; '.join(notice.reasons)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal(one_line(line)) if line else line for line in lines) + "\n"  # plan text, shown
 
 
 def _by_name(review: Review) -> dict[str, list]:
@@ -124,10 +125,6 @@ def _by_name(review: Review) -> dict[str, list]:
     for change in review.changes:
         grouped.setdefault(change.name, []).append(change)
     return grouped
-
-
-def _one_line(text: str) -> str:
-    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 # JSON ---------------------------------------------------------------------------
@@ -198,31 +195,34 @@ def _reliance_json(reliance: Reliance) -> dict:
 # Markdown -----------------------------------------------------------------------
 
 
-def md(text: str) -> str:
-    """Plain text safe in Markdown prose and table cells (GitHub and GitLab)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("$", "&#36;")
-    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
-    return _one_line(text)
+def _handle(handle: str, trusted: frozenset[str]) -> str:
+    """An owner as the review names them: a well-formed `@org/team` that the base revision already
+    names is left live, so GitHub notifies it; one the change itself brings (or anything else) is
+    shown in code, so a pull request cannot make the review notify whoever it likes."""
+    return handle if handle in trusted and _HANDLE.match(handle) else code_span(handle)
 
 
-def _code(text: str) -> str:
-    return f"`{text.replace('`', '')}`"
-
-
-def _handle(handle: str) -> str:
-    """A well-formed `@org/team` is left as is, so GitHub notifies it; anything else is escaped."""
-    return handle if _HANDLE.match(handle) else md(handle)
+def trusted_owners(review: Review) -> frozenset[str]:
+    """The owner handles of the base revision: merged already, so not the pull request's to choose."""
+    return frozenset(
+        statement.handle
+        for plan_file in review.base.result.plan.files
+        for block in plan_file.blocks
+        for statement in block.statements
+        if isinstance(statement, Owner)
+    )
 
 
 def render_markdown(review: Review) -> str:
     icon = ":x:" if review.failed else ":warning:" if review.new else ":white_check_mark:"
-    owners = ", ".join(_handle(n.handle) for n in review.notices if n.handle) or "nobody"
+    trusted = trusted_owners(review)
+    owners = ", ".join(_handle(n.handle, trusted) for n in review.notices if n.handle) or "nobody"
     out = [
         MARKER,
         f"### {icon} planlint review: {headline(review)}",
         "",
-        f"Comparing {_code(review.base.short)} ({md(review.base.rev)}) with "
-        f"{_code(review.head.short)} ({md(review.head.rev)}), "
+        f"Comparing {code_span(review.base.short)} ({markdown_text(review.base.rev)}) with "
+        f"{code_span(review.head.short)} ({markdown_text(review.head.rev)}), "
         f"{plural(review.head.result.files_checked, 'plan file')}.",
         "",
         "| | |",
@@ -239,7 +239,7 @@ def render_markdown(review: Review) -> str:
     if review.still_open:
         out += [f"<details><summary>Still open ({len(review.still_open)})</summary>", ""]
         out += _findings_table(review.still_open) + ["</details>", ""]
-    out += _changes_section(review) + _reliances_section(review) + _owners_section(review)
+    out += _changes_section(review) + _reliances_section(review) + _owners_section(review, trusted)
     if review.changes:
         out += ["#### Impact graph", "", "```mermaid", *mermaid(review), "```", ""]
     return "\n".join(out)
@@ -260,8 +260,8 @@ def _findings_table(findings: list[Finding]) -> list[str]:
     rows = ["| | Rule | Where | Finding |", "| --- | --- | --- | --- |"]
     for f in findings:
         rows.append(
-            f"| {_ICONS[f.severity]} {f.severity.value} | {_code(f.code)} {f.rule} | "
-            f"{_code(_where(f))} | {md(f.message)} |"
+            f"| {_ICONS[f.severity]} {f.severity.value} | {code_span(f.code)} {f.rule} | "
+            f"{code_span(_where(f))} | {markdown_text(f.message)} |"
         )
     return rows + [""]
 
@@ -277,7 +277,8 @@ def _changes_section(review: Review) -> list[str]:
     ]
     for c in review.changes:
         rows.append(
-            f"| {_code(c.name)} | {md(c.team)} | {c.role} | {md(c.before or '(none)')} | {md(c.after or '(removed)')} |"
+            f"| {code_span(c.name)} | {markdown_text(c.team)} | {c.role} | {markdown_text(c.before or '(none)')} | "
+            f"{markdown_text(c.after or '(removed)')} |"
         )
     return rows + [""]
 
@@ -296,19 +297,20 @@ def _reliances_section(review: Review) -> list[str]:
         as_ = f"derives {r.wants}" if r.kind == "derives" else f"{'goal' if r.kind == 'goal' else 'consumes'} {r.wants}"
         icon = _STATUS_ICONS.get(r.status, ":warning:")
         rows.append(
-            f"| {_code(name)} | {md(r.team)} | {md(as_)} | {md(r.delivered)} | "
-            f"{icon} {md(status_words(r))} | {_code(f'{r.span.path}:{r.span.line}')} |"
+            f"| {code_span(name)} | {markdown_text(r.team)} | {markdown_text(as_)} | {markdown_text(r.delivered)} | "
+            f"{icon} {markdown_text(status_words(r))} | {code_span(f'{r.span.path}:{r.span.line}')} |"
         )
     return rows + [""]
 
 
-def _owners_section(review: Review) -> list[str]:
+def _owners_section(review: Review, trusted: frozenset[str]) -> list[str]:
     if not review.notices:
         return []
     rows = ["#### Owners to notify", ""]
     for notice in review.notices:
-        who = _handle(notice.handle) if notice.handle else f"{md(', '.join(notice.teams))} (no owner in the plan)"
-        rows.append(f"- {who}: {md('; '.join(notice.reasons))}")
+        teams = markdown_text(", ".join(notice.teams))
+        who = _handle(notice.handle, trusted) if notice.handle else f"{teams} (no owner in the plan)"
+        rows.append(f"- {who}: {markdown_text('; '.join(notice.reasons))}")
     return rows + [""]
 
 
@@ -324,11 +326,11 @@ def mermaid(review: Review) -> list[str]:
     graph = review.head.result.graph
     for name in names:
         moves = [
-            f"<br/>{_label(c.before or '(none)')} → {_label(c.after or '(removed)')}"
+            f"<br/>{mermaid_label(c.before or '(none)')} → {mermaid_label(c.after or '(removed)')}"
             for c in grouped[name]
             if c.role in ("produces", "derives")
         ]
-        lines.append(f'  {ids.name(name)}["{_label(name)}{"".join(moves)}"]')
+        lines.append(f'  {ids.name(name)}["{mermaid_label(name)}{"".join(moves)}"]')
     for name in names:
         producer = graph.producer(name)
         if producer is not None:
@@ -338,15 +340,15 @@ def mermaid(review: Review) -> list[str]:
         for r in review.reliances.get(name, []):
             target = ids.name(r.wants) if r.kind == "derives" else ids.team(r.team)
             if r.kind == "derives" and r.wants not in names:
-                lines.append(f'  {target}["{_label(r.wants)}"]')
+                lines.append(f'  {target}["{mermaid_label(r.wants)}"]')
             wants = f"goal {r.wants}" if r.kind == "goal" else r.wants
-            text = "feeds" if r.kind == "derives" else _label(f"{wants}: {status_words(r)}")
+            text = "feeds" if r.kind == "derives" else mermaid_label(f"{wants}: {status_words(r)}")
             lines.append(f'  {ids.name(name)} -->|"{text}"| {target}')
             if not r.fits:
                 red_edges.append(edges)
                 red_nodes.add(target)
             edges += 1
-    lines += [f'  {node}["{_label(team)}"]' for team, node in ids.teams.items()]
+    lines += [f'  {node}["{mermaid_label(team)}"]' for team, node in ids.teams.items()]
     lines += [
         "  classDef changed fill:#fff8c5,stroke:#9a6700",
         "  classDef mismatch fill:#ffebe9,stroke:#cf222e,color:#82071e",
@@ -355,14 +357,6 @@ def mermaid(review: Review) -> list[str]:
     lines += [f"  class {','.join(sorted(red_nodes))} mismatch"] if red_nodes else []
     lines += [f"  linkStyle {','.join(map(str, red_edges))} stroke:#cf222e,stroke-width:2px"] if red_edges else []
     return lines
-
-
-def _label(text: str) -> str:
-    """Text inside a quoted Mermaid label: entity codes for what Mermaid would parse."""
-    text = text.replace("#", "#35;")
-    for char, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("|", "#124;")):
-        text = text.replace(char, code)
-    return _one_line(text)
 
 
 class _Ids:

@@ -18,7 +18,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from planlint.run.files import within
+from planlint.run.config import within
 from planlint.run.problems import UsageError
 
 _KINDS = (

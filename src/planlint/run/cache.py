@@ -14,7 +14,7 @@ user's planlint wrote it:
   new or edited planlint never reads an old entry.
 - **Authenticated.** The cache folder holds a `secret`: 32 random bytes in a
   regular file of this user that nobody else may read (0600). Each entry is
-  stored as `HMAC-SHA256(secret, project, entry name, payload) + payload`,
+  stored as `HMAC-SHA256(secret, project, entry name, limits, payload) + payload`,
   and a payload whose tag does not match is never unpickled. A secret that is
   a link, another user's, or readable by others (as any file from a git
   checkout is) is replaced, which invalidates every entry.
@@ -65,6 +65,7 @@ from typing import Any
 from planlint import __version__
 from planlint.language import quantity, source, span
 from planlint.language.exact import exact
+from planlint.language.limits import LIMITS
 from planlint.model import plan as model
 from planlint.rulebook import finding
 
@@ -353,8 +354,10 @@ class Cache:
             pass
 
     def _tag(self, secret: bytes, name: str, payload: bytes) -> bytes:
+        """The entry's HMAC: over its project, planlint's code, its name, the run's limits (which
+        decide what a file parses to) and its bytes."""
         assert self.folder is not None
-        label = f"{self.project}\0{self.folder.name}\0{name}\0".encode()
+        label = f"{self.project}\0{self.folder.name}\0{name}\0{LIMITS!r}\0".encode()
         return hmac.new(secret, label + payload, hashlib.sha256).digest()
 
     def _trusted_secret(self, create: bool) -> bytes | None:

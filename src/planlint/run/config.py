@@ -10,6 +10,7 @@ order, becomes a `ConfigError` that says the file, the key and what to write.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import sys
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 
 from planlint.language.suggest import closest
 from planlint.rulebook.finding import Severity
+from planlint.run.globs import BadGlob, compile_glob, glob_matches
 from planlint.run.problems import UsageError
 
 if sys.version_info >= (3, 11):
@@ -145,7 +147,7 @@ class Config:
     def ignored_at(self, rel_path: str, rule: RuleMeta) -> bool:
         """Whether per-path-ignores silence the rule in this file (posix, relative to root)."""
         return any(
-            _glob_matches(glob, rel_path) and any(_specificity(s, rule) is not None for s in sels)
+            glob_matches(glob, _path_parts(rel_path)) and any(_specificity(s, rule) is not None for s in sels)
             for glob, sels in self.per_path_ignores
         )
 
@@ -156,9 +158,9 @@ class Config:
     def includes(self, rel_path: str) -> bool:
         """Whether a file (posix, relative to root) is part of the plan."""
         parts = _path_parts(rel_path)  # asked of every file found: the path is split once
-        if any(_glob_matches_parts(g, parts) for g in (*ALWAYS_EXCLUDED, *self.exclude)):
+        if any(glob_matches(g, parts) for g in (*ALWAYS_EXCLUDED, *self.exclude)):
             return False
-        return any(_glob_matches_parts(g, parts) for g in self.include)
+        return any(glob_matches(g, parts) for g in self.include)
 
     def with_overrides(
         self,
@@ -280,7 +282,7 @@ def _has_planlint_table(pyproject: Path) -> bool:
         tool = tomllib.loads(text).get("tool")
     except (OSError, UnicodeDecodeError):
         return False
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return re.search(r"^\s*\[\s*tool\.planlint\b", text, re.M) is not None
     return isinstance(tool, dict) and "planlint" in tool
 
@@ -345,15 +347,33 @@ def _settle(data: dict, rules: tuple[RuleMeta, ...], path: Path) -> Config:
 
 
 def _read_toml(path: Path, shown: str) -> dict:
+    named = os.path.abspath(path)
+    real = os.path.realpath(named)
+    repository = find_root([path]).repository if real != named else None
+    if repository is not None and not within(real, os.fspath(repository)):
+        raise ConfigError(
+            f"invalid config: {shown}: it is a link to {os.readlink(named) if os.path.islink(named) else real}, "
+            "outside the repository; planlint reads nothing outside it"
+        )
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"invalid config: {shown}: cannot be read ({exc.strerror})") from None
+    return parse_toml(data, shown)
+
+
+MAX_CONFIG_DEPTH = 32  # tables and lists within each other; planlint's own keys go 4 deep
+
+
+def parse_toml(data: bytes, shown: str) -> dict:
+    """A configuration file's bytes as a TOML document; any problem is a `ConfigError` naming `shown`."""
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise ConfigError(f"invalid config: {shown}: line {line}: not valid UTF-8") from None
     try:
-        return tomllib.loads(text)
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message, re.S)
@@ -364,6 +384,33 @@ def _read_toml(path: Path, shown: str) -> dict:
             line = max(1, len(text.splitlines()))
         message = message[:1].lower() + message[1:]
         raise ConfigError(f"invalid config: {shown}: line {line}: {message}") from None
+    except RecursionError:
+        document = None
+    if document is None or _too_deep(document):
+        raise ConfigError(
+            f"invalid config: {shown}: tables and lists nested more than {MAX_CONFIG_DEPTH} deep; "
+            "planlint's keys need no more than 4"
+        )
+    return document
+
+
+def _too_deep(value: object) -> bool:
+    """Whether tables and lists nest past MAX_CONFIG_DEPTH (walked without recursion)."""
+    todo = [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > MAX_CONFIG_DEPTH:
+            return True
+        if isinstance(item, dict):
+            todo.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            todo.extend((child, depth + 1) for child in item)
+    return False
+
+
+def within(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or below it (both absolute, compared as written)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 @lru_cache(maxsize=1)
@@ -384,6 +431,11 @@ def _problems(data: dict, rules: tuple[RuleMeta, ...]) -> Iterator[tuple[tuple, 
                 parse(ok[key])
             except _Invalid as exc:
                 yield (key,), str(exc)
+    for key in ("include", "exclude"):
+        for index, glob in enumerate(ok.get(key, ())):
+            yield from _glob_problem((key, index), glob)
+    for glob in ok.get("per-path-ignores", {}):
+        yield from _glob_problem(("per-path-ignores", glob), glob)
     for key in _SELECTOR_KEYS:
         for index, value in enumerate(ok.get(key, ())):
             yield from _selector_problem((key, index), value, rules)
@@ -444,6 +496,13 @@ def _schema_problems(schema: dict, instance: Any, noun: str) -> Iterator[tuple[t
             yield where, error.message
 
 
+def _glob_problem(where: tuple[str | int, ...], glob: str) -> Iterator[tuple[tuple, str]]:
+    try:
+        compile_glob(glob)
+    except BadGlob as exc:
+        yield where, str(exc)
+
+
 def _selector_problem(where: tuple, value: str, rules: tuple[RuleMeta, ...]) -> Iterator[tuple[tuple, str]]:
     try:
         _check_selector("", value, rules)
@@ -458,7 +517,7 @@ def _parse_tolerance(value: object) -> Fraction:
     """ "10%", 0.1 or "0.1" (as the command line passes it) -> Fraction(1, 10); in [0%, 100%)."""
     if isinstance(value, Fraction):
         fraction = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         fraction = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
     elif isinstance(value, str) and (found := re.fullmatch(r"\s*([-+]?\d+(?:\.\d+)?)\s*(%?)\s*", value)):
         fraction = Fraction(found[1]) / (100 if found[2] else 1)
@@ -588,59 +647,5 @@ def _selected(rule: RuleMeta, layers: Sequence[RuleSelection]) -> bool:
     return on
 
 
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a glob: `**/` is any number of directories, `*` and `?` stay within one."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and (end := pattern.find("]", i + 2)) != -1:
-            body = pattern[i + 1 : end].replace("\\", "\\\\")
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
-
-
-def _glob_matches(pattern: str, rel_path: str) -> bool:
-    """gitignore-like: a glob matches a path or a directory above it; one without `/` any name."""
-    return _glob_matches_parts(pattern, _path_parts(rel_path))
-
-
 def _path_parts(rel_path: str) -> list[str]:
     return [p for p in rel_path.removeprefix("./").split("/") if p not in ("", ".")]
-
-
-@lru_cache(maxsize=256)
-def _glob_shape(pattern: str) -> tuple[str, bool, bool]:
-    """(the pattern without `./` and a trailing `/`, whether it is a plain name, whether it has a `/`)."""
-    pattern = pattern.removeprefix("./").rstrip("/")
-    slash = "/" in pattern
-    return pattern, not slash and not any(c in pattern for c in "*?["), slash
-
-
-def _glob_matches_parts(pattern: str, parts: list[str]) -> bool:
-    pattern, plain, slash = _glob_shape(pattern)
-    if plain:  # a plain name (`.git`): any part equal
-        return pattern in parts
-    regex = _glob_regex(pattern)
-    # The whole path first: an include like `**/*.plan` matches it, and is asked of every file.
-    if parts and regex.fullmatch("/".join(parts)):
-        return True
-    candidates = ["/".join(parts[: n + 1]) for n in range(len(parts) - 1)]
-    if not slash:
-        candidates += parts
-    return any(regex.fullmatch(c) for c in candidates)

@@ -4,7 +4,7 @@
 and symlink loops skipped); `read_source` reads one, and `read_in_order` reads
 many, opening and announcing each to the operating system a little before it is
 read. Whatever stops a read (a folder, a FIFO, a missing or unreadable file, a
-file past `MAX_FILE_BYTES`) becomes a `PlanFile` whose problem is at its line 1,
+file past `LIMITS.file_bytes`) becomes a `PlanFile` whose problem is at its line 1,
 so the rest of the plan is still checked.
 """
 
@@ -18,10 +18,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from planlint.language.limits import LIMITS
 from planlint.language.source import ParseProblem
 from planlint.language.span import Span
 from planlint.model.plan import PlanFile
-from planlint.run.config import ALWAYS_EXCLUDED, DEFAULT, Config, find_root
+from planlint.run.config import ALWAYS_EXCLUDED, DEFAULT, Config, find_root, within
 
 PLAN_SUFFIX = ".plan"
 
@@ -122,11 +123,6 @@ def _find(paths: list[Path], config: Config, fence: Path | None) -> tuple[list[s
     return sorted(plans, key=_posix), outside
 
 
-def within(path: str, folder: str) -> bool:
-    """Whether `path` is `folder` or below it (both absolute, compared as written)."""
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
 def _outside(shown: str, path: str, real: str) -> PlanFile:
     """The problem of a file or folder that leads out of the repository, naming the link's own target."""
     what = "folder" if os.path.isdir(real) else "file"
@@ -205,9 +201,8 @@ def relative_to(path: Path, root: Path | None) -> str | None:
 # Reading files ---------------------------------------------------------------------
 
 # A hand-written plan file is a few kilobytes. Lark reads ~1.5 MB/s, so a file
-# past this limit would hold a CI job for many seconds; it is refused instead,
-# with a finding, and the rest of the plan is still checked.
-MAX_FILE_BYTES = 10 * 1024 * 1024
+# past LIMITS.file_bytes would hold a CI job for many seconds; it is refused
+# instead, with a finding, and the rest of the plan is still checked.
 _READ_ONLY = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows would translate line ends
 
 
@@ -241,19 +236,25 @@ def _read_opened(opened: Opened, shown: str) -> bytes | PlanFile:
     """The bytes of a file `_open_source` opened, which it closes."""
     descriptor, info = opened
     try:
-        data = _read_at_most(descriptor, MAX_FILE_BYTES + 1, info.st_size)
+        data = _read_at_most(descriptor, LIMITS.file_bytes + 1, info.st_size)
     except OSError as err:
         return _cannot_read(shown, err)
     finally:
         os.close(descriptor)
-    if len(data) > MAX_FILE_BYTES:
-        return _unreadable(
-            shown,
-            f"the file is {max(info.st_size, len(data)) / 2**20:.1f} MB, more than the "
-            f"{MAX_FILE_BYTES // 2**20} MB planlint reads from one plan file",
-            "split it into smaller files (one per team, say); they are still read as one plan",
-        )
+    if len(data) > LIMITS.file_bytes:
+        return too_large(shown, max(info.st_size, len(data)))
     return data
+
+
+def too_large(shown: str, size: int) -> PlanFile:
+    """The problem of a plan file (or a git blob) past `LIMITS.file_bytes`, which is not read."""
+    limit = LIMITS.file_bytes / 2**20
+    return _unreadable(
+        shown,
+        f"the file is {size / 2**20:.1f} MB, more than the {limit:.{0 if limit.is_integer() else 1}f} MB "
+        "planlint reads from one plan file",
+        "split it into smaller files (one per team, say); they are still read as one plan",
+    )
 
 
 def _cannot_read(shown: str, err: OSError) -> PlanFile:
