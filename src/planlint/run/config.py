@@ -40,9 +40,12 @@ __all__ = [
     "PlanRoot",
     "RuleMeta",
     "RuleSelection",
+    "config_from_bytes",
+    "declares_planlint",
     "find_config",
     "find_root",
     "load_config",
+    "start_folder",
 ]
 
 CONFIG_NAME = "planlint.toml"
@@ -235,7 +238,7 @@ def find_root(start_paths: Sequence[Path]) -> PlanRoot:
     """The configuration and repository above the paths (by their names: a named path that is a
     link is looked up where it stands, not where it points). A configuration above the repository
     never applies to it."""
-    here = _start_folder(start_paths)
+    here = start_folder(start_paths)
     config = None
     for directory in (here, *here.parents):
         if config is None:
@@ -257,7 +260,7 @@ def find_config(start_paths: Sequence[Path]) -> Path | None:
     return find_root(start_paths).config
 
 
-def _start_folder(start_paths: Sequence[Path]) -> Path:
+def start_folder(start_paths: Sequence[Path]) -> Path:
     """The folder the paths have in common, as named (absolute, `..` folded, links not followed)."""
     named = [Path(os.path.abspath(p)) for p in start_paths]
     dirs = [p if p.is_dir() and not p.is_symlink() else p.parent for p in named]
@@ -278,9 +281,17 @@ def _common_path(dirs: Sequence[Path]) -> str:
 def _has_planlint_table(pyproject: Path) -> bool:
     """True if the file has `[tool.planlint]`; a broken file that seems to is kept, to report."""
     try:
-        text = pyproject.read_text(encoding="utf-8-sig")
+        return declares_planlint(pyproject.read_bytes())
+    except OSError:
+        return False
+
+
+def declares_planlint(pyproject: bytes) -> bool:
+    """`_has_planlint_table` for a pyproject.toml's bytes."""
+    try:
+        text = pyproject.decode("utf-8-sig")
         tool = tomllib.loads(text).get("tool")
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return False
     except (tomllib.TOMLDecodeError, RecursionError):
         return re.search(r"^\s*\[\s*tool\.planlint\b", text, re.M) is not None
@@ -296,7 +307,15 @@ def load_config(path: Path | None, rules: Sequence[RuleMeta]) -> Config:
     if path is None:
         return replace(DEFAULT, root=Path.cwd(), known_rules=rules)
     shown = _shown(path)
-    document = _read_toml(path, shown)
+    return config_from_bytes(_read_config(path, shown), path, rules, shown)
+
+
+def config_from_bytes(data: bytes, path: Path, rules: Sequence[RuleMeta], shown: str | None = None) -> Config:
+    """Validate and settle a configuration file's bytes as the file at `path` (its name decides
+    planlint.toml or pyproject.toml, its folder the root); `review` reads a revision's this way."""
+    rules = tuple(rules)
+    shown = shown or _shown(path)
+    document = parse_toml(data, shown)
     prefix: tuple[str | int, ...] = ()
     data: Any = document
     if path.name == PYPROJECT:
@@ -346,7 +365,8 @@ def _settle(data: dict, rules: tuple[RuleMeta, ...], path: Path) -> Config:
     )
 
 
-def _read_toml(path: Path, shown: str) -> dict:
+def _read_config(path: Path, shown: str) -> bytes:
+    """The bytes of the configuration file; one that is a link out of the repository is not read."""
     named = os.path.abspath(path)
     real = os.path.realpath(named)
     repository = find_root([path]).repository if real != named else None
@@ -356,10 +376,9 @@ def _read_toml(path: Path, shown: str) -> dict:
             "outside the repository; planlint reads nothing outside it"
         )
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"invalid config: {shown}: cannot be read ({exc.strerror})") from None
-    return parse_toml(data, shown)
 
 
 MAX_CONFIG_DEPTH = 32  # tables and lists within each other; planlint's own keys go 4 deep

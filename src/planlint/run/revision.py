@@ -9,7 +9,15 @@ import subprocess
 from pathlib import Path
 
 from planlint.language.limits import LIMITS
-from planlint.run.config import ALWAYS_EXCLUDED, Config
+from planlint.run.config import (
+    ALWAYS_EXCLUDED,
+    CONFIG_NAME,
+    PYPROJECT,
+    Config,
+    ConfigError,
+    declares_planlint,
+    start_folder,
+)
 from planlint.run.files import PLAN_SUFFIX, Source, shown_name, too_large
 from planlint.run.problems import UsageError
 
@@ -57,6 +65,41 @@ def _is_plan(path: str, explicit: set[str], config: Config, cwd: Path) -> bool:
     except (ValueError, OSError):
         return True
     return config.includes(relative)
+
+
+MAX_CONFIG_BYTES = 2**20
+
+
+def revision_config(commit: str, paths: list[Path], cwd: Path) -> tuple[Path, bytes] | None:
+    """The configuration `commit` holds for `paths`, as `find_config` finds one on disk: the nearest
+    `planlint.toml` (or pyproject.toml with `[tool.planlint]`) from the paths' folder up to the
+    repository's root. Its path (as it would be on disk) and bytes; None when there is none."""
+    top = Path(os.fsdecode(_git(["rev-parse", "--show-toplevel"], cwd).rstrip(b"\n")))
+    start = start_folder([cwd / path for path in paths])
+    try:
+        below = start.resolve().relative_to(top.resolve())
+    except ValueError:
+        return None
+    folders = [below, *below.parents]
+    candidates = [(folder / name).as_posix() for folder in folders for name in (CONFIG_NAME, PYPROJECT)]
+    listed = {}
+    for entry in _git(["ls-tree", "-z", "-l", commit, "--", *candidates], top).split(b"\0"):
+        if entry:
+            meta, _, name = entry.partition(b"\t")
+            listed[os.fsdecode(name)] = meta.decode().split()
+    for candidate in candidates:
+        if candidate not in listed:
+            continue
+        mode, _, oid, size = listed[candidate]
+        shown = f"{candidate} at {commit[:7]}"
+        if mode not in _BLOB_MODES:
+            raise ConfigError(f"invalid config: {shown}: it is a link; planlint reads no configuration through one")
+        if int(size) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"invalid config: {shown}: {int(size):,} bytes, more than a configuration needs")
+        (data,) = read_blobs([oid], top)
+        if candidate.endswith(CONFIG_NAME) or declares_planlint(data):
+            return top / candidate, data
+    return None
 
 
 def read_blobs(oids: list[str], cwd: Path) -> list[bytes]:
