@@ -33,14 +33,17 @@ Repo = Callable[..., Path]
 @pytest.fixture
 def hostile_repo(tmp_path: Path) -> Repo:
     """`hostile_repo(files, links)`: a committed git repository at tmp_path/repo holding `files`
-    (path -> text or bytes) and symbolic `links` (path -> target), with GOOD_PLAN as good.plan."""
+    (path -> text or bytes) and symbolic `links` (path -> target), with GOOD_PLAN as good.plan
+    unless `good=False`."""
     if shutil.which("git") is None:
         pytest.skip("needs git")
 
-    def make(files: dict[str, str | bytes] | None = None, links: dict[str, str] | None = None) -> Path:
+    def make(
+        files: dict[str, str | bytes] | None = None, links: dict[str, str] | None = None, good: bool = True
+    ) -> Path:
         repo = tmp_path / "repo"
         repo.mkdir(exist_ok=True)
-        for name, content in {"good.plan": GOOD_PLAN, **(files or {})}.items():
+        for name, content in {**({"good.plan": GOOD_PLAN} if good else {}), **(files or {})}.items():
             path = repo / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content.encode() if isinstance(content, str) else content)

@@ -280,3 +280,66 @@ def test_pre_commit_mode_reads_everything_and_reports_what_touches_the_files(pla
     assert result.exit_code == 1
     assert {path for _, path, _ in found(result)} == {"sales.plan"}
     assert run("--pre-commit", "finance.plan").exit_code == 0
+
+
+# A file is checked against its whole plan (issue 18, items 12 and 13) ---------------------
+
+
+@pytest.fixture
+def repository(hostile_repo) -> Path:
+    """A git repository: marketing's file at the root, sales' in a folder, finance untouched."""
+    return hostile_repo(
+        {
+            "marketing.plan": MARKETING,
+            "sales/sales.plan": SALES,
+            "finance/finance.plan": "team finance {\n  consumes leads.volume >= 1000 leads/year\n}\n",
+        },
+        good=False,
+    )
+
+
+def paths_and_rules(done) -> list[tuple[str, str]]:
+    return sorted({(f["path"], f["rule"]) for f in json.loads(done.stdout)["findings"]})
+
+
+def test_a_file_is_checked_against_the_whole_plan(repository: Path, planlint) -> None:
+    done = planlint("check", "--format", "json", "sales/sales.plan", cwd=repository)
+    assert done.returncode == 1
+    assert paths_and_rules(done) == [("sales/sales.plan", "value-mismatch")]  # marketing's values were read
+    # marketing's file: the mismatch names it, so it is reported; finance's: nothing touches it.
+    assert paths_and_rules(planlint("check", "--format", "json", "marketing.plan", cwd=repository)) == [
+        ("sales/sales.plan", "value-mismatch")
+    ]
+    done = planlint("check", "--format", "json", "finance/finance.plan", cwd=repository)
+    assert done.returncode == 0 and paths_and_rules(done) == []
+
+
+def test_from_a_subfolder_the_root_is_found(repository: Path, planlint) -> None:
+    done = planlint("check", "--format", "json", "sales.plan", cwd=repository / "sales")
+    assert done.returncode == 1 and paths_and_rules(done) == [("sales.plan", "value-mismatch")]
+    related = json.loads(done.stdout)["findings"][0]["related"]
+    assert [r["path"] for r in related] == ["../marketing.plan"]
+
+
+def test_isolated_and_folders_keep_their_meaning(repository: Path, planlint) -> None:
+    isolated = planlint("check", "--format", "json", "--isolated", "sales/sales.plan", cwd=repository)
+    assert {rule for _, rule in paths_and_rules(isolated)} == {"unresolved-assumption"}
+    folder = planlint("check", "--format", "json", "sales", cwd=repository)  # a folder is its own plan
+    assert {rule for _, rule in paths_and_rules(folder)} == {"unresolved-assumption"}
+
+
+@pytest.mark.parametrize("layout", ["empty", "no-plan-files", "all-excluded"])
+def test_no_plan_files_is_a_usage_error(tmp_path: Path, planlint, layout: str) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    if layout == "no-plan-files":
+        write(folder / "notes.txt", "team x {\n}\n")
+    if layout == "all-excluded":
+        write(folder / "x.plan", "team x {\n}\n")
+        write(tmp_path / "planlint.toml", 'exclude = ["plans"]\n')
+    done = planlint("check", "plans", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        "Error: no plan files found under plans (planlint reads files named *.plan; "
+        "`include` and `exclude` in planlint.toml choose among them)\n"
+    )

@@ -144,6 +144,12 @@ def _parse_format(value: str) -> tuple[str, str | None]:
     help="Keep the cache in this folder (default: the platform's cache folder, never the repository).",
 )
 @click.option(
+    "--isolated",
+    is_flag=True,
+    help="Check only the files named, as a plan of their own. By default a file named is checked "
+    "against the whole plan it belongs to, and the findings touching it are reported.",
+)
+@click.option(
     "--only-files",
     multiple=True,
     hidden=True,
@@ -174,6 +180,7 @@ def check(
     write_baseline: Path | None,
     no_cache: bool,
     cache_dir: Path | None,
+    isolated: bool,
     only_files: tuple[str, ...],
     pre_commit: bool,
     limits: tuple[str, ...],
@@ -201,10 +208,48 @@ def check(
         cache=not no_cache,
         cache_dir=cache_dir,
         only_files=list(only_files),
+        isolated=isolated,
         color=_use_color(sys.stdout) if color is None else color,
         limits=list(limits),
     )
     sys.exit(run_check(options, keep=_kept))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--file",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="planlint-baseline.json",
+    show_default=True,
+    help="The baseline file.",
+)
+@click.option("--update", is_flag=True, help="Only remove the entries no finding matches any more (adds none).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this configuration file instead of looking for one.",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@_limit_option
+def baseline(
+    paths: tuple[Path, ...],
+    baseline_file: Path,
+    update: bool,
+    config_path: Path | None,
+    no_cache: bool,
+    limits: tuple[str, ...],
+) -> None:
+    """Record the findings of the plan below PATHS in a baseline (for check --baseline), or --update it."""
+    from planlint.commands.baseline import run_baseline
+    from planlint.commands.check import CheckOptions
+
+    options = CheckOptions(
+        paths=list(paths) or [Path(".")], config_path=config_path, cache=not no_cache, limits=list(limits)
+    )
+    sys.exit(run_baseline(options, baseline_file, update))
 
 
 @main.command()

@@ -13,15 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planlint.commands.common import apply_limits, configuration, split_list, write_output
+from planlint.language.wording import listing, plural
 from planlint.output.formats import FORMATS, render, resolve_auto
 from planlint.output.report import Report
 from planlint.output.terminal import write_stdout
 from planlint.rulebook.finding import Finding
-from planlint.run.config import Config
+from planlint.run.config import Config, find_root
 from planlint.run.engine import LintResult, lint
+from planlint.run.files import display_path
 from planlint.run.problems import EXIT_FINDINGS, EXIT_OK, UsageError
 
 BASELINE_VERSION = 1
+DEFAULT_BASELINE = "planlint-baseline.json"
 
 
 @dataclass
@@ -41,6 +44,7 @@ class CheckOptions:
     cache: bool = True
     cache_dir: Path | None = None
     only_files: list[str] = field(default_factory=list)
+    isolated: bool = False  # check only the files named, not the whole plan they belong to
     color: bool = False
     limits: list[str] = field(default_factory=list)  # NAME=VALUE (see language.limits)
 
@@ -78,20 +82,29 @@ def run_check(options: CheckOptions, keep: list | None = None) -> int:
             raise UsageError(f"unknown output format '{name}' (known: auto, {', '.join(FORMATS)})")
     apply_limits(options.limits)
     config = resolve_config(options)
-    result = lint(options.paths, config)
+    paths, reported = whole_plan(options.paths, options.isolated)
+    result = lint(paths, config)
     if keep is not None:
         keep.append(result)
+    if result.files_checked == 0:
+        raise UsageError(
+            f"no plan files found under {listing([p.as_posix() for p in options.paths])} (planlint reads "
+            "files named *.plan; `include` and `exclude` in planlint.toml choose among them)"
+        )
     for note in result.notes:
         print(f"planlint: warning: {note}", file=sys.stderr)
     findings = result.findings
-    if options.only_files:
-        findings = touching(findings, options.only_files)
+    if options.only_files or reported:
+        findings = touching(findings, [*options.only_files, *reported])
     if options.write_baseline is not None:
         write_baseline(options.write_baseline, findings)
         print(f"planlint: recorded {len(findings)} finding(s) in {options.write_baseline}", file=sys.stderr)
         return EXIT_OK
     if options.baseline is not None:
-        findings = without_baseline(findings, read_baseline(options.baseline))
+        known = read_baseline(options.baseline)
+        shown = len(findings)
+        findings = without_baseline(findings, known)
+        print(baseline_note(options.baseline, shown - len(findings), known, result.findings), file=sys.stderr)
     report = make_report(result, findings, config)
     emit(report, options)
     return EXIT_FINDINGS if report.failed else EXIT_OK
@@ -108,10 +121,32 @@ def emit(report: Report, options: CheckOptions) -> None:
             write_output(target, render(name, report, color=False))
 
 
+def whole_plan(paths: list[Path], isolated: bool = False) -> tuple[list[Path], list[str]]:
+    """What to read and what to report. Files named on the command line are checked against the
+    whole plan they belong to (an interlock needs the producers in the other files): the plan's
+    root (see `find_root`) is read, and only findings touching the named files (or folders named
+    with them) are reported. Folders alone, `isolated`, or a file with no root above it: as named."""
+    named_files = [path for path in paths if not path.is_dir()]
+    root = find_root(paths).root if named_files and not isolated else None
+    if root is None:
+        return paths, []
+    here = Path.cwd().resolve()
+    try:
+        from_here = [os.path.relpath(os.path.abspath(path), here) for path in (root, *paths)]  # `../x.plan`
+    except ValueError:  # another drive: as named
+        return [root, *paths], [display_path(Path(os.path.abspath(path)), here) for path in paths]
+    return [Path(path) for path in from_here], [display_path(path, here) for path in from_here[1:]]
+
+
 def touching(findings: list[Finding], files: list[str]) -> list[Finding]:
-    """Findings located in, or related to, one of `files` (what pre-commit passes)."""
-    wanted = {Path(f).as_posix().removeprefix("./") for f in files}
-    return [f for f in findings if f.span.path in wanted or any(r.span.path in wanted for r in f.related)]
+    """Findings located in, or related to, one of `files` or a file below one of them (a folder)."""
+    wanted = {Path(f).as_posix().removeprefix("./").rstrip("/") for f in files}
+    below = tuple(f"{w}/" for w in wanted if w not in ("", "."))
+
+    def wanted_path(path: str) -> bool:
+        return path in wanted or path.startswith(below) or "." in wanted
+
+    return [f for f in findings if wanted_path(f.span.path) or any(wanted_path(r.span.path) for r in f.related)]
 
 
 # Baselines ---------------------------------------------------------------
@@ -140,3 +175,18 @@ def read_baseline(path: Path) -> set[str]:
 
 def without_baseline(findings: list[Finding], known: set[str]) -> list[Finding]:
     return [f for f in findings if f.fingerprint not in known]
+
+
+def baseline_entries(count: int) -> str:
+    return f"{count} baseline {'entry' if count == 1 else 'entries'}"
+
+
+def baseline_note(path: Path, hidden: int, known: set[str], found: list[Finding]) -> str:
+    """What a baseline hides, and which of its entries no finding matches any more (fixed: the
+    whole plan's findings decide, not the ones reported)."""
+    fixed = len(known - {f.fingerprint for f in found})
+    note = f"planlint: {plural(hidden, 'finding')} hidden by the baseline {path.as_posix()}"
+    if fixed:
+        update = "planlint baseline --update" + ("" if path.name == DEFAULT_BASELINE else f" --file {path.as_posix()}")
+        note += f", {baseline_entries(fixed)} now fixed (run `{update}`)"
+    return note

@@ -33,7 +33,10 @@ PLAN_SUFFIX = ".plan"
 def display_path(path: str | Path, cwd: Path) -> str:
     """Relative to the working directory when below it, posix, as users expect in messages."""
     if not os.path.isabs(path):
-        return shown_name(_posix(os.fspath(path)))
+        text = _posix(os.fspath(path))
+        if text.startswith("../"):  # found from a folder above this one: its shortest name from here
+            text = _posix(os.path.relpath(os.path.join(cwd, text), cwd))
+        return shown_name(text)
     try:
         return shown_name(Path(path).resolve().relative_to(cwd).as_posix())
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
