@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fuzz.oracle import outside_code
 
 from planlint.model.parse import parse_bytes, parse_text
 from planlint.output.escape import (
@@ -146,12 +151,6 @@ def test_hostile_file_names_stay_in_their_sarif_and_junit_fields(named_repo: Pat
     assert "<img src=x onerror=alert(1)>.plan" in files  # XML-escaped in the file, whole when read
 
 
-def _outside_code(markdown: str) -> str:
-    """The Markdown without its code spans and fenced blocks: what GitHub renders as Markdown."""
-    markdown = re.sub(r"```mermaid\n.*?\n```", "", markdown, flags=re.S).replace("\\`", "")  # \` is no fence
-    return re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", markdown)
-
-
 def test_a_review_of_a_hostile_change_renders_nothing_live(hostile_repo, planlint, git) -> None:
     base = {
         "marketing.plan": 'team mkt {\n  owner "@acme/marketing"\n  produces leads.definition = "SQL"\n}\n',
@@ -171,7 +170,7 @@ def test_a_review_of_a_hostile_change_renders_nothing_live(hostile_repo, planlin
     done = planlint("review", "--base", "HEAD~1", "--format", "markdown", cwd=repo)
     assert done.returncode == 1, done.stderr
     markdown = done.stdout
-    rendered = _outside_code(markdown.removeprefix("<!-- planlint-review -->\n"))
+    rendered = outside_code(markdown.removeprefix("<!-- planlint-review -->\n"))
     assert "<!--" not in rendered and "<img" not in rendered and "\x1b" not in markdown
     assert not re.search(r"https?://|www\.", rendered)
     assert not re.search(r"(?<![\w`])#\d", rendered)
@@ -179,7 +178,7 @@ def test_a_review_of_a_hostile_change_renders_nothing_live(hostile_repo, planlin
     assert mentions and set(mentions) <= {"@acme/sales"}, mentions  # the base's owners only: @everyone is code
     for table in re.findall(r"(?:^\|.*\|$\n?)+", markdown, flags=re.M):
         rows = table.strip("\n").split("\n")
-        widths = {len(re.findall(r"(?<!\\)\|", _outside_code(row).replace("\\|", ""))) for row in rows}
+        widths = {outside_code(row).count("|") for row in rows}
         assert len(widths) == 1, rows  # no cell added or split by a file name or a value
     mermaid = re.search(r"```mermaid\n(.*?)\n```", markdown, flags=re.S).group(1)
     assert "%%" not in mermaid and not re.search(r"^\s*click\b", mermaid, flags=re.M) and "`" not in mermaid

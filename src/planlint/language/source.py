@@ -47,7 +47,7 @@ def decode(path: str, data: bytes) -> str | ParseProblem:
 
 # Characters that some readers take for a line break and others do not (Python's splitlines, editors,
 # GitHub): a plan holding one would have different line numbers in different tools, so none is read.
-_ODD_BREAKS = {
+ODD_LINE_BREAKS = {
     "\x0b": "a vertical tab",
     "\x0c": "a form feed",
     "\x1c": "a file separator",
@@ -57,7 +57,7 @@ _ODD_BREAKS = {
     "\u2028": "a line separator",
     "\u2029": "a paragraph separator",
 }
-_ODD_BREAK = re.compile(f"[{''.join(_ODD_BREAKS)}]")
+_ODD_BREAK = re.compile(f"[{''.join(ODD_LINE_BREAKS)}]")
 
 
 def _odd_break(path: str, text: str, at: int) -> ParseProblem:
@@ -65,7 +65,7 @@ def _odd_break(path: str, text: str, at: int) -> ParseProblem:
     line, column = text.count("\n", 0, at) + 1, at - line_start + 1
     return ParseProblem(
         Span(path, line, column, line, column + 1),
-        f"line {line} holds {_ODD_BREAKS[text[at]]} (U+{ord(text[at]):04X}) at column {column}, which some "
+        f"line {line} holds {ODD_LINE_BREAKS[text[at]]} (U+{ord(text[at]):04X}) at column {column}, which some "
         "tools take for a line break and others do not",
         "replace it with a newline or a space, so that every tool counts the same lines",
     )
