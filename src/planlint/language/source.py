@@ -40,9 +40,16 @@ def decode(path: str, data: bytes) -> str | ParseProblem:
             f"the file is not UTF-8 text: byte 0x{data[err.start]:02x} at line {line}, column {column}",
             "save the file as UTF-8 (plain text); planlint reads nothing else",
         )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # most files end their lines with \n alone: no copy to make
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii():  # five fast scans for the ASCII ones, cheaper than one regular expression
+        if not any(char in text for char in _ASCII_ODD_BREAKS):
+            return text
+    elif _ODD_BREAK.search(text) is None:
+        return text
     odd = _ODD_BREAK.search(text)
-    return text if odd is None else _odd_break(path, text, odd.start())
+    assert odd is not None
+    return _odd_break(path, text, odd.start())
 
 
 # Characters that some readers take for a line break and others do not (Python's splitlines, editors,
@@ -58,6 +65,7 @@ ODD_LINE_BREAKS = {
     "\u2029": "a paragraph separator",
 }
 _ODD_BREAK = re.compile(f"[{''.join(ODD_LINE_BREAKS)}]")
+_ASCII_ODD_BREAKS = tuple(char for char in ODD_LINE_BREAKS if char.isascii())
 
 
 def _odd_break(path: str, text: str, at: int) -> ParseProblem:

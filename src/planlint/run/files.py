@@ -70,14 +70,14 @@ def plan_sources(paths: Iterable[Path], config: Config, cwd: Path) -> list[tuple
     """Each plan file below the paths as (its path as shown, the file to read). A file or folder that
     is a link to somewhere outside the repository is not read: it becomes a problem at its line 1."""
     paths = list(paths)
-    found, outside = _find(paths, config, boundary(paths, config))
+    found, outside = _find(paths, config, boundary(paths))
     return [
         (shown, _outside(shown, path, outside[path]) if path in outside else Unread(path))
         for path, shown in ((path, display_path(path, cwd)) for path in found)
     ]
 
 
-def boundary(paths: list[Path], config: Config = DEFAULT) -> Path:
+def boundary(paths: list[Path]) -> Path:
     """What no plan file may lead out of: the repository above the paths, else the configuration's
     folder, else the current folder (when the paths are below it) or the folder holding them."""
     found = find_root(paths)

@@ -61,7 +61,9 @@ def glob_matches(pattern: str, parts: list[str]) -> bool:
         return plain in parts
     if any_name:
         only = segments[0]
-        return bool(parts) if only is ANY_FOLDERS else any(only.fullmatch(part) for part in parts)  # type: ignore[union-attr]
+        if isinstance(only, _AnyFolders):
+            return bool(parts)
+        return any(only.fullmatch(part) for part in reversed(parts))  # `*.plan`: the file's own name, first
     end = len(segments)
     states = _skip_folders({0}, segments)
     for part in parts:
@@ -69,9 +71,9 @@ def glob_matches(pattern: str, parts: list[str]) -> bool:
         for index in states:
             if index < end:
                 segment = segments[index]
-                if segment is ANY_FOLDERS:
+                if isinstance(segment, _AnyFolders):
                     following.add(index)
-                elif segment.fullmatch(part):  # type: ignore[union-attr]
+                elif segment.fullmatch(part):
                     following.add(index + 1)
         states = _skip_folders(following, segments)
         if end in states:
