@@ -275,3 +275,16 @@ def test_outputs_never_replace_what_is_not_a_file(hostile_repo, planlint, specia
         assert stat.S_ISCHR(os.stat(special).st_mode)  # still the device
     elif not special.startswith("/dev/"):
         assert not (repo / special).is_file()
+
+
+def test_a_configuration_or_baseline_linked_out_of_the_repository_is_not_read(hostile_repo, planlint, victim) -> None:
+    """A linked planlint.toml could switch every rule off, a linked baseline hide every finding: refused."""
+    victim.write_text('ignore = ["ALL"]\n', encoding="utf-8")
+    baseline = victim.parent / "baseline.json"
+    baseline.write_text('{"version": 1, "findings": []}\n', encoding="utf-8")
+    repo = hostile_repo(links={"planlint.toml": str(victim), "baseline.json": str(baseline)})
+    done = planlint("check", ".", cwd=repo)
+    assert done.returncode == 2 and "invalid config: planlint.toml: it is a link to" in done.stderr, done.stderr
+    (repo / "planlint.toml").unlink()
+    done = planlint("check", "--baseline", "baseline.json", ".", cwd=repo)
+    assert done.returncode == 2 and "baseline baseline.json is a link to" in done.stderr, done.stderr

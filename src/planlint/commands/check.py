@@ -18,7 +18,7 @@ from planlint.output.formats import FORMATS, render, resolve_auto
 from planlint.output.report import Report
 from planlint.output.terminal import write_stdout
 from planlint.rulebook.finding import Finding
-from planlint.run.config import Config, find_root
+from planlint.run.config import Config, find_root, leads_out
 from planlint.run.engine import LintResult, lint
 from planlint.run.files import display_path
 from planlint.run.problems import EXIT_FINDINGS, EXIT_OK, UsageError
@@ -162,6 +162,10 @@ def write_baseline(path: Path, findings: list[Finding]) -> None:
 
 
 def read_baseline(path: Path) -> set[str]:
+    """The fingerprints a baseline records; one that is a link out of the repository is not read."""
+    outside = leads_out(path, find_root([path]).repository)
+    if outside is not None:
+        raise UsageError(f"baseline {path} is a link to {outside}, outside the repository; planlint does not read it")
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         return {entry["fingerprint"] for entry in document["findings"]}

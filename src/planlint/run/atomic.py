@@ -18,7 +18,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from planlint.run.config import within
+from planlint.run.config import leads_out
 from planlint.run.problems import UsageError
 
 _KINDS = (
@@ -70,15 +70,14 @@ def write_atomic(path: str | os.PathLike[str], text: str, inside: Path | None = 
 def checked_target(path: str | os.PathLike[str], inside: Path | None = None) -> str:
     """The real path `write_atomic` replaces, once it is known to be safe to replace (see there)."""
     named = os.path.abspath(os.fspath(path))
-    real = os.path.realpath(named)
     shown = os.fspath(path)
-    if inside is not None:
-        fence = os.path.realpath(inside)
-        if (within(named, os.path.abspath(inside)) or within(named, fence)) and not within(real, fence):
-            raise UsageError(
-                f"cannot write {shown}: it leads out of the repository (a link to {real}); "
-                "planlint writes inside the repository only where no link leads out of it"
-            )
+    outside = leads_out(named, inside)
+    if outside is not None:
+        raise UsageError(
+            f"cannot write {shown}: it leads out of the repository (a link to {outside}); "
+            "planlint writes inside the repository only where no link leads out of it"
+        )
+    real = os.path.realpath(named)
     try:
         info = os.stat(named)
     except OSError:

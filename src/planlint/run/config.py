@@ -223,7 +223,8 @@ class PlanRoot:
 
     `config` is the nearest `planlint.toml` (or pyproject with `[tool.planlint]`), `repository`
     the nearest folder holding `.git`; `root`, the plan's root, is the configuration's folder, else
-    the repository (None when there is neither). All resolved.
+    the repository (None when there is neither). The repository is resolved; the configuration is
+    named as found (absolute), so that one which is a link out of the repository can be refused.
     """
 
     config: Path | None = None
@@ -247,8 +248,8 @@ def find_root(start_paths: Sequence[Path]) -> PlanRoot:
             elif (directory / PYPROJECT).is_file() and _has_planlint_table(directory / PYPROJECT):
                 config = directory / PYPROJECT
         if (directory / ".git").exists():
-            return PlanRoot(_real(config), _real(directory))
-    return PlanRoot(_real(config), None)
+            return PlanRoot(config, directory.resolve())
+    return PlanRoot(config, None)
 
 
 def find_config(start_paths: Sequence[Path]) -> Path | None:
@@ -268,10 +269,6 @@ def start_folder(start_paths: Sequence[Path]) -> Path:
         return Path(_common_path(dirs)) if dirs else Path(os.path.abspath("."))
     except ValueError:  # different drives
         return Path(os.path.abspath("."))
-
-
-def _real(path: Path | None) -> Path | None:
-    return path.resolve() if path is not None else None
 
 
 def _common_path(dirs: Sequence[Path]) -> str:
@@ -367,13 +364,11 @@ def _settle(data: dict, rules: tuple[RuleMeta, ...], path: Path) -> Config:
 
 def _read_config(path: Path, shown: str) -> bytes:
     """The bytes of the configuration file; one that is a link out of the repository is not read."""
-    named = os.path.abspath(path)
-    real = os.path.realpath(named)
-    repository = find_root([path]).repository if real != named else None
-    if repository is not None and not within(real, os.fspath(repository)):
+    real = leads_out(path, find_root([path]).repository)
+    if real is not None:
         raise ConfigError(
-            f"invalid config: {shown}: it is a link to {os.readlink(named) if os.path.islink(named) else real}, "
-            "outside the repository; planlint reads nothing outside it"
+            f"invalid config: {shown}: it is a link to {real}, outside the repository; "
+            "planlint reads nothing outside it"
         )
     try:
         return path.read_bytes()
@@ -430,6 +425,18 @@ def _too_deep(value: object) -> bool:
 def within(path: str, folder: str) -> bool:
     """Whether `path` is `folder` or below it (both absolute, compared as written)."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def leads_out(path: str | os.PathLike[str], inside: Path | None) -> str | None:
+    """Where `path` really is, when it is named inside the folder `inside` (the repository) and a link
+    takes it out of there; None otherwise (no folder, named outside it, or really inside)."""
+    if inside is None:
+        return None
+    named, fence = os.path.abspath(path), os.path.realpath(inside)
+    real = os.path.realpath(named)
+    if (within(named, os.path.abspath(inside)) or within(named, fence)) and not within(real, fence):
+        return real
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -630,10 +637,16 @@ def _sort_key(where: Sequence[str | int]) -> tuple[str, ...]:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    """The file as named from the working folder (a link is not followed: it is named where it is)."""
+    for target, here in (
+        (Path(os.path.abspath(path)), Path(os.path.abspath("."))),
+        (path.resolve(), Path.cwd().resolve()),
+    ):
+        try:
+            return target.relative_to(here).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 # -- selection and globs ---------------------------------------------------------
