@@ -163,5 +163,5 @@ def emit(review: Review, options: ReviewOptions) -> None:
 
 def lint_revision(commit: str, paths: list[Path], config: Config, cwd: Path) -> LintResult:
     """Lint the plan files below `paths` as they are in `commit`, from git's object store."""
-    # Not cached: the cache lives in the working tree, which a review leaves as it is.
+    # Not cached: each revision's blobs are read once, and a review is no hot loop.
     return lint_sources(revision_sources(commit, paths, config, cwd), config.with_overrides(cache=False), cwd)
