@@ -2,11 +2,14 @@
 
     python fuzz/campaign.py --minutes 10            # from the repository root
     python fuzz/campaign.py --minutes 60 --seed 7   # a reproducible run
+    python fuzz/campaign.py --inputs 1000000        # the benchmark's run (hours; not in .ci/run)
 
-Alternates rounds of generated valid plans and damaged corpus plans (random
-seeds unless --seed is given), prints the inputs tried and the failures as it
-goes, and writes each failure's smallest input to fuzz/failures/ (bytes, as
-Python literals) so that it can become a test. Exit status 1 if anything failed.
+Rounds in turn of generated valid plans, damaged corpus plans, hostile file
+names and hostile cache entries (random seeds unless --seed is given), until
+the time or the number of inputs is reached; prints the inputs tried and the
+failures as it goes, and writes each failure's smallest input to
+fuzz/failures/ (as a Python literal) so that it can become a test. Exit
+status 1 if anything failed.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import tempfile
 import time
 import traceback
 from datetime import timedelta
@@ -23,8 +27,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hypothesis import HealthCheck, given, seed, settings
 
-from fuzz.oracle import check_others_untouched, check_readers_agree, check_result, check_valid, lint_files
-from fuzz.strategies import corpus, mutated_plans, valid_plans
+from fuzz.oracle import (
+    check_cache,
+    check_names,
+    check_others_untouched,
+    check_readers_agree,
+    check_result,
+    check_valid,
+    lint_files,
+)
+from fuzz.strategies import corpus, hostile_cache_entries, hostile_names, mutated_plans, valid_plans
 
 FAILURES = Path(__file__).resolve().parent / "failures"
 ROUND = 500  # inputs per hypothesis run; each run shrinks and reports its own failure
@@ -68,7 +80,22 @@ def _properties(tally: Tally, repositories):
         check_others_untouched(original, target, result)
         check_readers_agree({target: files[target]})
 
-    return {"valid": valid, "damaged": damaged}
+    @_settings()
+    @given(hostile_names())
+    def names(names) -> None:
+        tally.tried += 1
+        tally.last_input = names
+        check_names(names)
+
+    @_settings()
+    @given(hostile_cache_entries())
+    def cache(entries) -> None:
+        tally.tried += 1
+        tally.last_input = entries
+        with tempfile.TemporaryDirectory() as folder:
+            check_cache(entries, Path(folder))
+
+    return {"valid": valid, "damaged": damaged, "names": names, "cache": cache}
 
 
 def _record(tally: Tally, kind: str, err: BaseException) -> None:
@@ -82,15 +109,18 @@ def _record(tally: Tally, kind: str, err: BaseException) -> None:
     print(f"  FAILURE ({kind}): {summary}\n  smallest input written to {path}", flush=True)
 
 
-def run(minutes: float, base_seed: int | None) -> Tally:
+KINDS = ("valid", "damaged", "names", "cache")
+
+
+def run(minutes: float, base_seed: int | None, inputs: int | None = None) -> Tally:
     tally = Tally()
     properties = _properties(tally, corpus())
     rng = random.Random(base_seed)
     deadline = time.monotonic() + minutes * 60
     start = time.monotonic()
     round_number = 0
-    while time.monotonic() < deadline:
-        kind = ("valid", "damaged")[round_number % 2]
+    while time.monotonic() < deadline and (inputs is None or tally.tried < inputs):
+        kind = KINDS[round_number % len(KINDS)]
         test = properties[kind]
         if base_seed is not None:
             test = seed(rng.getrandbits(64))(test)
@@ -109,14 +139,15 @@ def run(minutes: float, base_seed: int | None) -> Tally:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=10.0, help="how long to run (default 10)")
+    parser.add_argument("--minutes", type=float, default=None, help="how long to run (default 10, or no bound)")
+    parser.add_argument("--inputs", type=int, default=None, help="stop after this many inputs")
     parser.add_argument("--seed", type=int, default=None, help="make the run reproducible")
     args = parser.parse_args(argv)
-    started = time.strftime("%Y-%m-%d %H:%M")
-    tally = run(args.minutes, args.seed)
-    print(
-        f"\nstarted {started}, ran {args.minutes:g} min: {tally.tried} inputs tried, {len(tally.failures)} failure(s)"
-    )
+    minutes = args.minutes if args.minutes is not None else (10.0 if args.inputs is None else float("inf"))
+    started, began = time.strftime("%Y-%m-%d %H:%M"), time.monotonic()
+    tally = run(minutes, args.seed, args.inputs)
+    ran = (time.monotonic() - began) / 60
+    print(f"\nstarted {started}, ran {ran:.1f} min: {tally.tried} inputs tried, {len(tally.failures)} failure(s)")
     for failure in tally.failures:
         print(f"  {failure}")
     return 1 if tally.failures else 0

@@ -108,3 +108,93 @@ def flatten(value: object) -> list:
 
 def _shape(plan_file: PlanFile) -> tuple:
     return (plan_file.problem, [(b.kind, b.name, len(b.statements)) for b in plan_file.blocks])
+
+
+# Hostile repositories ----------------------------------------------------------------
+
+ANNOTATION = re.compile(r"::(error|warning|notice) file=[^,:\n]*,line=\d+,[^\n]*::[^\n]*")
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def check_names(names: list[str]) -> None:
+    """Files with hostile names, each with an unresolved assumption: every output holds them as text.
+
+    Each output is read back as its own consumer would: GitHub's runner (one annotation a line,
+    `file=` whole), a terminal (no control character), JSON and SARIF parsers (the shown name back),
+    JUnit's XML parser, and the review's Markdown (no HTML, live mention, link or extra table cell
+    outside code; no directive or `click` line in the Mermaid graph)."""
+    from urllib.parse import unquote
+    from xml.etree import ElementTree
+
+    from planlint.run.files import shown_name
+
+    shown = [shown_name(name) for name in names]
+    files = {name: f"team t{n} {{\n  consumes nobody.makes_this_{n}\n}}\n".encode() for n, name in enumerate(shown)}
+    result, outputs = lint_files(files)
+    findings = result.findings
+    assert len(findings) == len(files), [f.span.path for f in findings]
+    lines = outputs["github"].split("\n")
+    assert len(lines) == len(findings) + 2 and lines[-1] == "", "an annotation split or added a line"
+    assert all(ANNOTATION.fullmatch(line) for line in lines[:-2]), "an annotation the runner reads otherwise"
+    for name in ("text", "concise", "github"):
+        assert not CONTROLS.search(outputs[name]), f"{name}: a control character reaches the terminal"
+    assert sorted(f["path"] for f in json.loads(outputs["json"])["findings"]) == sorted(files)
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(outputs["sarif"])["runs"][0]["results"]
+    ]
+    assert sorted(unquote(uri) for uri in uris) == sorted(files)
+    ElementTree.fromstring(outputs["junit"])
+    _check_review_markdown(result)
+
+
+def _check_review_markdown(result: LintResult) -> None:
+    from planlint.commands.review import compare_sides
+    from planlint.output.review import Side, render_markdown
+
+    empty = run_rules(Plan([]), DEFAULT, load_rules(), Path("."))
+    markdown = render_markdown(compare_sides(Side("base", "0" * 40, empty), Side("head", "1" * 40, result), DEFAULT))
+    graph = re.search(r"```mermaid\n(.*?)\n```", markdown, flags=re.S)
+    if graph:
+        assert "%%" not in graph.group(1) and not re.search(r"^\s*click\b", graph.group(1), flags=re.M)
+    fences = re.findall(r"^ {0,3}(?:```|~~~)", markdown, flags=re.M)
+    assert len(fences) in (0, 2), "a name opened or closed a code fence"
+    prose = outside_code(markdown.removeprefix("<!-- planlint-review -->\n"))
+    assert not re.search(r"<(?!br/>|/?details>|/?summary>)", prose), "HTML from a name"
+    # What GitHub links or notifies: ASCII letters and digits after `@` or `#`.
+    assert not re.search(r"https?://|www\.|(?<![\w`])@[A-Za-z0-9]|(?<![\w`&])#[0-9]", prose), "a live link or mention"
+    for table in re.findall(r"(?:^\|.*\|$\n?)+", markdown, flags=re.M):
+        rows = table.strip("\n").split("\n")
+        assert len({outside_code(row).count("|") for row in rows}) == 1, rows
+
+
+def outside_code(markdown: str) -> str:
+    """The Markdown that GitHub renders as Markdown: backslash escapes (`\\|`, `\\``) made one
+    neutral character, code spans and the Mermaid block left out."""
+    markdown = re.sub(r"\\.", "\x00", re.sub(r"```mermaid\n.*?\n```", "", markdown, flags=re.S))
+    return re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", markdown)
+
+
+def check_cache(entries: list[tuple[str, bytes, bool]], folder: Path) -> None:
+    """Planted and broken cache entries never change a result, never run code, never take long."""
+    import time
+
+    from planlint.run import cache as cache_module
+    from planlint.run.engine import lint
+
+    plan = folder / "plan"
+    plan.mkdir(exist_ok=True)
+    (plan / "good.plan").write_bytes(b"team a {\n  produces x.y = 1\n}\nteam b {\n  consumes x.y = 2\n}\n")
+    (plan / "bad.plan").write_bytes(b"team c {\n  produces x.z = 5m\n}\n")
+    expected = [f.sort_key() for f in lint([plan], DEFAULT.with_overrides(cache=False), cwd=plan).findings]
+    config = DEFAULT.with_overrides(cache_dir=folder / "cache")
+    lint([plan], config, cwd=plan)  # the cache folder, its secret and real entries
+    cache = cache_module.Cache.for_project(plan, folder / "cache")
+    secret = cache._trusted_secret(create=False)
+    for name, payload, signed in entries:
+        tag = cache._tag(secret, name, payload) if signed and secret else b"\0" * 32
+        (cache.folder / name).write_bytes(cache_module._MAGIC + tag + payload)
+    started = time.perf_counter()
+    found = [f.sort_key() for f in lint([plan], config, cwd=plan).findings]
+    assert time.perf_counter() - started < 2, "a cache entry took seconds to refuse"
+    assert found == expected, "a cache entry changed the findings"

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+from planlint.language.source import ODD_LINE_BREAKS
+
 REPO = Path(__file__).resolve().parents[1]
 Files = dict[str, bytes]
 
@@ -33,9 +35,11 @@ SYMBOLS = ["$", "€", "£", "¥"]
 SUFFIXES = ["", "", "k", "M", "B"]
 # Inside quotes and comments anything goes except a quote or a line break.
 # Words that read like float artefacts are left out: the outputs are searched for them.
-FREE_TEXT = st.text(st.characters(blacklist_characters='"\r\n', blacklist_categories=("Cs",)), max_size=30).filter(
-    lambda text: not re.search(r"inf|nan", text, re.IGNORECASE)
-)
+# The characters some tools take for line breaks are a syntax error (LANGUAGE: one line, one meaning).
+FREE_TEXT = st.text(
+    st.characters(blacklist_characters='"\r\n' + "".join(ODD_LINE_BREAKS), blacklist_categories=("Cs",)),
+    max_size=30,
+).filter(lambda text: not re.search(r"inf|nan", text, re.IGNORECASE))
 
 names = st.builds(lambda a, m: f"{a}.{m}", st.sampled_from(AREAS), st.sampled_from(METRICS))
 
@@ -402,3 +406,85 @@ def mutated_plans(draw, repositories: list[tuple[str, Files]]) -> tuple[Files, s
     for name in draw(st.lists(st.sampled_from(sorted(MUTATIONS)), min_size=1, max_size=3)):
         data = MUTATIONS[name](draw, data)
     return files, target, {**files, target: data}
+
+
+# Hostile repositories: file names and cache entries ---------------------------------
+
+# What a pull request can put in a file name (no `/`, no NUL), with the pieces each sink reads as its
+# own syntax; lone surrogates stand for bytes that are not UTF-8, as os.listdir gives them.
+NAME_PIECES = [
+    "\n", "\r", "\t", "\x1b[31m", "\x1b]8;;x\x07", "\u202e", "\u2028", "\x85", "|", "<img src=x>",
+    "<!-- -->", "`", "```", "%0A", "%25", "::error file=x::", "::", ",", ":", "@everyone", "@acme-ceo", "#1",
+    "https:evil.example", "www.evil.example", "$x$", "*", "_", "[x](y)", "%%{init}%%", "\nclick a", '"',
+    "\udce9", "\udcff", "é", "€", " ",
+]  # fmt: skip
+name_chars = st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",))
+
+
+@st.composite
+def hostile_names(draw) -> list[str]:
+    """1-4 distinct file names built from `NAME_PIECES` and any other characters, each ending `.plan`."""
+    piece = st.one_of(st.sampled_from(NAME_PIECES), st.text(name_chars, min_size=1, max_size=6))
+    names = draw(st.lists(st.lists(piece, min_size=1, max_size=5).map("".join), min_size=1, max_size=4))
+    return sorted({f"{name}.plan" for name in names})
+
+
+class Reduced:
+    """Pickles as `callable(*args)`: how a planted entry asks the unpickler to build something."""
+
+    def __init__(self, module: str, name: str, *args: object) -> None:
+        self.module, self.name, self.args = module, name, args
+
+    def __reduce__(self):
+        import importlib
+
+        return (getattr(importlib.import_module(self.module), self.name), self.args)
+
+
+@st.composite
+def cache_values(draw) -> object:
+    """What a forged entry could hold: planlint's own shapes with wrong or huge contents, numbers
+    that take hours to build, other classes, deep nesting."""
+    huge = st.sampled_from([16_600, 65_537, 99_658]).map(lambda bits: (1 << bits) - 1)  # built, not printed
+    fractions = st.one_of(
+        st.sampled_from([("1e999999999",), ("1/3",), (1, 0), (1.5, 2), (3, -4), (1, 2)]),
+        huge.map(lambda big: (big, 1)),
+    )
+    others = [Reduced("os", "system", "true"), Reduced("builtins", "eval", "1"), Reduced("builtins", "set", [1])]
+    leaf = st.one_of(
+        st.integers(),
+        huge,
+        st.text(max_size=20),
+        st.binary(max_size=20),
+        st.floats(),
+        fractions.map(lambda args: Reduced("fractions", "Fraction", *args)),
+        st.sampled_from(others),
+    )
+    return draw(
+        st.recursive(
+            leaf,
+            lambda inner: st.one_of(
+                st.lists(inner, max_size=4),
+                st.tuples(inner, inner),
+                st.dictionaries(st.tuples(st.text(max_size=8), st.text(max_size=8)), inner, max_size=3),
+            ),
+            max_leaves=12,
+        )
+    )
+
+
+@st.composite
+def hostile_cache_entries(draw) -> list[tuple[str, bytes, bool]]:
+    """(entry name, payload, whether it is signed with the cache's own secret): random bytes,
+    pickles of `cache_values`, a pickle nested past Python's recursion limit, and the run key
+    mimicked. A signed entry stands for a bug in planlint itself; an unsigned one for a planted file."""
+    import pickle
+
+    payload = st.one_of(
+        st.binary(max_size=200),
+        cache_values().map(lambda value: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)),
+        st.just(b"(" * 100_000 + b"."),  # MARK opcodes without end
+        st.just(pickle.dumps(("key", []))),
+    )
+    entry = st.tuples(st.sampled_from(["files.pickle", "run.pickle"]), payload, st.booleans())
+    return draw(st.lists(entry, min_size=1, max_size=3))

@@ -96,9 +96,9 @@ def test_baseline_is_written_atomically(plan: Path, monkeypatch: pytest.MonkeyPa
     calls: list[str] = []
     real = planlint.run.atomic.write_atomic
 
-    def spy(path, text: str) -> None:
+    def spy(path, text: str, **where) -> None:
         calls.append(os.fspath(path))
-        real(path, text)
+        real(path, text, **where)
 
     monkeypatch.setattr(planlint.commands.common, "write_atomic", spy)
     check("--write-baseline", "baseline.json")
@@ -134,3 +134,42 @@ def test_unusable_baseline_exits_2(plan: Path, content: str | None, message: str
     result = CliRunner().invoke(main, ["check", "--baseline", "missing.json"])
     assert result.exit_code == 2
     assert message in result.output
+
+
+# What a baseline hides, and keeping it current (issue 18, item 14) -------------------------
+
+
+def test_a_baseline_says_what_it_hides_and_which_entries_are_fixed(plan: Path) -> None:
+    (plan / "marketing.plan").write_text(MARKETING.replace("= 20%", "= 12%"), encoding="utf-8")
+    check("--write-baseline", "baseline.json")  # two findings: the deal value and the win rate
+    assert len(json.loads((plan / "baseline.json").read_text(encoding="utf-8"))["findings"]) == 2
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--baseline", "baseline.json"])
+    assert result.exit_code == 0 and result.stderr == "planlint: 2 findings hidden by the baseline baseline.json\n"
+    (plan / "marketing.plan").write_text(MARKETING, encoding="utf-8")  # the win rate is fixed
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--baseline", "baseline.json"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "planlint: 1 finding hidden by the baseline baseline.json, 1 baseline entry now fixed "
+        "(run `planlint baseline --update --file baseline.json`)\n"
+    )
+    result = CliRunner().invoke(main, ["baseline", "--update", "--file", "baseline.json"])
+    assert (
+        result.exit_code == 0
+        and result.stderr == "planlint: removed 1 baseline entry now fixed from baseline.json, 1 left\n"
+    )
+    (entry,) = json.loads((plan / "baseline.json").read_text(encoding="utf-8"))["findings"]
+    assert entry["subject"] == "leads.avg_deal_value"
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--baseline", "baseline.json"])
+    assert result.stderr == "planlint: 1 finding hidden by the baseline baseline.json\n"
+
+
+def test_update_never_adds_and_the_default_file_needs_no_name(plan: Path) -> None:
+    result = CliRunner().invoke(main, ["baseline"])
+    assert result.exit_code == 0 and result.stderr == "planlint: recorded 1 finding(s) in planlint-baseline.json\n"
+    (plan / "marketing.plan").write_text(MARKETING.replace("= 20%", "= 12%").replace("$24k", "$50k"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--baseline", "planlint-baseline.json"])
+    assert result.exit_code == 1  # the new win-rate mismatch is reported
+    assert "(run `planlint baseline --update`)" in result.stderr  # the deal value is fixed
+    assert CliRunner().invoke(main, ["baseline", "--update"]).exit_code == 0
+    assert json.loads((plan / "planlint-baseline.json").read_text(encoding="utf-8"))["findings"] == []
+    assert CliRunner().invoke(main, ["baseline", "--update", "--file", "none.json"]).exit_code == 2

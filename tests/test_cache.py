@@ -1,9 +1,15 @@
-"""The cache in .planlint_cache/: used when it matches, rebuilt when it does not, never trusted."""
+"""The cache: outside the repository, used when it matches, rebuilt when it does not, never trusted."""
 
 from __future__ import annotations
 
 import os
 import pickle
+import shutil
+import stat
+import subprocess
+import sys
+import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -14,7 +20,7 @@ from planlint.model import parse as parse_module
 from planlint.model.parse import parse_text
 from planlint.run import cache as cache_module
 from planlint.run import engine
-from planlint.run.cache import CACHE_DIR, Cache, dump_model, load_model
+from planlint.run.cache import Cache, dump_model, load_model
 from planlint.run.config import DEFAULT
 from planlint.run.engine import lint
 
@@ -59,7 +65,15 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def cache_folder(root: Path) -> Path:
-    return root / CACHE_DIR / cache_module.code_fingerprint()
+    return Cache.for_project(root).folder
+
+
+def store_raw(root: Path, name: str, payload: bytes) -> None:
+    """Put `payload` in the cache as an authentic entry (as if this planlint had written it)."""
+    cache = Cache.for_project(root)
+    cache.store(name, None)  # makes the folders and the secret
+    secret = cache._trusted_secret(create=False)
+    (cache.folder / name).write_bytes(cache_module._MAGIC + cache._tag(secret, name, payload) + payload)
 
 
 # Hits ----------------------------------------------------------------------------
@@ -100,7 +114,7 @@ def test_a_file_the_grammar_read_is_kept_and_not_read_again(
 
 def test_the_line_reader_results_are_not_stored(plan: Path) -> None:
     check(plan)
-    kept = load_model((cache_folder(plan) / "files.pickle").read_bytes())
+    kept = Cache.for_project(plan).load("files.pickle")
     assert [path for path, _ in kept] == ["broken.plan"]
 
 
@@ -134,9 +148,12 @@ def test_a_changed_setting_or_rule_selection_is_checked_again(plan: Path) -> Non
 def test_a_corrupt_entry_is_ignored_and_rebuilt(plan: Path, garbage: bytes) -> None:
     expected = summary(check(plan))
     for name in ("files.pickle", "run.pickle"):
-        (cache_folder(plan) / name).write_bytes(garbage)
+        (cache_folder(plan) / name).write_bytes(garbage)  # not authentic: never unpickled
     assert summary(check(plan)) == expected
-    assert isinstance(load_model((cache_folder(plan) / "run.pickle").read_bytes()), tuple)  # rebuilt
+    for name in ("files.pickle", "run.pickle"):
+        store_raw(plan, name, garbage)  # authentic, and still not what planlint writes
+    assert summary(check(plan)) == expected
+    assert isinstance(Cache.for_project(plan).load("run.pickle"), tuple)  # rebuilt
 
 
 class Planted:
@@ -148,7 +165,7 @@ def test_a_planted_cache_file_cannot_run_code(plan: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(plan)
     expected = summary(check(plan))
     for name in ("files.pickle", "run.pickle"):
-        (cache_folder(plan) / name).write_bytes(pickle.dumps(Planted()))
+        store_raw(plan, name, pickle.dumps(Planted()))
     assert summary(check(plan)) == expected
     assert not (plan / "planted-ran").exists()
 
@@ -166,8 +183,8 @@ def test_entries_of_another_planlint_are_not_read(
         assert sorted(parses) == ["broken.plan", "good.plan"]  # nothing came from the old folder
         assert len(result.findings) == 2
         new = cache_module.code_fingerprint()
-        assert new.startswith("99.0.0-") and (plan / CACHE_DIR / new / "run.pickle").is_file()
-        assert not (plan / CACHE_DIR / old).exists()  # the old planlint's folder is pruned
+        assert new.startswith("99.0.0-") and (cache_folder(plan).parent / new / "run.pickle").is_file()
+        assert not (cache_folder(plan).parent / old).exists()  # the old planlint's folder is pruned
     finally:
         cache_module.code_fingerprint.cache_clear()
 
@@ -175,40 +192,254 @@ def test_entries_of_another_planlint_are_not_read(
 # Where it is written, and when not ---------------------------------------------------
 
 
-def test_no_cache_reads_and_writes_nothing(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_cache_reads_and_writes_nothing(plan: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> None:
     monkeypatch.chdir(plan)
-    result = CliRunner().invoke(main, ["check", "--no-cache", "--format", "concise", "."])
+    folder = tmp_path_factory.mktemp("own-cache")
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--cache-dir", str(folder), "--format", "concise", "."])
     assert result.exit_code == 1, result.output
-    assert not (plan / CACHE_DIR).exists()
+    assert list(folder.iterdir()) == []
+    result = CliRunner().invoke(main, ["check", "--cache-dir", str(folder), "--format", "concise", "."])
+    assert result.exit_code == 1 and (folder / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    assert (
+        (folder / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+    assert sorted(p.name for p in plan.iterdir()) == ["broken.plan", "good.plan"]  # nothing in the repository
+
+
+def test_the_cache_folder_is_the_flag_else_the_environment_else_the_platform(tmp_path: Path) -> None:
+    env = {"PLANLINT_CACHE_DIR": str(tmp_path / "env"), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    assert cache_module.cache_dir(tmp_path / "flag", env) == tmp_path / "flag"
+    assert cache_module.cache_dir(None, env) == tmp_path / "env"
+    if sys.platform not in ("win32", "darwin"):
+        assert cache_module.cache_dir(None, {"XDG_CACHE_HOME": str(tmp_path / "xdg")}) == tmp_path / "xdg" / "planlint"
+        # A relative XDG_CACHE_HOME is ignored, as the XDG specification says.
+        assert cache_module.cache_dir(None, {"XDG_CACHE_HOME": "in/the/repo"}) == Path.home() / ".cache" / "planlint"
+    assert cache_module.cache_dir(Path("relative")) == Path.cwd() / "relative"  # made absolute once
+
+
+def test_projects_are_kept_apart_by_their_absolute_path(tmp_path: Path) -> None:
+    one, two = Cache.for_project(tmp_path / "one"), Cache.for_project(tmp_path / "two")
+    assert one.folder != two.folder and one.folder.parent.parent == two.folder.parent.parent
+    assert Cache.for_project(tmp_path / "one" / ".." / "one").folder == one.folder
+
+
+def test_the_default_is_the_platform_cache_folder_and_the_repository_is_untouched(
+    plan: Path, tmp_path_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("XDG_CACHE_HOME is where Linux and the BSDs keep caches")
+    xdg = tmp_path_factory.mktemp("xdg")
+    monkeypatch.delenv("PLANLINT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    monkeypatch.chdir(plan)
     result = CliRunner().invoke(main, ["check", "--format", "concise", "."])
-    assert result.exit_code == 1 and (plan / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    assert result.exit_code == 1, result.output
+    assert (xdg / "planlint" / "secret").is_file()
+    project = xdg / "planlint" / cache_module.project_key(plan) / cache_module.code_fingerprint()
+    assert sorted(p.name for p in project.iterdir()) == ["files.pickle", "run.pickle", "state.sqlite"]
+    assert sorted(p.name for p in plan.iterdir()) == ["broken.plan", "good.plan"]
 
 
-def test_a_cache_that_cannot_be_written_changes_nothing(plan: Path) -> None:
-    (plan / CACHE_DIR).write_text("a file where the folder should be", encoding="utf-8")
-    assert {f.rule for f in check(plan).findings} == {"syntax-error", "value-mismatch"}
-    assert {f.rule for f in check(plan).findings} == {"syntax-error", "value-mismatch"}
+def test_a_cache_that_cannot_be_written_changes_nothing(plan: Path, tmp_path_factory) -> None:
+    blocked = tmp_path_factory.mktemp("blocked") / "cache"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    config = DEFAULT.with_overrides(cache_dir=blocked)
+    assert {f.rule for f in check(plan, config).findings} == {"syntax-error", "value-mismatch"}
+    assert {f.rule for f in check(plan, config).findings} == {"syntax-error", "value-mismatch"}
+    assert blocked.read_text(encoding="utf-8") == "a file where the folder should be"
 
 
 def test_the_model_survives_the_round_trip() -> None:
     plan_file = parse_text("good.plan", GOOD)
     again = load_model(dump_model(plan_file))
     assert repr(again) == repr(plan_file) and again is not plan_file
-    assert Cache(Path("/nonexistent/planlint")).parsed("good.plan", "0" * 64) is None
+    assert Cache(Path("/nonexistent/project"), Path("/nonexistent/planlint")).parsed("good.plan", "0" * 64) is None
+    assert Cache(Path("/nonexistent/project"), None).parsed("good.plan", "0" * 64) is None  # no cache at all
 
 
-def test_a_new_planlint_prunes_the_cache_folders_of_older_ones(tmp_path: Path, monkeypatch) -> None:
-    from planlint.run import cache
-
-    old = tmp_path / cache.CACHE_DIR / "0.0.9-0123456789abcdef"
+def test_a_new_planlint_prunes_the_cache_folders_of_older_ones(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "project", tmp_path / "cache")
+    old = cache.folder.parent / "0.0.9-0123456789abcdef"
     old.mkdir(parents=True)
     (old / "run.pickle").write_bytes(b"old")
-    unrelated = tmp_path / cache.CACHE_DIR / "notes"
+    unrelated = cache.folder.parent / "notes"
     unrelated.mkdir()
-    cache.Cache(tmp_path).save_findings("key", [])
+    cache.save_findings("key", [])
     assert not old.exists()
     assert unrelated.exists()
-    assert (tmp_path / cache.CACHE_DIR / cache.code_fingerprint()).is_dir()
+    assert cache.folder.is_dir() and cache.folder.name == cache_module.code_fingerprint()
+
+
+# Entries nobody but this user's planlint wrote -----------------------------------------
+
+
+def test_a_forged_entry_without_the_secret_is_not_read(plan: Path) -> None:
+    check(plan)
+    payload = dump_model(("any key", []))
+    forged = cache_module._MAGIC + b"\0" * 32 + payload
+    (cache_folder(plan) / "run.pickle").write_bytes(forged)
+    assert Cache.for_project(plan).load("run.pickle") is None
+    store_raw(plan, "run.pickle", payload)
+    assert Cache.for_project(plan).load("run.pickle") == ("any key", [])  # the same payload, signed: read
+
+
+def test_an_entry_signed_for_another_project_or_name_is_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    one, two = Cache(tmp_path / "one", root), Cache(tmp_path / "two", root)
+    one.store("run.pickle", ("key", []))
+    two.store("run.pickle", ("other", []))
+    (two.folder / "run.pickle").write_bytes((one.folder / "run.pickle").read_bytes())
+    (one.folder / "files.pickle").write_bytes((one.folder / "run.pickle").read_bytes())
+    assert Cache(tmp_path / "two", root).load("run.pickle") is None
+    assert Cache(tmp_path / "one", root).load("files.pickle") is None
+    assert Cache(tmp_path / "one", root).load("run.pickle") == ("key", [])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and owners are posix")
+def test_a_secret_others_can_read_is_replaced(tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    cache = Cache(tmp_path / "project", root)
+    cache.store("run.pickle", ("key", []))
+    secret = root / "secret"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert stat.S_IMODE((cache.folder / "run.pickle").stat().st_mode) == 0o600
+    before = secret.read_bytes()
+    secret.chmod(0o644)  # as git checks a committed file out
+    assert Cache(tmp_path / "project", root).load("run.pickle") is None
+    Cache(tmp_path / "project", root).store("run.pickle", ("key", []))
+    assert secret.read_bytes() != before and stat.S_IMODE(secret.stat().st_mode) == 0o600
+
+
+class Bomb:
+    """Pickles as `Fraction("1e999999999")`: reading it as a decimal would take hours."""
+
+    def __init__(self, *args: object) -> None:
+        self.args = args
+
+    def __reduce__(self):
+        return (Fraction, self.args)
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    [Bomb("1e999999999"), Bomb(10**30000, 1), Bomb(1, -3), Bomb(1.5, 1)],
+    ids=["decimal-text", "huge-int", "negative-denominator", "float"],
+)
+def test_numbers_planlint_never_writes_are_refused_in_time(plan: Path, bomb: Bomb) -> None:
+    expected = summary(check(plan))
+    store_raw(plan, "run.pickle", pickle.dumps(("k", [bomb])))
+    store_raw(plan, "files.pickle", pickle.dumps({("broken.plan", "0" * 64): bomb}))
+    started = time.perf_counter()
+    assert Cache.for_project(plan).load("run.pickle") is None
+    assert Cache.for_project(plan).load("files.pickle") is None
+    assert summary(check(plan)) == expected
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("value", ["not a finding", ("a", "tuple"), None, 7], ids=repr)
+def test_entries_of_the_wrong_type_under_the_right_key_are_ignored(plan: Path, value: object) -> None:
+    expected = summary(check(plan))
+    key, _ = Cache.for_project(plan).load("run.pickle")
+    broken = ("broken.plan", cache_module.digest((plan / "broken.plan").read_bytes()))
+    store_raw(plan, "run.pickle", pickle.dumps((key, [value])))
+    store_raw(plan, "files.pickle", pickle.dumps({broken: value}))
+    assert summary(check(plan)) == expected
+    store_raw(plan, "run.pickle", dump_model((key, [])))  # the right type: believed (it is signed)
+    assert summary(check(plan)) == []
+
+
+def test_a_committed_planlint_cache_changes_nothing(tmp_path: Path) -> None:
+    """The attack of issue 18: a pull request commits `.planlint_cache` with entries that say
+    "no findings". It is not where planlint looks; and named with --cache-dir, its secret (0644,
+    as git checks files out) is not trusted, so the signed entries are not either."""
+    if shutil.which("git") is None or os.name != "posix":
+        pytest.skip("needs git and posix file modes")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "good.plan").write_text(GOOD, encoding="utf-8")
+    planted = repo / ".planlint_cache"
+    # The attacker's own run (their own secret), then every entry rewritten as "no findings".
+    run([*PLANLINT, "check", "--cache-dir", str(planted), "."], repo)
+    attacker = Cache.for_project(repo, planted)
+    secret = attacker._trusted_secret(create=False)
+    key = attacker.load("run.pickle")[0]
+    payload = dump_model((key, []))
+    (attacker.folder / "run.pickle").write_bytes(
+        cache_module._MAGIC + attacker._tag(secret, "run.pickle", payload) + payload
+    )
+    (attacker.folder / "files.pickle").write_bytes(
+        cache_module._MAGIC + attacker._tag(secret, "files.pickle", payload) + payload
+    )
+    assert (
+        run([*PLANLINT, "check", "--cache-dir", str(planted), "."], repo).returncode == 0
+    )  # the forgery works on a trusted secret
+    (planted / ".gitignore").unlink()
+    for name in ("init", "add"):
+        subprocess.run(["git", name, *(["-A"] if name == "add" else ["-q"])], cwd=repo, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=a", "-c", "user.email=a@b", "commit", "-qm", "forged cache"], cwd=repo, check=True
+    )
+    clone = tmp_path / "checkout"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+    assert stat.S_IMODE((clone / ".planlint_cache" / "secret").stat().st_mode) == 0o644
+    for args in (["check", "."], ["check", "--cache-dir", ".planlint_cache", "."]):
+        done = run([*PLANLINT, *args, "--format", "concise"], clone)
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert "PL102" in done.stdout and "Found 1 error in 1 file." in done.stdout
+
+
+PLANLINT = [sys.executable, "-m", "planlint.cli"]
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+# Links --------------------------------------------------------------------------------
+
+
+def _links_work(tmp_path: Path) -> None:
+    try:
+        os.symlink(tmp_path, tmp_path / "probe-link")
+    except (OSError, NotImplementedError):
+        pytest.skip("this file system has no symbolic links")
+    (tmp_path / "probe-link").unlink()
+
+
+def test_a_cache_folder_that_is_a_link_is_not_written_through(plan: Path, tmp_path_factory) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    _links_work(outside)
+    link = tmp_path_factory.mktemp("links") / "cache"
+    os.symlink(outside, link)
+    result = check(plan, DEFAULT.with_overrides(cache_dir=link))
+    assert {f.rule for f in result.findings} == {"syntax-error", "value-mismatch"}
+    assert list(outside.iterdir()) == []
+
+
+def test_a_link_inside_the_cache_is_replaced_never_followed(plan: Path, tmp_path_factory) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    _links_work(outside)
+    victim = outside / "precious.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    root = tmp_path_factory.mktemp("cache")
+    config = DEFAULT.with_overrides(cache_dir=root)
+    check(plan, config)
+    folder = Cache.for_project(plan, root).folder
+    (folder / "run.pickle").unlink()
+    os.symlink(victim, folder / "run.pickle")
+    os.symlink(outside, folder.parent / "0.0.1-0123456789abcdef")  # an "old version" to prune: a link
+    assert {f.rule for f in check(plan, config).findings} == {"syntax-error", "value-mismatch"}
+    assert victim.read_text(encoding="utf-8") == "keep me" and sorted(p.name for p in outside.iterdir()) == [
+        "precious.txt"
+    ]
+    assert not (folder / "run.pickle").is_symlink()
+    # A project folder that is a link to somewhere else: nothing is written there.
+    project = folder.parent
+    shutil.rmtree(project)
+    os.symlink(outside, project)
+    (plan / "good.plan").write_text(GOOD.replace("200", "300"), encoding="utf-8")
+    assert {f.rule for f in check(plan, config).findings} == {"syntax-error", "value-mismatch"}
+    assert sorted(p.name for p in outside.iterdir()) == ["precious.txt"]
 
 
 def test_a_unit_from_the_cache_hashes_as_one_made_here() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,71 @@ def test_usage_errors_exit_2(plan: Path, args: list[str]) -> None:
 
 def test_missing_path_is_named(plan: Path) -> None:
     assert "'no-such-folder' does not exist" in run("no-such-folder").output
+
+
+# A crash is never mistaken for findings (issue 18, item 11) ------------------------------
+
+NESTED_TOML = "x = " + "[" * 50_000 + "]" * 50_000 + "\n"
+
+
+@pytest.mark.parametrize(
+    "config,message",
+    [
+        ('exclude = ["[z-a]"]\n', "invalid config: planlint.toml: exclude[0]: '[z-a]' is not a glob planlint can read"),
+        (NESTED_TOML, "invalid config: planlint.toml: tables and lists nested more than 32 deep"),
+        ("tolerance = nan\n", "invalid config: planlint.toml: tolerance: nan is not a valid tolerance"),
+        ("tolerance = inf\n", "invalid config: planlint.toml: tolerance: inf is not a valid tolerance"),
+        (
+            'exclude = ["' + "*" * 2000 + '"]\n',
+            "invalid config: planlint.toml: exclude[0]: a glob of 2,000 characters; planlint reads globs of up to 1,024",
+        ),
+    ],
+    ids=["bad-glob", "nested-toml", "nan-tolerance", "inf-tolerance", "long-glob"],
+)
+def test_a_bad_configuration_exits_2_with_one_line(plan: Path, planlint, config: str, message: str) -> None:
+    write(plan / "planlint.toml", config)
+    done = planlint("check", ".", cwd=plan)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("Error: " + message) and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_a_deeply_nested_baseline_exits_2(plan: Path, planlint) -> None:
+    write(plan / "baseline.json", "[" * 100_000 + "]" * 100_000)
+    done = planlint("check", "--baseline", "baseline.json", ".", cwd=plan)
+    assert (done.returncode, done.stderr) == (
+        2,
+        "Error: baseline baseline.json cannot be read: it is nested too deeply to be a baseline\n",
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_standard_output_full_or_closed_exits_2(plan: Path) -> None:
+    command = [sys.executable, "-m", "planlint.cli", "check", "."]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(command, cwd=plan, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (2, "Error: cannot write the output: No space left on device\n")
+    closed = subprocess.run(
+        ["sh", "-c", 'exec "$0" "$@" >&-', *command], cwd=plan, stderr=subprocess.PIPE, text=True, timeout=60
+    )
+    assert (closed.returncode, closed.stderr) == (2, "Error: cannot write the output: standard output is closed\n")
+
+
+def test_an_internal_error_exits_3_in_one_line_and_shows_its_traceback_with_debug(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planlint.run import engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug\nover two lines")
+
+    monkeypatch.setattr(engine, "run_rules", broken)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "."])
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert result.stderr == (
+        "Error: internal error: RuntimeError: a bug over two lines (run again with --debug for the traceback)\n"
+    )
+    debug = CliRunner().invoke(main, ["--debug", "check", "--no-cache", "."])
+    assert isinstance(debug.exception, RuntimeError)  # raised as it is: Python prints its traceback
 
 
 # Outputs ------------------------------------------------------------------------
@@ -213,3 +280,66 @@ def test_pre_commit_mode_reads_everything_and_reports_what_touches_the_files(pla
     assert result.exit_code == 1
     assert {path for _, path, _ in found(result)} == {"sales.plan"}
     assert run("--pre-commit", "finance.plan").exit_code == 0
+
+
+# A file is checked against its whole plan (issue 18, items 12 and 13) ---------------------
+
+
+@pytest.fixture
+def repository(hostile_repo) -> Path:
+    """A git repository: marketing's file at the root, sales' in a folder, finance untouched."""
+    return hostile_repo(
+        {
+            "marketing.plan": MARKETING,
+            "sales/sales.plan": SALES,
+            "finance/finance.plan": "team finance {\n  consumes leads.volume >= 1000 leads/year\n}\n",
+        },
+        good=False,
+    )
+
+
+def paths_and_rules(done) -> list[tuple[str, str]]:
+    return sorted({(f["path"], f["rule"]) for f in json.loads(done.stdout)["findings"]})
+
+
+def test_a_file_is_checked_against_the_whole_plan(repository: Path, planlint) -> None:
+    done = planlint("check", "--format", "json", "sales/sales.plan", cwd=repository)
+    assert done.returncode == 1
+    assert paths_and_rules(done) == [("sales/sales.plan", "value-mismatch")]  # marketing's values were read
+    # marketing's file: the mismatch names it, so it is reported; finance's: nothing touches it.
+    assert paths_and_rules(planlint("check", "--format", "json", "marketing.plan", cwd=repository)) == [
+        ("sales/sales.plan", "value-mismatch")
+    ]
+    done = planlint("check", "--format", "json", "finance/finance.plan", cwd=repository)
+    assert done.returncode == 0 and paths_and_rules(done) == []
+
+
+def test_from_a_subfolder_the_root_is_found(repository: Path, planlint) -> None:
+    done = planlint("check", "--format", "json", "sales.plan", cwd=repository / "sales")
+    assert done.returncode == 1 and paths_and_rules(done) == [("sales.plan", "value-mismatch")]
+    related = json.loads(done.stdout)["findings"][0]["related"]
+    assert [r["path"] for r in related] == ["../marketing.plan"]
+
+
+def test_isolated_and_folders_keep_their_meaning(repository: Path, planlint) -> None:
+    isolated = planlint("check", "--format", "json", "--isolated", "sales/sales.plan", cwd=repository)
+    assert {rule for _, rule in paths_and_rules(isolated)} == {"unresolved-assumption"}
+    folder = planlint("check", "--format", "json", "sales", cwd=repository)  # a folder is its own plan
+    assert {rule for _, rule in paths_and_rules(folder)} == {"unresolved-assumption"}
+
+
+@pytest.mark.parametrize("layout", ["empty", "no-plan-files", "all-excluded"])
+def test_no_plan_files_is_a_usage_error(tmp_path: Path, planlint, layout: str) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    if layout == "no-plan-files":
+        write(folder / "notes.txt", "team x {\n}\n")
+    if layout == "all-excluded":
+        write(folder / "x.plan", "team x {\n}\n")
+        write(tmp_path / "planlint.toml", 'exclude = ["plans"]\n')
+    done = planlint("check", "plans", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        "Error: no plan files found under plans (planlint reads files named *.plan; "
+        "`include` and `exclude` in planlint.toml choose among them)\n"
+    )

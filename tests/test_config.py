@@ -378,3 +378,44 @@ def test_name_and_code_entries_for_one_rule_merge_code_last(tmp_path: Path) -> N
     )
     assert config.severity_for(TIMING) == Severity.INFO
     assert config.options_for(VALUE) == {"max-ratio": 4}
+
+
+# -- globs in linear time (issue 18) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "glob,path,matches",
+    [
+        ("**/*.plan", "a/b/c.plan", True),
+        ("**/*.plan", "a/b/c.txt", False),
+        ("*.plan", "deep/x.plan", True),  # no `/`: any name on the path
+        ("legacy/**", "legacy/2026/sales.plan", True),
+        ("legacy/**", "legacy", False),  # what is inside, not the folder itself
+        ("plans/**/*.plan", "plans/x.plan", True),  # `**/` is zero folders too
+        ("a/**/b/**/c.plan", "a/x/b/y/z/c.plan", True),
+        ("a/**/b/**/c.plan", "a/x/c.plan", False),
+        ("a**b/x", "a/q/b/x", False),  # `**` inside a name is `*`: it stays within the name
+        ("a**b/x", "aqqb/x", True),
+        ("[!a]*.plan", "b.plan", True),
+        ("[!a]*.plan", "a.plan", False),
+        ("*a*b*c*.plan", "xaybzc1.plan", True),
+        ("*a*b*c*.plan", "xcybza.plan", False),
+        ("drafts", "x/drafts/y.plan", True),  # a folder above matches
+        ("./drafts/", "drafts/y.plan", True),
+    ],
+)
+def test_globs(glob: str, path: str, matches: bool) -> None:
+    from planlint.run.globs import glob_matches
+
+    assert glob_matches(glob, path.split("/")) is matches
+
+
+def test_a_glob_built_to_backtrack_is_matched_in_linear_time() -> None:
+    import time
+
+    from planlint.run.globs import glob_matches
+
+    started = time.perf_counter()
+    assert not glob_matches("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", ["a" * 5000 + ".plan"])
+    assert not glob_matches("**/a/**/a/**/a/**/a/**/a/**/b", ["a"] * 2000)
+    assert time.perf_counter() - started < 0.5

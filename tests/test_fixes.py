@@ -277,7 +277,7 @@ def test_a_folder_given_through_a_symlink_is_not_the_repository(
 def test_a_symlink_inside_the_repository_is_written_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "marketing.plan").write_text(MARKETING)
-    real = tmp_path / "plans" / "real.plan"
+    real = tmp_path / "plans" / "sales.source"  # not a plan file itself: only the link is one
     real.write_text("team sales {\n  consumes leads.avg_deal_value = $50k\n}\n")
     (tmp_path / "plans" / "sales.plan").symlink_to(real)
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
@@ -631,10 +631,11 @@ def test_json_output_with_fixes_matches_its_schema(plan: Path) -> None:
     assert not validator.is_valid(broken)
 
 
-def test_fixes_survive_the_cache(plan: Path) -> None:
-    first = check("--format", "json", ".").stdout
-    assert (plan / ".planlint_cache").is_dir()
-    assert check("--format", "json", ".").stdout == first
+def test_fixes_survive_the_cache(plan: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    cache = tmp_path_factory.mktemp("cache")
+    first = check("--format", "json", "--cache-dir", str(cache), ".").stdout
+    assert any(cache.rglob("run.pickle"))
+    assert check("--format", "json", "--cache-dir", str(cache), ".").stdout == first
 
 
 def test_text_output_counts_what_fix_would_fix(plan: Path) -> None:

@@ -15,8 +15,8 @@ import jsonschema
 import pytest
 
 from planlint.language.span import Span
+from planlint.output.escape import github_message, github_property
 from planlint.output.formats import FORMATS, render, resolve_auto
-from planlint.output.formats.github import escape_data, escape_property
 from planlint.output.report import Report, RuleInfo
 from planlint.rulebook.finding import Finding, Related, Severity
 from planlint.run import atomic as _atomic
@@ -399,8 +399,8 @@ def test_sarif_empty_and_absolute_path():
 
 
 def test_github_escaping_rules():
-    assert escape_data("50% a:b, c\r\nd") == "50%25 a:b, c%0D%0Ad"
-    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    assert github_message("50% a:b, c\r\nd") == "50%25 a:b, c%0D%0Ad"
+    assert github_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
 
 
 def test_github_annotations():

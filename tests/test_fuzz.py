@@ -1,6 +1,7 @@
 """Fuzzing in CI: valid plans from the grammar, and damaged copies of the shipped plans.
 
-A bounded, reproducible budget (derandomize=True): about 2,400 inputs in all.
+A bounded, reproducible budget (derandomize=True): about 2,700 inputs in all, hostile
+file names and cache entries (issue 18) among them.
 `fuzz/campaign.py` runs the same properties for as long as you like. Each
 input must lint in-process, render in every format, and keep every finding
 inside its file; the hypothesis deadline bounds the time of each one.
@@ -9,6 +10,7 @@ inside its file; the hypothesis deadline bounds the time of each one.
 from __future__ import annotations
 
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,8 +19,16 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fuzz.oracle import check_others_untouched, check_readers_agree, check_result, check_valid, lint_files
-from fuzz.strategies import MUTATIONS, corpus, mutated_plans, valid_plans
+from fuzz.oracle import (
+    check_cache,
+    check_names,
+    check_others_untouched,
+    check_readers_agree,
+    check_result,
+    check_valid,
+    lint_files,
+)
+from fuzz.strategies import MUTATIONS, corpus, hostile_cache_entries, hostile_names, mutated_plans, valid_plans
 
 CORPUS = corpus()
 BUDGET = settings(
@@ -65,3 +75,16 @@ def test_each_mutation_alone(mutation, data) -> None:
     check_result(damaged, result, outputs)
     check_others_untouched(files, target, result)
     check_readers_agree({target: damaged[target]})
+
+
+@settings(BUDGET, max_examples=300)
+@given(hostile_names())
+def test_hostile_file_names_stay_text_in_every_output(names) -> None:
+    check_names(names)
+
+
+@settings(BUDGET, max_examples=40, deadline=timedelta(seconds=10))
+@given(hostile_cache_entries())
+def test_hostile_cache_entries_change_nothing(entries) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        check_cache(entries, Path(folder))

@@ -337,7 +337,7 @@ team evil {
   owner "%%{init: {'theme': 'dark', 'securityLevel': 'loose'}}%%"
   owner "x] ; click t_evil call alert(1) ; a[y"
   owner "</script><img src=x onerror=alert(1)> | `code` & #amp; {braces}"
-  owner "line\u2028click t_evil href 'javascript:alert(1)'"
+  owner "line click t_evil href 'javascript:alert(1)'"  # (a U+2028 here is a syntax error: test_escape)
   produces evil.definition = "]:::x \\n %%{init}%% end click"
   consumes nobody.thing = "<b>bold</b> -->|x| t_evil"
 }

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from planlint.commands.check import make_report
+from planlint.language.limits import LIMITS
 from planlint.output.formats import FORMATS, render
-from planlint.run import files
 from planlint.run.config import DEFAULT
 from planlint.run.engine import LintResult, lint
 
@@ -267,11 +267,11 @@ def test_a_50_mb_file_is_refused_with_the_limit(repo: Path) -> None:
     assert (repo / "huge.plan").stat().st_size > 50 * 2**20
     (finding,) = [f for f in run_cli(repo) if f["path"] == "huge.plan"]
     assert finding["rule"] == "syntax-error" and (finding["line"], finding["column"]) == (1, 1)
-    assert "50.0 MB" in finding["message"] and f"{files.MAX_FILE_BYTES // 2**20} MB" in finding["message"]
+    assert "50.0 MB" in finding["message"] and f"{LIMITS.file_bytes // 2**20} MB" in finding["message"]
 
 
 def test_the_size_limit_is_exact(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "MAX_FILE_BYTES", len(GOOD))
+    monkeypatch.setattr(LIMITS, "file_bytes", len(GOOD))
     (repo / "over.plan").write_text(GOOD + "\n", encoding="utf-8")
     result = lint_repo(repo)
     assert [f.rule for f in findings_on(result, "over.plan")] == ["syntax-error"]

@@ -172,3 +172,15 @@ def test_fmt_hook_lays_out_the_passed_files_and_fails_until_they_are_added(plans
     git(plans, "add", "-A", env=env)
     run = pre_commit(plans, env, "planlint-fmt", "--all-files")
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_commit_hooks_run_at_commit_and_by_hand_never_at_push(plans: Path, hooks) -> None:
+    """Installing the pre-push hooks (for planlint-review) must not run the check a second time."""
+    declared = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert declared["planlint"]["stages"] == declared["planlint-all"]["stages"] == ["pre-commit", "manual"]
+    env = hooks[2]
+    write(plans, env, marketing=MARKETING.replace("$48k", "$24k"), sales=SALES, finance=FINANCE)
+    push = pre_commit(plans, env, "--all-files", "--hook-stage", "pre-push")
+    assert push.returncode == 0 and "planlint" not in push.stdout, push.stdout + push.stderr
+    manual = pre_commit(plans, env, "--all-files", "--hook-stage", "manual")
+    assert manual.returncode == 1 and manual.stdout.count("Failed") == 2, manual.stdout + manual.stderr

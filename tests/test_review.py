@@ -16,7 +16,9 @@ from planlint.cli import main
 from planlint.language.span import Span
 from planlint.model.parse import parse_bytes
 from planlint.model.plan import Binary, Derive, Reference
-from planlint.output.review import MARKER, _Ids, _label, md
+from planlint.output.escape import markdown_text, mermaid_label
+from planlint.output.mermaid import Ids
+from planlint.output.review import MARKER
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="planlint review needs git")
 
@@ -96,7 +98,16 @@ def test_lowered_deal_value_is_a_new_mismatch_on_sales_line(repo: Path) -> None:
     new = doc["findings"]["new"]
     assert [(f["rule"], f["path"], f["line"]) for f in new] == [("value-mismatch", "sales.plan", DEAL_LINE)]
     assert "2.08×" in new[0]["message"]
-    assert doc["summary"] == {"new": 1, "fixed": 0, "still_open": 0, "changed": 2, "fail_on": "error", "failed": True}
+    assert doc["summary"] == {
+        "new": 1,
+        "fixed": 0,
+        "still_open": 0,
+        "changed": 2,
+        "hidden": 0,
+        "fail_on": "error",
+        "failed": True,
+    }
+    assert doc["configuration"] == {"file": None, "changes": []}
     # The edit first, then the derived value it moved.
     assert doc["changes"][0] == {
         "name": "leads.avg_deal_value",
@@ -150,7 +161,7 @@ def test_a_change_that_breaks_nothing_exits_0(repo: Path) -> None:
     commit(repo, {"marketing.plan": MARKETING.replace("4000 leads/year", "5000 leads/year")}, "More leads")
     code, doc = review_json("--base", "HEAD~1")
     assert code == 0
-    assert doc["findings"] == {"new": [], "fixed": [], "still_open": []}
+    assert doc["findings"] == {"new": [], "hidden": [], "hidden_new": [], "fixed": [], "still_open": []}
     changed = {(c["name"], c["role"]): (c["before"], c["after"]) for c in doc["changes"]}
     assert changed[("leads.volume", "produces")] == ("4,000 leads/year", "5,000 leads/year")
     assert changed[("sales.revenue", "derives")] == ("$38.4M/year", "$48M/year")  # moved, not edited
@@ -399,14 +410,101 @@ def test_formula_text_has_no_depth_limit() -> None:
 
 
 def test_markdown_escaping() -> None:
-    text = md("sales assumes $50k | a < b *now* [x](y) `z` ~old~")
+    text = markdown_text("sales assumes $50k | a < b *now* [x](y) `z` ~old~")
     assert "$" not in text and "<" not in text
     assert "\\|" in text and "\\*now\\*" in text and "\\[x\\]" in text and "\\`z\\`" in text
 
 
 def test_mermaid_ids_and_labels() -> None:
-    ids = _Ids()
+    ids = Ids()
     first, second = ids.name("a.b_c"), ids.name("a_b.c")
     assert first != second and all(re.fullmatch(r"a_[A-Za-z0-9_]+", i) for i in (first, second))
     assert ids.name("a.b_c") == first and ids.team("end") == "t_end"
-    assert _label('"SQL: score >= 60" | #1 #amp;') == "'SQL: score >= 60' ¦ #1 # amp;"
+    assert mermaid_label('"SQL: score >= 60" | #1 #amp;') == "'SQL: score >= 60' ¦ #1 # amp;"
+
+
+# The configuration of a pull request cannot switch the review off (issue 18, item 4) --------
+
+
+@pytest.mark.parametrize(
+    "config,setting,before,after",
+    [
+        ('ignore = ["ALL"]\n', "rules", "12 on", "every rule off"),
+        ('ignore = ["value-mismatch"]\n', "rule PL102 (value-mismatch)", "error", "off"),
+        ('[severity]\nPL102 = "info"\n', "rule PL102 (value-mismatch)", "error", "info"),
+        ('exclude = ["sales.plan"]\n', "exclude", "[]", '["sales.plan"]'),
+        ('tolerance = "60%"\n', "tolerance", "10%", "60%"),
+        ('[per-path-ignores]\n"*.plan" = ["ALL"]\n', "per-path-ignores", "{}", '{"*.plan" = ["ALL"]}'),
+    ],
+    ids=["ignore-all", "rule-off", "severity-lowered", "path-excluded", "tolerance-raised", "per-path-ignore"],
+)
+def test_a_configuration_that_hides_a_new_finding_is_reported_and_fails(
+    repo: Path, config: str, setting: str, before: str, after: str
+) -> None:
+    commit(repo, {"marketing.plan": MARKETING.replace("$48k", "$24k"), "planlint.toml": config}, "hide it")
+    code, doc = review_json("--base", "HEAD~1")
+    assert code == 1  # the new mismatch fails the review, hidden or not
+    assert doc["summary"]["failed"] is True
+    assert doc["configuration"]["file"] == "planlint.toml"
+    changes = {c["setting"]: (c["before"], c["after"], c["may_hide_findings"]) for c in doc["configuration"]["changes"]}
+    assert changes[setting] == (before, after, True)
+    hidden = [(f["rule"], f["path"], f["line"], f["severity"]) for f in doc["findings"]["hidden_new"]]
+    assert hidden == [("value-mismatch", "sales.plan", DEAL_LINE, "error")]
+    _, markdown = review("--base", "HEAD~1", "--format", "markdown")
+    top = markdown.split("| | |")[0]  # before the summary table: the first thing a reviewer reads
+    assert "This change edits planlint's configuration** (`planlint.toml`)" in top
+    assert f"| `{setting}` | `{before}` | `{after}` | :warning: may hide findings |" in top
+    assert "#### Hidden by the configuration change" in markdown and f"`sales.plan:{DEAL_LINE}`" in markdown
+    _, text = review("--base", "HEAD~1")
+    assert f"This change edits planlint's configuration (planlint.toml):\n  {setting}: {before} -> {after}" in text
+
+
+def test_each_revision_is_checked_with_its_own_configuration(repo: Path) -> None:
+    # The base ignores value-mismatch; the head turns it back on: the mismatch the base already had is
+    # still open for the head, not new, and nothing is hidden.
+    commit(repo, {"planlint.toml": 'ignore = ["value-mismatch"]\n'}, "quiet")
+    commit(repo, {"marketing.plan": MARKETING.replace("$48k", "$24k")}, "the mismatch, unseen")
+    commit(repo, {"planlint.toml": ""}, "loud again")
+    code, doc = review_json("--base", "HEAD~1")
+    assert code == 1 and [f["rule"] for f in doc["findings"]["new"]] == ["value-mismatch"]
+    assert doc["findings"]["hidden"] == []
+    assert [(c["setting"], c["may_hide_findings"]) for c in doc["configuration"]["changes"]] == [
+        ("rule PL102 (value-mismatch)", False)
+    ]
+    # The working tree's configuration plays no part in a review of two commits.
+    (repo / "planlint.toml").write_text('ignore = ["ALL"]\n', encoding="utf-8")
+    assert review_json("--base", "HEAD~1")[0] == 1
+
+
+def test_a_finding_only_hidden_is_not_called_fixed(repo: Path) -> None:
+    lower_deal_value(repo)
+    commit(repo, {"planlint.toml": 'ignore = ["ALL"]\n'}, "hide everything")
+    code, doc = review_json("--base", "HEAD~1")
+    assert doc["findings"]["fixed"] == [] and [f["rule"] for f in doc["findings"]["hidden"]] == ["value-mismatch"]
+    assert doc["findings"]["hidden_new"] == [] and code == 0  # it was there before: not new, not fixed
+
+
+def test_a_configuration_linked_out_of_the_repository_is_not_read(repo: Path, tmp_path_factory) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "planlint.toml"
+    outside.write_text('ignore = ["ALL"]\n', encoding="utf-8")
+    (repo / "planlint.toml").symlink_to(outside)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a linked configuration")
+    code, output = review("--base", "HEAD~1")
+    assert code == 2 and "planlint.toml at" in output and "it is a link" in output
+
+
+def test_a_review_too_long_for_a_comment_is_summarised(repo: Path) -> None:
+    teams = "".join(f"team t{n} {{\n  consumes nothing.number_{n}\n}}\n" for n in range(900))
+    commit(repo, {"many.plan": teams}, "900 unresolved assumptions")
+    code, markdown = review("--base", "HEAD~1", "--format", "markdown")
+    assert code == 1 and len(markdown) <= 65_536 + 1  # the comment, and the newline echo adds
+    assert "> :scissors: This review is longer than a pull request comment may be (65,536 characters)" in markdown
+    assert "`planlint-review` artifact" in markdown and "```mermaid" not in markdown
+    shown = markdown.count("| :x: error | `PL101`")
+    assert 0 < shown < 900 and f"_… and {900 - shown:,} more rows (see the whole review)._" in markdown
+    assert markdown.startswith(MARKER + "\n### :x: planlint review: 900 new errors")
+    whole = review_json("--base", "HEAD~1")[1]
+    assert len(whole["findings"]["new"]) == 900  # JSON keeps every finding
+    _, longer = review("--base", "HEAD~1", "--format", "markdown", "--limit", "markdown-chars=10M")
+    assert longer.count("| :x: error | `PL101`") == 900 and "```mermaid" in longer

@@ -6,6 +6,7 @@ import ast
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -206,3 +207,84 @@ def test_a_write_that_succeeds_replaces_the_file(tmp_path: Path) -> None:
     old.write_text("old", encoding="utf-8")
     assert run_check(CheckOptions(paths=[plans], formats=[("json", str(old))], cache=False)) == 1
     assert json.loads(old.read_text(encoding="utf-8"))["summary"]["findings"] == 1
+
+
+# Outputs only where asked, as plain files (issue 18) -----------------------------------
+
+
+@pytest.fixture
+def victim(tmp_path: Path) -> Path:
+    """A file outside the repository that a committed link points at."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    precious = folder / ".bashrc"
+    precious.write_text("export PATH=/usr/bin\n", encoding="utf-8")
+    return precious
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--format", "sarif:planlint.sarif"],
+        ["--format", "json", "-o", "planlint.sarif"],
+        ["--write-baseline", "planlint.sarif"],
+        ["--format", "json:out/deeper/report.json"],
+    ],
+    ids=["format-file", "output-file", "baseline", "linked-folder"],
+)
+def test_outputs_never_follow_a_committed_link_out_of_the_repository(hostile_repo, planlint, victim, args) -> None:
+    repo = hostile_repo(links={"planlint.sarif": str(victim), "out": str(victim.parent)})
+    done = planlint("check", *args, ".", cwd=repo)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "leads out of the repository" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert victim.read_text(encoding="utf-8") == "export PATH=/usr/bin\n"
+    assert sorted(p.name for p in victim.parent.iterdir()) == [".bashrc"]  # nothing made there either
+
+
+def test_review_output_never_follows_a_committed_link(hostile_repo, planlint, victim) -> None:
+    repo = hostile_repo(links={"review.md": str(victim)})
+    done = planlint("review", "--base", "HEAD", "--format", "markdown", "-o", "review.md", cwd=repo)
+    assert done.returncode == 2 and "leads out of the repository" in done.stderr, done.stderr
+    assert victim.read_text(encoding="utf-8") == "export PATH=/usr/bin\n"
+
+
+def test_a_link_inside_the_repository_and_a_path_outside_it_are_written(hostile_repo, planlint, victim) -> None:
+    repo = hostile_repo({"reports/keep.txt": ""}, links={"latest.json": "reports/report.json"})
+    assert planlint("check", "--format", "json:latest.json", ".", cwd=repo).returncode == 1
+    assert json.loads((repo / "reports" / "report.json").read_text(encoding="utf-8"))["summary"]["findings"] == 1
+    assert (repo / "latest.json").is_symlink()  # the link stays, its target is replaced
+    named = victim.parent / "named-by-the-user.json"  # outside the repository, but asked for by name
+    assert planlint("check", "--format", f"json:{named}", ".", cwd=repo).returncode == 1
+    assert json.loads(named.read_text(encoding="utf-8"))["summary"]["findings"] == 1
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/stdout", "/dev/null", "folder"])
+def test_outputs_never_replace_what_is_not_a_file(hostile_repo, planlint, special: str) -> None:
+    repo = hostile_repo()
+    if special == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no named pipes here")
+        os.mkfifo(repo / "fifo")
+    if special == "folder":
+        (repo / "folder").mkdir()
+    done = planlint("check", "--format", f"json:{special}", ".", cwd=repo, timeout=20)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "not a file; planlint writes reports only as plain files" in done.stderr
+    if special == "/dev/null":
+        assert stat.S_ISCHR(os.stat(special).st_mode)  # still the device
+    elif not special.startswith("/dev/"):
+        assert not (repo / special).is_file()
+
+
+def test_a_configuration_or_baseline_linked_out_of_the_repository_is_not_read(hostile_repo, planlint, victim) -> None:
+    """A linked planlint.toml could switch every rule off, a linked baseline hide every finding: refused."""
+    victim.write_text('ignore = ["ALL"]\n', encoding="utf-8")
+    baseline = victim.parent / "baseline.json"
+    baseline.write_text('{"version": 1, "findings": []}\n', encoding="utf-8")
+    repo = hostile_repo(links={"planlint.toml": str(victim), "baseline.json": str(baseline)})
+    done = planlint("check", ".", cwd=repo)
+    assert done.returncode == 2 and "invalid config: planlint.toml: it is a link to" in done.stderr, done.stderr
+    (repo / "planlint.toml").unlink()
+    done = planlint("check", "--baseline", "baseline.json", ".", cwd=repo)
+    assert done.returncode == 2 and "baseline baseline.json is a link to" in done.stderr, done.stderr

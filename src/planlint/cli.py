@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
 from planlint import __version__
-from planlint.run.problems import EXIT_USAGE
+from planlint.run.problems import EXIT_INTERNAL, EXIT_USAGE, UsageError
 
 # Set by `run`, the `planlint` command itself: the model of a check is kept here until the
 # process ends, rather than freed object by object (see `run`).
@@ -31,14 +29,33 @@ class PlanlintError(click.ClickException):
         return self.message
 
 
-def _exit_with(body: Callable[[], int]) -> NoReturn:
-    """Run a command's body and exit with its code; a ValueError, already worded for the user
-    (bad flags, configuration, paths), is a usage error: exit 2."""
-    try:
-        code = body()
-    except ValueError as err:
-        raise PlanlintError(str(err)) from None
-    sys.exit(code)
+class InternalError(click.ClickException):
+    """Anything planlint did not expect: one line, exit code 3 (never 1, which means findings)."""
+
+    exit_code = EXIT_INTERNAL
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class _Commands(click.Group):
+    """Every command fails the same way: a `UsageError` exits 2 with its message; any other
+    exception exits 3 with one line naming it, and its traceback only with `--debug`."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except UsageError as err:
+            raise PlanlintError(err.message) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:
+            if ctx.meta.get("planlint.debug"):
+                raise
+            detail = " ".join(str(err).split()) or "no detail"
+            raise InternalError(
+                f"internal error: {type(err).__name__}: {detail[:300]} (run again with --debug for the traceback)"
+            ) from None
 
 
 def _use_color(stream) -> bool:
@@ -49,10 +66,27 @@ def _use_color(stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planlint")
-def main() -> None:
-    """Check that the plans of every team fit together."""
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error (exit code 3).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Check that the plans of every team fit together.
+
+    Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 a usage or configuration
+    problem, 3 an internal error.
+    """
+    ctx.meta["planlint.debug"] = debug
+
+
+_limit_option = click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change a limit on the work planlint does (README, Limits): file-bytes, number-digits, number-bits, "
+    "derive-terms, glob-chars, markdown-chars. Also PLANLINT_LIMITS.",
+)
 
 
 # Every command that reads a plan takes its configuration file the same way.
@@ -106,7 +140,19 @@ def _parse_format(value: str) -> tuple[str, str | None]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Record the current findings in this file, and exit 0.",
 )
-@click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PLANLINT_CACHE_DIR",
+    help="Keep the cache in this folder (default: the platform's cache folder, never the repository).",
+)
+@click.option(
+    "--isolated",
+    is_flag=True,
+    help="Check only the files named, as a plan of their own. By default a file named is checked "
+    "against the whole plan it belongs to, and the findings touching it are reported.",
+)
 @click.option(
     "--only-files",
     multiple=True,
@@ -128,6 +174,7 @@ def _parse_format(value: str) -> tuple[str, str | None]:
     help="With --fix or --diff, also apply the fixes that change a plan commitment (a consumer's assumed value).",
 )
 @click.option("--diff", is_flag=True, help="Print what --fix would change as a unified diff, and write nothing.")
+@_limit_option
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: on a terminal).")
 def check(
     paths: tuple[Path, ...],
@@ -143,11 +190,14 @@ def check(
     baseline: Path | None,
     write_baseline: Path | None,
     no_cache: bool,
+    cache_dir: Path | None,
+    isolated: bool,
     only_files: tuple[str, ...],
     pre_commit: bool,
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
+    limits: tuple[str, ...],
     color: bool | None,
 ) -> None:
     """Check every *.plan file below PATHS (default: the current folder) as one plan."""
@@ -170,13 +220,48 @@ def check(
         baseline=baseline,
         write_baseline=write_baseline,
         cache=not no_cache,
+        cache_dir=cache_dir,
         only_files=list(only_files),
+        isolated=isolated,
         color=_use_color(sys.stdout) if color is None else color,
         fix=fix,
         unsafe_fixes=unsafe_fixes,
         diff=diff,
+        limits=list(limits),
     )
-    _exit_with(lambda: run_check(options, keep=_kept))
+    sys.exit(run_check(options, keep=_kept))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--file",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="planlint-baseline.json",
+    show_default=True,
+    help="The baseline file.",
+)
+@click.option("--update", is_flag=True, help="Only remove the entries no finding matches any more (adds none).")
+@_config_option
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@_limit_option
+def baseline(
+    paths: tuple[Path, ...],
+    baseline_file: Path,
+    update: bool,
+    config_path: Path | None,
+    no_cache: bool,
+    limits: tuple[str, ...],
+) -> None:
+    """Record the findings of the plan below PATHS in a baseline (for check --baseline), or --update it."""
+    from planlint.commands.baseline import run_baseline
+    from planlint.commands.check import CheckOptions
+
+    options = CheckOptions(
+        paths=list(paths) or [Path(".")], config_path=config_path, cache=not no_cache, limits=list(limits)
+    )
+    sys.exit(run_baseline(options, baseline_file, update))
 
 
 @main.command()
@@ -192,7 +277,7 @@ def explain(
     from planlint.commands.explain import run_explain
 
     use_color = _use_color(sys.stdout) if color is None else color
-    _exit_with(lambda: run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color))
+    sys.exit(run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color))
 
 
 @main.command()
@@ -232,6 +317,7 @@ def explain(
     help="Lowest severity of a NEW finding that makes the exit code 1 (default: error).",
 )
 @_config_option
+@_limit_option
 def review(
     paths: tuple[Path, ...],
     base: str,
@@ -240,6 +326,7 @@ def review(
     output_file: Path | None,
     fail_on: str | None,
     config_path: Path | None,
+    limits: tuple[str, ...],
 ) -> None:
     """Review a change to the plan: findings new, fixed and still open, what changed and who must hear.
 
@@ -256,8 +343,9 @@ def review(
         output_file=output_file,
         fail_on=fail_on,
         config_path=config_path,
+        limits=list(limits),
     )
-    _exit_with(lambda: run_review(options))
+    sys.exit(run_review(options))
 
 
 @main.command()
@@ -291,7 +379,7 @@ def graph(
     from planlint.commands.graph import GraphOptions, run_graph
 
     options = GraphOptions(list(paths) or [Path(".")], output_format, team, metric, output_file, config_path)
-    _exit_with(lambda: run_graph(options))
+    sys.exit(run_graph(options))
 
 
 @main.command()
@@ -314,7 +402,7 @@ def report(paths: tuple[Path, ...], output_file: Path, config_path: Path | None)
     """
     from planlint.commands.report import ReportOptions, run_report
 
-    _exit_with(lambda: run_report(ReportOptions(list(paths) or [Path(".")], output_file, config_path)))
+    sys.exit(run_report(ReportOptions(list(paths) or [Path(".")], output_file, config_path)))
 
 
 @main.command()
@@ -328,7 +416,7 @@ def init(folder: Path, teams: tuple[str, ...]) -> None:
     """
     from planlint.commands.init import InitOptions, run_init
 
-    _exit_with(lambda: run_init(InitOptions(folder, list(teams))))
+    sys.exit(run_init(InitOptions(folder, list(teams))))
 
 
 @main.command()
@@ -379,12 +467,13 @@ def run() -> None:
         code = status
     elif status is None:
         code = 0
-    else:  # sys.exit("message"): printed as Python would
+    else:  # sys.exit("message"): printed as Python would, and never taken for findings
         print(status, file=sys.stderr)
-        code = 1
+        code = EXIT_INTERNAL
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:  # None: started with it closed
+                stream.flush()
         except (OSError, ValueError):  # a closed pipe: nothing more to say
             pass
     os._exit(code)

@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from planlint.analysis.graph import InterlockGraph
 from planlint.language import quantity as q
+from planlint.language.limits import LIMITS
 from planlint.language.records import record
 from planlint.model.plan import (
     Amount,
@@ -168,12 +169,31 @@ def evaluate_expr(expr: Expr, lookup) -> Outcome:
 
 def _apply(op: str, left: q.Quantity, right: q.Quantity) -> q.Quantity:
     if op == "+":
-        return left + right
-    if op == "-":
-        return left - right
-    if op == "*":
-        return left * right
-    return left / right
+        result = left + right
+    elif op == "-":
+        result = left - right
+    elif op == "*":
+        result = left * right
+    else:
+        result = left / right
+    _check_size(result)
+    return result
+
+
+def _check_size(value: q.Quantity) -> None:
+    """Exact numbers grow without end (a chain of squarings doubles the digits at each step): a result
+    past the limit is refused, so the next step never takes minutes, and printing it never overflows."""
+    bits = LIMITS.number_bits
+    for bound in (value.lo,) if value.lo is value.hi else (value.lo, value.hi):  # a point: one bound
+        try:  # CPython's Fraction keeps its terms in two slots; `numerator` is a slower property
+            numerator, denominator = bound._numerator, bound._denominator  # type: ignore[attr-defined]
+        except AttributeError:
+            numerator, denominator = bound.numerator, bound.denominator
+        if numerator.bit_length() > bits or denominator.bit_length() > bits:
+            raise q.QuantityError(
+                f"the result has more than {int(bits * 0.30103):,} digits, past what planlint computes "
+                "(a chain of derivations that multiplies a value by itself?)"
+            )
 
 
 # Requirements ---------------------------------------------------------------

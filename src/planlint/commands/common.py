@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from planlint.language.limits import ENV_VAR as LIMITS_ENV
+from planlint.language.limits import LimitError, parse_limits, set_limits
 from planlint.rulebook.registry import load_rules
 from planlint.run.atomic import write_atomic
 from planlint.run.config import Config, find_config, load_config
+from planlint.run.files import boundary
 from planlint.run.problems import UsageError
 
 
@@ -22,10 +26,18 @@ def configuration(paths: list[Path], config_path: Path | None = None, **override
     return config.with_overrides(**overrides)  # type: ignore[arg-type]
 
 
-def write_output(target: str | Path, text: str) -> None:
-    """Write a report or baseline atomically, making its folder; a failure is a usage error (exit 2)."""
+def apply_limits(settings: list[str]) -> None:
+    """The run's limits: `PLANLINT_LIMITS` from the environment, then the `--limit` flags."""
     try:
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text)
+        set_limits(**parse_limits([os.environ.get(LIMITS_ENV, ""), *settings]))
+    except LimitError as err:
+        raise UsageError(str(err)) from None
+
+
+def write_output(target: str | Path, text: str) -> None:
+    """Write a report or baseline atomically, making its folder, as a plain file and never through a
+    link that leads out of the repository (see `write_atomic`); a failure is a usage error (exit 2)."""
+    try:
+        write_atomic(target, text, inside=boundary([Path(".")]))
     except OSError as err:
         raise UsageError(f"cannot write {target}: {err.strerror or err}") from None

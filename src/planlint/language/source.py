@@ -41,7 +41,43 @@ def decode(path: str, data: bytes) -> str | ParseProblem:
             f"the file is not UTF-8 text: byte 0x{data[err.start]:02x} at line {line}, column {column}",
             "save the file as UTF-8 (plain text); planlint reads nothing else",
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # most files end their lines with \n alone: no copy to make
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii():  # five fast scans for the ASCII ones, cheaper than one regular expression
+        if not any(char in text for char in _ASCII_ODD_BREAKS):
+            return text
+    elif _ODD_BREAK.search(text) is None:
+        return text
+    odd = _ODD_BREAK.search(text)
+    assert odd is not None
+    return _odd_break(path, text, odd.start())
+
+
+# Characters that some readers take for a line break and others do not (Python's splitlines, editors,
+# GitHub): a plan holding one would have different line numbers in different tools, so none is read.
+ODD_LINE_BREAKS = {
+    "\x0b": "a vertical tab",
+    "\x0c": "a form feed",
+    "\x1c": "a file separator",
+    "\x1d": "a group separator",
+    "\x1e": "a record separator",
+    "\x85": "a next-line character",
+    "\u2028": "a line separator",
+    "\u2029": "a paragraph separator",
+}
+_ODD_BREAK = re.compile(f"[{''.join(ODD_LINE_BREAKS)}]")
+_ASCII_ODD_BREAKS = tuple(char for char in ODD_LINE_BREAKS if char.isascii())
+
+
+def _odd_break(path: str, text: str, at: int) -> ParseProblem:
+    line_start = text.rfind("\n", 0, at) + 1
+    line, column = text.count("\n", 0, at) + 1, at - line_start + 1
+    return ParseProblem(
+        Span(path, line, column, line, column + 1),
+        f"line {line} holds {ODD_LINE_BREAKS[text[at]]} (U+{ord(text[at]):04X}) at column {column}, which some "
+        "tools take for a line break and others do not",
+        "replace it with a newline or a space, so that every tool counts the same lines",
+    )
 
 
 def suppressions(lines: list[str]) -> dict[int, frozenset[str]]:

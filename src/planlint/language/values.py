@@ -18,6 +18,7 @@ from math import gcd
 from planlint.language import quantity as q
 from planlint.language.exact import reduced
 from planlint.language.grammar import keywords
+from planlint.language.limits import LIMITS
 
 KEYWORDS = keywords()
 MIN_YEAR = 1000
@@ -46,6 +47,12 @@ def read_number(text: str) -> tuple[int, int]:
         digits = digits[1:]
     if "," in digits:
         digits = digits.replace(",", "")
+    if len(digits) > LIMITS.number_digits and len(digits) - digits.count(".") > LIMITS.number_digits:
+        raise ValueRefused(
+            f"'{text[:12]}…' has {len(digits) - digits.count('.'):,} digits; planlint reads numbers of "
+            f"up to {LIMITS.number_digits:,} digits",
+            "write it with k, M or B, like '24M'; a number this long is most likely a paste gone wrong",
+        )
     if len(digits) > 4000:  # int() refuses longer digit strings; Decimal does not
         exact = Fraction(Decimal(digits))
         return exact.numerator * scale, exact.denominator

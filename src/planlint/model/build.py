@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from planlint.language import quantity as q
+from planlint.language.limits import LIMITS
 from planlint.language.reader import (
     MAX_EXPRESSION_DEPTH,
     OPERAND,
@@ -135,7 +136,7 @@ class _Expression:
 
     def _tokens(self, text: str, offset: int) -> list[tuple]:
         tokens: list[tuple] = []
-        position, operand_next = 0, True
+        position, operand_next, operators = 0, True, 0
         while True:
             if operand_next:
                 m = OPERAND.match(text, position)
@@ -160,6 +161,10 @@ class _Expression:
                     tokens.append(("end", None, 0, 0))
                     return tokens
                 kind = "rpar" if m["rpar"] else "op"
+                if kind == "op":
+                    operators += 1
+                    if operators > LIMITS.derive_terms:  # the grammar reads it, and says so
+                        raise GiveUp
                 tokens.append((kind, m[kind], m.start(kind) + offset, m.end() + offset))
                 position, operand_next = m.end(), kind == "op"
 

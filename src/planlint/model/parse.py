@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from planlint.language import quantity as q
 from planlint.language.grammar import lark_parser
+from planlint.language.limits import LIMITS
 from planlint.language.reader import read_records
 from planlint.language.source import ParseProblem, decode, suppressions
 from planlint.language.span import Span
@@ -87,6 +88,7 @@ class PlanBuilder:
 
     def __init__(self) -> None:
         self.path = "<plan>"
+        self.operators = 0  # in the derivation being read: bounded by LIMITS.derive_terms
 
     def _span(self, first, last=None) -> Span:
         return _span_of(self.path, first, last if last is not None else first)
@@ -131,6 +133,7 @@ class PlanBuilder:
 
     def derive(self, children: list) -> Derive:
         keyword, name, expr = children
+        self.operators = 0
         return Derive(name.value, expr, self._span(keyword, expr))
 
     def deadline(self, children: list) -> _Deadline:
@@ -197,6 +200,13 @@ class PlanBuilder:
 
     def binary(self, children: list) -> Binary:
         left, op, right = children
+        self.operators += 1
+        if self.operators > LIMITS.derive_terms:  # stops the parse here: a million terms take minutes
+            raise self._fail(
+                op,
+                f"this derivation has more than {LIMITS.derive_terms:,} operators, more than planlint reads in one",
+                "split it into several derived metrics, each a part of the sum",
+            )
         return Binary(op.value, left, right, self._span(left, right))
 
     def negate(self, children: list) -> Negate:
@@ -246,6 +256,7 @@ def _parse_text(path: str, text: str, fast: bool) -> tuple[PlanFile, bool]:
 
     parser, builder = _parser()
     builder.path = path
+    builder.operators = 0
     try:
         plan_file.blocks = parser.parse(text)
     except PlanSyntaxError as err:

@@ -32,7 +32,7 @@ from planlint.language.wording import listing, plural
 from planlint.model.plan import Amount, Consumes, Derive, Goal, Produces, references
 from planlint.model.written import requirement_text, value_text
 from planlint.output import mermaid
-from planlint.output.mermaid import one_line
+from planlint.output.escape import mermaid_label, one_line
 
 FITS_EDGE, PART, MISMATCH, LATE, UNRESOLVED = "fits", "part", "mismatch", "late", "unresolved"
 # Worst first: what a picture keeps when it cannot draw everything.
@@ -420,16 +420,16 @@ def render_mermaid(picture: Picture) -> str:
     classes: dict[str, list[str]] = {}
     for node in picture.nodes:
         node_id = ids.team(node.id)
-        text = "<br/>".join(mermaid.label(line) for line in node_lines(node))
+        text = "<br/>".join(mermaid_label(line) for line in node_lines(node))
         lines.append(f'  {node_id}(["{text}"])' if node.kind == "nobody" else f'  {node_id}["{text}"]')
         classes.setdefault(_node_class(node), []).append(node_id)
     by_status: dict[str, list[str]] = {}
     for index, edge in enumerate(picture.edges):
         arrow = "-.->" if edge.status == UNRESOLVED else "-->"
-        lines.append(f'  {ids.team(edge.source)} {arrow}|"{mermaid.label(edge_words(edge))}"| {ids.team(edge.target)}')
+        lines.append(f'  {ids.team(edge.source)} {arrow}|"{mermaid_label(edge_words(edge))}"| {ids.team(edge.target)}')
         by_status.setdefault(edge.status, []).append(str(index))
     if picture.left_out:
-        lines.append(f'  left_out_note["{"<br/>".join(mermaid.label(note) for note in picture.left_out)}"]')
+        lines.append(f'  left_out_note["{"<br/>".join(mermaid_label(note) for note in picture.left_out)}"]')
         classes.setdefault("note", []).append("left_out_note")
     lines += [
         f"  classDef {status.replace(' ', '_')} stroke:{COLORS[status]},stroke-width:3px" for status in GOAL_STATUSES

@@ -10,6 +10,7 @@ order, becomes a `ConfigError` that says the file, the key and what to write.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import sys
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 
 from planlint.language.suggest import closest
 from planlint.rulebook.finding import Severity, names_rule
+from planlint.run.globs import BadGlob, compile_glob, glob_matches
 from planlint.run.problems import UsageError
 
 if sys.version_info >= (3, 11):
@@ -35,10 +37,15 @@ __all__ = [
     "DEFAULT",
     "Config",
     "ConfigError",
+    "PlanRoot",
     "RuleMeta",
     "RuleSelection",
+    "config_from_bytes",
+    "declares_planlint",
     "find_config",
+    "find_root",
     "load_config",
+    "start_folder",
 ]
 
 CONFIG_NAME = "planlint.toml"
@@ -120,6 +127,9 @@ class Config:
     include: tuple[str, ...] = ("**/*.plan",)
     exclude: tuple[str, ...] = ()
     cache: bool = True
+    # Where the cache lives (`--cache-dir`; None: see `cache.cache_dir`). Never read from the file:
+    # a pull request's planlint.toml must not choose where planlint writes. Findings do not depend on it.
+    cache_dir: Path | None = field(default=None, repr=False, compare=False)
     selection: tuple[RuleSelection, ...] = ()
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: Mapping[str, str] = field(default_factory=dict)  # rule code -> level or "off"
@@ -140,7 +150,7 @@ class Config:
     def ignored_at(self, rel_path: str, rule: RuleMeta) -> bool:
         """Whether per-path-ignores silence the rule in this file (posix, relative to root)."""
         return any(
-            _glob_matches(glob, rel_path) and any(_specificity(s, rule) is not None for s in sels)
+            glob_matches(glob, _path_parts(rel_path)) and any(_specificity(s, rule) is not None for s in sels)
             for glob, sels in self.per_path_ignores
         )
 
@@ -151,9 +161,9 @@ class Config:
     def includes(self, rel_path: str) -> bool:
         """Whether a file (posix, relative to root) is part of the plan."""
         parts = _path_parts(rel_path)  # asked of every file found: the path is split once
-        if any(_glob_matches_parts(g, parts) for g in (*ALWAYS_EXCLUDED, *self.exclude)):
+        if any(glob_matches(g, parts) for g in (*ALWAYS_EXCLUDED, *self.exclude)):
             return False
-        return any(_glob_matches_parts(g, parts) for g in self.include)
+        return any(glob_matches(g, parts) for g in self.include)
 
     def with_overrides(
         self,
@@ -165,6 +175,7 @@ class Config:
         tolerance: str | float | Fraction | None = None,
         fiscal_year_start: int | str | None = None,
         cache: bool | None = None,
+        cache_dir: Path | None = None,
     ) -> Config:
         """Command-line values over the file's; None means the flag was not given.
 
@@ -195,6 +206,8 @@ class Config:
             raise ConfigError(f"invalid option: {exc}") from None
         if cache is not None:
             changes["cache"] = bool(cache)
+        if cache_dir is not None:
+            changes["cache_dir"] = cache_dir
         return replace(self, **changes)
 
 
@@ -204,26 +217,58 @@ DEFAULT = Config()
 # -- discovery ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PlanRoot:
+    """Where a plan's files live, found by walking up from the paths a command names.
+
+    `config` is the nearest `planlint.toml` (or pyproject with `[tool.planlint]`), `repository`
+    the nearest folder holding `.git`; `root`, the plan's root, is the configuration's folder, else
+    the repository (None when there is neither). The repository is resolved; the configuration is
+    named as found (absolute), so that one which is a link out of the repository can be refused.
+    """
+
+    config: Path | None = None
+    repository: Path | None = None
+
+    @property
+    def root(self) -> Path | None:
+        return self.config.parent if self.config is not None else self.repository
+
+
+def find_root(start_paths: Sequence[Path]) -> PlanRoot:
+    """The configuration and repository above the paths (by their names: a named path that is a
+    link is looked up where it stands, not where it points). A configuration above the repository
+    never applies to it."""
+    here = start_folder(start_paths)
+    config = None
+    for directory in (here, *here.parents):
+        if config is None:
+            if (directory / CONFIG_NAME).is_file():
+                config = directory / CONFIG_NAME
+            elif (directory / PYPROJECT).is_file() and _has_planlint_table(directory / PYPROJECT):
+                config = directory / PYPROJECT
+        if (directory / ".git").exists():
+            return PlanRoot(config, directory.resolve())
+    return PlanRoot(config, None)
+
+
 def find_config(start_paths: Sequence[Path]) -> Path | None:
     """The nearest `planlint.toml` (or pyproject with `[tool.planlint]`) above the paths.
 
     The walk stops at the repository root (a directory holding `.git`), so a
     configuration outside the repository never applies to it.
     """
-    dirs = [p.resolve() if p.resolve().is_dir() else p.resolve().parent for p in start_paths]
+    return find_root(start_paths).config
+
+
+def start_folder(start_paths: Sequence[Path]) -> Path:
+    """The folder the paths have in common, as named (absolute, `..` folded, links not followed)."""
+    named = [Path(os.path.abspath(p)) for p in start_paths]
+    dirs = [p if p.is_dir() and not p.is_symlink() else p.parent for p in named]
     try:
-        here = Path(_common_path(dirs)) if dirs else Path.cwd().resolve()
+        return Path(_common_path(dirs)) if dirs else Path(os.path.abspath("."))
     except ValueError:  # different drives
-        here = Path.cwd().resolve()
-    for directory in (here, *here.parents):
-        if (directory / CONFIG_NAME).is_file():
-            return directory / CONFIG_NAME
-        pyproject = directory / PYPROJECT
-        if pyproject.is_file() and _has_planlint_table(pyproject):
-            return pyproject
-        if (directory / ".git").exists():
-            return None
-    return None
+        return Path(os.path.abspath("."))
 
 
 def _common_path(dirs: Sequence[Path]) -> str:
@@ -233,11 +278,19 @@ def _common_path(dirs: Sequence[Path]) -> str:
 def _has_planlint_table(pyproject: Path) -> bool:
     """True if the file has `[tool.planlint]`; a broken file that seems to is kept, to report."""
     try:
-        text = pyproject.read_text(encoding="utf-8-sig")
-        tool = tomllib.loads(text).get("tool")
-    except (OSError, UnicodeDecodeError):
+        return declares_planlint(pyproject.read_bytes())
+    except OSError:
         return False
-    except tomllib.TOMLDecodeError:
+
+
+def declares_planlint(pyproject: bytes) -> bool:
+    """`_has_planlint_table` for a pyproject.toml's bytes."""
+    try:
+        text = pyproject.decode("utf-8-sig")
+        tool = tomllib.loads(text).get("tool")
+    except UnicodeDecodeError:
+        return False
+    except (tomllib.TOMLDecodeError, RecursionError):
         return re.search(r"^\s*\[\s*tool\.planlint\b", text, re.M) is not None
     return isinstance(tool, dict) and "planlint" in tool
 
@@ -251,7 +304,15 @@ def load_config(path: Path | None, rules: Sequence[RuleMeta]) -> Config:
     if path is None:
         return replace(DEFAULT, root=Path.cwd(), known_rules=rules)
     shown = _shown(path)
-    document = _read_toml(path, shown)
+    return config_from_bytes(_read_config(path, shown), path, rules, shown)
+
+
+def config_from_bytes(data: bytes, path: Path, rules: Sequence[RuleMeta], shown: str | None = None) -> Config:
+    """Validate and settle a configuration file's bytes as the file at `path` (its name decides
+    planlint.toml or pyproject.toml, its folder the root); `review` reads a revision's this way."""
+    rules = tuple(rules)
+    shown = shown or _shown(path)
+    document = parse_toml(data, shown)
     prefix: tuple[str | int, ...] = ()
     data: Any = document
     if path.name == PYPROJECT:
@@ -301,16 +362,32 @@ def _settle(data: dict, rules: tuple[RuleMeta, ...], path: Path) -> Config:
     )
 
 
-def _read_toml(path: Path, shown: str) -> dict:
+def _read_config(path: Path, shown: str) -> bytes:
+    """The bytes of the configuration file; one that is a link out of the repository is not read."""
+    real = leads_out(path, find_root([path]).repository)
+    if real is not None:
+        raise ConfigError(
+            f"invalid config: {shown}: it is a link to {real}, outside the repository; "
+            "planlint reads nothing outside it"
+        )
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"invalid config: {shown}: cannot be read ({exc.strerror})") from None
+
+
+MAX_CONFIG_DEPTH = 32  # tables and lists within each other; planlint's own keys go 4 deep
+
+
+def parse_toml(data: bytes, shown: str) -> dict:
+    """A configuration file's bytes as a TOML document; any problem is a `ConfigError` naming `shown`."""
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise ConfigError(f"invalid config: {shown}: line {line}: not valid UTF-8") from None
     try:
-        return tomllib.loads(text)
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message, re.S)
@@ -321,6 +398,45 @@ def _read_toml(path: Path, shown: str) -> dict:
             line = max(1, len(text.splitlines()))
         message = message[:1].lower() + message[1:]
         raise ConfigError(f"invalid config: {shown}: line {line}: {message}") from None
+    except RecursionError:
+        document = None
+    if document is None or _too_deep(document):
+        raise ConfigError(
+            f"invalid config: {shown}: tables and lists nested more than {MAX_CONFIG_DEPTH} deep; "
+            "planlint's keys need no more than 4"
+        )
+    return document
+
+
+def _too_deep(value: object) -> bool:
+    """Whether tables and lists nest past MAX_CONFIG_DEPTH (walked without recursion)."""
+    todo = [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > MAX_CONFIG_DEPTH:
+            return True
+        if isinstance(item, dict):
+            todo.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            todo.extend((child, depth + 1) for child in item)
+    return False
+
+
+def within(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or below it (both absolute, compared as written)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def leads_out(path: str | os.PathLike[str], inside: Path | None) -> str | None:
+    """Where `path` really is, when it is named inside the folder `inside` (the repository) and a link
+    takes it out of there; None otherwise (no folder, named outside it, or really inside)."""
+    if inside is None:
+        return None
+    named, fence = os.path.abspath(path), os.path.realpath(inside)
+    real = os.path.realpath(named)
+    if (within(named, os.path.abspath(inside)) or within(named, fence)) and not within(real, fence):
+        return real
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -341,6 +457,11 @@ def _problems(data: dict, rules: tuple[RuleMeta, ...]) -> Iterator[tuple[tuple, 
                 parse(ok[key])
             except _Invalid as exc:
                 yield (key,), str(exc)
+    for key in ("include", "exclude"):
+        for index, glob in enumerate(ok.get(key, ())):
+            yield from _glob_problem((key, index), glob)
+    for glob in ok.get("per-path-ignores", {}):
+        yield from _glob_problem(("per-path-ignores", glob), glob)
     for key in _SELECTOR_KEYS:
         for index, value in enumerate(ok.get(key, ())):
             yield from _selector_problem((key, index), value, rules)
@@ -401,6 +522,13 @@ def _schema_problems(schema: dict, instance: Any, noun: str) -> Iterator[tuple[t
             yield where, error.message
 
 
+def _glob_problem(where: tuple[str | int, ...], glob: str) -> Iterator[tuple[tuple, str]]:
+    try:
+        compile_glob(glob)
+    except BadGlob as exc:
+        yield where, str(exc)
+
+
 def _selector_problem(where: tuple, value: str, rules: tuple[RuleMeta, ...]) -> Iterator[tuple[tuple, str]]:
     try:
         _check_selector("", value, rules)
@@ -415,7 +543,7 @@ def _parse_tolerance(value: object) -> Fraction:
     """ "10%", 0.1 or "0.1" (as the command line passes it) -> Fraction(1, 10); in [0%, 100%)."""
     if isinstance(value, Fraction):
         fraction = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         fraction = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
     elif isinstance(value, str) and (found := re.fullmatch(r"\s*([-+]?\d+(?:\.\d+)?)\s*(%?)\s*", value)):
         fraction = Fraction(found[1]) / (100 if found[2] else 1)
@@ -509,10 +637,16 @@ def _sort_key(where: Sequence[str | int]) -> tuple[str, ...]:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    """The file as named from the working folder (a link is not followed: it is named where it is)."""
+    for target, here in (
+        (Path(os.path.abspath(path)), Path(os.path.abspath("."))),
+        (path.resolve(), Path.cwd().resolve()),
+    ):
+        try:
+            return target.relative_to(here).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 # -- selection and globs ---------------------------------------------------------
@@ -545,59 +679,5 @@ def _selected(rule: RuleMeta, layers: Sequence[RuleSelection]) -> bool:
     return on
 
 
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a glob: `**/` is any number of directories, `*` and `?` stay within one."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and (end := pattern.find("]", i + 2)) != -1:
-            body = pattern[i + 1 : end].replace("\\", "\\\\")
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
-
-
-def _glob_matches(pattern: str, rel_path: str) -> bool:
-    """gitignore-like: a glob matches a path or a directory above it; one without `/` any name."""
-    return _glob_matches_parts(pattern, _path_parts(rel_path))
-
-
 def _path_parts(rel_path: str) -> list[str]:
     return [p for p in rel_path.removeprefix("./").split("/") if p not in ("", ".")]
-
-
-@lru_cache(maxsize=256)
-def _glob_shape(pattern: str) -> tuple[str, bool, bool]:
-    """(the pattern without `./` and a trailing `/`, whether it is a plain name, whether it has a `/`)."""
-    pattern = pattern.removeprefix("./").rstrip("/")
-    slash = "/" in pattern
-    return pattern, not slash and not any(c in pattern for c in "*?["), slash
-
-
-def _glob_matches_parts(pattern: str, parts: list[str]) -> bool:
-    pattern, plain, slash = _glob_shape(pattern)
-    if plain:  # a plain name (`.git`): any part equal
-        return pattern in parts
-    regex = _glob_regex(pattern)
-    # The whole path first: an include like `**/*.plan` matches it, and is asked of every file.
-    if parts and regex.fullmatch("/".join(parts)):
-        return True
-    candidates = ["/".join(parts[: n + 1]) for n in range(len(parts) - 1)]
-    if not slash:
-        candidates += parts
-    return any(regex.fullmatch(c) for c in candidates)

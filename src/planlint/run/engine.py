@@ -8,8 +8,8 @@ file and the plan as a whole is handed to the enabled rules of its kind.
 
 At organisation scale (10,000 files) the parse dominates, so `lint` keeps the
 garbage collector out of it (the model is millions of small objects without
-a single reference cycle), and uses the cache in `.planlint_cache/` (see
-`cache.py`): when no file, setting or rule changed, the last run's findings
+a single reference cycle), and uses the cache (see `cache.py`: outside the
+repository, authenticated): when no file, setting or rule changed, the last run's findings
 are reported again without parsing.
 """
 
@@ -33,15 +33,7 @@ from planlint.rulebook.finding import Finding, names_rule
 from planlint.rulebook.registry import RuleSet, load_rules
 from planlint.run.cache import Cache, digest, judging_key, run_key
 from planlint.run.config import DEFAULT, Config
-from planlint.run.files import (
-    Source,
-    Unread,
-    display_path,
-    plan_files,
-    read_in_order,
-    relative_to,
-    resolved,
-)
+from planlint.run.files import Source, plan_sources, read_in_order, relative_to, resolved
 from planlint.run.incremental import (
     LoadingGraph,
     LoadingPlan,
@@ -293,8 +285,7 @@ def _silenced(finding: Finding, by_line: dict[int, frozenset[str]]) -> bool:
 def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
     """Check every plan file below `paths` as one plan."""
     cwd = (cwd or Path.cwd()).resolve()
-    files = plan_files(list(paths), config)
-    return lint_sources([(display_path(path, cwd), Unread(path)) for path in files], config, cwd)
+    return lint_sources(plan_sources(paths, config, cwd), config, cwd)
 
 
 def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
@@ -310,7 +301,7 @@ def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cw
             return run_rules(Plan(parse_sources(sources)), config, ruleset, cwd)
         shown = [name for name, _ in sources]
         read = list(zip(shown, read_in_order(sources)))  # all read first: the cache's key is their digest
-        cache = Cache(cwd / config.root)
+        cache = Cache.for_project(resolved(cwd / config.root) or cwd, config.cache_dir)
         contents = [
             digest(data) if isinstance(data, bytes) else "unreadable:" + data.problem.message  # type: ignore
             for _, data in read
@@ -322,14 +313,15 @@ def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cw
             reused.how = "reused"
             return reused
         active = active_rules(config, ruleset)
-        state_key = judging_key(config, active)
-        state = PlanState.open(cache.folder / STATE_FILE, state_key)
+        kept = cache.private_path(STATE_FILE, judging_key(config, active))
+        state = PlanState.open(*kept) if kept is not None else None
         if state is None or any(rule.subject == "plan" for rule in active):  # a PlanRule reads everything
             if state is not None:
                 state.store.close()
             plan = Plan(parse_sources(read, cache, contents))
             result, raw = _judged_whole(plan, config, ruleset, cwd)
-            _keep_state(cache, state_key, result, raw, dict(zip(shown, contents)))
+            if kept is not None:
+                _keep_state(*kept, result, raw, dict(zip(shown, contents)))
         else:
             result = _judged_again(state, read, contents, cache, config, ruleset, cwd)
             state.save()
@@ -339,7 +331,7 @@ def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cw
 
 
 def _keep_state(
-    cache: Cache, key: str, result: LintResult, raw: dict[SubjectId, list[Finding]], digests: dict[str, str]
+    path: Path, key: str, result: LintResult, raw: dict[SubjectId, list[Finding]], digests: dict[str, str]
 ) -> None:
     """Keep what the next run needs of a whole run (a cache that cannot be written is no cache)."""
     graph, evaluator = result.graph, result.evaluator
@@ -352,7 +344,7 @@ def _keep_state(
     feeding = {goal.metric: graph.feeds_shared_goals(goal.metric) for goal in graph.team_goals()}
     try:
         PlanState.create(
-            cache.prepared() / STATE_FILE,
+            path,
             key,
             files,
             graph.cyclic_names(),

@@ -4,7 +4,7 @@
 and symlink loops skipped); `read_source` reads one, and `read_in_order` reads
 many, opening and announcing each to the operating system a little before it is
 read. Whatever stops a read (a folder, a FIFO, a missing or unreadable file, a
-file past `MAX_FILE_BYTES`) becomes a `PlanFile` whose problem is at its line 1,
+file past `LIMITS.file_bytes`) becomes a `PlanFile` whose problem is at its line 1,
 so the rest of the plan is still checked.
 """
 
@@ -18,10 +18,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from planlint.language.limits import LIMITS
 from planlint.language.source import ParseProblem
 from planlint.language.span import Span
 from planlint.model.plan import PlanFile
-from planlint.run.config import ALWAYS_EXCLUDED, DEFAULT, Config
+from planlint.run.config import ALWAYS_EXCLUDED, DEFAULT, Config, find_root, within
 
 PLAN_SUFFIX = ".plan"
 
@@ -32,11 +33,26 @@ PLAN_SUFFIX = ".plan"
 def display_path(path: str | Path, cwd: Path) -> str:
     """Relative to the working directory when below it, posix, as users expect in messages."""
     if not os.path.isabs(path):
-        return _posix(os.fspath(path))
+        text = _posix(os.fspath(path))
+        if text.startswith("../"):  # found from a folder above this one: its shortest name from here
+            text = _posix(os.path.relpath(os.path.join(cwd, text), cwd))
+        return shown_name(text)
     try:
-        return Path(path).resolve().relative_to(cwd).as_posix()
+        return shown_name(Path(path).resolve().relative_to(cwd).as_posix())
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
-        return Path(path).as_posix()
+        return shown_name(Path(path).as_posix())
+
+
+def shown_name(path: str) -> str:
+    """A file name as every output shows it: bytes that are not UTF-8 (which Python carries as lone
+    surrogates, and no output could write) become `\\xNN`, so `caf\\xe9.plan` for Latin-1 `café.plan`."""
+    if path.isascii():
+        return path
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def discover(paths: Iterable[Path], config: Config = DEFAULT) -> list[Path]:
@@ -47,17 +63,59 @@ def discover(paths: Iterable[Path], config: Config = DEFAULT) -> list[Path]:
 def plan_files(paths: Iterable[Path], config: Config = DEFAULT) -> list[str]:
     """`discover`'s files as the file system's path strings: a Path per file costs more than
     reading the file does."""
+    return _find(list(paths), config, None)[0]
+
+
+def plan_sources(paths: Iterable[Path], config: Config, cwd: Path) -> list[tuple[str, Source]]:
+    """Each plan file below the paths as (its path as shown, the file to read). A file or folder that
+    is a link to somewhere outside the repository is not read: it becomes a problem at its line 1."""
     paths = list(paths)
+    found, outside = _find(paths, config, boundary(paths))
+    return [
+        (shown, _outside(shown, path, outside[path]) if path in outside else Unread(path))
+        for path, shown in ((path, display_path(path, cwd)) for path in found)
+    ]
+
+
+def boundary(paths: list[Path]) -> Path:
+    """What no plan file may lead out of: the repository above the paths, else the configuration's
+    folder, else the current folder (when the paths are below it) or the folder holding them."""
+    found = find_root(paths)
+    if found.root is not None:
+        return found.repository or found.root
+    here = os.path.abspath(".")
+    named = [os.path.abspath(path) for path in paths]
+    if all(within(path, here) for path in named):
+        return Path(here).resolve()
+    return Path(os.path.commonpath([os.path.dirname(path) for path in named])).resolve()
+
+
+def _find(paths: list[Path], config: Config, fence: Path | None) -> tuple[list[str], dict[str, str]]:
+    """The plan files below the paths, sorted, and those that really are outside `fence` (None: no
+    fence) with where they really are."""
     given = {os.fspath(path) for path in paths}
     root = resolved(config.root)
-    plans = []
+    fence_text = os.fspath(fence) if fence is not None else None
+    plans: list[str] = []
+    outside: dict[str, str] = {}
     for path in paths:
+        if fence_text is not None:
+            real = os.path.realpath(path)
+            if not within(real, fence_text):  # a named link (or a folder below one) that leads out
+                plans.append(os.fspath(path))
+                outside[os.fspath(path)] = real
+                continue
         if not path.is_dir():
             plans.append(os.fspath(path))  # named on the command line: always checked
             continue
         for found, relative in _walk(path, root):
             if relative is _UNKNOWN:  # a symlinked file: where it really is decides
-                relative = relative_to(Path(found), root)
+                real = os.path.realpath(found)
+                if fence_text is not None and not within(real, fence_text):
+                    plans.append(found)
+                    outside[found] = real
+                    continue
+                relative = _relative_to_resolved(Path(real), root)
             if relative is None or config.includes(relative) or found in given:
                 plans.append(found)
     if len(paths) > 1:  # one file named two ways is read once (one folder's walk finds each file once)
@@ -65,7 +123,21 @@ def plan_files(paths: Iterable[Path], config: Config = DEFAULT) -> list[str]:
         for plan in sorted(plans, key=_posix):
             unique.setdefault(os.path.abspath(plan), plan)
         plans = list(unique.values())
-    return sorted(plans, key=_posix)
+    return sorted(plans, key=_posix), outside
+
+
+def _outside(shown: str, path: str, real: str) -> PlanFile:
+    """The problem of a file or folder that leads out of the repository, naming the link's own target."""
+    what = "folder" if os.path.isdir(real) else "file"
+    try:
+        target = os.readlink(path)
+    except OSError:  # below a linked folder: where it really is
+        target = real
+    return _unreadable(
+        shown,
+        f"this {what} is a link to {shown_name(target)}, outside the repository; planlint reads nothing outside it",
+        f"copy the plan {what} into the repository, or remove the link",
+    )
 
 
 def _posix(path: str) -> str:
@@ -132,9 +204,8 @@ def relative_to(path: Path, root: Path | None) -> str | None:
 # Reading files ---------------------------------------------------------------------
 
 # A hand-written plan file is a few kilobytes. Lark reads ~1.5 MB/s, so a file
-# past this limit would hold a CI job for many seconds; it is refused instead,
-# with a finding, and the rest of the plan is still checked.
-MAX_FILE_BYTES = 10 * 1024 * 1024
+# past LIMITS.file_bytes would hold a CI job for many seconds; it is refused
+# instead, with a finding, and the rest of the plan is still checked.
 _READ_ONLY = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows would translate line ends
 
 
@@ -168,19 +239,25 @@ def _read_opened(opened: Opened, shown: str) -> bytes | PlanFile:
     """The bytes of a file `_open_source` opened, which it closes."""
     descriptor, info = opened
     try:
-        data = _read_at_most(descriptor, MAX_FILE_BYTES + 1, info.st_size)
+        data = _read_at_most(descriptor, LIMITS.file_bytes + 1, info.st_size)
     except OSError as err:
         return _cannot_read(shown, err)
     finally:
         os.close(descriptor)
-    if len(data) > MAX_FILE_BYTES:
-        return _unreadable(
-            shown,
-            f"the file is {max(info.st_size, len(data)) / 2**20:.1f} MB, more than the "
-            f"{MAX_FILE_BYTES // 2**20} MB planlint reads from one plan file",
-            "split it into smaller files (one per team, say); they are still read as one plan",
-        )
+    if len(data) > LIMITS.file_bytes:
+        return too_large(shown, max(info.st_size, len(data)))
     return data
+
+
+def too_large(shown: str, size: int) -> PlanFile:
+    """The problem of a plan file (or a git blob) past `LIMITS.file_bytes`, which is not read."""
+    limit = LIMITS.file_bytes / 2**20
+    return _unreadable(
+        shown,
+        f"the file is {size / 2**20:.1f} MB, more than the {limit:.{0 if limit.is_integer() else 1}f} MB "
+        "planlint reads from one plan file",
+        "split it into smaller files (one per team, say); they are still read as one plan",
+    )
 
 
 def _cannot_read(shown: str, err: OSError) -> PlanFile:

@@ -185,6 +185,6 @@ class Store:
 
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=5, isolation_level="DEFERRED")
-    db.execute("pragma journal_mode = truncate")
+    db.execute("pragma journal_mode = delete")
     db.execute("pragma synchronous = off")  # a cache: after a crash it is rebuilt, never trusted blindly
     return db

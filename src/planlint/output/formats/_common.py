@@ -36,11 +36,6 @@ def where(span: Span) -> str:
     return f"{span.path}:{span.line}:{span.column}"
 
 
-def one_line(text: str) -> str:
-    """A message on one line, for formats that are one line per finding."""
-    return " ".join(part.strip() for part in text.splitlines() if part.strip())
-
-
 def details(finding: Finding) -> list[str]:
     """The help line and the related locations, as lines to append to a message."""
     lines = [f"help: {finding.help}"] if finding.help else []

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from planlint.output.formats._common import one_line, summary_line, where
+from planlint.output.escape import one_line, terminal
+from planlint.output.formats._common import summary_line, where
 from planlint.output.report import Report
 from planlint.output.terminal import SEVERITY_COLORS
 
@@ -16,6 +17,6 @@ def render(report: Report, *, color: bool = False) -> str:
             import click
 
             code = click.style(code, fg=SEVERITY_COLORS[f.severity.value], bold=True)
-        lines.append(f"{where(f.span)}: {code} [{f.severity.value}] {one_line(f.message)}")
+        lines.append(f"{terminal(where(f.span))}: {code} [{f.severity.value}] {terminal(one_line(f.message))}")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"

@@ -3,21 +3,12 @@ pull request's diff. No JSON, no files: the runner reads them from stdout."""
 
 from __future__ import annotations
 
+from planlint.output.escape import github_message, github_property, terminal, terminal_lines
 from planlint.output.formats._common import details, summary_line
 from planlint.output.report import Report
 from planlint.rulebook.finding import Finding, Severity
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-
-
-def escape_data(text: str) -> str:
-    """A command's message: %, CR and LF are the runner's own syntax."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """A property value: additionally ':' ends the properties and ',' separates them."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(f: Finding) -> str:
@@ -30,9 +21,10 @@ def annotation(f: Finding) -> str:
     else:
         props["endLine"] = str(span.end_line)
     props["title"] = f"planlint {f.code} ({f.rule})"
-    joined = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
+    # The runner shows the line in the job's log too, which obeys terminal escapes: shown, not obeyed.
+    joined = ",".join(f"{key}={github_property(terminal(value))}" for key, value in props.items())
     message = "\n".join([f.message, *details(f)])
-    return f"::{COMMANDS[f.severity]} {joined}::{escape_data(message)}"
+    return f"::{COMMANDS[f.severity]} {joined}::{github_message(terminal_lines(message))}"
 
 
 def render(report: Report, *, color: bool = False) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from planlint.output.formats._common import one_line
+from planlint.output.escape import one_line
 from planlint.output.report import Report
 from planlint.rulebook.finding import Finding, Severity
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from planlint.language.span import Span
+from planlint.output.escape import sarif_text
 from planlint.output.formats._common import TOOL_NAME, TOOL_URL
 from planlint.output.report import Report, RuleInfo
 from planlint.rulebook.finding import Finding, Severity
@@ -92,7 +93,7 @@ def _rule(info: RuleInfo) -> dict:
 
 
 def _result(f: Finding, index: int) -> dict:
-    text = f.message + (f"\nhelp: {f.help}" if f.help else "")
+    text = sarif_text(f.message + (f"\nhelp: {f.help}" if f.help else ""))
     result: dict = {
         "ruleId": f.code,
         "ruleIndex": index,
@@ -106,7 +107,7 @@ def _result(f: Finding, index: int) -> dict:
         result["fixes"] = offered
     if f.related:
         result["relatedLocations"] = [
-            {"id": i, "physicalLocation": physical_location(r.span), "message": {"text": r.message}}
+            {"id": i, "physicalLocation": physical_location(r.span), "message": {"text": sarif_text(r.message)}}
             for i, r in enumerate(f.related, start=1)
         ]
     return result

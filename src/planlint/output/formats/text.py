@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
+from planlint.output.escape import one_line, terminal, terminal_lines
 from planlint.output.formats._common import fixable_line, summary_line, where
 from planlint.output.report import Report
 from planlint.rulebook.finding import Finding, Severity
@@ -49,7 +50,7 @@ def _display(line: str) -> tuple[str, list[int]]:
         width = _cell_width(ch, column)
         if ch == "\t":
             out.append(" " * width)
-        elif unicodedata.category(ch) == "Cc":  # no terminal escapes from a plan file
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):  # no escapes or reordering from a plan file
             out.append("\N{REPLACEMENT CHARACTER}")
         else:
             out.append(ch)
@@ -58,15 +59,30 @@ def _display(line: str) -> tuple[str, list[int]]:
     return "".join(out), starts
 
 
+SNIPPET_CHARS = 200  # of a longer line, the part around the finding is shown
+
+
+def _window(line: str, begin: int) -> tuple[str, int]:
+    """The part of a long line around position `begin`, cut ends marked `…`, and how far it moved."""
+    if len(line) <= SNIPPET_CHARS:
+        return line, 0
+    start = max(0, min(begin - SNIPPET_CHARS // 4, len(line) - SNIPPET_CHARS))
+    stop = start + SNIPPET_CHARS
+    prefix = "…" if start else ""
+    return prefix + line[start:stop] + ("…" if stop < len(line) else ""), start - len(prefix)
+
+
 def snippet(finding: Finding, source: str | None, style: Style = _plain) -> list[str]:
-    """The gutter, the source line and the caret line under the finding's span."""
+    """The gutter, the source line (the part around the finding, when long) and the caret line
+    under the finding's span."""
     if source is None:
         return []
     span = finding.span
-    drawn, starts = _display(source.rstrip("\r\n"))
+    line, shift = _window(source.rstrip("\r\n"), span.column - 1)
+    drawn, starts = _display(line)
     last = len(starts) - 1  # index of the end-of-line position
-    begin = min(max(span.column - 1, 0), last)
-    end = min(max(span.end_column - 1, 0), last) if span.end_line == span.line else last
+    begin = min(max(span.column - 1 - shift, 0), last)
+    end = min(max(span.end_column - 1 - shift, 0), last) if span.end_line == span.line else last
     left = starts[begin]
     width = max(starts[end] - left, 1)
     carets = style("^" * width, fg=_COLORS[finding.severity], bold=True)
@@ -76,15 +92,15 @@ def snippet(finding: Finding, source: str | None, style: Style = _plain) -> list
 
 
 def render_finding(finding: Finding, report: Report, style: Style = _plain) -> str:
-    """One finding: header, snippet, help, related locations."""
+    """One finding: header, snippet, help, related locations; plan text shown, never obeyed (`terminal`)."""
     code = style(finding.code, fg=_COLORS[finding.severity], bold=True)
-    first, *rest = finding.message.splitlines() or [""]
-    lines = [f"{style(where(finding.span), bold=True)}: {code} {first}"]
-    lines += [f"  {line}" for line in rest]
+    first, *rest = terminal_lines(finding.message).split("\n")
+    lines = [f"{style(terminal(where(finding.span)), bold=True)}: {code} {first}"]
+    lines += [f"  {line}" for line in rest if line.strip()]
     lines += snippet(finding, report.source_lines(finding.span.path, finding.span.line), style)
     if finding.help:
-        lines.append(f"  = {style('help', bold=True)}: {finding.help}")
-    lines += [f"  --> {where(r.span)}: {r.message}" for r in finding.related]
+        lines.append(f"  = {style('help', bold=True)}: {terminal(one_line(finding.help))}")
+    lines += [f"  --> {terminal(where(r.span))}: {terminal(one_line(r.message))}" for r in finding.related]
     return "\n".join(lines)
 
 
