@@ -30,7 +30,6 @@ sys.path.insert(0, str(REPO))
 from fuzz.strategies import corpus, mutated_plans, valid_plans  # noqa: E402
 
 # The line reader needs atomic groups in regular expressions (Python 3.11); before, it declines every file.
-pytestmark = pytest.mark.skipif(sys.version_info < (3, 11), reason="the line reader needs Python 3.11")
 SETTINGS = settings(
     derandomize=True,
     database=None,

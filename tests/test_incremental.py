@@ -94,6 +94,31 @@ def test_edits_were_judged_incrementally() -> None:
     assert HOW.count("incremental") > len(HOW) // 2, {h: HOW.count(h) for h in set(HOW)}
 
 
+@pytest.mark.parametrize("name", ["examples/acme", "generated-40", "scenarios/doubled-leads"])
+def test_a_session_in_memory_gives_the_cold_answer(name: str, tmp_path: Path) -> None:
+    """The language server's way: one Session, the files' text given each time, no disk cache."""
+    from planlint.run.engine import Session, lint_sources
+
+    folder = tmp_path / "plan"
+    shutil.copytree(PLANS[name], folder)
+    session, rnd = Session(), random.Random(sum(map(ord, name)))
+    hows = []
+    for step in range(20):
+        config = _config(folder).with_overrides(cache=False)
+        sources = [(shown, path.read_bytes()) for shown, path in _on_disk(folder)]
+        warm = session.check(sources, config, folder)
+        cold = lint_sources(sources, config, folder)
+        hows.append(warm.how)
+        assert [f.to_dict() for f in warm.findings] == [f.to_dict() for f in cold.findings], f"step {step}"
+        assert len(warm.plan.files) == len(cold.plan.files)
+        apply_random_edit(folder, rnd)
+    assert hows.count("incremental") >= 10, hows
+
+
+def _on_disk(folder: Path) -> list[tuple[str, Path]]:
+    return sorted((path.relative_to(folder).as_posix(), path) for path in folder.rglob("*.plan"))
+
+
 def test_every_kind_of_edit_is_tried() -> None:
     assert {
         "value",

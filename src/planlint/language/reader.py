@@ -37,15 +37,6 @@ _END = rf"{_WS}*(?:\#.*)?$"  # spaces and a comment close every line
 _NOT_BY = r"(?!by(?![A-Za-z_])|per[ \t]+(?:year|quarter|month|week|day|yr|qtr|mo|wk)s?(?!\w|\.[A-Za-z_]))"
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
-    """The pattern, or on Python 3.10 (no atomic groups) one that never matches: every file then
-    goes to the grammar, slower and the same."""
-    try:
-        return re.compile(pattern)
-    except re.error:
-        return re.compile(r"(?!)")
-
-
 def _quantity(p: str, dates: bool, signed: bool = True) -> str:
     """A quantity, after a minus where a value may be negative: PERCENT wins over NUMBER (and DATE,
     where one may stand, over both), as in Lark.
@@ -75,15 +66,15 @@ _RANGE = rf"{_quantity('ra', False)}{_WS}*\.\.{_WS}*{_quantity('rb', False)}"
 _REQUIREMENT = rf"(?:{_WS}*(?P<op>>=|<=|=){_WS}*{_value('v')}|{_WS}+(?P<in>in){_WS}+{_RANGE})"
 _DEADLINE = rf"(?:{_WS}+by{_WS}+(?P<by>(?>{_DATE})))"
 _LINES = {
-    "consumes": _compile(rf"{_WS}*(?P<kw>consumes){_WS}+(?P<name>{_NAME}){_REQUIREMENT}?{_DEADLINE}?{_END}"),
-    "produces": _compile(
+    "consumes": re.compile(rf"{_WS}*(?P<kw>consumes){_WS}+(?P<name>{_NAME}){_REQUIREMENT}?{_DEADLINE}?{_END}"),
+    "produces": re.compile(
         rf"{_WS}*(?P<kw>produces){_WS}+(?P<name>{_NAME})"
         rf"(?:{_WS}*(?P<eq>=){_WS}*{_value('v')})?{_DEADLINE}?{_END}"
     ),
-    "goal": _compile(rf"{_WS}*(?P<kw>goal){_WS}+(?P<name>{_NAME}){_REQUIREMENT}{_END}"),
-    "owner": _compile(rf"{_WS}*(?P<kw>owner){_WS}+(?P<handle>{_STRING}){_END}"),
-    "derive": _compile(rf"{_WS}*(?P<kw>derive){_WS}+(?P<name>{_NAME}){_WS}*=(?P<expr>.*)$"),
-    "team": _compile(rf"{_WS}*(?P<kw>team|org){_WS}+(?P<name>(?>[A-Za-z_][A-Za-z0-9_\-]*)){_WS}*\{{{_END}"),
+    "goal": re.compile(rf"{_WS}*(?P<kw>goal){_WS}+(?P<name>{_NAME}){_REQUIREMENT}{_END}"),
+    "owner": re.compile(rf"{_WS}*(?P<kw>owner){_WS}+(?P<handle>{_STRING}){_END}"),
+    "derive": re.compile(rf"{_WS}*(?P<kw>derive){_WS}+(?P<name>{_NAME}){_WS}*=(?P<expr>.*)$"),
+    "team": re.compile(rf"{_WS}*(?P<kw>team|org){_WS}+(?P<name>(?>[A-Za-z_][A-Za-z0-9_\-]*)){_WS}*\{{{_END}"),
 }
 _LINES["org"] = _LINES["team"]
 _FIRST_WORD = re.compile(rf"{_WS}*(?:(?P<word>[a-z]+)|(?P<close>\}})|(?P<other>[^ \t\f#]))?")
@@ -237,12 +228,12 @@ _VA, _VB, _VC, _RA, _RB = (
 # Expressions ------------------------------------------------------------------
 
 # Where an operand may start: PERCENT, then NAME, then the rest (Lark's order).
-OPERAND = _compile(
+OPERAND = re.compile(
     rf"{_WS}*(?:(?P<pct>{_DIGITS}%)|(?P<name>{_NAME})|(?P<money>(?>[$€£¥]{_DIGITS}[A-Za-z]*))"
     rf"|(?P<num>(?>{_DIGITS}[A-Za-z]*))|(?P<minus>-)|(?P<lpar>\())"
 )
-UNIT_WORD = _compile(rf"{_WS}*{_NOT_BY}(?P<unit>(?>[A-Za-z_]+))")
-PERIOD = _compile(rf"{_WS}*(?P<per>{_PER})")
+UNIT_WORD = re.compile(rf"{_WS}*{_NOT_BY}(?P<unit>(?>[A-Za-z_]+))")
+PERIOD = re.compile(rf"{_WS}*(?P<per>{_PER})")
 # After an operand: a tolerance or `..` would be Lark's next token, and no expression's.
 OPERATOR = re.compile(rf"{_WS}*(?:(?P<other>±|\+/-|\.\.)|(?P<op>[-+*/])|(?P<rpar>\))|(?P<end>\#.*$|$))")
 MAX_EXPRESSION_DEPTH = 200  # deeper nesting is left to the grammar, which has no recursion limit

@@ -10,20 +10,8 @@ convention: nothing in planlint assigns to them after construction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:  # what type checkers read, whichever Python they check for (3.10 has no typing's)
-    from typing_extensions import dataclass_transform
-else:
-    try:
-        from typing import dataclass_transform
-    except ImportError:  # Python 3.10
-
-        def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
-            return lambda decorated: decorated
-
+from typing import TypeVar, dataclass_transform
 
 T = TypeVar("T", bound=type)
 

@@ -10,7 +10,7 @@ from planlint.language.span import Span
 from planlint.rulebook.fixes import Fix
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"

@@ -13,7 +13,7 @@ import json
 import math
 import os
 import re
-import sys
+import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -26,11 +26,6 @@ from planlint.language.suggest import closest
 from planlint.rulebook.finding import Severity, names_rule
 from planlint.run.globs import BadGlob, compile_glob, glob_matches
 from planlint.run.problems import UsageError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "ALWAYS_EXCLUDED",

@@ -320,20 +320,23 @@ def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cw
                 state.store.close()
             plan = Plan(parse_sources(read, cache, contents))
             result, raw = _judged_whole(plan, config, ruleset, cwd)
-            if kept is not None:
-                _keep_state(*kept, result, raw, dict(zip(shown, contents)))
+            kept_state = _state_of_whole(*kept, result, raw, dict(zip(shown, contents))) if kept is not None else None
+            if kept_state is not None:
+                kept_state.close()
         else:
-            result = _judged_again(state, read, contents, cache, config, ruleset, cwd)
+            result = _judged_again(state, read, contents, _parser_of(read, cache, contents), config, ruleset, cwd)
             state.save()
+            state.close()
         cache.save_files(set(zip(shown, contents)))
         cache.save_findings(key, result.findings)
         return result
 
 
-def _keep_state(
-    path: Path, key: str, result: LintResult, raw: dict[SubjectId, list[Finding]], digests: dict[str, str]
-) -> None:
-    """Keep what the next run needs of a whole run (a cache that cannot be written is no cache)."""
+def _state_of_whole(
+    path: Path | str, key: str, result: LintResult, raw: dict[SubjectId, list[Finding]], digests: dict[str, str]
+) -> PlanState | None:
+    """Keep what the next run needs of a whole run; the state, open (None when it cannot be kept:
+    a cache that cannot be written is no cache)."""
     graph, evaluator = result.graph, result.evaluator
     files = {plan_file.path: FileFacts.of(plan_file, digests[plan_file.path]) for plan_file in result.plan.files}
     values = {}
@@ -343,41 +346,26 @@ def _keep_state(
             values[name] = stored
     feeding = {goal.metric: graph.feeds_shared_goals(goal.metric) for goal in graph.team_goals()}
     try:
-        PlanState.create(
-            path,
-            key,
-            files,
-            graph.cyclic_names(),
-            graph.shared_metrics(),
-            feeding,
-            values,
-            raw,
-        )
+        return PlanState.create(path, key, files, graph.cyclic_names(), graph.shared_metrics(), feeding, values, raw)
     except (OSError, sqlite3.Error):
-        pass
+        return None
 
 
 def _judged_again(
     state: PlanState,
     read: list[tuple[str, bytes | PlanFile]],
     contents: list[str],
-    cache: Cache,
+    parse: Callable[[str], PlanFile],
     config: Config,
     ruleset: RuleSet,
     cwd: Path,
 ) -> LintResult:
-    """Judge again what changed files reach; every other subject keeps its findings."""
+    """Judge again what changed files reach; every other subject keeps its findings. `parse(path)`
+    gives a file's model (once per file and run)."""
     data_of, digest_of = dict(read), dict(zip((name for name, _ in read), contents))
     index = state.index
     changed = [path for path, value in digest_of.items() if index.digests.get(path) != value]
     removed = [path for path in index.digests if path not in digest_of]
-    parsed: dict[str, PlanFile] = {}
-    position = {name: i for i, (name, _) in enumerate(read)}
-
-    def parse(path: str) -> PlanFile:  # once per file and run
-        if path not in parsed:
-            parsed[path] = _parsed(read, position[path], cache, contents, data_of[path])
-        return parsed[path]
 
     old_goals = {goal for path in [*changed, *removed] if path in index for goal, _ in index.facts(path).goals(path)}
     reach = apply_edit(state, {path: FileFacts.of(parse(path), digest_of[path]) for path in changed}, removed)
@@ -415,9 +403,24 @@ def _judged_again(
             if stored is not None:
                 state.set_value(name, stored)
     findings = settled(state.findings, _suppressions_in(data_of), config, active, cwd)
-    result = _reused(findings, read, cache, contents, config, ruleset)
+    result = _reused(findings, read, None, contents, config, ruleset, lambda: Plan([parse(path) for path, _ in read]))
     result.how, result.judged = "incremental", sum(len(of_kind) for of_kind in subjects.values())
     return result
+
+
+def _parser_of(
+    read: list[tuple[str, bytes | PlanFile]], cache: Cache, contents: list[str]
+) -> Callable[[str], PlanFile]:
+    """A file's model by its path as shown: from the cache when kept there, parsed once per run."""
+    parsed: dict[str, PlanFile] = {}
+    position = {name: i for i, (name, _) in enumerate(read)}
+
+    def parse(path: str) -> PlanFile:
+        if path not in parsed:
+            parsed[path] = _parsed(read, position[path], cache, contents, read[position[path]][1])
+        return parsed[path]
+
+    return parse
 
 
 def _suppressions_in(data_of: dict[str, bytes | PlanFile]) -> Callable[[str], dict[int, frozenset[str]]]:
@@ -440,9 +443,15 @@ def _suppressions_in(data_of: dict[str, bytes | PlanFile]) -> Callable[[str], di
 
 
 def _reused(
-    found: list[Finding], sources: list, cache: Cache, contents: list[str], config: Config, ruleset: RuleSet
+    found: list[Finding],
+    sources: list,
+    cache: Cache | None,
+    contents: list[str],
+    config: Config,
+    ruleset: RuleSet,
+    later: Callable[[], Plan] | None = None,
 ) -> LintResult:
-    """The last run's findings; the plan is parsed only if asked for."""
+    """The last run's findings; the plan is parsed only if asked for (by `later`, else from the cache)."""
     by_path = dict(sources)
 
     def lines(path: str) -> list[str] | None:
@@ -461,6 +470,46 @@ def _reused(
         active,
         list(ruleset.load_errors),
         files_checked=len(sources),
-        later=lambda: Plan(parse_sources(sources, cache, contents)),
+        later=later or (lambda: Plan(parse_sources(sources, cache, contents))),
         lines=lines,
     )
+
+
+class Session:
+    """A plan checked again and again in one process, as the language server does after each edit:
+    the incremental state held in memory, and each file parsed once per content."""
+
+    def __init__(self) -> None:
+        self._state: PlanState | None = None
+        self._parsed: dict[tuple[str, str], PlanFile] = {}
+
+    def check(self, sources: list[tuple[str, Source]], config: Config, cwd: Path) -> LintResult:
+        """The findings of the plan `sources` make (as `lint_sources`, without the disk cache)."""
+        cwd = cwd.resolve()
+        ruleset = load_rules()
+        active = active_rules(config, ruleset)
+        key = judging_key(config, active)
+        with _collector_paused():
+            read = [(shown, data) for (shown, _), data in zip(sources, read_in_order(sources))]
+            contents = [digest(d) if isinstance(d, bytes) else "unreadable:" + d.problem.message for _, d in read]  # type: ignore[union-attr]
+            parsed = {shown: self._parsed.get((shown, c)) for (shown, _), c in zip(read, contents)}
+
+            def parse(path: str) -> PlanFile:
+                found = parsed.get(path)
+                if found is None:
+                    data = dict(read)[path]
+                    found = parsed[path] = data if isinstance(data, PlanFile) else parse_source(path, data)[0]
+                return found
+
+            state = self._state
+            if state is None or state.store.meta("key") != key or any(r.subject == "plan" for r in active):
+                if state is not None:
+                    state.close()
+                plan = Plan([parse(shown) for shown, _ in read])
+                result, raw = _judged_whole(plan, config, ruleset, cwd)
+                self._state = _state_of_whole(":memory:", key, result, raw, dict(zip((n for n, _ in read), contents)))
+            else:
+                result = _judged_again(state, read, contents, parse, config, ruleset, cwd)
+                state.save()
+            self._parsed = {(shown, c): parsed[shown] for (shown, _), c in zip(read, contents) if parsed.get(shown)}
+        return result

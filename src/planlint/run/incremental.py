@@ -88,8 +88,9 @@ class PlanState:
         feeding: dict[str, bool],
         values: dict[str, StoredValue],
         findings: dict[SubjectId, list[Finding]],
-    ) -> None:
-        """Keep the state of a whole run at `path`."""
+    ) -> PlanState:
+        """Keep the state of a whole run at `path` (":memory:" for one kept in this process only);
+        the state, open."""
         store = Store.create(path, key)
         try:
             index = PlanIndex.build(store, files)
@@ -100,8 +101,10 @@ class PlanState:
             store.write_values(values)  # type: ignore[arg-type]
             store.write_findings(findings)  # type: ignore[arg-type]
             store.commit()
-        finally:
+        except BaseException:
             store.close()
+            raise
+        return cls(store)
 
     def _whole_values(self) -> dict[str, object]:
         """What is kept as one value each, as it stands (compared on saving, by identity first)."""
@@ -122,19 +125,21 @@ class PlanState:
         self.findings.update(found)
         self._judged.update(found)
 
+    def close(self) -> None:
+        self.store.close()
+
     def save(self) -> None:
-        """Write what this run changed, and close."""
-        try:
-            self.index.flush()
-            for name, value in self._whole_values().items():
-                if value != self._read_values[name]:  # rewritten only when this run changed them
-                    self.store.set_meta(name, value)
-            self.store.write_values(self._values)
-            if self._judged:
-                self.store.write_findings(self.findings)
-            self.store.commit()
-        finally:
-            self.store.close()
+        """Write what this run changed (the state stays open)."""
+        self.index.flush()
+        for name, value in self._whole_values().items():
+            if value != self._read_values[name]:  # rewritten only when this run changed them
+                self.store.set_meta(name, value)
+        self.store.write_values(self._values)
+        if self._judged:
+            self.store.write_findings(self.findings)
+        self.store.commit()
+        self._read_values = self._whole_values()
+        self._values, self._judged = {}, set()
 
 
 # Values ------------------------------------------------------------------------

@@ -58,8 +58,9 @@ class Store:
     @classmethod
     def create(cls, path: Path, key: str) -> Store:
         """An empty store at `path` for `key` (whatever was there is replaced)."""
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if str(path) != ":memory:":
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         store = cls(_connect(path))
         store._db.executescript(_SCHEMA)
         store.set_meta("schema", SCHEMA_VERSION)

@@ -2,9 +2,10 @@
 
 The language server's handlers read one object, a `Snapshot` (the findings,
 plan, graph and evaluator of one check), and ask the `Workspace` for it. The
-whole seam to the engine is `Workspace.check`: today it re-checks the whole
-plan with `run.engine.lint_sources`; an incremental engine replaces that one
-method, and no handler changes.
+whole seam to the engine is `Workspace.check`, which asks `run.engine.Session`,
+the incremental engine held in memory: after an edit it parses the changed
+file and judges again only what the edit reaches; the whole plan's model is
+built only when a handler (hover, definition) asks for it.
 
 No pygls here: the workspace speaks in file-system paths and text, so tests and
 benchmarks can drive it without an editor.
@@ -25,7 +26,7 @@ from planlint.model.plan import Plan, PlanFile
 from planlint.rulebook.finding import Finding
 from planlint.rulebook.registry import load_rules
 from planlint.run.config import DEFAULT, Config
-from planlint.run.engine import lint_sources
+from planlint.run.engine import LintResult, Session
 from planlint.run.files import Source, Unread, display_path, plan_files
 
 CONFIG_FILES = ("planlint.toml", "pyproject.toml")
@@ -33,16 +34,30 @@ CONFIG_FILES = ("planlint.toml", "pyproject.toml")
 
 @dataclass
 class Snapshot:
-    """One check of the whole plan: what every handler answers from."""
+    """One check of the whole plan: what every handler answers from. The findings come from the
+    incremental engine; the plan, its graph and values are built only when a handler asks."""
 
-    findings: list[Finding]
-    plan: Plan
-    graph: InterlockGraph
-    evaluator: Evaluator
+    result: LintResult
     config: Config
     root: Path
     _by_path: dict[str, list[Finding]] | None = field(default=None, init=False, repr=False)
     _files: dict[str, PlanFile] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.result.findings
+
+    @property
+    def plan(self) -> Plan:
+        return self.result.plan
+
+    @property
+    def graph(self) -> InterlockGraph:
+        return self.result.graph
+
+    @property
+    def evaluator(self) -> Evaluator:
+        return self.result.evaluator
 
     def findings_in(self, shown: str) -> list[Finding]:
         if self._by_path is None:
@@ -85,6 +100,7 @@ class Workspace:
         self._on_disk: dict[str, str] = {}  # path as shown -> the file, worked out once per discovery
         self._open: dict[Path, str] = {}  # absolute path -> the editor's text
         self._latest: Snapshot | None = None
+        self._session = Session()  # the incremental engine's state, kept in memory between checks
         self.rediscover()
 
     # What the editor tells -------------------------------------------------------------------
@@ -139,8 +155,7 @@ class Workspace:
         # are freed by reference counting (they hold no cycles), and are never walked again.
         self._latest = None
         gc.collect()
-        result = lint_sources(self.sources(), self.config, self.root)
-        return Snapshot(result.findings, result.plan, result.graph, result.evaluator, self.config, self.root)
+        return Snapshot(self._session.check(self.sources(), self.config, self.root), self.config, self.root)
 
     def sources(self) -> list[tuple[str, Source]]:
         """Every plan file as (path as shown, its text or the file to read), in path order."""
