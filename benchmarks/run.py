@@ -14,8 +14,9 @@ For each size it generates the shared organisation plan (../shared/bench/gen_org
   (--install-peers copies ../shared/bench/peers to benchmarks/.peers, runs npm install);
 - `python -c "import lark, networkx, click"`, planlint's unavoidable imports;
 - planlint on our plan, cold, its findings checked rule by rule;
-- the peak memory of a cold run's whole process tree (`tree_memory`: planlint forks
-  on a large plan), beside the largest process's own peak.
+- the peak memory of a cold run's whole process tree (`tree_memory`: planlint
+  itself runs in one process; a tree counts whatever it starts), beside the
+  largest process's own peak.
 
 Every planlint and peer run is checked against expected.json. A fresh process per
 size then splits one cold run into its stages (see `stages`). The results go to
@@ -71,7 +72,7 @@ def measure(command: list[str], cwd: Path, repeat: int, before=None) -> Run:
 
 
 def tree_memory(command: list[str], cwd: Path) -> float | None:
-    """Peak memory of a run's whole process tree (planlint forks on a large plan), MiB: the sum of
+    """Peak memory of a run's whole process tree, MiB: the sum of
     the processes' proportional set sizes (PSS: a page two processes share counts half in each),
     sampled every 10 ms from /proc. None where /proc has no smaps_rollup (not Linux)."""
     if not Path("/proc/self/smaps_rollup").exists():
@@ -218,8 +219,7 @@ def stages(folder: str) -> dict[str, list[float]]:
     The line reader builds the model as it recognises each line, so `parse` is a
     pass that only recognises the lines (decode, split, match the statement
     patterns) and `model` is the full read minus that pass. Every file is read
-    first, as with the cache on; without it (the `cold` column) each process
-    reads the files it parses, so reading overlaps the stages after it.
+    first, as with the cache on.
     """
     import resource
 
@@ -232,7 +232,7 @@ def stages(folder: str) -> dict[str, list[float]]:
     from planlint.analysis.graph import InterlockGraph
     from planlint.commands.check import make_report
     from planlint.language.reader import _FIRST_WORD, _LINES
-    from planlint.model.parse import decode
+    from planlint.language.source import decode
     from planlint.model.plan import Plan
     from planlint.output.formats import render
     from planlint.rulebook.registry import load_rules
