@@ -153,7 +153,7 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(plan: Path, garbage: bytes) -> N
     for name in ("files.pickle", "run.pickle"):
         store_raw(plan, name, garbage)  # authentic, and still not what planlint writes
     assert summary(check(plan)) == expected
-    assert isinstance(Cache.for_project(plan).load("run.pickle"), tuple)  # rebuilt
+    assert isinstance(Cache.for_project(plan).load("run.pickle"), dict)  # rebuilt
 
 
 class Planted:
@@ -339,12 +339,12 @@ def test_numbers_planlint_never_writes_are_refused_in_time(plan: Path, bomb: Bom
 @pytest.mark.parametrize("value", ["not a finding", ("a", "tuple"), None, 7], ids=repr)
 def test_entries_of_the_wrong_type_under_the_right_key_are_ignored(plan: Path, value: object) -> None:
     expected = summary(check(plan))
-    key, _ = Cache.for_project(plan).load("run.pickle")
+    (key,) = Cache.for_project(plan).load("run.pickle")
     broken = ("broken.plan", cache_module.digest((plan / "broken.plan").read_bytes()))
-    store_raw(plan, "run.pickle", pickle.dumps((key, [value])))
+    store_raw(plan, "run.pickle", pickle.dumps({key: [value]}))
     store_raw(plan, "files.pickle", pickle.dumps({broken: value}))
     assert summary(check(plan)) == expected
-    store_raw(plan, "run.pickle", dump_model((key, [])))  # the right type: believed (it is signed)
+    store_raw(plan, "run.pickle", dump_model({key: []}))  # the right type: believed (it is signed)
     assert summary(check(plan)) == []
 
 
@@ -362,8 +362,8 @@ def test_a_committed_planlint_cache_changes_nothing(tmp_path: Path) -> None:
     run([*PLANLINT, "check", "--cache-dir", str(planted), "."], repo)
     attacker = Cache.for_project(repo, planted)
     secret = attacker._trusted_secret(create=False)
-    key = attacker.load("run.pickle")[0]
-    payload = dump_model((key, []))
+    (key,) = attacker.load("run.pickle")
+    payload = dump_model({key: []})
     (attacker.folder / "run.pickle").write_bytes(
         cache_module._MAGIC + attacker._tag(secret, "run.pickle", payload) + payload
     )

@@ -162,6 +162,6 @@ def emit(review: Review, options: ReviewOptions) -> None:
 
 
 def lint_revision(commit: str, paths: list[Path], config: Config, cwd: Path) -> LintResult:
-    """Lint the plan files below `paths` as they are in `commit`, from git's object store."""
-    # Not cached: each revision's blobs are read once, and a review is no hot loop.
-    return lint_sources(revision_sources(commit, paths, config, cwd), config.with_overrides(cache=False), cwd)
+    """Lint the plan files below `paths` as they are in `commit`, from git's object store. With the
+    cache, a revision checked before (the base of every review of a branch) is not judged again."""
+    return lint_sources(revision_sources(commit, paths, config, cwd), config, cwd)

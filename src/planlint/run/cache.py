@@ -74,6 +74,7 @@ SECRET_NAME = "secret"
 SECRET_BYTES = 32
 FILES_ENTRY = "files.pickle"
 RUN_ENTRY = "run.pickle"
+RUNS_KEPT = 4  # the last runs whose findings are kept whole, newest last
 MAX_ENTRY_BYTES = 512 * 2**20  # a 10,000-team run's findings are a few MB
 MAX_INT_BITS = 1 << 16  # ~19,700 digits: more than any number a plan may write (see language.values)
 _MAGIC = b"planlint-cache-1\n"
@@ -321,15 +322,22 @@ class Cache:
     # Runs ----------------------------------------------------------------------
 
     def findings(self, key: str) -> list[finding.Finding] | None:
-        """The findings of the last run, when it had exactly this key."""
-        entry = self.load(RUN_ENTRY)
-        if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key and isinstance(entry[1], list)):
+        """The findings of one of the last runs, when it had exactly this key (a review checks two
+        revisions, then `check` the working tree: each finds its own)."""
+        runs = self._runs()
+        found = runs.get(key)
+        if not isinstance(found, list) or not all(isinstance(f, finding.Finding) for f in found):
             return None
-        found = entry[1]
-        return found if all(isinstance(f, finding.Finding) for f in found) else None
+        return found
 
     def save_findings(self, key: str, found: list[finding.Finding]) -> None:
-        self.store(RUN_ENTRY, (key, found))
+        runs = {k: v for k, v in self._runs().items() if k != key}
+        kept = list(runs.items())[-(RUNS_KEPT - 1) :] if RUNS_KEPT > 1 else []
+        self.store(RUN_ENTRY, dict([*kept, (key, found)]))
+
+    def _runs(self) -> dict[str, object]:
+        entry = self.load(RUN_ENTRY)
+        return entry if isinstance(entry, dict) and all(isinstance(k, str) for k in entry) else {}
 
     # Storage -------------------------------------------------------------------
 
