@@ -3,13 +3,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from planlint.analysis.evaluate import FAILS, FITS, Unknown
-from planlint.analysis.goals import assess_goal, closing_bounds, drivers, goal_point, goal_share
+from planlint.analysis.goals import GoalGap, Stuck, assess_goal, measured, needed_values
+from planlint.analysis.guidance import Closing, Driver, Guidance
 from planlint.language import quantity as q
 from planlint.language.wording import listing
 from planlint.model.plan import Amount, Goal
 from planlint.model.written import requirement_text
 from planlint.rulebook.contract import Context, GoalRule
 from planlint.rulebook.finding import Finding, Related, Severity
+
+NAMED_DRIVERS = 3  # the message names the largest; `explain` and the JSON output list them all
+NAMED_STUCK = 5
 
 
 class GoalShortfall(GoalRule):
@@ -70,11 +74,10 @@ class GoalShortfall(GoalRule):
     def judge(self, goal: Goal, context: Context) -> Iterator[Finding]:
         if not isinstance(goal.requirement.value, Amount):
             return
-        graph, evaluator = context.graph, context.evaluator
-        outcome = evaluator.value_of(goal.metric)
+        outcome = context.evaluator.value_of(goal.metric)
         if isinstance(outcome, Unknown):
             if outcome.reason in ("unresolved", "no-value"):
-                yield self._unverifiable(goal, outcome)
+                yield self._unverifiable(goal, outcome, context)
             return
         computed = outcome.quantity
         target = goal.requirement.value.quantity
@@ -92,62 +95,87 @@ class GoalShortfall(GoalRule):
         fit = assess_goal(goal, computed, context.tolerance)
         if fit.status == FITS:
             return
-        found = drivers(graph, evaluator, goal.metric, context.tolerance)
+        gap = GoalGap(context.graph, context.evaluator, goal, context.tolerance)
+        closing, stuck = gap.closing()
+        drivers = gap.drivers()
+        named = [d for d in drivers if gap.against(d)][:NAMED_DRIVERS]
         message = (
             f"{goal.metric} = {q.format_quantity(computed, target.unit)} from what its producers deliver, "
-            f"{goal_share(computed, goal)} of the {_target_words(goal)}"
+            f"{measured(goal, computed)}"
         )
-        if found:
-            message += "; driven by " + listing([_driver_words(d, i == 0) for i, d in enumerate(found)])
+        if named:
+            message += "; driven by " + listing([_driver_words(d, i == 0) for i, d in enumerate(named)])
         yield self.finding(
             goal.span,
             message,
-            help=_closing_help(goal, graph, evaluator, computed),
-            related=tuple(
-                Related(d.assumed.span, f"{d.assumed.team} assumes {d.name} {requirement_text(d.assumed.requirement)}")
-                for d in found
-            ),
-            subject=goal.metric,
-            teams=(goal.team, *(d.producer_team for d in found)),
-            severity=Severity.ERROR if fit.status == FAILS else Severity.WARNING,
-        )
-
-    def _unverifiable(self, goal: Goal, outcome: Unknown) -> Finding:
-        missing = listing(list(outcome.names))
-        return self.finding(
-            goal.span,
-            f"{goal.team}'s goal {goal.metric} cannot be checked: nobody produces a value for {missing}",
-            help=f"the team that delivers {missing} states its value with `produces NAME = VALUE`",
+            help=_closing_help(goal, closing, stuck),
+            related=tuple(Related(d.span, f"{d.assumed_by} assumes {d.name} {d.assumed}") for d in named),
             subject=goal.metric,
             teams=(goal.team,),
-            severity=Severity.WARNING,
+            severity=Severity.ERROR if fit.status == FAILS else Severity.WARNING,
+            guidance=Guidance(tuple(closing), tuple(drivers)),
+        )
+
+    def _unverifiable(self, goal: Goal, outcome: Unknown, context: Context) -> Finding:
+        """A goal with inputs nobody states a value for; with one such input, what it must be."""
+        missing = listing(list(outcome.names))
+        message = f"{goal.team}'s goal {goal.metric} cannot be checked: nobody produces a value for {missing}"
+        help = f"the team that delivers {missing} states its value with `produces NAME = VALUE`"
+        severity, guidance = Severity.WARNING, None
+        needed = []
+        if len(outcome.names) == 1:
+            needed = needed_values(context.graph, context.evaluator, goal, missing, context.tolerance)
+        if needed:
+            producer = context.graph.producer(missing)
+            who = f"{producer.team} produces {missing} without a value" if producer else f"nobody produces {missing}"
+            needs = _needs_words(needed)
+            message = f"{who}; {goal.metric} {requirement_text(goal.requirement)} needs it {needs}"
+            help = f"the team that delivers {missing} states a value {needs} with `produces {missing} = VALUE`"
+            severity, guidance = Severity.INFO, Guidance(tuple(needed))
+        return self.finding(
+            goal.span, message, help=help, subject=goal.metric, teams=(goal.team,), severity=severity, guidance=guidance
         )
 
 
-def _target_words(goal: Goal) -> str:
-    amount = goal.requirement.value
-    text = q.format_quantity(amount.quantity)
-    op = goal.requirement.op
-    if op == ">=":
-        return f"{text} goal"
-    if op == "<=":
-        return f"{text} limit"
-    words = requirement_text(goal.requirement).removeprefix("= ").removeprefix("in ")
-    return f"{words} goal"  # "the 100 people goal", "the 10 .. 20 goal"
-
-
-def _driver_words(driver, first: bool) -> str:
-    unit = driver.assumed.requirement.value.quantity.unit
-    delivered = q.format_quantity(driver.delivered, unit)
-    asked = requirement_text(driver.assumed.requirement, unit).lstrip("=").strip()
+def _driver_words(driver: Driver, first: bool) -> str:
+    """`leads.avg_deal_value ($24k from marketing vs $50k assumed: -$16.64M/year)`."""
+    asked = driver.assumed.removeprefix("= ")
     if first:
-        return f"{driver.name} ({delivered} from {driver.producer_team} vs {asked} assumed)"
-    return f"{driver.name} ({delivered} vs {asked})"
+        return f"{driver.name} ({driver.delivered} from {driver.team} vs {asked} assumed: {driver.impact})"
+    return f"{driver.name} ({driver.delivered} vs {asked}: {driver.impact})"
 
 
-def _closing_help(goal: Goal, graph, evaluator, computed: q.Quantity) -> str:
-    target = goal_point(goal)
-    parts = [f"{name} {bound}" for name, bound, _ in closing_bounds(graph, evaluator, goal.metric, target)]
-    if not parts:
-        return f"raise what feeds {goal.metric}, or lower the goal to what the plan delivers"
-    return "any one of these alone would close the gap: " + listing(parts, "or")
+def _needs_words(needed: list[Closing]) -> str:
+    """`>= $31.25k`, or `between $28.13k and $34.38k`."""
+    if len(needed) == 2:
+        return f"between {needed[0].value} and {needed[1].value}"
+    return f"{needed[0].op} {needed[0].value}"
+
+
+_WHAT_TO_DO = {
+    ">=": "raise what feeds {metric}, or lower the goal to what the plan delivers",
+    "<=": "cut what feeds {metric}, or raise the limit to what the plan delivers",
+}
+
+
+def _closing_help(goal: Goal, closing: list[Closing], stuck: list[Stuck]) -> str:
+    if closing:
+        text = "any one of these alone would close the gap: " + listing([c.words() for c in closing], "or")
+    else:
+        text = _WHAT_TO_DO.get(
+            goal.requirement.op, "change what feeds {metric}, or move the goal to what the plan delivers"
+        ).format(metric=goal.metric)
+    cannot = [s for s in stuck if s.cannot]
+    if cannot:
+        text += f"; {_names([f'{s.name} (it would need {s.needs})' if s.needs else s.name for s in cannot])}"
+        text += " cannot close it alone"
+    unsure = [s.name for s in stuck if not s.cannot]
+    if unsure:
+        text += f"; no single value can be worked out for {_names(unsure)}"
+    return text
+
+
+def _names(names: list[str]) -> str:
+    """The first few names, and how many more."""
+    shown = names[:NAMED_STUCK] + ([f"{len(names) - NAMED_STUCK} other inputs"] if len(names) > NAMED_STUCK else [])
+    return listing(shown)

@@ -210,9 +210,18 @@ def test_doubled_leads_revenue(runner: CliRunner, doubled_leads: Path) -> None:
         "sales.revenue = leads.volume × leads.win_rate × leads.avg_deal_value = "
         "4,000 leads/year × 16% × $24k = $15.36M/year"
     ) in out
-    assert "goal sales.revenue >= $20M/year (sales, sales.plan:4): short: $15.36M/year, 76.8% of the goal" in out
+    assert (
+        "goal sales.revenue >= $20M/year (sales, sales.plan:4): short: $15.36M/year, 76.8% of the $20M/year goal"
+    ) in out
     for closing in CLOSING:
         assert closing in out
+    assert "leads.win_rate >= 20.84% (now 16%, +30%; marketing produces it)" in out
+    # every driver, largest impact first: $50k assumed would make it $32M/year, 20% $19.2M/year
+    assert (
+        "driven by, largest impact first:\n"
+        "│           ├── leads.avg_deal_value -$16.64M/year: $24k from marketing, sales assumes = $50k\n"
+        "│           └── leads.win_rate -$3.84M/year: 16% from marketing, sales assumes = 20%\n"
+    ) in out
     assert "sales assumes = $50k, gets $24k: does not fit, 2.08× what is delivered  sales.plan:6" in out
     assert "sales assumes >= 2,000 leads/year, gets 4,000 leads/year: fits, 0.5× what is delivered" in out
     assert "acme derives company.revenue from it  company.plan:5" in out  # who consumes it
@@ -261,7 +270,7 @@ def test_met_goal(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(write_plan(tmp_path, MET_GOAL))
     out = explain(runner, "sales.revenue").stdout
     assert "500 leads/month × 20% × $48k = $57.6M/year" in out
-    assert "goal sales.revenue >= $50M/year (sales, plan.plan:6): met: $57.6M/year, 115.2% of the goal" in out
+    assert "goal sales.revenue >= $50M/year (sales, plan.plan:6): met: $57.6M/year, 115.2% of the $50M/year goal" in out
     assert "alone would close the gap" not in out
     document = explain_json(runner, "sales.revenue")
     assert document["goals"][0]["status"] == "met" and document["goals"][0]["closing"] == []

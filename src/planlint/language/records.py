@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-try:
-    from typing import dataclass_transform
-except ImportError:  # Python 3.10
+if TYPE_CHECKING:  # the type checker reads it from its own stubs, on every Python planlint supports
+    from typing_extensions import dataclass_transform
+else:
+    try:
+        from typing import dataclass_transform
+    except ImportError:  # Python 3.10
 
-    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:  # type: ignore[no-redef]
-        return lambda decorated: decorated
+        def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
+            return lambda decorated: decorated
 
 
 T = TypeVar("T", bound=type)

@@ -27,6 +27,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from planlint.analysis.evaluate import Evaluator
 from planlint.analysis.graph import InterlockGraph
+from planlint.analysis.guidance import Guidance
 from planlint.analysis.interlock import Interlock
 from planlint.language.span import Span
 from planlint.model.plan import Goal, Plan, PlanFile
@@ -123,6 +124,7 @@ class Rule(Generic[S]):
         subject: str = "",
         teams: tuple[str, ...] = (),
         severity: Severity | None = None,
+        guidance: Guidance | None = None,
     ) -> Finding:
         return Finding(
             self.code,
@@ -134,6 +136,7 @@ class Rule(Generic[S]):
             related,
             subject,
             tuple(sorted(set(teams))),
+            guidance=guidance,
         )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
+from planlint.analysis.guidance import Guidance
 from planlint.language.span import Span
 
 
@@ -46,6 +48,8 @@ class Finding:
     # goal name and the teams involved. Fingerprints are built from these.
     subject: str = ""
     teams: tuple[str, ...] = field(default=())
+    # What the plan owner can do, as data (a goal's closing values and drivers); None: nothing to offer.
+    guidance: Guidance | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -72,9 +76,10 @@ class Finding:
             tuple((related.span, related.message) for related in self.related),
         )
 
-    def to_dict(self) -> dict:
-        """The finding as the JSON output format writes it."""
-        return {
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as the JSON output format writes it (with `closing` and `drivers` when it
+        carries guidance)."""
+        found: dict[str, Any] = {
             "code": self.code,
             "rule": self.rule,
             "severity": self.severity.value,
@@ -100,6 +105,9 @@ class Finding:
             "teams": list(self.teams),
             "fingerprint": self.fingerprint,
         }
+        if self.guidance is not None:
+            found.update(self.guidance.to_dict())
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from planlint import __version__
+from planlint.analysis import guidance
 from planlint.language import quantity, source, span
 from planlint.model import plan as model
 from planlint.rulebook import finding
@@ -59,7 +60,7 @@ _CODE_PACKAGES = (("planlint", "*.py"), ("planlint.language.grammar", "*.lark"),
 
 _MODEL_CLASSES = tuple(
     cls
-    for module in (model, quantity, span, source, finding)
+    for module in (model, quantity, span, source, finding, guidance)
     for cls in vars(module).values()
     if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__
 )
