@@ -20,6 +20,7 @@ from planlint.model.plan import Amount, Consumes, Goal, Produces, Requirement
 from planlint.model.written import requirement_text
 
 MOST_TRIED = 12  # inputs of one goal whose closing value is worked out and verified, fewest changes first
+MORE_DIGITS = 12  # decimals a closing value may take beyond the usual, when it only holds that close
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,23 @@ class GoalGap:
         self.asked: Bounds = accepted_bounds(goal.requirement, tolerance)
         self.tree = tree or MetricTree.of(graph, evaluator, goal.metric)
 
+    def printed(self, name: str, value: Fraction, op: str, unit: q.Unit) -> tuple[str, q.Quantity] | None:
+        """`value` as printed in `unit`, rounded the way the input moves, with the quantity that text
+        states, when the goal holds with it: at the usual precision, else with up to
+        `MORE_DIGITS` more decimals (a narrow band of values that close the gap)."""
+        way = 1 if op == ">=" else -1
+        shown = value
+        for finer in range(MORE_DIGITS + 1):
+            text = q.format_magnitude(shown, unit, way, finer)
+            written = _written_back(text, unit)
+            if written is None:
+                return None
+            if self.holds_with(name, written):
+                return text, written
+            if written.lo == shown:  # the bound itself misses (a divisor at zero): just past it
+                shown = value + way * (abs(value) or Fraction(1)) / 10 ** (3 + finer)
+        return None
+
     def holds_with(self, name: str, value: q.Quantity) -> bool:
         """Whether the goal holds when `name`'s producer states `value`, everything else as delivered."""
         computed = self.tree.safely(name, value)
@@ -171,8 +189,14 @@ class GoalGap:
             size = abs(value - nearest) / abs(nearest) if nearest else abs(value)
             candidates.append((size, name, value, op))
         kept = {name for _, name, _, _ in sorted(candidates)[:MOST_TRIED]}
-        found = [c for c in (self._verified(name, value, op) for _, name, value, op in candidates if name in kept) if c]
-        return sorted(found, key=lambda c: self.tree.leaves.index(c.name)), stuck
+        found: list[Closing] = []
+        for _, name, value, op in candidates:
+            verified = self._verified(name, value, op) if name in kept else None
+            if isinstance(verified, Stuck):
+                stuck.append(verified)
+            elif verified is not None:
+                found.append(verified)
+        return found, stuck
 
     def _exact_targets(self) -> dict[str, Bounds | None]:
         """For an `=` goal on a metric that is a single value: the value of each single input that
@@ -186,15 +210,22 @@ class GoalGap:
     def _repeated_bounds(self, name: str) -> Bounds:
         return self.tree.bounds_of_repeated(name, self.asked)
 
-    def _verified(self, name: str, value: Fraction, op: str) -> Closing | None:
-        """The closing value as printed (rounded the way the input moves), if it closes the gap."""
+    def _verified(self, name: str, value: Fraction, op: str) -> Closing | Stuck:
+        """The closing value as printed (rounded the way the input moves), if it closes the gap;
+        else why not."""
         now, producer = self.tree.delivered(name), self.graph.producer(name)
         assert now is not None and isinstance(producer, Produces)
         unit = q.display_unit(now.unit, metric_unit(self.graph, self.evaluator, name))
-        text = q.format_magnitude(value, unit, 1 if op == ">=" else -1)
-        written = _written_back(text, now.unit)
-        if written is None or not self.holds_with(name, written):
-            return None
+        found = self.printed(name, value, op, unit)
+        if found is None:
+            way = 1 if op == ">=" else -1  # just past a bound that misses itself: is that still stated?
+            past = value + way * (abs(value) or Fraction(1)) / 10**6
+            if not _outside_what_producers_state(past, now):
+                return Stuck(name)  # no value a plan can write closes it: the band is too narrow
+            return Stuck(name, f"a value {'above' if way > 0 else 'below'} {q.format_magnitude(value, unit)}")
+        text, written = found
+        if _outside_what_producers_state(written.lo, now):
+            return Stuck(name, text)
         return Closing(
             name,
             op,
@@ -341,14 +372,12 @@ def needed_values(
     producer = graph.producer(name)
     found = []
     for value, op in ((bounds[0], ">="), (bounds[1], "<=")):
-        if value is None:
-            continue
-        text = q.format_magnitude(value, unit, 1 if op == ">=" else -1)
-        written = _written_back(text, unit)
-        if written is None or not gap.holds_with(name, written):
+        printed = None if value is None else gap.printed(name, value, op, unit)
+        if value is not None and printed is None:
             return []
-        span = producer.span if producer is not None else None
-        found.append(Closing(name, op, text, value, team=producer.team if producer else "", span=span))
+        if value is not None and printed is not None:
+            span = producer.span if producer is not None else None
+            found.append(Closing(name, op, printed[0], value, team=producer.team if producer else "", span=span))
     return found
 
 

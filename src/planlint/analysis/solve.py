@@ -406,8 +406,11 @@ def _child_bounds(op: str, left: bool, bounds: Bounds, other: q.Quantity, side: 
         found = _meet(_scaled_preimage(bounds, k1), _scaled_preimage(bounds, k2))
     elif left:  # c / K = c × (1/K), K not crossing zero
         found = _meet(_scaled_preimage(bounds, 1 / k1), _scaled_preimage(bounds, 1 / k2))
-    else:  # K / c: with t = 1/c, K × t within bounds, c on its side of zero
-        found = _meet(_reciprocal(_scaled_preimage(bounds, k1), side), _reciprocal(_scaled_preimage(bounds, k2), side))
+    else:  # K / c: with t = 1/c, K × t within bounds, c on its side of zero, else across it
+        for way in (side, -side):
+            found = _meet(*(_reciprocal(_scaled_preimage(bounds, k), way) for k in (k1, k2)))
+            if found is not None and not _empty(found):
+                return found
     return None if found is None or _empty(found) else found
 
 

@@ -509,13 +509,13 @@ def _decimals_for_significant(numerator: int, denominator: int) -> int:
     return digits
 
 
-def _scaled(numerator: int, denominator: int, direction: int = 0) -> str:
+def _scaled(numerator: int, denominator: int, direction: int = 0, finer: int = 0) -> str:
     """Money-style magnitude: 24k, 15.36M, 1.5B, 950."""
     size = abs(numerator)
     for suffix, scale in (("B", 10**9), ("M", 10**6), ("k", 10**3)):
         if size >= scale * denominator:
-            return _format_terms(numerator, denominator * scale, 3, True, direction) + suffix
-    return _format_terms(numerator, denominator, 2, True, direction)
+            return _format_terms(numerator, denominator * scale, 3 + finer, True, direction) + suffix
+    return _format_terms(numerator, denominator, 2 + finer, True, direction)
 
 
 _DISPLAY_FACTORS: dict[Unit, tuple[int, int]] = {}
@@ -530,28 +530,30 @@ def _display_factor(unit: Unit) -> tuple[int, int]:
     return found
 
 
-def format_magnitude(value: Fraction, unit: Unit, direction: int = 0) -> str:
+def format_magnitude(value: Fraction, unit: Unit, direction: int = 0, finer: int = 0) -> str:
     """A single magnitude (base units) printed in `unit`: $24k, 16%, 4,000 leads/year.
 
-    `direction` rounds up (+1) or down (-1) instead of to the nearest, for bounds.
+    `direction` rounds up (+1) or down (-1) instead of to the nearest, for bounds; `finer` prints
+    that many more decimals, for a bound that only holds closer to its exact value.
     """
     factor_num, factor_den = _display_factor(unit)
     numerator, denominator = value.numerator * factor_num, value.denominator * factor_den
     currency = unit.currency
     time_power, per_duration = unit.time_power, unit.per_duration
+    digits = 2 + finer
     if unit.percent and not unit.dims:
-        text = _format_terms(numerator * 100, denominator, direction=direction) + "%"
+        text = _format_terms(numerator * 100, denominator, digits, direction=direction) + "%"
     elif currency:
-        amount = _scaled(numerator, denominator, direction)
+        amount = _scaled(numerator, denominator, direction, finer)
         symbol = _SYMBOL_OF.get(currency)
         sign = "-" if amount.startswith("-") else ""
         text = f"{sign}{symbol}{amount.lstrip('-')}" if symbol else f"{amount} {currency}"
     elif (time_power > 0 or per_duration) and not unit.label:
         word = unit.time_unit or "year"
         one = numerator == denominator
-        text = f"{_format_terms(numerator, denominator, direction=direction)} {word if one else _plural(word)}"
+        text = f"{_format_terms(numerator, denominator, digits, direction=direction)} {word if one else _plural(word)}"
     else:
-        text = _format_terms(numerator, denominator, direction=direction)
+        text = _format_terms(numerator, denominator, digits, direction=direction)
         if unit.label:
             text += f" {unit.label}"
     if time_power < 0 or per_duration:
