@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from planlint.analysis.evaluate import FITS, Evaluator, Fit, Known, accepted_bounds, assess
+from planlint.analysis.evaluate import FITS, PARTLY, Evaluator, Fit, Known, accepted_bounds, assess
 from planlint.analysis.graph import InterlockGraph
 from planlint.analysis.guidance import Closing, Driver, Guidance
 from planlint.analysis.solve import Bounds, MetricTree, NoAnswer
@@ -65,6 +65,17 @@ def metric_text(graph: InterlockGraph, evaluator: Evaluator, name: str, value: q
 
 def assess_goal(goal: Goal, computed: q.Quantity, tolerance: Fraction) -> Fit:
     return assess(goal.requirement, computed, tolerance)
+
+
+def standing(goal: Goal, computed: q.Quantity, tolerance: Fraction) -> str:
+    """How a goal stands: met, partly met (only part of the range meets it), short (of a `>=`),
+    over (a `<=`) or off target (an `=` or `in`)."""
+    status = assess_goal(goal, computed, tolerance).status
+    if status == FITS:
+        return "met"
+    if status == PARTLY:
+        return "partly met"
+    return {">=": "short", "<=": "over"}.get(goal.requirement.op, "off target")
 
 
 def _target(goal: Goal) -> q.Quantity:
@@ -404,5 +415,6 @@ __all__ = [
     "metric_text",
     "metric_unit",
     "needed_values",
+    "standing",
     "worst_end",
 ]

@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from planlint.analysis.evaluate import FITS, Evaluator, Known, Outcome, Unknown, amount_quantity
+from planlint.analysis.evaluate import Evaluator, Known, Outcome, Unknown, amount_quantity
 from planlint.analysis.formula import amount_text, expression_text
-from planlint.analysis.goals import GoalGap, assess_goal, goal_share, measured, metric_unit, worst_end
+from planlint.analysis.goals import GoalGap, goal_share, measured, metric_unit, standing, worst_end
 from planlint.analysis.graph import Consumption, InterlockGraph
 from planlint.analysis.interlock import compare, days_late, deadlines
 from planlint.analysis.solve import MetricTree
@@ -202,7 +202,7 @@ def explain_assumption(
     derivation: list[Step] = []
     if isinstance(graph.producer(name), Derive):
         derivation = _derivation(name, trace, like, {g.team for g in goals})
-    value, reason = _value_text(outcome, like), _reason(outcome)
+    value, reason = _value_text(outcome, like), reason_words(outcome)
     if isinstance(outcome, Unknown) and outcome.reason == "no-value" and producers:
         value, reason = producers[0].value, None  # a definition or a date: stated, just not a number
     statuses = [_goal_status(g, graph, evaluator, tolerance) for g in goals]
@@ -328,7 +328,7 @@ def _step(name: str, depth: int, producer, trace: _Trace, like) -> Step:
     outcome = evaluator.value_of(name)
     if producer is None:
         return Step(name, depth, "unresolved", value="nobody produces it")
-    value = _value_text(outcome, like) or _reason(outcome)
+    value = _value_text(outcome, like) or reason_words(outcome)
     if not isinstance(producer, Derive):
         return Step(name, depth, "input", producer.team, Location.of(producer.span), value=value)
 
@@ -357,7 +357,7 @@ def _goal_status(goal: Goal, graph: InterlockGraph, evaluator: Evaluator, tolera
     found = GoalStatus(goal.team, Location.of(goal.span), target, "unverifiable")
     outcome = evaluator.value_of(goal.metric)
     if not isinstance(outcome, Known) or not isinstance(goal.requirement.value, Amount):
-        found.reason = _reason(outcome) or "the goal is not a number"
+        found.reason = reason_words(outcome) or "the goal is not a number"
         return found
     computed, unit = outcome.quantity, goal.requirement.value.quantity.unit
     found.value = q.format_quantity(computed, unit)
@@ -366,13 +366,9 @@ def _goal_status(goal: Goal, graph: InterlockGraph, evaluator: Evaluator, tolera
         found.reason = f"the goal is in {unit.describe()}, the plan delivers {computed.unit.describe()}"
         return found
     found.share, found.measured = goal_share(computed, goal), measured(goal, computed)
-    fit = assess_goal(goal, computed, tolerance)
-    if fit.status == FITS:
-        found.status = "met"
+    found.status = standing(goal, computed, tolerance)
+    if found.status == "met":
         return found
-    found.status = (
-        "partly met" if fit.status == "partly" else {">=": "short", "<=": "over"}.get(goal.requirement.op, "off target")
-    )
     gap = GoalGap(graph, evaluator, goal, tolerance)
     found.closing = [Closing(c.name, f"{c.op} {c.value}", c.now, c.change, c.team) for c in gap.closing()[0]]
     found.drivers = [Driver(d.name, d.assumed, d.delivered, d.impact, d.team, d.assumed_by) for d in gap.drivers()]
@@ -428,7 +424,7 @@ def _value_text(outcome: Outcome, like: q.Unit | None = None) -> str | None:
     return q.format_quantity(outcome.quantity, like) if isinstance(outcome, Known) else None
 
 
-def _reason(outcome: Outcome) -> str | None:
+def reason_words(outcome: Outcome) -> str | None:
     """Why a value cannot be computed, in words."""
     if not isinstance(outcome, Unknown):
         return None
