@@ -167,16 +167,26 @@ def check(
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--all", "show_all", is_flag=True, help="List every rule with its origin.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--spread",
+    metavar="PCT",
+    help="How far the sensitivity table moves an input stated as one value, up and down (default 10%).",
+)
 @click.option("--color/--no-color", default=None)
 def explain(
-    subject: str | None, paths: tuple[Path, ...], show_all: bool, output_format: str, color: bool | None
+    subject: str | None,
+    paths: tuple[Path, ...],
+    show_all: bool,
+    output_format: str,
+    spread: str | None,
+    color: bool | None,
 ) -> None:
     """Explain a rule (CODE or NAME), an assumption (sales.revenue) or the findings on PATH:LINE."""
     from planlint.commands.explain import run_explain
 
     use_color = _use_color(sys.stdout) if color is None else color
     try:
-        code = run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color)
+        code = run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color, spread)
     except ValueError as err:
         raise PlanlintError(str(err)) from None
     sys.exit(code)
