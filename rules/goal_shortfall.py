@@ -24,10 +24,25 @@ class GoalShortfall(GoalRule):
     Computes each goal's metric from what the producers actually deliver, not
     from what the goal's team assumed, through every derivation and with
     ranges carried as worst .. best case, and compares it with the target. The
-    message gives the computed value, its share of the goal, and the inputs
-    that drive the gap; the help says what each input would need to be, alone,
-    to close it. A goal whose inputs nobody produces is reported once as one
-    that cannot be checked.
+    message gives the computed value, its share of the goal (of the nearest end
+    of an `in` goal), and the inputs that drive the gap: those delivered
+    otherwise than the goal's team, or a team whose derivation is under the
+    goal, assumed, inside the tolerance or not, largest impact on the metric
+    first.
+
+    The help says what each input would need to be, alone, to close the gap,
+    with today's value and the change:
+    `leads.win_rate >= 20.84% (now 16%, +30%)`. Each value is solved from the
+    derivation over the whole range of the other inputs, rounded the way the
+    input has to move, and offered only once the goal, re-checked with the
+    value as printed, holds. An input that would need a value its producer
+    cannot state (above 100%, below zero) is named as unable to close the gap
+    alone. The JSON output carries the same values as `closing` and
+    `drivers`; `planlint what-if --set NAME=VALUE` checks the plan with one
+    of them applied.
+
+    A goal with one input nobody produces says what that input needs (info);
+    with several, it is reported once as one that cannot be checked.
 
     **Why is this bad?**
 
