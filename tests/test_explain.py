@@ -276,8 +276,12 @@ def test_met_goal(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert document["goals"][0]["status"] == "met" and document["goals"][0]["closing"] == []
     assert document["findings"] == []
     volume = explain_json(runner, "leads.volume")
-    assert volume["producers"][0]["in_consumer_units"] == ["6,000 leads/year"]  # as its consumer counts it
-    assert volume["consumers"][0]["status"] == "fits"
+    # one metric, one period: the consumer's `>= 6000 leads/year` reads in the producer's period
+    assert (volume["producers"][0]["value"], volume["consumers"][0]["assumes"]) == (
+        "500 leads/month",
+        ">= 500 leads/month",
+    )
+    assert (volume["consumers"][0]["delivered"], volume["consumers"][0]["status"]) == ("500 leads/month", "fits")
 
 
 def test_unproduced_input(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -403,6 +403,9 @@ def test_a_metric_is_stated_in_its_goals_period_everywhere(repo: Path) -> None:
     goal = next(r for r in doc["impact"][1]["relied_on_by"] if r["kind"] == "goal")
     assert (goal["delivered"], goal["status"]) == ("$34.56M/year", "fits")
     assert "/month" not in json.dumps(doc["changes"][1:] + doc["impact"][1:])
+    # leads.volume has no goal: it reads in its producer's period, sales' `>= 2000 leads/year` too
+    volume = {r["kind"]: r for r in doc["impact"][0]["relied_on_by"]}["consumes"]
+    assert (volume["wants"], volume["delivered"]) == (">= 166.67 leads/month", "300 leads/month")
 
 
 def test_a_goal_that_falls_short_says_of_what(repo: Path) -> None:

@@ -232,7 +232,8 @@ def _reliances(name: str, result: Analysed, settings: Settings) -> list[Reliance
 
 
 def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: Settings) -> Reliance:
-    wants = _with_by(requirement_text(statement.requirement) if statement.requirement else "", statement.by)
+    unit = metric_unit(graph, evaluator, statement.name)  # the metric's one unit, whoever states it
+    wants = _with_by(requirement_text(statement.requirement, unit) if statement.requirement else "", statement.by)
     producer = graph.producer(statement.name)
     if producer is None:
         return Reliance(
@@ -250,7 +251,7 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: S
     result = compare(statement, producer, evaluator, settings.tolerance)
     if result.kind == "value" and result.fit is not None:
         status = result.fit.status
-        delivered = q.format_quantity(result.delivered.quantity, statement.requirement.value.quantity.unit)
+        delivered = q.format_quantity(result.delivered.quantity, unit)
         if status != FITS and result.fit.ratio is not None:
             details.append(q.format_ratio(result.fit.ratio))
     elif result.kind == "unit":

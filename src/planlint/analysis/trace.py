@@ -58,7 +58,6 @@ class Producer:
     value: str | None  # what it delivers, formatted; None when it cannot be computed
     counts: bool
     by: str | None = None  # the delivery date as written
-    in_consumer_units: list[str] = field(default_factory=list)  # `6,000 leads/year` for `500 leads/month`
 
 
 @dataclass
@@ -196,9 +195,7 @@ def explain_assumption(
     goals = [g for g in graph.goals if g.metric == name]
     like = metric_unit(graph, evaluator, name)
     consumers = [_consumer(c, trace) for c in graph.consumptions.get(name, [])]
-    producers = [
-        _producer(p, index == 0, trace, consumers, like) for index, p in enumerate(graph.producers.get(name, []))
-    ]
+    producers = [_producer(p, index == 0, trace, like) for index, p in enumerate(graph.producers.get(name, []))]
     derivation: list[Step] = []
     if isinstance(graph.producer(name), Derive):
         derivation = _derivation(name, trace, like, {g.team for g in goals})
@@ -210,7 +207,7 @@ def explain_assumption(
     return AssumptionExplanation(name, value, reason, producers, consumers, derivation, statuses, swings)
 
 
-def _producer(producer, counts: bool, trace: _Trace, consumers: list[Consumer], like) -> Producer:
+def _producer(producer, counts: bool, trace: _Trace, like) -> Producer:
     evaluator = trace.evaluator
     if isinstance(producer, Derive):
         written = _source(trace, producer.expr.span) or expression_text(producer.expr, str)
@@ -225,18 +222,8 @@ def _producer(producer, counts: bool, trace: _Trace, consumers: list[Consumer], 
     else:
         value = str(stated.date) if stated is not None else None
     written = (_source(trace, stated.span) if stated is not None else None) or value
-    compared = [c for c in consumers if c.status in ("fits", "partly", "fails")] if counts else []
-    shown = {c.delivered for c in compared if c.delivered and c.delivered != value}
-    return Producer(
-        producer.team,
-        "produces",
-        Location.of(producer.span),
-        written,
-        value,
-        counts,
-        None if producer.by is None else str(producer.by),
-        sorted(shown),
-    )
+    by = None if producer.by is None else str(producer.by)
+    return Producer(producer.team, "produces", Location.of(producer.span), written, value, counts, by)
 
 
 def _consumer(consumption: Consumption, trace: _Trace) -> Consumer:
@@ -254,7 +241,7 @@ def _consumer(consumption: Consumption, trace: _Trace) -> Consumer:
         "consumes",
         place,
         "needs",
-        assumes=requirement_text(requirement) if requirement else None,
+        assumes=requirement_text(requirement, metric_unit(graph, evaluator, consumption.name)) if requirement else None,
         timing=_timing(statement, producer, trace.fiscal_year_start),
     )
     if producer is None:
@@ -269,7 +256,8 @@ def _compare_into(found: Consumer, consumes: Consumes, producer, evaluator, tole
     if comparison.kind == "value" and comparison.fit is not None:
         fit = comparison.fit
         found.status = fit.status
-        found.delivered = q.format_quantity(comparison.delivered.quantity, consumes.requirement.value.quantity.unit)
+        unit = metric_unit(evaluator.graph, evaluator, consumes.name)  # the metric's one unit, not the consumer's
+        found.delivered = q.format_quantity(comparison.delivered.quantity, unit)
         found.ratio = q.format_ratio(fit.ratio) if fit.ratio is not None else None
     elif comparison.kind == "unit":
         found.status, found.delivered = "unit-mismatch", comparison.producer_text

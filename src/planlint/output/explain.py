@@ -245,8 +245,6 @@ def _producer(p: Producer, painter: Painter) -> str:
     text += f" by {p.by}" if p.by else ""
     if p.kind == "derives" and p.value and p.value != p.as_written:
         text += f" = {p.value}"
-    if p.in_consumer_units:
-        text += f" ({', '.join(p.in_consumer_units)} in its consumers' units)"
     text += "  " + painter.dim(_where(p.location))
     if not p.counts:
         text += "\n" + painter.status("ignored", "partly") + ": the first producer in path order counts"
