@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from planlint.analysis.evaluate import FAILS, FITS, Unknown
-from planlint.analysis.goals import GoalGap, Stuck, assess_goal, measured, needed_values
+from planlint.analysis.goals import Answers, GoalGap, assess_goal, measured, needed_values
 from planlint.analysis.guidance import Closing, Driver, Guidance
 from planlint.language import quantity as q
-from planlint.language.wording import listing
+from planlint.language.wording import listing, plural
 from planlint.model.plan import Amount, Goal
 from planlint.model.written import requirement_text
 from planlint.rulebook.contract import Context, GoalRule
@@ -111,7 +111,7 @@ class GoalShortfall(GoalRule):
         if fit.status == FITS:
             return
         gap = GoalGap(context.graph, context.evaluator, goal, context.tolerance)
-        closing, stuck = gap.closing()
+        answers = gap.closing()
         drivers = gap.drivers()
         named = [d for d in drivers if gap.against(d)][:NAMED_DRIVERS]
         message = (
@@ -123,12 +123,12 @@ class GoalShortfall(GoalRule):
         yield self.finding(
             goal.span,
             message,
-            help=_closing_help(goal, closing, stuck),
+            help=_closing_help(goal, answers),
             related=tuple(Related(d.span, f"{d.assumed_by} assumes {d.name} {d.assumed}") for d in named),
             subject=goal.metric,
             teams=(goal.team,),
             severity=Severity.ERROR if fit.status == FAILS else Severity.WARNING,
-            guidance=Guidance(tuple(closing), tuple(drivers)),
+            guidance=Guidance(tuple(answers.closing), tuple(drivers)),
         )
 
     def _unverifiable(self, goal: Goal, outcome: Unknown, context: Context) -> Finding:
@@ -173,13 +173,21 @@ _WHAT_TO_DO = {
 }
 
 
-def _closing_help(goal: Goal, closing: list[Closing], stuck: list[Stuck]) -> str:
+def _closing_help(goal: Goal, answers: Answers) -> str:
+    closing, stuck = answers.closing, answers.stuck
     if closing:
         text = "any one of these alone would close the gap: " + listing([c.words() for c in closing], "or")
+        if answers.larger:
+            text += f" ({plural(answers.larger, 'other input')} would need larger changes)"
     else:
         text = _WHAT_TO_DO.get(
             goal.requirement.op, "change what feeds {metric}, or move the goal to what the plan delivers"
         ).format(metric=goal.metric)
+    if answers.inputs:
+        text += f"; its derivations reach {answers.inputs:,} inputs, too many to solve one by one: "
+        text += "try values with `planlint what-if --set NAME=VALUE`"
+    if answers.untried:
+        text += f"; not solved: {plural(answers.untried, 'other input')} used more than once"
     cannot = [s for s in stuck if s.cannot]
     if cannot:
         text += f"; {_names([f'{s.name} (it would need {s.needs})' if s.needs else s.name for s in cannot])}"

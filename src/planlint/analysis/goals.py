@@ -19,7 +19,11 @@ from planlint.language import quantity as q
 from planlint.model.plan import Amount, Consumes, Goal, Produces, Requirement
 from planlint.model.written import requirement_text
 
-MOST_TRIED = 12  # inputs of one goal whose closing value is worked out and verified, fewest changes first
+# What guidance may cost, per goal: a check over an organisation's plan must stay quick, and a goal
+# whose derivations reach every team's inputs (an org goal) has tens of thousands of them.
+MOST_SHOWN = 12  # closing values verified and offered, the smallest changes first
+MOST_REPEATED = 12  # inputs used more than once that are solved (each takes a search)
+MOST_DERIVED = 2_000  # derived metrics under a goal beyond which no input is solved, nor driver weighed
 MORE_DIGITS = 12  # decimals a closing value may take beyond the usual, when it only holds that close
 
 
@@ -38,6 +42,18 @@ class Stuck:
     def cannot(self) -> bool:
         """Whether it is known that it cannot close the gap alone."""
         return bool(self.needs) or self.proven
+
+
+@dataclass
+class Answers:
+    """What closes a goal's gap: the closing values offered, the inputs that have none, and what
+    the budget above left out."""
+
+    closing: list[Closing]
+    stuck: list[Stuck]
+    larger: int = 0  # inputs with a closing value too, needing larger changes than those offered
+    untried: int = 0  # inputs used more than once, past MOST_REPEATED: not solved
+    inputs: int = 0  # when the derivations are past MOST_DERIVED: how many inputs, none solved
 
 
 # One unit per metric ---------------------------------------------------------------
@@ -171,25 +187,39 @@ class GoalGap:
         computed = self.tree.safely(name, value)
         return computed is not None and assess(self.goal.requirement, computed, self.tolerance).status == FITS
 
-    def closing(self) -> tuple[list[Closing], list[Stuck]]:
+    @property
+    def too_large(self) -> bool:
+        """Whether the goal's derivations are too many to solve input by input (MOST_DERIVED)."""
+        return len(self.tree.derives) > MOST_DERIVED
+
+    def closing(self) -> Answers:
         """Each input's value that alone closes the gap, verified as printed, in the order the
-        derivations use them; and the inputs that cannot close it alone."""
+        derivations use them (the smallest changes, MOST_SHOWN at most); and the inputs that
+        cannot close it alone."""
+        if self.too_large:
+            return Answers([], [], inputs=len(self.tree.leaves))
         single = self.tree.bounds_of_single_inputs(self.asked)
         targets = self._exact_targets()
         candidates: list[tuple[Fraction, str, Fraction, str]] = []  # (size of the change, name, value, op)
         stuck: list[Stuck] = []
+        repeated = untried = 0
         for name in self.tree.leaves:
             now = self.tree.delivered(name)
             if now is None or not isinstance(self.graph.producer(name), Produces):
                 continue
+            once = self.tree.occurrences[name] == 1
+            repeated += not once
+            if repeated > MOST_REPEATED and not once:
+                untried += 1
+                continue
             try:
-                bounds = single[name] if self.tree.occurrences[name] == 1 else self._repeated_bounds(name)
+                bounds = single[name] if once else self._repeated_bounds(name)
             except (KeyError, NoAnswer, q.QuantityError):
                 stuck.append(Stuck(name))
                 continue
             chosen = None if bounds is None else _chosen(bounds, now, targets.get(name))
             if chosen is None:
-                stuck.append(Stuck(name, proven=bounds is None))
+                stuck.append(Stuck(name, proven=bounds is None and name not in self.tree.in_divisors))
                 continue
             value, op = chosen
             unit = q.display_unit(now.unit, metric_unit(self.graph, self.evaluator, name))
@@ -199,7 +229,7 @@ class GoalGap:
             nearest = now.nearest(value)
             size = abs(value - nearest) / abs(nearest) if nearest else abs(value)
             candidates.append((size, name, value, op))
-        kept = {name for _, name, _, _ in sorted(candidates)[:MOST_TRIED]}
+        kept = {name for _, name, _, _ in sorted(candidates)[:MOST_SHOWN]}
         found: list[Closing] = []
         for _, name, value, op in candidates:
             verified = self._verified(name, value, op) if name in kept else None
@@ -207,7 +237,7 @@ class GoalGap:
                 stuck.append(verified)
             elif verified is not None:
                 found.append(verified)
-        return found, stuck
+        return Answers(found, stuck, larger=len(candidates) - len(kept), untried=untried)
 
     def _exact_targets(self) -> dict[str, Bounds | None]:
         """For an `=` goal on a metric that is a single value: the value of each single input that
@@ -253,9 +283,12 @@ class GoalGap:
     def drivers(self) -> list[Driver]:
         """The inputs whose delivered value differs from what the goal's team, or a team whose
         derivation is under the goal, assumed; each with how far that difference alone moves the
-        metric (delivered minus assumed, at the end that decides the goal), largest first."""
+        metric (delivered minus assumed, at the end that decides the goal), largest first. None
+        past MOST_DERIVED."""
         computed = self.tree.delivered(self.goal.metric)
         assert computed is not None
+        if self.too_large:
+            return []
         end = worst_end(self.goal, computed, self.tolerance)
         teams = {self.goal.team} | {derive.team for derive in self.tree.derives.values()}
         goal_unit = _target(self.goal).unit
@@ -310,7 +343,7 @@ class GoalGap:
         return driver.effect < 0 if downward else driver.effect > 0
 
     def guidance(self) -> Guidance:
-        return Guidance(tuple(self.closing()[0]), tuple(self.drivers()))
+        return Guidance(tuple(self.closing().closing), tuple(self.drivers()))
 
 
 def _chosen(bounds: Bounds, now: q.Quantity, target: Bounds | None) -> tuple[Fraction, str] | None:
@@ -407,6 +440,7 @@ def _unit_needed(graph: InterlockGraph, tree: MetricTree, name: str, goal_unit: 
 
 __all__ = [
     "FITS",
+    "Answers",
     "GoalGap",
     "Stuck",
     "assess_goal",

@@ -56,6 +56,9 @@ class MetricTree:
     leaves: list[str] = field(default_factory=list)  # names not derived here, first use first
     occurrences: dict[str, int] = field(default_factory=dict)
     users: dict[str, list[str]] = field(default_factory=dict)  # name -> the derived names using it
+    # Names read inside a divisor (found by `bounds_of_single_inputs`): the values that answer for them
+    # may lie on the divisor's other side of zero, which the bounds do not always reach.
+    in_divisors: set[str] = field(default_factory=set)
     _rank: dict[str, int] = field(default_factory=dict)
     _cones: dict[str, list[str]] = field(default_factory=dict)
 
@@ -153,9 +156,11 @@ class MetricTree:
         for name in self.order:
             if self.occurrences.get(name) != 1 or name not in wanted:
                 continue
-            for ref, bounds in _bounds_down(self.derives[name].expr, wanted[name], self._known):
+            for ref, bounds, divisor in _bounds_down(self.derives[name].expr, wanted[name], self._known):
                 if self.occurrences.get(ref) == 1:
                     (wanted if ref in self.derives else found)[ref] = bounds
+                    if divisor or name in self.in_divisors:
+                        self.in_divisors.add(ref)
         return found
 
     def unit_needed(self, name: str, metric_unit: q.Unit) -> q.Unit | None:
@@ -190,7 +195,7 @@ class MetricTree:
             if found is None or found[1] is None:
                 return None
             known[derived] = found
-        return known[self.metric][1]
+        return known[self.metric][1] if self.metric in known else 0  # not under the metric: no way at all
 
     def bounds_of_repeated(self, name: str, asked: Bounds) -> Bounds:
         """`bounds_of_single_inputs` for a leaf that appears more than once, where the metric moves
@@ -291,27 +296,30 @@ def _root(gap: Callable[[Fraction], Fraction], start: Fraction) -> tuple[Fractio
 
 def _bounds_down(
     expr: Expr, asked: Bounds | None, lookup: Callable[[str], q.Quantity]
-) -> list[tuple[str, Bounds | None]]:
+) -> list[tuple[str, Bounds | None, bool]]:
     """Each name `expr` refers to, with the values it may take for `expr` to stay within `asked`
     (the rest as delivered; `lookup` gives inputs and raises `_NoAnswer` for one that has no
-    value); None where no value does. A name below a sibling that cannot be computed is left out."""
+    value), None where no value does, and whether it is read inside a divisor. A name below a
+    sibling that cannot be computed is left out."""
     values, named = _node_values(expr, lookup)
-    found: list[tuple[str, Bounds | None]] = []
-    stack: list[tuple[Expr, Bounds | None]] = [(expr, asked)]
+    found: list[tuple[str, Bounds | None, bool]] = []
+    stack: list[tuple[Expr, Bounds | None, bool]] = [(expr, asked, False)]
     while stack:
-        node, bounds = stack.pop()
+        node, bounds, divisor = stack.pop()
         if isinstance(node, Reference):
-            found.append((node.name, bounds))
+            found.append((node.name, bounds, divisor))
         elif isinstance(node, Negate):
-            stack.append((node.operand, None if bounds is None else (_neg(bounds[1]), _neg(bounds[0]))))
+            stack.append((node.operand, None if bounds is None else (_neg(bounds[1]), _neg(bounds[0])), divisor))
         elif isinstance(node, Binary):
             for child, sibling, left in ((node.left, node.right, True), (node.right, node.left, False)):
                 other = values[id(sibling)]
                 if other is None or id(child) not in named:  # a sibling without a value; a child without names
                     continue
-                mine = values[id(child)] if node.op == "/" and not left else None
+                under = node.op == "/" and not left
+                mine = values[id(child)] if under else None
                 side = -1 if mine is not None and mine.hi < 0 else 1
-                stack.append((child, None if bounds is None else _child_bounds(node.op, left, bounds, other, side)))
+                below = None if bounds is None else _child_bounds(node.op, left, bounds, other, side)
+                stack.append((child, below, divisor or under))
     return found
 
 

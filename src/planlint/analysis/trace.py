@@ -14,7 +14,7 @@ from typing import Any
 
 from planlint.analysis.evaluate import Evaluator, Known, Outcome, Unknown, amount_quantity
 from planlint.analysis.formula import amount_text, expression_text
-from planlint.analysis.goals import GoalGap, goal_share, measured, metric_unit, standing, worst_end
+from planlint.analysis.goals import MOST_DERIVED, GoalGap, goal_share, measured, metric_unit, standing, worst_end
 from planlint.analysis.graph import Consumption, InterlockGraph
 from planlint.analysis.interlock import compare, days_late, deadlines
 from planlint.analysis.solve import MetricTree
@@ -358,7 +358,7 @@ def _goal_status(goal: Goal, graph: InterlockGraph, evaluator: Evaluator, tolera
     if found.status == "met":
         return found
     gap = GoalGap(graph, evaluator, goal, tolerance)
-    found.closing = [Closing(c.name, f"{c.op} {c.value}", c.now, c.change, c.team) for c in gap.closing()[0]]
+    found.closing = [Closing(c.name, f"{c.op} {c.value}", c.now, c.change, c.team) for c in gap.closing().closing]
     found.drivers = [Driver(d.name, d.assumed, d.delivered, d.impact, d.team, d.assumed_by) for d in gap.drivers()]
     return found
 
@@ -374,6 +374,8 @@ def sensitivity(
         return []
     end = worst_end(goal, outcome.quantity, tolerance)
     tree = MetricTree.of(graph, evaluator, name)
+    if len(tree.derives) > MOST_DERIVED:  # an organisation's worth of inputs: no table a reader could use
+        return []
     unit = metric_unit(graph, evaluator, name)
     rows: list[tuple[Fraction, Swing]] = []
     for leaf in tree.leaves:
