@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from planlint.analysis.evaluate import FITS, PARTLY, Evaluator, Fit, Known, accepted_bounds, assess
 from planlint.analysis.graph import InterlockGraph
-from planlint.analysis.guidance import Closing, Driver, Guidance
+from planlint.analysis.guidance import Closing, Driver
 from planlint.analysis.solve import Bounds, MetricTree, NoAnswer
 from planlint.language import quantity as q
 from planlint.model.plan import Amount, Consumes, Goal, Produces, Requirement
@@ -69,11 +69,6 @@ def metric_unit(graph: InterlockGraph, evaluator: Evaluator, name: str) -> q.Uni
         if isinstance(value, Amount) and (delivered is None or value.quantity.unit.same_dims(delivered)):
             return value.quantity.unit
     return delivered
-
-
-def metric_text(graph: InterlockGraph, evaluator: Evaluator, name: str, value: q.Quantity) -> str:
-    """`value` of `name`, in the metric's one unit."""
-    return q.format_quantity(value, metric_unit(graph, evaluator, name))
 
 
 # Measuring against a goal --------------------------------------------------------------
@@ -342,9 +337,6 @@ class GoalGap:
         downward = worst_end(self.goal, computed, self.tolerance) is _lowest
         return driver.effect < 0 if downward else driver.effect > 0
 
-    def guidance(self) -> Guidance:
-        return Guidance(tuple(self.closing().closing), tuple(self.drivers()))
-
 
 def _chosen(bounds: Bounds, now: q.Quantity, target: Bounds | None) -> tuple[Fraction, str] | None:
     """The value to offer from the values that close the gap: the target of an `=` goal when one
@@ -446,7 +438,6 @@ __all__ = [
     "assess_goal",
     "goal_share",
     "measured",
-    "metric_text",
     "metric_unit",
     "needed_values",
     "standing",

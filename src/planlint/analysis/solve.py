@@ -22,7 +22,6 @@ from planlint.analysis.evaluate import (
     Evaluator,
     Known,
     Outcome,
-    Unknown,
     amount_quantity,
     apply_operator,
     evaluate_expr,
@@ -38,7 +37,7 @@ _SECANT_STEPS = 60  # evaluations a bound of a repeated input may cost at most
 _CLOSE_ENOUGH = Fraction(1, 10**12)  # relative width at which a bracket is a bound (printing rounds far coarser)
 
 
-class _NoAnswer(Exception):
+class NoAnswer(Exception):
     """An input for which the metric has no single way to go, or no value at all."""
 
 
@@ -132,14 +131,14 @@ class MetricTree:
     def _known(self, name: str) -> q.Quantity:
         found = self.delivered(name)
         if found is None:
-            raise _NoAnswer(name)
+            raise NoAnswer(name)
         return found
 
     def safely(self, name: str, value: q.Quantity) -> q.Quantity | None:
         """`value_with`'s quantity, or None when the metric cannot be computed that way."""
         try:
             outcome = self.value_with(name, value)
-        except (_NoAnswer, q.QuantityError):
+        except (NoAnswer, q.QuantityError):
             return None
         return outcome.quantity if isinstance(outcome, Known) else None
 
@@ -203,10 +202,10 @@ class MetricTree:
         or where no value keeps the metric within `asked`."""
         now = self.delivered(name)
         if now is None:
-            raise _NoAnswer(name)
+            raise NoAnswer(name)
         way = self.direction(name, now)
         if not way:
-            raise _NoAnswer(name)
+            raise NoAnswer(name)
         floor, ceiling = asked
         low: Bound = None
         high: Bound = None
@@ -217,10 +216,10 @@ class MetricTree:
             below, above = self.crossing(name, now, way, _highest, ceiling)
             low, high = _meet((low, high), (None, below) if way > 0 else (above, None)) or (Fraction(1), Fraction(0))
         if _empty((low, high)):
-            raise _NoAnswer(name)
+            raise NoAnswer(name)
         reach = [now.lo, now.hi, *(edge for edge in (low, high) if edge is not None)]
         if self.direction(name, q.Quantity(min(reach), max(reach), now.unit)) != way:
-            raise _NoAnswer(name)
+            raise NoAnswer(name)
         return low, high
 
     def crossing(
@@ -232,7 +231,7 @@ class MetricTree:
         def gap(value: Fraction) -> Fraction:  # rises with `value`
             outcome = self.safely(name, q.Quantity.point(value, now.unit))
             if outcome is None:
-                raise _NoAnswer(name)
+                raise NoAnswer(name)
             return (measure(outcome) - target) * way
 
         return _root(gap, now.lo if gap(now.lo) > 0 else now.hi)  # from the end nearer the crossing
@@ -269,7 +268,7 @@ def _root(gap: Callable[[Fraction], Fraction], start: Fraction) -> tuple[Fractio
             return root, root
         step *= 2
     else:
-        raise _NoAnswer("no crossing")
+        raise NoAnswer("no crossing")
     stale = 0  # Illinois: when one end stays twice, halve its weight, so the secant keeps closing in
     for _ in range(_SECANT_STEPS):
         guess = high - at_high * (high - low) / (at_high - at_low)
@@ -298,7 +297,7 @@ def _bounds_down(
     expr: Expr, asked: Bounds | None, lookup: Callable[[str], q.Quantity]
 ) -> list[tuple[str, Bounds | None, bool]]:
     """Each name `expr` refers to, with the values it may take for `expr` to stay within `asked`
-    (the rest as delivered; `lookup` gives inputs and raises `_NoAnswer` for one that has no
+    (the rest as delivered; `lookup` gives inputs and raises `NoAnswer` for one that has no
     value), None where no value does, and whether it is read inside a divisor. A name below a
     sibling that cannot be computed is left out."""
     values, named = _node_values(expr, lookup)
@@ -376,7 +375,7 @@ def _node_values(expr: Expr, lookup: Callable[[str], q.Quantity]) -> tuple[dict[
             named.add(id(node))
             try:
                 values[id(node)] = lookup(node.name)
-            except _NoAnswer:
+            except NoAnswer:
                 values[id(node)] = None
             continue
         if isinstance(node, Literal):
@@ -531,6 +530,4 @@ def _sign(value: q.Quantity) -> int | None:
     return -1 if value.hi <= 0 else None
 
 
-NoAnswer = _NoAnswer
-
-__all__ = ["EVERYTHING", "Bounds", "MetricTree", "NoAnswer", "Unknown"]
+__all__ = ["Bounds", "MetricTree", "NoAnswer"]
