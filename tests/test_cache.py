@@ -458,3 +458,24 @@ def test_a_unit_from_the_cache_hashes_as_one_made_here() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "found"
+
+
+def test_a_goals_guidance_survives_the_cache(tmp_path: Path, parses: list[str]) -> None:
+    """Closing values and drivers come back from the last run as they were, exact values included."""
+    (tmp_path / "plan.plan").write_text(
+        "team marketing {\n  produces leads.volume = 4000 leads/year\n  produces leads.win_rate = 16%\n}\n"
+        "team sales {\n  goal sales.deals >= 800 deals/year\n  consumes leads.win_rate = 20%\n"
+        "  derive sales.deals = leads.volume * leads.win_rate\n}\n",
+        encoding="utf-8",
+    )
+    first = check(tmp_path).findings
+    parses.clear()
+    again = check(tmp_path).findings
+    assert parses == [] and again == first  # from the cache, equal field by field
+    [shortfall] = [f for f in again if f.rule == "goal-shortfall"]
+    assert shortfall.guidance is not None
+    assert [(c.name, c.value, c.exact) for c in shortfall.guidance.closing] == [
+        ("leads.volume", "5,000 leads/year", 5000),
+        ("leads.win_rate", "20%", Fraction(1, 5)),
+    ]
+    assert [(d.name, d.impact) for d in shortfall.guidance.drivers] == [("leads.win_rate", "-160 deals/year")]

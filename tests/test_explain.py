@@ -210,9 +210,18 @@ def test_doubled_leads_revenue(runner: CliRunner, doubled_leads: Path) -> None:
         "sales.revenue = leads.volume × leads.win_rate × leads.avg_deal_value = "
         "4,000 leads/year × 16% × $24k = $15.36M/year"
     ) in out
-    assert "goal sales.revenue >= $20M/year (sales, sales.plan:4): short: $15.36M/year, 76.8% of the goal" in out
+    assert (
+        "goal sales.revenue >= $20M/year (sales, sales.plan:4): short: $15.36M/year, 76.8% of the $20M/year goal"
+    ) in out
     for closing in CLOSING:
         assert closing in out
+    assert "leads.win_rate >= 20.84% (now 16%, +30%; marketing produces it)" in out
+    # every driver, largest impact first: $50k assumed would make it $32M/year, 20% $19.2M/year
+    assert (
+        "driven by, largest impact first:\n"
+        "│           ├── leads.avg_deal_value -$16.64M/year: $24k from marketing, sales assumes = $50k\n"
+        "│           └── leads.win_rate -$3.84M/year: 16% from marketing, sales assumes = 20%\n"
+    ) in out
     assert "sales assumes = $50k, gets $24k: does not fit, 2.08× what is delivered  sales.plan:6" in out
     assert "sales assumes >= 2,000 leads/year, gets 4,000 leads/year: fits, 0.5× what is delivered" in out
     assert "acme derives company.revenue from it  company.plan:5" in out  # who consumes it
@@ -261,14 +270,18 @@ def test_met_goal(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(write_plan(tmp_path, MET_GOAL))
     out = explain(runner, "sales.revenue").stdout
     assert "500 leads/month × 20% × $48k = $57.6M/year" in out
-    assert "goal sales.revenue >= $50M/year (sales, plan.plan:6): met: $57.6M/year, 115.2% of the goal" in out
+    assert "goal sales.revenue >= $50M/year (sales, plan.plan:6): met: $57.6M/year, 115.2% of the $50M/year goal" in out
     assert "alone would close the gap" not in out
     document = explain_json(runner, "sales.revenue")
     assert document["goals"][0]["status"] == "met" and document["goals"][0]["closing"] == []
     assert document["findings"] == []
     volume = explain_json(runner, "leads.volume")
-    assert volume["producers"][0]["in_consumer_units"] == ["6,000 leads/year"]  # as its consumer counts it
-    assert volume["consumers"][0]["status"] == "fits"
+    # one metric, one period: the consumer's `>= 6000 leads/year` reads in the producer's period
+    assert (volume["producers"][0]["value"], volume["consumers"][0]["assumes"]) == (
+        "500 leads/month",
+        ">= 500 leads/month",
+    )
+    assert (volume["consumers"][0]["delivered"], volume["consumers"][0]["status"]) == ("500 leads/month", "fits")
 
 
 def test_unproduced_input(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -450,3 +463,93 @@ def test_draw_tree_connectors() -> None:
         "root\n|-- a\n|   |-- a1\n|   |     more\n|   `-- a2\n`-- b\n    | b more\n    `-- b1"
     )
     assert draw_tree(entries, Painter(color=False, unicode=True)).splitlines()[2] == "│   ├── a1"
+
+
+# Guidance: closing values, drivers, sensitivity -------------------------------------
+
+RANGES = {
+    "p.plan": """\
+team ops {
+  produces ops.win = 14% .. 18%
+  produces ops.leads = 4000 leads/year
+  produces ops.deal = $24k
+  produces ops.discount = 10%
+}
+team sales {
+  goal sales.revenue >= $20M/year
+  consumes ops.deal = $30k
+  consumes ops.win = 16%
+  derive sales.revenue = ops.leads * ops.win * ops.deal * (100% - ops.discount)
+}
+""",
+}
+
+
+def test_sensitivity_table_largest_swing_first(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The win rate's own range (14% .. 18%) moves revenue most; the points move ±10%; the metric is
+    measured at its worst case, the end that decides a `>=` goal."""
+    monkeypatch.chdir(write_plan(tmp_path, RANGES))
+    document = explain_json(runner, "sales.revenue")
+    assert [(s["name"], s["low"], s["high"], s["metric_at_low"], s["swing"]) for s in document["sensitivity"]] == [
+        ("ops.win", "14%", "18%", "$12.096M/year", "$3.456M/year"),  # 4,000 x $24k x 90% x 4 points
+        ("ops.deal", "$21.6k", "$26.4k", "$10.886M/year .. $13.997M/year", "$2.419M/year"),
+        ("ops.leads", "3,600 leads/year", "4,400 leads/year", "$10.886M/year .. $13.997M/year", "$2.419M/year"),
+        ("ops.discount", "9%", "11%", "$12.23M/year .. $15.725M/year", "$268.8k/year"),
+    ]
+    out = explain(runner, "sales.revenue").stdout
+    assert "sensitivity: each input alone, over its range or ± the spread" in out
+    assert "ops.win       14% .. 18%" in out
+    wide = explain_json(runner, "sales.revenue", "--spread", "50%")["sensitivity"]
+    assert (wide[0]["name"], wide[0]["low"], wide[0]["high"]) == ("ops.deal", "$12k", "$36k")
+    assert explain(runner, "sales.revenue", "--spread", "0%").exit_code == 2
+
+
+def test_goal_lists_every_driver_and_closing_value(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(write_plan(tmp_path, RANGES))
+    [goal] = explain_json(runner, "sales.revenue")["goals"]
+    assert goal["measured"] == "60.5% .. 77.8% of the $20M/year goal"
+    assert [(d["name"], d["impact"], d["assumed"]) for d in goal["drivers"]] == [
+        ("ops.deal", "-$3.024M/year", "= $30k"),  # $24k instead of $30k, at the worst case (14%)
+        ("ops.win", "-$1.728M/year", "= 16%"),  # 14% .. 18% instead of 16%: its worst case is 2 points lower
+    ]
+    assert {c["name"]: (c["needs"], c["now"], c["change"]) for c in goal["closing"]} == {
+        "ops.win": (">= 23.15%", "14% .. 18%", "+65%"),
+        "ops.leads": (">= 6,613.76 leads/year", "4,000 leads/year", "+65%"),
+        "ops.deal": (">= $39.683k", "$24k", "+65%"),
+    }
+
+
+def test_an_in_goal_is_measured_against_its_nearest_end(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = "team fin {\n  produces fin.revenue = $10M/year\n}\norg acme {\n  goal acme.accounts in 10 .. 20\n"
+    plan += "  derive acme.accounts = fin.revenue / $1M/year * 6\n}\n"
+    monkeypatch.chdir(write_plan(tmp_path, {"p.plan": plan}))
+    out = explain(runner, "acme.accounts").stdout
+    assert "off target: 60, 300% of 20, the top of the 10 .. 20 goal" in out
+    assert "fin.revenue <= $3.333M/year (now $10M/year, -67%; fin produces it)" in out
+
+
+def test_a_metric_reads_in_its_goals_period_at_every_step(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leads per month make a pipeline per month (no goal: the producer's period) and a revenue per
+    year (its goal's period), wherever it is shown."""
+    plan = (
+        "team m {\n  produces leads.volume = 300 leads/month\n}\nteam s {\n  goal sales.revenue >= $40M/year\n"
+        "  derive sales.pipeline = leads.volume * $48k\n  derive sales.revenue = sales.pipeline * 20%\n"
+        "  derive sales.margin = sales.revenue / sales.revenue\n}\n"
+    )
+    monkeypatch.chdir(write_plan(tmp_path, {"p.plan": plan}))
+    margin = explain_json(runner, "sales.margin")["derivation"]
+    assert [(s["name"], s.get("value")) for s in margin] == [
+        ("sales.margin", "1"),
+        ("sales.revenue", "$34.56M/year"),
+        ("sales.pipeline", "$14.4M/month"),
+        ("leads.volume", "300 leads/month"),
+    ]
+    assert margin[0]["substituted"] == "$34.56M/year ÷ $34.56M/year"

@@ -575,3 +575,76 @@ def test_write_atomic_follows_symlink(tmp_path):
     link.symlink_to(real)
     write_atomic(link, "new")
     assert link.is_symlink() and real.read_text() == "new"
+
+
+# --- guidance: a goal's closing values and drivers ----------------------------------
+
+
+def _seed_story_report() -> Report:
+    from planlint.commands.check import make_report as report_of
+    from planlint.run.config import DEFAULT
+    from planlint.run.engine import lint_sources
+
+    files = {
+        "marketing.plan": "team marketing {\n  produces leads.volume = 4000 leads/year\n"
+        "  produces leads.avg_deal_value = $24k\n  produces leads.win_rate = 16%\n}\n",
+        "sales.plan": "team sales {\n  goal sales.revenue >= $20M/year\n  consumes leads.avg_deal_value = $50k\n"
+        "  derive sales.revenue = leads.volume * leads.win_rate * leads.avg_deal_value\n}\n",
+    }
+    config = DEFAULT.with_overrides(cache=False)
+    result = lint_sources([(name, text.encode()) for name, text in files.items()], config, REPO)
+    return report_of(result, result.findings, config)
+
+
+CLOSING_WORDS = "leads.avg_deal_value >= $31.25k (now $24k, +30%)"
+
+
+def test_json_carries_closing_values_and_drivers():
+    doc = json.loads(render("json", _seed_story_report()))
+    jsonschema.Draft202012Validator(json.loads(OUTPUT_SCHEMA.read_text())).validate(doc)
+    shortfall, mismatch = doc["findings"]
+    assert shortfall["closing"] == [
+        {
+            "name": "leads.volume",
+            "op": ">=",
+            "value": "5,208.34 leads/year",
+            "now": "4,000 leads/year",
+            "team": "marketing",
+        },
+        {"name": "leads.win_rate", "op": ">=", "value": "20.84%", "now": "16%", "team": "marketing"},
+        {"name": "leads.avg_deal_value", "op": ">=", "value": "$31.25k", "now": "$24k", "team": "marketing"},
+    ]
+    assert shortfall["drivers"] == [
+        {
+            "name": "leads.avg_deal_value",
+            "assumed": "= $50k",
+            "delivered": "$24k",
+            "impact": "-$16.64M/year",
+            "team": "marketing",
+        }
+    ]
+    assert "closing" not in mismatch and "drivers" not in mismatch  # only findings that carry guidance
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [("op", "="), ("value", ""), ("name", 5), ("extra", 1)],
+)
+def test_json_schema_is_strict_about_closing_values(key, value):
+    doc = json.loads(render("json", _seed_story_report()))
+    doc["findings"][0]["closing"][0][key] = value
+    assert not jsonschema.Draft202012Validator(json.loads(OUTPUT_SCHEMA.read_text())).is_valid(doc)
+
+
+def test_sarif_and_rdjson_carry_the_closing_values_in_the_help():
+    report = _seed_story_report()
+    sarif = json.loads(render("sarif", report))
+    jsonschema.Draft4Validator(schema("sarif-2.1.0.json")).validate(sarif)
+    result = sarif["runs"][0]["results"][0]
+    assert CLOSING_WORDS in result["message"]["text"].split("\nhelp: ")[1]
+    assert result["properties"]["closing"][2]["value"] == "$31.25k"
+    rdjson = json.loads(render("rdjson", report))
+    jsonschema.Draft4Validator(schema("reviewdog-rdjson.json")).validate(rdjson)
+    assert CLOSING_WORDS in rdjson["diagnostics"][0]["message"].split("\nhelp: ")[1]
+    for name in ("text", "github", "gitlab", "junit"):  # concise is one line: no help
+        assert "20.84%" in render(name, report), name

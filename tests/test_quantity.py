@@ -205,9 +205,34 @@ def test_money_below_a_thousand_prints_to_the_cent(cents: int) -> None:
 
 
 def test_format_number_rounds_what_does_not_terminate() -> None:
-    assert q.format_number(Fraction(2, 3)) == "0.67"
+    assert q.format_number(Fraction(2, 3)) == "0.667"  # below 1: three significant digits
     assert q.format_number(Fraction(2000, 3)) == "666.67"
-    assert q.format_number(Fraction(-1, 3)) == "-0.33"
+    assert q.format_number(Fraction(-1, 3)) == "-0.333"
+    assert q.format_number(Fraction(5, 3)) == "1.67"
+
+
+@pytest.mark.parametrize(
+    ("value", "printed"),
+    [
+        (Fraction(4, 1000), "0.004"),
+        (Fraction(41, 10000), "0.0041"),
+        (Fraction(1, 300), "0.00333"),
+        (Fraction(-1, 300), "-0.00333"),
+        (Fraction(99996, 100000), "1"),  # 0.99996 to three significant digits
+        (Fraction(1, 10**20), "1e-20"),  # astronomically small: no run of zeros
+        (Fraction(0), "0"),
+    ],
+)
+def test_small_numbers_keep_three_significant_digits(value: Fraction, printed: str) -> None:
+    assert q.format_number(value) == printed
+
+
+def test_small_money_is_never_printed_as_zero() -> None:
+    usd = q.money_unit("USD")
+    assert q.format_magnitude(Fraction(4, 1000), usd) == "$0.004"
+    assert q.format_magnitude(Fraction(1, 3000), usd, 1) == "$0.000334"
+    assert q.format_magnitude(Fraction(1, 3000), usd, -1) == "$0.000333"
+    assert q.format_magnitude(Fraction(1, 3000), q.PERCENT, -1) == "0.0333%"
 
 
 @pytest.mark.parametrize(
@@ -242,7 +267,53 @@ def test_format_ratio_is_within_half_a_percent(ratio: Fraction) -> None:
 def test_format_share() -> None:
     assert q.format_share(Fraction(1536), Fraction(2000)) == "76.8%"
     assert q.format_share(Fraction(3), Fraction(5)) == "60%"
+    assert q.format_share(Fraction(4), Fraction(3)) == "133.3%"  # nearest, away from 100%
     assert q.format_share(Fraction(1), Fraction(0)) == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("part", "printed"),
+    [
+        (Fraction(9996), "99.9%"),  # a miss never prints as 100%
+        (Fraction(99999, 10), "99.9%"),
+        (Fraction(10004), "100.1%"),  # nor a share above it
+        (Fraction(10000), "100%"),  # only 100% itself
+        (Fraction(9994), "99.9%"),
+        (Fraction(9995), "99.9%"),  # a tie rounds to even, and 100.0 is not allowed anyway
+    ],
+)
+def test_format_share_rounds_toward_the_truth(part: Fraction, printed: str) -> None:
+    assert q.format_share(part, Fraction(10000)) == printed
+
+
+@given(st.fractions(min_value=0, max_value=10), st.fractions(min_value=Fraction(1, 1000), max_value=10))
+def test_a_share_prints_on_the_side_of_100_percent_it_is_on(part: Fraction, whole: Fraction) -> None:
+    printed = Fraction(Decimal(q.format_share(part, whole)[:-1].replace(",", "")))
+    truth = part / whole * 100
+    assert (printed < 100) == (truth < 100) and (printed > 100) == (truth > 100)
+    assert abs(printed - truth) <= Fraction(1, 10)
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "printed"),
+    [
+        (Fraction(2084, 10000), Fraction(16, 100), "+30%"),  # two significant digits
+        (Fraction(90), Fraction(100), "-10%"),
+        (Fraction(400161, 100), Fraction(4000), "+0.04%"),
+        (Fraction(32), Fraction(1), "+3100%"),
+        (Fraction(5), Fraction(-10), "+150%"),  # from a negative value: up is up
+        (Fraction(5), Fraction(0), ""),  # no percentage of nothing
+    ],
+)
+def test_format_change(new: Fraction, old: Fraction, printed: str) -> None:
+    assert q.format_change(new, old) == printed
+
+
+def test_a_pure_number_prints_as_a_percentage_beside_a_percentage() -> None:
+    ratio = q.Quantity.point(Fraction(2, 15))  # profit / revenue: no unit left
+    assert q.format_quantity(ratio) == "0.133"
+    assert q.format_quantity(ratio, q.PERCENT) == "13.33%"
+    assert q.format_quantity(q.Quantity.point(Fraction(1, 5), q.PERCENT), q.NUMBER) == "0.2"
 
 
 # Tolerances ---------------------------------------------------------------

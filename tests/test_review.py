@@ -508,3 +508,26 @@ def test_a_review_too_long_for_a_comment_is_summarised(repo: Path) -> None:
     assert len(whole["findings"]["new"]) == 900  # JSON keeps every finding
     _, longer = review("--base", "HEAD~1", "--format", "markdown", "--limit", "markdown-chars=10M")
     assert longer.count("| :x: error | `PL101`") == 900 and "```mermaid" in longer
+
+
+def test_a_metric_is_stated_in_its_goals_period_everywhere(repo: Path) -> None:
+    """Leads per month times a deal value is a revenue per month; its goal is per year, so the
+    review states it per year in the change, in who relies on it and in the goal's standing."""
+    commit(repo, {"marketing.plan": MARKETING.replace("4000 leads/year", "300 leads/month")}, "Monthly leads")
+    _, doc = review_json("--base", "HEAD~1")
+    revenue = next(c for c in doc["changes"] if c["name"] == "sales.revenue")
+    assert (revenue["before"], revenue["after"]) == ("$38.4M/year", "$34.56M/year")
+    goal = next(r for r in doc["impact"][1]["relied_on_by"] if r["kind"] == "goal")
+    assert (goal["delivered"], goal["status"]) == ("$34.56M/year", "fits")
+    assert "/month" not in json.dumps(doc["changes"][1:] + doc["impact"][1:])
+    # leads.volume has no goal: it reads in its producer's period, sales' `>= 2000 leads/year` too
+    volume = {r["kind"]: r for r in doc["impact"][0]["relied_on_by"]}["consumes"]
+    assert (volume["wants"], volume["delivered"]) == (">= 166.67 leads/month", "300 leads/month")
+
+
+def test_a_goal_that_falls_short_says_of_what(repo: Path) -> None:
+    lower_deal_value(repo)
+    commit(repo, {"sales.plan": SALES.replace("$15M/year", "$20M/year")}, "A higher goal")
+    _, doc = review_json("--base", "HEAD~2")
+    goal = next(r for name in doc["impact"] for r in name["relied_on_by"] if r["kind"] == "goal")
+    assert goal["detail"] == "96% of the $20M/year goal"  # 4,000 x 20% x $24k = $19.2M

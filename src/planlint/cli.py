@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -18,6 +20,7 @@ from planlint.run.problems import EXIT_INTERNAL, EXIT_USAGE, UsageError
 # Set by `run`, the `planlint` command itself: the model of a check is kept here until the
 # process ends, rather than freed object by object (see `run`).
 _kept: list | None = None
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class PlanlintError(click.ClickException):
@@ -64,6 +67,11 @@ def _use_color(stream) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _fail_on_option(help: str) -> Callable[[F], F]:
+    """`--fail-on`, with what the threshold applies to in its help."""
+    return click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help=help)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -122,11 +130,7 @@ def _parse_format(value: str) -> tuple[str, str | None]:
 @click.option("--select", help="Rules to check, comma-separated codes, names or groups (replaces the config's).")
 @click.option("--extend-select", help="Rules to check in addition.")
 @click.option("--ignore", help="Rules not to check.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    help="Lowest severity that makes the exit code 1 (default: error).",
-)
+@_fail_on_option("Lowest severity that makes the exit code 1 (default: error).")
 @click.option("--tolerance", help='Default tolerance for "=" comparisons, like 10%.')
 @click.option("--fiscal-year-start", help="Month the fiscal year starts in (1-12 or a name).")
 @_config_option
@@ -269,15 +273,25 @@ def baseline(
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--all", "show_all", is_flag=True, help="List every rule with its origin.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--spread",
+    metavar="PCT",
+    help="How far the sensitivity table moves an input stated as one value, up and down (default 10%).",
+)
 @click.option("--color/--no-color", default=None)
 def explain(
-    subject: str | None, paths: tuple[Path, ...], show_all: bool, output_format: str, color: bool | None
+    subject: str | None,
+    paths: tuple[Path, ...],
+    show_all: bool,
+    output_format: str,
+    spread: str | None,
+    color: bool | None,
 ) -> None:
     """Explain a rule (CODE or NAME), an assumption (sales.revenue) or the findings on PATH:LINE."""
     from planlint.commands.explain import run_explain
 
     use_color = _use_color(sys.stdout) if color is None else color
-    sys.exit(run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color))
+    sys.exit(run_explain(subject, list(paths) or [Path(".")], show_all, output_format, use_color, spread))
 
 
 @main.command()
@@ -311,11 +325,7 @@ def explain(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the (first) output to this file instead of the terminal.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    help="Lowest severity of a NEW finding that makes the exit code 1 (default: error).",
-)
+@_fail_on_option("Lowest severity of a NEW finding that makes the exit code 1 (default: error).")
 @_config_option
 @_limit_option
 def review(
@@ -450,6 +460,35 @@ def lsp() -> None:
     from planlint.commands.lsp.server import serve
 
     serve()
+
+
+@main.command("what-if")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    required=True,
+    metavar="NAME=VALUE",
+    help="Check as if NAME's producer stated VALUE (a value as the plan writes it, like 20.84% or $31.25k); "
+    "a producer is added for a name nobody produces. Repeat it for several.",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@_fail_on_option("Lowest severity, after the change, that makes the exit code 1 (default: error).")
+@_config_option
+def what_if(
+    paths: tuple[Path, ...],
+    settings: tuple[str, ...],
+    output_format: str,
+    fail_on: str | None,
+    config_path: Path | None,
+) -> None:
+    """Check the plan below PATHS as if producers stated other values: each goal before and after,
+    and the findings fixed, new and still open. Nothing on disk changes."""
+    from planlint.commands.what_if import WhatIfOptions, run_what_if
+
+    options = WhatIfOptions(list(paths) or [Path(".")], list(settings), output_format, config_path, fail_on)
+    sys.exit(run_what_if(options))
 
 
 def run() -> None:

@@ -161,13 +161,14 @@ def evaluate_expr(expr: Expr, lookup) -> Outcome:
         else:
             right, left = results.pop(), results.pop()
             try:
-                results.append(_apply(node.op, left, right))
+                results.append(apply_operator(node.op, left, right))
             except q.QuantityError as err:
                 return Unknown("invalid", detail=str(err), node=node)
     return Known(results[0])
 
 
-def _apply(op: str, left: q.Quantity, right: q.Quantity) -> q.Quantity:
+def apply_operator(op: str, left: q.Quantity, right: q.Quantity) -> q.Quantity:
+    """`left op right` for the four operators of a derivation."""
     if op == "+":
         result = left + right
     elif op == "-":

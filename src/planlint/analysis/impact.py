@@ -23,7 +23,7 @@ from planlint.analysis.evaluate import (
     assess,
 )
 from planlint.analysis.formula import AS_WRITTEN, expression_text
-from planlint.analysis.goals import goal_share
+from planlint.analysis.goals import measured, metric_unit
 from planlint.analysis.graph import InterlockGraph
 from planlint.analysis.interlock import compare, days_late
 from planlint.analysis.settings import Analysed, Settings
@@ -131,8 +131,8 @@ def _fact(statement, evaluator, fiscal_year_start: int) -> Fact | None:
     if isinstance(statement, Derive):
         formula = formula_text(statement.expr)
         outcome = evaluator.value_of(statement.name)
-        shown = f"{formula} = {outcome_words(outcome)}"
-        return Fact((formula, outcome_key(outcome)), shown, statement.span, (formula,), outcome_words(outcome))
+        computed = outcome_words(outcome, metric_unit(evaluator.graph, evaluator, statement.name))
+        return Fact((formula, outcome_key(outcome)), f"{formula} = {computed}", statement.span, (formula,), computed)
     if isinstance(statement, Goal):
         key = (requirement_key(statement.requirement),)
         return Fact(key, requirement_text(statement.requirement), statement.span, key)
@@ -158,9 +158,10 @@ def outcome_key(outcome: Outcome) -> tuple:
     return ("unknown", outcome.reason)
 
 
-def outcome_words(outcome: Outcome) -> str:
+def outcome_words(outcome: Outcome, like: q.Unit | None = None) -> str:
+    """A computed value in `like`'s unit (see `goals.metric_unit`), or why there is none."""
     if isinstance(outcome, Known):
-        return q.format_quantity(outcome.quantity)
+        return q.format_quantity(outcome.quantity, like)
     return {"circular": "circular", "invalid": "cannot be computed"}.get(outcome.reason, "unknown")
 
 
@@ -217,7 +218,7 @@ def _reliances(name: str, result: Analysed, settings: Settings) -> list[Reliance
                     consumption.team,
                     "derives",
                     statement.name,
-                    outcome_words(evaluator.value_of(name)),
+                    outcome_words(evaluator.value_of(name), metric_unit(graph, evaluator, name)),
                     UNCHECKED,
                     "",
                     statement.span,
@@ -231,7 +232,8 @@ def _reliances(name: str, result: Analysed, settings: Settings) -> list[Reliance
 
 
 def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: Settings) -> Reliance:
-    wants = _with_by(requirement_text(statement.requirement) if statement.requirement else "", statement.by)
+    unit = metric_unit(graph, evaluator, statement.name)  # the metric's one unit, whoever states it
+    wants = _with_by(requirement_text(statement.requirement, unit) if statement.requirement else "", statement.by)
     producer = graph.producer(statement.name)
     if producer is None:
         return Reliance(
@@ -249,7 +251,7 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: S
     result = compare(statement, producer, evaluator, settings.tolerance)
     if result.kind == "value" and result.fit is not None:
         status = result.fit.status
-        delivered = q.format_quantity(result.delivered.quantity, statement.requirement.value.quantity.unit)
+        delivered = q.format_quantity(result.delivered.quantity, unit)
         if status != FITS and result.fit.ratio is not None:
             details.append(q.format_ratio(result.fit.ratio))
     elif result.kind == "unit":
@@ -280,7 +282,7 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: S
 
 def _delivered_words(producer, evaluator) -> str:
     if isinstance(producer, Derive):
-        return outcome_words(evaluator.value_of(producer.name))
+        return outcome_words(evaluator.value_of(producer.name), metric_unit(evaluator.graph, evaluator, producer.name))
     return _with_by(value_text(producer.value), producer.by) or "delivered"
 
 
@@ -295,7 +297,7 @@ def _goal(goal: Goal, outcome: Outcome, settings: Settings) -> Reliance:
     if not usable:
         return Reliance(goal.metric, goal.team, "goal", wants, outcome_words(outcome), UNCHECKED, "", goal.span, None)
     fit = assess(goal.requirement, outcome.quantity, settings.tolerance)
-    detail = "" if fit.status == FITS else f"{goal_share(outcome.quantity, goal)} of the goal"
+    detail = "" if fit.status == FITS else measured(goal, outcome.quantity)
     return Reliance(
         goal.metric,
         goal.team,

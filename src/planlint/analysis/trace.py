@@ -12,11 +12,12 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from planlint.analysis.evaluate import FITS, Evaluator, Known, Outcome, Unknown
+from planlint.analysis.evaluate import Evaluator, Known, Outcome, Unknown, amount_quantity
 from planlint.analysis.formula import amount_text, expression_text
-from planlint.analysis.goals import assess_goal, closing_bounds, goal_point
+from planlint.analysis.goals import MOST_DERIVED, GoalGap, goal_share, measured, metric_unit, standing, worst_end
 from planlint.analysis.graph import Consumption, InterlockGraph
 from planlint.analysis.interlock import compare, days_late, deadlines
+from planlint.analysis.solve import MetricTree
 from planlint.language import quantity as q
 from planlint.language.span import Span
 from planlint.language.wording import listing
@@ -25,12 +26,14 @@ from planlint.model.plan import (
     Consumes,
     Derive,
     Goal,
+    Produces,
     Text,
     references,
 )
 from planlint.model.written import requirement_text
 
 MAX_DEPTH = 30  # a derivation deeper than this is summarised, not drawn
+SPREAD = Fraction(1, 10)  # how far the sensitivity table moves an input stated as one value, up and down
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,6 @@ class Producer:
     value: str | None  # what it delivers, formatted; None when it cannot be computed
     counts: bool
     by: str | None = None  # the delivery date as written
-    in_consumer_units: list[str] = field(default_factory=list)  # `6,000 leads/year` for `500 leads/month`
 
 
 @dataclass
@@ -92,9 +94,25 @@ class Step:
 
 @dataclass
 class Closing:
+    """A value that alone would close the goal's gap (see `analysis.guidance.Closing`)."""
+
     name: str
     needs: str  # `>= $31.25k`
     now: str  # `$24k`
+    change: str  # `+30%`
+    team: str
+
+
+@dataclass
+class Driver:
+    """An input delivered otherwise than assumed, and how far that alone moves the goal's metric."""
+
+    name: str
+    assumed: str  # `= $50k`
+    delivered: str  # `$24k`
+    impact: str  # `-$16.64M/year`
+    team: str  # the producer
+    assumed_by: str
 
 
 @dataclass
@@ -107,6 +125,22 @@ class GoalStatus:
     share: str | None = None  # of the goal: `76.8%`
     reason: str | None = None  # why it is unverifiable
     closing: list[Closing] = field(default_factory=list)
+    drivers: list[Driver] = field(default_factory=list)  # every one, largest impact first
+    measured: str | None = None  # `76.8% of the $20M/year goal`, `300% of 20, the top of the 10 .. 20 goal`
+
+
+@dataclass
+class Swing:
+    """One bar of the sensitivity (tornado) table: an input moved alone over its range, or by the
+    spread around a single value, and where that takes the metric."""
+
+    name: str
+    team: str
+    low: str  # the input at each end
+    high: str
+    metric_at_low: str
+    metric_at_high: str
+    swing: str  # how far the metric moves, at the end that decides its goal
 
 
 @dataclass
@@ -118,6 +152,7 @@ class AssumptionExplanation:
     consumers: list[Consumer]
     derivation: list[Step]  # empty when the name is not derived
     goals: list[GoalStatus]
+    sensitivity: list[Swing] = field(default_factory=list)  # for a derived goal metric, largest swing first
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -148,35 +183,29 @@ def explain_assumption(
     tolerance: Fraction,
     fiscal_year_start: int,
     max_depth: int = MAX_DEPTH,
+    spread: Fraction = SPREAD,
 ) -> AssumptionExplanation:
     """Everything the plan says about `name`: who produces it, who relies on it, how it is derived
-    (derived inputs deeper than `max_depth` levels are not expanded) and the goals set on it."""
+    (derived inputs deeper than `max_depth` levels are not expanded), the goals set on it and, for a
+    derived goal metric, how much each input moves it."""
     trace = _Trace(graph, evaluator, tolerance, fiscal_year_start)
     outcome = evaluator.value_of(name)
     goals = [g for g in graph.goals if g.metric == name]
-    like = next((g.requirement.value.quantity.unit for g in goals if isinstance(g.requirement.value, Amount)), None)
+    like = metric_unit(graph, evaluator, name)
     consumers = [_consumer(c, trace) for c in graph.consumptions.get(name, [])]
-    producers = [
-        _producer(p, index == 0, trace, consumers, like) for index, p in enumerate(graph.producers.get(name, []))
-    ]
+    producers = [_producer(p, index == 0, trace, like) for index, p in enumerate(graph.producers.get(name, []))]
     derivation: list[Step] = []
     if isinstance(graph.producer(name), Derive):
         derivation = _derivation(name, trace, like, {g.team for g in goals}, max_depth)
-    value, reason = _value_text(outcome, like), _reason(outcome)
+    value, reason = _value_text(outcome, like), reason_words(outcome)
     if isinstance(outcome, Unknown) and outcome.reason == "no-value" and producers:
         value, reason = producers[0].value, None  # a definition or a date: stated, just not a number
-    return AssumptionExplanation(
-        name,
-        value,
-        reason,
-        producers,
-        consumers,
-        derivation,
-        [_goal_status(g, graph, evaluator, tolerance) for g in goals],
-    )
+    statuses = [_goal_status(g, graph, evaluator, tolerance) for g in goals]
+    swings = sensitivity(name, graph, evaluator, tolerance, spread) if derivation and goals else []
+    return AssumptionExplanation(name, value, reason, producers, consumers, derivation, statuses, swings)
 
 
-def _producer(producer, counts: bool, trace: _Trace, consumers: list[Consumer], like) -> Producer:
+def _producer(producer, counts: bool, trace: _Trace, like) -> Producer:
     evaluator = trace.evaluator
     if isinstance(producer, Derive):
         written = _source(trace, producer.expr.span) or expression_text(producer.expr, str)
@@ -185,24 +214,14 @@ def _producer(producer, counts: bool, trace: _Trace, consumers: list[Consumer], 
         return Producer(producer.team, "derives", Location.of(producer.span), written, value, counts)
     stated = producer.value
     if isinstance(stated, Amount):
-        value = q.format_quantity(stated.tolerance.around(stated.quantity) if stated.tolerance else stated.quantity)
+        value = q.format_quantity(amount_quantity(stated), like)
     elif isinstance(stated, Text):
         value = f'"{stated.text}"'
     else:
         value = str(stated.date) if stated is not None else None
     written = (_source(trace, stated.span) if stated is not None else None) or value
-    compared = [c for c in consumers if c.status in ("fits", "partly", "fails")] if counts else []
-    shown = {c.delivered for c in compared if c.delivered and c.delivered != value}
-    return Producer(
-        producer.team,
-        "produces",
-        Location.of(producer.span),
-        written,
-        value,
-        counts,
-        None if producer.by is None else str(producer.by),
-        sorted(shown),
-    )
+    by = None if producer.by is None else str(producer.by)
+    return Producer(producer.team, "produces", Location.of(producer.span), written, value, counts, by)
 
 
 def _consumer(consumption: Consumption, trace: _Trace) -> Consumer:
@@ -220,7 +239,7 @@ def _consumer(consumption: Consumption, trace: _Trace) -> Consumer:
         "consumes",
         place,
         "needs",
-        assumes=requirement_text(requirement) if requirement else None,
+        assumes=requirement_text(requirement, metric_unit(graph, evaluator, consumption.name)) if requirement else None,
         timing=_timing(statement, producer, trace.fiscal_year_start),
     )
     if producer is None:
@@ -235,7 +254,8 @@ def _compare_into(found: Consumer, consumes: Consumes, producer, evaluator, tole
     if comparison.kind == "value" and comparison.fit is not None:
         fit = comparison.fit
         found.status = fit.status
-        found.delivered = q.format_quantity(comparison.delivered.quantity, consumes.requirement.value.quantity.unit)
+        unit = metric_unit(evaluator.graph, evaluator, consumes.name)  # the metric's one unit, not the consumer's
+        found.delivered = q.format_quantity(comparison.delivered.quantity, unit)
         found.ratio = q.format_ratio(fit.ratio) if fit.ratio is not None else None
     elif comparison.kind == "unit":
         found.status, found.delivered = "unit-mismatch", comparison.producer_text
@@ -267,14 +287,15 @@ def _derivation(name: str, trace: _Trace, like, goal_teams: set[str], max_depth:
     while stack:
         current, depth = stack.pop()
         if current in seen:
-            steps.append(Step(current, depth, "repeat", value=_value_text(evaluator.value_of(current))))
+            unit = metric_unit(graph, evaluator, current)
+            steps.append(Step(current, depth, "repeat", value=_value_text(evaluator.value_of(current), unit)))
             continue
         seen.add(current)
         producer = graph.producer(current)
         if isinstance(producer, Derive) and depth >= max_depth:
             steps.append(Step(current, depth, "deeper"))
             continue
-        step = _step(current, depth, producer, trace, like if depth == 0 else None)
+        step = _step(current, depth, producer, trace, like if depth == 0 else metric_unit(graph, evaluator, current))
         steps.append(step)
         if isinstance(producer, Derive):
             inputs = [r.name for r in references(producer.expr)]
@@ -295,12 +316,12 @@ def _step(name: str, depth: int, producer, trace: _Trace, like) -> Step:
     outcome = evaluator.value_of(name)
     if producer is None:
         return Step(name, depth, "unresolved", value="nobody produces it")
-    value = _value_text(outcome, like) or _reason(outcome)
+    value = _value_text(outcome, like) or reason_words(outcome)
     if not isinstance(producer, Derive):
         return Step(name, depth, "input", producer.team, Location.of(producer.span), value=value)
 
     def input_value(ref: str) -> str:
-        text = _value_text(evaluator.value_of(ref)) or "?"
+        text = _value_text(evaluator.value_of(ref), metric_unit(trace.graph, evaluator, ref)) or "?"
         return text if " .. " not in text else f"({text})"
 
     def as_written(amount: Amount) -> str:  # `1.001`, which the value format would round to `1`
@@ -319,12 +340,12 @@ def _step(name: str, depth: int, producer, trace: _Trace, like) -> Step:
     )
 
 
-def _goal_status(goal: Goal, graph: InterlockGraph, evaluator, tolerance) -> GoalStatus:
+def _goal_status(goal: Goal, graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction) -> GoalStatus:
     target = requirement_text(goal.requirement)
     found = GoalStatus(goal.team, Location.of(goal.span), target, "unverifiable")
     outcome = evaluator.value_of(goal.metric)
     if not isinstance(outcome, Known) or not isinstance(goal.requirement.value, Amount):
-        found.reason = _reason(outcome) or "the goal is not a number"
+        found.reason = reason_words(outcome) or "the goal is not a number"
         return found
     computed, unit = outcome.quantity, goal.requirement.value.quantity.unit
     found.value = q.format_quantity(computed, unit)
@@ -332,28 +353,58 @@ def _goal_status(goal: Goal, graph: InterlockGraph, evaluator, tolerance) -> Goa
         found.status = "not comparable"
         found.reason = f"the goal is in {unit.describe()}, the plan delivers {computed.unit.describe()}"
         return found
-    point = goal_point(goal)
-    found.share = q.format_share(computed.lo, point) + (
-        "" if computed.is_point else f" .. {q.format_share(computed.hi, point)}"
-    )
-    fit = assess_goal(goal, computed, tolerance)
-    if fit.status == FITS:
-        found.status = "met"
+    found.share, found.measured = goal_share(computed, goal), measured(goal, computed)
+    found.status = standing(goal, computed, tolerance)
+    if found.status == "met":
         return found
-    found.status = (
-        "partly met" if fit.status == "partly" else {">=": "short", "<=": "over"}.get(goal.requirement.op, "off target")
-    )
-    found.closing = _closing(goal, graph, evaluator, point)
+    gap = GoalGap(graph, evaluator, goal, tolerance)
+    found.closing = [Closing(c.name, f"{c.op} {c.value}", c.now, c.change, c.team) for c in gap.closing().closing]
+    found.drivers = [Driver(d.name, d.assumed, d.delivered, d.impact, d.team, d.assumed_by) for d in gap.drivers()]
     return found
 
 
-def _closing(goal: Goal, graph: InterlockGraph, evaluator, point) -> list[Closing]:
-    """For each input, the value that alone would bring the metric to the goal (as goal-shortfall says)."""
-    closing = [
-        Closing(name, bound, q.format_quantity(delivered))
-        for name, bound, delivered in closing_bounds(graph, evaluator, goal.metric, point)
-    ]
-    return closing
+def sensitivity(
+    name: str, graph: InterlockGraph, evaluator: Evaluator, tolerance: Fraction, spread: Fraction = SPREAD
+) -> list[Swing]:
+    """Each input of `name` moved alone over its range, or `spread` up and down around a single value,
+    and where that takes `name` (measured at the end that decides its first goal), largest swing first."""
+    outcome = evaluator.value_of(name)
+    goal = next((g for g in graph.goals_for(name) if isinstance(g.requirement.value, Amount)), None)
+    if not isinstance(outcome, Known) or goal is None:
+        return []
+    end = worst_end(goal, outcome.quantity, tolerance)
+    tree = MetricTree.of(graph, evaluator, name)
+    if len(tree.derives) > MOST_DERIVED:  # an organisation's worth of inputs: no table a reader could use
+        return []
+    unit = metric_unit(graph, evaluator, name)
+    rows: list[tuple[Fraction, Swing]] = []
+    for leaf in tree.leaves:
+        now, producer = tree.delivered(leaf), graph.producer(leaf)
+        if now is None or not isinstance(producer, Produces):
+            continue
+        low, high = (now.lo, now.hi) if not now.is_point else sorted((now.lo * (1 - spread), now.lo * (1 + spread)))
+        at_low = tree.safely(leaf, q.Quantity.point(low, now.unit))
+        at_high = tree.safely(leaf, q.Quantity.point(high, now.unit))
+        if at_low is None or at_high is None:
+            continue
+        swing = abs(end(at_high) - end(at_low))
+        leaf_unit = metric_unit(graph, evaluator, leaf) or now.unit
+        shown = q.display_unit(now.unit, leaf_unit)
+        rows.append(
+            (
+                swing,
+                Swing(
+                    leaf,
+                    producer.team,
+                    q.format_magnitude(low, shown),
+                    q.format_magnitude(high, shown),
+                    q.format_quantity(at_low, unit),
+                    q.format_quantity(at_high, unit),
+                    q.format_magnitude(swing, q.display_unit(at_low.unit, unit)),
+                ),
+            )
+        )
+    return [row for _, row in sorted(rows, key=lambda row: (-row[0], row[1].name))]
 
 
 # Wording ----------------------------------------------------------------------
@@ -363,7 +414,7 @@ def _value_text(outcome: Outcome, like: q.Unit | None = None) -> str | None:
     return q.format_quantity(outcome.quantity, like) if isinstance(outcome, Known) else None
 
 
-def _reason(outcome: Outcome) -> str | None:
+def reason_words(outcome: Outcome) -> str | None:
     """Why a value cannot be computed, in words."""
     if not isinstance(outcome, Unknown):
         return None

@@ -19,6 +19,8 @@ import codecs
 import json
 import re
 import sys
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -37,8 +39,16 @@ if TYPE_CHECKING:
 _PATH_LINE = re.compile(r"^(?P<path>.+):(?P<line>[0-9]+)$")
 
 
-def run_explain(subject: str | None, paths: list[Path], show_all: bool, output_format: str, color: bool) -> int:
+def run_explain(
+    subject: str | None,
+    paths: list[Path],
+    show_all: bool,
+    output_format: str,
+    color: bool,
+    spread: str | None = None,
+) -> int:
     """Print the explanation of `subject` (or of every rule with `show_all`); the exit code.
+    `spread` is how far the sensitivity table moves an input stated as one value (`10%`).
 
     Raises `planlint.run.problems.UsageError` for a subject planlint does not know.
     Explaining is never a failure of the plan: the exit code is 0.
@@ -67,8 +77,25 @@ def run_explain(subject: str | None, paths: list[Path], show_all: bool, output_f
         return 0
     located = _PATH_LINE.match(subject)
     if located:
-        return _explain_line(Path(located.group("path")), int(located.group("line")), paths, as_json, painter)
-    return _explain_name(subject, paths, as_json, painter)
+        where = Path(located.group("path")), int(located.group("line"))
+        return _explain_line(*where, paths, as_json, painter, _spread(spread))
+    return _explain_name(subject, paths, as_json, painter, _spread(spread))
+
+
+def _spread(text: str | None) -> Fraction:
+    """`--spread 10%` as a fraction (the default when not given); a usage error unless above 0% and
+    below 100%."""
+    from planlint.analysis.trace import SPREAD
+
+    if text is None:
+        return SPREAD
+    try:
+        value = Fraction(Decimal(text.strip().removesuffix("%"))) / 100
+    except (ArithmeticError, ValueError):
+        value = Fraction(-1)
+    if not 0 < value < 1:
+        raise _usage(f"--spread {text}: give a percentage above 0% and below 100%, like 10%")
+    return value
 
 
 # Rules ------------------------------------------------------------------------
@@ -105,7 +132,7 @@ def _lint(paths: list[Path]) -> tuple[LintResult, Config]:
     return lint(paths, config), config
 
 
-def _explain_name(name: str, paths: list[Path], as_json: bool, painter: render.Painter) -> int:
+def _explain_name(name: str, paths: list[Path], as_json: bool, painter: render.Painter, spread: Fraction) -> int:
     from planlint.analysis.trace import known_names
 
     if "." not in name:  # not a rule, and never an assumption: only the suggestions need the plan
@@ -118,16 +145,18 @@ def _explain_name(name: str, paths: list[Path], as_json: bool, painter: render.P
     known = known_names(result.graph)
     if name not in known:
         raise _unknown(name, known, paths)
-    explanation = _explained(name, result, config)
+    explanation = _explained(name, result, config, spread)
     _emit(explanation.to_json() if as_json else render.assumption(explanation, painter), as_json)
     return 0
 
 
-def _explain_line(path: Path, line: int, paths: list[Path], as_json: bool, painter: render.Painter) -> int:
+def _explain_line(
+    path: Path, line: int, paths: list[Path], as_json: bool, painter: render.Painter, spread: Fraction
+) -> int:
     if not path.is_file():
         raise _usage(f"there is no file {path.as_posix()} to explain line {line} of")
     result, config = _lint(paths)
-    explanation = line_explanation(path, line, result, config)
+    explanation = line_explanation(path, line, result, config, spread)
     if explanation is None:
         raise _usage(
             f"{path.as_posix()} is not part of the plan in {_folders(paths)}; name the plan's folder "
@@ -137,7 +166,9 @@ def _explain_line(path: Path, line: int, paths: list[Path], as_json: bool, paint
     return 0
 
 
-def line_explanation(path: Path, line: int, result: LintResult, config: Config) -> LineExplanation | None:
+def line_explanation(
+    path: Path, line: int, result: LintResult, config: Config, spread: Fraction | None = None
+) -> LineExplanation | None:
     """The findings on a line, and the names they (and the line's statements) are about.
 
     None when `path` is not one of the plan's files.
@@ -159,14 +190,17 @@ def line_explanation(path: Path, line: int, result: LintResult, config: Config) 
                 names.append(statement.metric if isinstance(statement, Goal) else statement.name)
     known = known_names(result.graph)
     subjects = [n for n in dict.fromkeys(names) if n in known]
-    return LineExplanation(plan_file.path, line, findings, [_explained(n, result, config) for n in subjects])
+    return LineExplanation(plan_file.path, line, findings, [_explained(n, result, config, spread) for n in subjects])
 
 
-def _explained(name: str, result: LintResult, config: Config) -> NameExplanation:
-    from planlint.analysis.trace import explain_assumption
+def _explained(name: str, result: LintResult, config: Config, spread: Fraction | None = None) -> NameExplanation:
+    from planlint.analysis.trace import SPREAD, explain_assumption
     from planlint.output.explain import NameExplanation
 
-    story = explain_assumption(name, result.graph, result.evaluator, config.tolerance, config.fiscal_year_start)
+    graph, evaluator = result.graph, result.evaluator
+    story = explain_assumption(
+        name, graph, evaluator, config.tolerance, config.fiscal_year_start, spread=spread or SPREAD
+    )
     return NameExplanation(story, [f for f in result.findings if f.subject == name])
 
 

@@ -293,8 +293,7 @@ class Quantity:
         if self.lo is self.hi and other.lo is other.hi:
             product = self.lo * other.lo
             return Quantity(product, product, unit)
-        products = [a * b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
-        return Quantity(min(products), max(products), unit)
+        return Quantity(*_extremes([a * b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]), unit)
 
     def __truediv__(self, other: Quantity) -> Quantity:
         if other.lo <= 0 <= other.hi:
@@ -303,16 +302,41 @@ class Quantity:
         if self.lo is self.hi and other.lo is other.hi:
             quotient = self.lo / other.lo
             return Quantity(quotient, quotient, unit)
-        quotients = [a / b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
-        return Quantity(min(quotients), max(quotients), unit)
+        return Quantity(*_extremes([a / b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]), unit)
 
     def scaled(self, factor: Fraction) -> Quantity:
         return Quantity(self.lo * factor, self.hi * factor, self.unit)
 
 
+def _extremes(values: list[Fraction]) -> tuple[Fraction, Fraction]:
+    """(min, max) with `less`: several times cheaper than Fraction's own comparisons."""
+    low = high = values[0]
+    for value in values[1:]:
+        if less(value, low):
+            low = value
+        elif less(high, value):
+            high = value
+    return low, high
+
+
+# The unit of a sum or product, by its operands' units: units are few, and derivations and the
+# questions asked of them (what closes a goal's gap) work out millions of them.
+_SUM_UNITS: dict[tuple[Unit, Unit], Unit] = {}
+_PRODUCT_UNITS: dict[tuple[Unit, Unit, int], Unit] = {}
+
+
 def _sum_unit(a: Unit, b: Unit, verb: str) -> Unit:
-    if not a.same_dims(b):
-        raise UnitMismatch(f"cannot {verb} {a.describe()} and {b.describe()}")
+    found = _SUM_UNITS.get((a, b))
+    if found is None:
+        if not a.same_dims(b):
+            raise UnitMismatch(f"cannot {verb} {a.describe()} and {b.describe()}")
+        if len(_SUM_UNITS) > 10_000:  # a plan with endless units: keep the memory bounded
+            _SUM_UNITS.clear()
+        found = _SUM_UNITS[(a, b)] = _unit_of_sum(a, b)
+    return found
+
+
+def _unit_of_sum(a: Unit, b: Unit) -> Unit:
     label = a.label if a.label and b.label and _label_key(a.label) == _label_key(b.label) else None
     return Unit(
         a.dims,
@@ -324,6 +348,15 @@ def _sum_unit(a: Unit, b: Unit, verb: str) -> Unit:
 
 
 def _product_unit(a: Unit, b: Unit, sign: int) -> Unit:
+    found = _PRODUCT_UNITS.get((a, b, sign))
+    if found is None:
+        if len(_PRODUCT_UNITS) > 10_000:
+            _PRODUCT_UNITS.clear()
+        found = _PRODUCT_UNITS[(a, b, sign)] = _unit_of_product(a, b, sign)
+    return found
+
+
+def _unit_of_product(a: Unit, b: Unit, sign: int) -> Unit:
     dims = _combine(a, b, sign)
     # Count labels drop out of arithmetic; a dimensionless product of a
     # percentage stays a percentage (2 x 10% = 20%).
@@ -444,8 +477,13 @@ def parse_number(text: str) -> Fraction:
     return Fraction(Decimal(digits)) * SCALE[suffix]
 
 
+SIGNIFICANT = 3  # a number below 1 keeps this many significant digits: $0.004, not $0
+_TINY = 15  # decimals beyond which a number is astronomically small, and printed like 1.23e-20
+
+
 def format_number(value: Fraction, digits: int = 2, grouping: bool = True, direction: int = 0) -> str:
-    """Exact when the decimal terminates within `digits` places, else rounded: 4,000  16.5  666.67.
+    """Exact when the decimal terminates within `digits` places, else rounded: 4,000  16.5  666.67;
+    a small number keeps three significant digits (0.667, 0.00415).
 
     `direction` +1 rounds up and -1 down, for a bound that must still hold once printed
     (a value needed to close a gap must not print below what closes it).
@@ -456,6 +494,10 @@ def format_number(value: Fraction, digits: int = 2, grouping: bool = True, direc
 def _format_terms(numerator: int, denominator: int, digits: int = 2, grouping: bool = True, direction: int = 0) -> str:
     """`format_number` of numerator / denominator (denominator > 0), in integers: messages print
     thousands of numbers, and Fraction arithmetic would cost several times more."""
+    if numerator and abs(numerator) * 10**digits < 10 ** (SIGNIFICANT - 1) * denominator:
+        digits = _decimals_for_significant(abs(numerator), denominator)
+        if digits > _TINY:
+            return f"{Decimal(numerator) / Decimal(denominator):.{SIGNIFICANT}g}"
     shifted = numerator * 10**digits
     if direction > 0:
         scaled = -(-shifted // denominator)
@@ -473,13 +515,21 @@ def _format_terms(numerator: int, denominator: int, digits: int = 2, grouping: b
     return f"{sign}{whole_text}.{frac_text}" if frac_text else f"{sign}{whole_text}"
 
 
-def _scaled(numerator: int, denominator: int, direction: int = 0) -> str:
+def _decimals_for_significant(numerator: int, denominator: int) -> int:
+    """The decimals that show `SIGNIFICANT` digits of numerator / denominator (both > 0, below 1)."""
+    digits = max(len(str(denominator)) - len(str(numerator)) - 1, 0)  # a guess at most one short
+    while numerator * 10**digits < 10 ** (SIGNIFICANT - 1) * denominator:
+        digits += 1
+    return digits
+
+
+def _scaled(numerator: int, denominator: int, direction: int = 0, finer: int = 0) -> str:
     """Money-style magnitude: 24k, 15.36M, 1.5B, 950."""
     size = abs(numerator)
     for suffix, scale in (("B", 10**9), ("M", 10**6), ("k", 10**3)):
         if size >= scale * denominator:
-            return _format_terms(numerator, denominator * scale, 3, True, direction) + suffix
-    return _format_terms(numerator, denominator, 2, True, direction)
+            return _format_terms(numerator, denominator * scale, 3 + finer, True, direction) + suffix
+    return _format_terms(numerator, denominator, 2 + finer, True, direction)
 
 
 _DISPLAY_FACTORS: dict[Unit, tuple[int, int]] = {}
@@ -494,29 +544,31 @@ def _display_factor(unit: Unit) -> tuple[int, int]:
     return found
 
 
-def format_magnitude(value: Fraction, unit: Unit, direction: int = 0) -> str:
+def format_magnitude(value: Fraction, unit: Unit, direction: int = 0, finer: int = 0) -> str:
     """A single magnitude (base units) printed in `unit`: $24k, 16%, 4,000 leads/year.
 
-    `direction` rounds up (+1) or down (-1) instead of to the nearest, for bounds.
+    `direction` rounds up (+1) or down (-1) instead of to the nearest, for bounds; `finer` prints
+    that many more decimals, for a bound that only holds closer to its exact value.
     """
     factor_num, factor_den = _display_factor(unit)
     numerator, denominator = value.numerator * factor_num, value.denominator * factor_den
     currency = unit.currency
     time_power, per_duration = unit.time_power, unit.per_duration
+    digits = 2 + finer
     if unit.percent and not unit.dims:
-        text = _format_terms(numerator * 100, denominator, direction=direction) + "%"
+        text = _format_terms(numerator * 100, denominator, digits, direction=direction) + "%"
     elif currency:
-        amount = _scaled(numerator, denominator, direction)
+        amount = _scaled(numerator, denominator, direction, finer)
         symbol = _SYMBOL_OF.get(currency)
         sign = "-" if amount.startswith("-") else ""
         text = f"{sign}{symbol}{amount.lstrip('-')}" if symbol else f"{amount} {currency}"
     elif (time_power > 0 or per_duration) and not unit.label:
         word = unit.time_unit or "year"
         one = numerator == denominator and time_power <= 1
-        text = f"{_format_terms(numerator, denominator, direction=direction)} "
+        text = f"{_format_terms(numerator, denominator, digits, direction=direction)} "
         text += _powered(word if one else _plural(word), time_power)
     else:
-        text = _format_terms(numerator, denominator, direction=direction)
+        text = _format_terms(numerator, denominator, digits, direction=direction)
         if unit.label:
             text += f" {unit.label}"
     if time_power > 0 and (currency or unit.label):  # money or a count times a duration: $15·day
@@ -528,13 +580,15 @@ def format_magnitude(value: Fraction, unit: Unit, direction: int = 0) -> str:
 
 def format_quantity(q: Quantity, like: Unit | None = None) -> str:
     """A quantity as a plan owner reads it, optionally in another quantity's period."""
-    unit = _display_unit(q.unit, like)
+    unit = display_unit(q.unit, like)
     if q.is_point:
         return format_magnitude(q.lo, unit)
     return f"{format_magnitude(q.lo, unit)} .. {format_magnitude(q.hi, unit)}"
 
 
-def _display_unit(unit: Unit, like: Unit | None) -> Unit:
+def display_unit(unit: Unit, like: Unit | None) -> Unit:
+    """`unit` printed like `like` (its period, time unit, count label and percent sign), when both
+    measure the same thing; else `unit` itself."""
     if like is None or not unit.same_dims(like):
         return unit
     return replace(
@@ -542,7 +596,8 @@ def _display_unit(unit: Unit, like: Unit | None) -> Unit:
         period=like.period or unit.period,
         time_unit=like.time_unit or unit.time_unit,
         label=unit.label or like.label,
-        percent=like.percent if not unit.dims else unit.percent,  # 0.2 and 20% are one number
+        # A pure number (profit / revenue) reads as a percentage beside a goal written as one.
+        percent=like.percent if not unit.dims else unit.percent,
     )
 
 
@@ -559,7 +614,29 @@ def format_ratio(ratio: Fraction) -> str:
 
 
 def format_share(part: Fraction, whole: Fraction) -> str:
-    """A share as a percentage with up to one decimal: 76.8%, 60%, 91.4%."""
+    """A share as a percentage with up to one decimal: 76.8%, 60%, 91.4%.
+
+    Rounded toward the truth: to the nearest, except onto 100%, which only a share of exactly 100%
+    prints as: 99.96% prints as 99.9% and 100.04% as 100.1%, so a miss never reads as 100%.
+    """
     if whole == 0:
         return "n/a"
-    return format_number(part / whole * 100, 1) + "%"
+    share = part / whole * 100
+    text = format_number(share, 1)
+    if text == "100" and share != 100:
+        text = format_number(share, 1, direction=-1 if share < 100 else 1)
+    return text + "%"
+
+
+def format_change(new: Fraction, old: Fraction) -> str:
+    """The change from `old` to `new` as a signed percentage of `old`, two significant digits:
+    `+30%`, `-4.2%`, `+0.42%`; "" when `old` is 0 (no percentage of nothing)."""
+    if old == 0:
+        return ""
+    change = (new - old) / abs(old) * 100
+    text = f"{Decimal(change.numerator) / Decimal(change.denominator):.2g}"
+    if "e" in text:  # 1.2e+03
+        text = format_number(Fraction(Decimal(text)), grouping=False)
+    elif "." in text:  # Decimal keeps a significant zero: 0.040
+        text = text.rstrip("0").rstrip(".")
+    return ("+" if change >= 0 else "") + text + "%"

@@ -44,7 +44,7 @@ from planlint.model.plan import (
     When,
 )
 
-__all__ = ["PlanSyntaxError", "parse_bytes", "parse_source", "parse_text"]
+__all__ = ["PlanSyntaxError", "parse_bytes", "parse_source", "parse_text", "parse_value"]
 
 
 @dataclass
@@ -281,3 +281,20 @@ def parse_source(path: str, data: bytes) -> tuple[PlanFile, bool]:
     if isinstance(text, ParseProblem):
         return PlanFile(path, problem=text), False
     return _parse_text(path, text, True)
+
+
+_VALUE_PLAN = "team value {{\n  produces value.value = {}\n}}\n"
+
+
+def parse_value(text: str) -> Amount | Text | When:
+    """A value as a plan writes it (`$31.25k`, `14% .. 18%`, `"SQL: score >= 60"`, `2027-Q3`), read by
+    the plan's own readers as the value of a `produces` line; ValueError, with the reader's message,
+    for anything else."""
+    plan_file = parse_text("<value>", _VALUE_PLAN.format(text)) if "\n" not in text and "\r" not in text else None
+    if plan_file is not None and plan_file.problem is not None:
+        raise ValueError(plan_file.problem.message)
+    statements = plan_file.blocks[0].statements if plan_file is not None and len(plan_file.blocks) == 1 else []
+    value = statements[0].value if len(statements) == 1 and isinstance(statements[0], Produces) else None
+    if value is None or value.span.end_column - value.span.column != len(text.strip()):  # no comment after it
+        raise ValueError(f"'{text}' is not one value")
+    return value

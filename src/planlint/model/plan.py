@@ -7,6 +7,7 @@ object keeps its `Span`, so a finding can always point at what the user wrote.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from planlint.language.quantity import PlanDate, Quantity, Tolerance
@@ -114,6 +115,21 @@ def references(expr: Expr) -> list[Reference]:
         elif isinstance(node, Negate):
             stack.append(node.operand)
     return found
+
+
+def post_order(expr: Expr) -> Iterator[Expr]:
+    """Every node of an expression, each after its operands (left first), without recursion: a
+    caller keeps a stack of results, pushing one per name or number and popping one per `Negate`
+    and two per `Binary`."""
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
+    while stack:
+        node, operands_done = stack.pop()
+        if operands_done or isinstance(node, (Reference, Literal)):
+            yield node
+        elif isinstance(node, Binary):
+            stack += [(node, True), (node.right, False), (node.left, False)]
+        else:
+            stack += [(node, True), (node.operand, False)]
 
 
 # Statements -------------------------------------------------------------

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the data module pulls in the evaluator; a rule's page does 
         GoalStatus,
         Producer,
         Step,
+        Swing,
     )
     from planlint.rulebook.finding import Finding
 
@@ -224,6 +225,9 @@ def assumption_entries(explained: NameExplanation, painter: Painter, depth: int 
         entries.append((depth + 1, painter.bold("goals")))
         for goal in e.goals:
             entries += _goal(e.name, goal, painter, depth + 2)
+    if e.sensitivity:
+        entries.append((depth + 1, painter.bold("sensitivity") + ": each input alone, over its range or ± the spread"))
+        entries += [(depth + 2, row) for row in sensitivity_table(e.sensitivity, painter)]
     entries.append((depth + 1, painter.bold("findings")))
     for finding in findings:
         entries += _finding(finding, painter, depth + 2)
@@ -241,8 +245,6 @@ def _producer(p: Producer, painter: Painter) -> str:
     text += f" by {p.by}" if p.by else ""
     if p.kind == "derives" and p.value and p.value != p.as_written:
         text += f" = {p.value}"
-    if p.in_consumer_units:
-        text += f" ({', '.join(p.in_consumer_units)} in its consumers' units)"
     text += "  " + painter.dim(_where(p.location))
     if not p.counts:
         text += "\n" + painter.status("ignored", "partly") + ": the first producer in path order counts"
@@ -312,13 +314,31 @@ def _goal(name: str, goal: GoalStatus, painter: Painter, depth: int) -> list[Ent
             + f": {goal.reason}"
         )
     else:
-        of_what = "limit" if goal.target.startswith("<=") else "goal"
-        text += painter.status(goal.status, goal.status) + f": {goal.value}, {goal.share} of the {of_what}"
+        text += painter.status(goal.status, goal.status) + f": {goal.value}, {goal.measured}"
     entries: list[Entry] = [(depth, text)]
     if goal.closing:
         entries.append((depth + 1, "any one of these alone would close the gap:"))
-        entries += [(depth + 2, f"{painter.bold(f'{c.name} {c.needs}')} (now {c.now})") for c in goal.closing]
+        for c in goal.closing:
+            now = ", ".join(part for part in (f"now {c.now}", c.change) if part)
+            entries.append((depth + 2, f"{painter.bold(f'{c.name} {c.needs}')} ({now}; {c.team} produces it)"))
+    if goal.drivers:
+        entries.append((depth + 1, "driven by, largest impact first:"))
+        for d in goal.drivers:
+            why = f"{d.delivered} from {d.team}, {d.assumed_by} assumes {d.assumed}"
+            entries.append((depth + 2, f"{painter.bold(d.name)} {d.impact}: {why}"))
     return entries
+
+
+def sensitivity_table(rows: list[Swing], painter: Painter) -> list[str]:
+    """The tornado table's lines: input, its low .. high, the metric at each end and the swing, largest first."""
+    header = ["input", "low .. high", "metric at low", "metric at high", "swing"]
+    cells = [[r.name, f"{r.low} .. {r.high}", r.metric_at_low, r.metric_at_high, r.swing] for r in rows]
+    widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+
+    return [painter.bold(line(header))] + [line(row) for row in cells]
 
 
 def _finding(f: Finding, painter: Painter, depth: int) -> list[Entry]:

@@ -17,10 +17,9 @@ import html
 from collections.abc import Iterable
 from fractions import Fraction
 
-from planlint.analysis.goals import chain_of, closing_bounds, goal_point
+from planlint.analysis.goals import chain_of
 from planlint.analysis.settings import Settings
 from planlint.analysis.trace import Step, explain_assumption
-from planlint.language import quantity as q
 from planlint.language.span import Span
 from planlint.language.wording import plural
 from planlint.model.plan import Goal
@@ -319,6 +318,8 @@ def _goals(result: LintResult, settings: Settings, goals: list[Goal], marks: dic
         return ""
     graph, evaluator = result.graph, result.evaluator
     steps: dict[str, list[Step]] = {}
+    # The goal-shortfall rule's closing values: solved, then verified by checking the goal again.
+    guidance = {f.span: f.guidance for f in result.findings if f.rule == "goal-shortfall" and f.guidance is not None}
     articles = []
     ranked = sorted(goals, key=lambda g: _worst_first(marks[g.span]))
     for goal in ranked[:MAX_GOAL_DETAILS]:
@@ -328,11 +329,16 @@ def _goals(result: LintResult, settings: Settings, goals: list[Goal], marks: dic
             steps[goal.metric] = story.derivation
         closing = ""
         if mark.status in (MISSED, AT_RISK) and mark.share_range is not None:
-            found = closing_bounds(graph, evaluator, goal.metric, goal_point(goal))
+            found = guidance.get(goal.span)
             items = "".join(
-                f"<li><code>{e(name)}</code> {e(bound)} "
-                f'<span class="muted">(now {e(q.format_quantity(now))})</span></li>'
-                for name, bound, now in found
+                f"<li><code>{e(c.name)}</code> {e(c.op)} {e(c.value)}"
+                + (
+                    f' <span class="muted">(now {e(c.now)}{", " + e(c.change) if c.change else ""})</span>'
+                    if c.now
+                    else ""
+                )
+                + "</li>"
+                for c in (found.closing if found is not None else ())
             )
             closing = (
                 f'<p>Any one of these alone would close the gap:</p><ul class="closing">{items}</ul>'

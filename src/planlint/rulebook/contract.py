@@ -34,6 +34,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from planlint.analysis.evaluate import Evaluator
 from planlint.analysis.graph import InterlockGraph
+from planlint.analysis.guidance import Guidance
 from planlint.analysis.interlock import Interlock
 from planlint.language.span import Span
 from planlint.model.plan import Goal, Plan, PlanFile
@@ -132,6 +133,7 @@ class Rule(Generic[S]):
         teams: tuple[str, ...] = (),
         severity: Severity | None = None,
         fixes: tuple[Fix, ...] = (),
+        guidance: Guidance | None = None,
     ) -> Finding:
         return Finding(
             self.code,
@@ -144,6 +146,7 @@ class Rule(Generic[S]):
             subject,
             tuple(sorted(set(teams))),
             fixes,
+            guidance=guidance,
         )
 
 

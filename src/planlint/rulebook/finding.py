@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
+from planlint.analysis.guidance import Guidance
 from planlint.language.span import Span
 from planlint.rulebook.fixes import Fix
 
@@ -55,6 +57,8 @@ class Finding:
     subject: str = ""
     teams: tuple[str, ...] = field(default=())
     fixes: tuple[Fix, ...] = ()  # the edits that resolve it, when the rule knows them (see rulebook.fixes)
+    # What the plan owner can do, as data (a goal's closing values and drivers); None: nothing to offer.
+    guidance: Guidance | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -86,9 +90,10 @@ class Finding:
             self.fixes,
         )
 
-    def to_dict(self) -> dict:
-        """The finding as the JSON output format writes it."""
-        return {
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as the JSON output format writes it (with `closing` and `drivers` when it
+        carries guidance)."""
+        found: dict[str, Any] = {
             "code": self.code,
             "rule": self.rule,
             "severity": self.severity.value,
@@ -115,6 +120,9 @@ class Finding:
             "fingerprint": self.fingerprint,
             "fixes": [fix.to_dict() for fix in self.fixes],
         }
+        if self.guidance is not None:
+            found.update(self.guidance.to_dict())
+        return found
 
 
 @dataclass(frozen=True, slots=True)

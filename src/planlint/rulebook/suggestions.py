@@ -5,26 +5,26 @@ sure of one: a value is printed the one canonical way (`model.written`) and
 read back as the plan's own reader would read it; a consumer's new
 requirement is compared with its producer again before it is offered (a
 value printed rounded the wrong way is not). Closing values are the goals
-analysis's own, solved exactly and rounded the way each input has to move.
+analysis's own, solved exactly, rounded the way each input has to move and
+verified by checking the goal again with each.
 
 - `spelt_right`: a syntax error's did-you-mean (safe);
 - `plan_on_delivered`: a consumer's value, unit, definition or date becomes
   what its producer delivers (unsafe);
 - `near_name`: an unresolved name becomes the produced name it nearly is (unsafe);
-- `closing_values`: each value that alone closes a goal's gap, on its
+- `closing_fixes`: each value that alone closes a goal's gap, on its
   producer's line (unsafe alternatives).
 """
 
 from __future__ import annotations
 
-import weakref
-from dataclasses import dataclass
-from fractions import Fraction
+from collections.abc import Iterable
 from functools import lru_cache
 
-from planlint.analysis.evaluate import FITS, Evaluator, Known, Outcome, amount_quantity
-from planlint.analysis.goals import chain_of, closing_bounds, goal_point
-from planlint.analysis.graph import Consumption, InterlockGraph, Producer
+from planlint.analysis.evaluate import FITS, Known, Outcome, amount_quantity
+from planlint.analysis.goals import chain_of
+from planlint.analysis.graph import Consumption, Producer
+from planlint.analysis.guidance import Closing
 from planlint.analysis.interlock import compare, days_late
 from planlint.language import quantity as q
 from planlint.language.source import ParseProblem
@@ -224,56 +224,23 @@ def _name_span(statement: Consumes | Derive, name: str, context: Context) -> Spa
 # Goals -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ClosingValue:
-    """A value that alone would bring a goal to its target: `name`'s producer states `text`
-    (rounded the way the value has to move, so that it still closes the gap as printed)."""
-
-    name: str
-    op: str  # ">=": the value must rise to `text`; "<=": fall to it
-    text: str
-    producer: Produces
-
-
-def closing_values_of(goal: Goal, context: Context) -> list[ClosingValue]:
-    """Today's closing values of a goal, as data. The one adapter to re-point when the goals
-    analysis exposes its verified closing values itself."""
-    found = []
-    for name, bound, _ in remembered_closing_bounds(context.graph, context.evaluator, goal.metric, goal_point(goal)):
-        producer = context.graph.producer(name)
-        op, _, text = bound.partition(" ")
-        if isinstance(producer, Produces) and isinstance(producer.value, Amount):
-            found.append(ClosingValue(name, op, text, producer))
-    return found
-
-
-Bounds = list[tuple[str, str, q.Quantity]]  # (name, ">= $31.25k", delivered), as closing_bounds gives them
-_CLOSING_BOUNDS: weakref.WeakKeyDictionary[Evaluator, dict[tuple[str, Fraction], Bounds]] = weakref.WeakKeyDictionary()
-
-
-def remembered_closing_bounds(graph: InterlockGraph, evaluator: Evaluator, metric: str, target: Fraction) -> Bounds:
-    """`analysis.goals.closing_bounds`, worked out once per run for the goal's help and its fixes."""
-    known = _CLOSING_BOUNDS.setdefault(evaluator, {})
-    found = known.get((metric, target))
-    if found is None:
-        found = known[(metric, target)] = closing_bounds(graph, evaluator, metric, target)
-    return found
-
-
-def closing_values(goal: Goal, context: Context) -> tuple[Fix, ...]:
-    """One fix per value that alone closes the goal's gap, each an edit of its producer's value;
-    alternatives to one another, so `--fix` applies none. The goals analysis solves each value
-    exactly and rounds it the way the input has to move; here it must read back as a value."""
+def closing_fixes(goal: Goal, closing: Iterable[Closing], context: Context) -> tuple[Fix, ...]:
+    """One fix per verified closing value of a goal (`analysis.goals`: each, written as its
+    producer's value, makes the goal hold), an edit of that producer's value; alternatives to one
+    another, so `--fix` applies none. A value whose producer states none, or that nobody produces,
+    has no line to edit."""
     fixes = []
-    for closing in closing_values_of(goal, context):
-        producer = closing.producer
-        read = _read_back(f"produces a.b = {closing.text}")
-        if not isinstance(read, Produces) or not isinstance(read.value, Amount) or producer.value is None:
+    for value in closing:
+        producer = context.graph.producer(value.name)
+        if not isinstance(producer, Produces) or not isinstance(producer.value, Amount):
+            continue
+        read = _read_back(f"produces a.b = {value.value}")
+        if not isinstance(read, Produces) or not isinstance(read.value, Amount):
             continue
         fixes.append(
             unsafe_fix(
-                f"{producer.team} produces {closing.name} = {closing.text}, which alone reaches the goal",
-                Edit.replacing(producer.value.span, closing.text),
+                f"{producer.team} produces {value.name} = {value.value}, which alone reaches the goal",
+                Edit.replacing(producer.value.span, value.value),
                 alternative_group=f"{goal.team}: {goal.metric}",
             )
         )

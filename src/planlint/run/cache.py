@@ -63,6 +63,7 @@ from pathlib import Path
 from typing import Any
 
 from planlint import __version__
+from planlint.analysis import guidance
 from planlint.language import quantity, source, span
 from planlint.language.exact import exact
 from planlint.language.limits import LIMITS
@@ -122,7 +123,7 @@ def project_key(project: Path) -> str:
 
 _MODEL_CLASSES = tuple(
     cls
-    for module in (model, quantity, span, source, finding, fixes)
+    for module in (model, quantity, span, source, finding, fixes, guidance)
     for cls in vars(module).values()
     if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__
 )

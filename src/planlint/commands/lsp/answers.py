@@ -63,7 +63,7 @@ def hover(snapshot: Snapshot, name: str) -> types.Hover | None:
         return None
     config = snapshot.config
     story = explain_assumption(
-        name, snapshot.graph, snapshot.evaluator, config.tolerance, config.fiscal_year_start, HOVER_DEPTH
+        name, snapshot.graph, snapshot.evaluator, config.tolerance, config.fiscal_year_start, max_depth=HOVER_DEPTH
     )
     more = len(story.consumers) - HOVER_CONSUMERS
     if more > 0:

@@ -110,6 +110,8 @@ def _result(f: Finding, index: int) -> dict:
             {"id": i, "physicalLocation": physical_location(r.span), "message": {"text": sarif_text(r.message)}}
             for i, r in enumerate(f.related, start=1)
         ]
+    if f.guidance is not None:  # what the help says, as data: a goal's closing values and drivers
+        result["properties"] = f.guidance.to_dict()
     return result
 
 
