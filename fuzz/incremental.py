@@ -3,15 +3,23 @@
 `starting_plans()` gives folders to copy: the bundled examples, the acceptance
 scenarios and a generated 40-team organisation. `apply_random_edit(folder,
 rnd)` makes one edit of a kind a plan owner makes (or a merge does) and
-says which. tests/test_incremental.py runs a bounded number of sequences;
-`python -m fuzz.campaign incremental --seconds N` runs them for longer.
+says which; `check_edits` makes a sequence of them and holds the cached run
+to a `--no-cache` run after each, byte for byte in every output format.
+tests/test_incremental.py runs a bounded number of sequences; this module
+runs them for as long as you like:
+
+    python fuzz/incremental.py --minutes 30 [--seed S]   # from the repository root
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import re
+import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -250,3 +258,72 @@ def apply_random_edit(folder: Path, rnd: random.Random) -> str:
     kind = rnd.choice(sorted(EDITS))
     EDITS[kind](folder, rnd)
     return kind
+
+
+# Holding the cached run to the cold one ---------------------------------------------
+
+
+def outputs(folder: Path, config: object, how: list[str] | None = None) -> dict[str, str]:
+    """Every output format's text for the plan in `folder` (`how`: where the run came from)."""
+    from planlint.commands.check import make_report
+    from planlint.output.formats import FORMATS, render
+    from planlint.run.engine import lint
+
+    result = lint([folder], config, cwd=folder)  # type: ignore[arg-type]
+    if how is not None:
+        how.append(result.how)
+    report = make_report(result, result.findings, config)
+    return {name: render(name, report) for name in sorted(FORMATS)}
+
+
+def configuration_of(folder: Path) -> object:
+    from planlint.rulebook.registry import load_rules
+    from planlint.run.config import load_config
+
+    path = folder / "planlint.toml"
+    return load_config(path if path.exists() else None, load_rules().rules)
+
+
+def check_edits(folder: Path, seed: int, edits: int, how: list[str] | None = None) -> None:
+    """Apply `edits` random edits; after each, the cached run must give every output a cold run
+    gives. Raises AssertionError naming the seed, the edit and the format that differ."""
+    rnd = random.Random(seed)
+    outputs(folder, configuration_of(folder))  # the first run fills the cache
+    for step in range(edits):
+        kind = apply_random_edit(folder, rnd)
+        config = configuration_of(folder)
+        warm = outputs(folder, config, how)
+        cold = outputs(folder, config.with_overrides(cache=False))  # type: ignore[attr-defined]
+        for name in cold:
+            assert warm[name] == cold[name], f"seed {seed}, edit {step} ({kind}): {name} differs"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Incremental checking against cold runs, for a while.")
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--edits", type=int, default=30, help="edits per sequence")
+    args = parser.parse_args(argv)
+    plans, rnd = starting_plans(), random.Random(args.seed)
+    end, sequences, failures = time.monotonic() + args.minutes * 60, 0, 0
+    while time.monotonic() < end:
+        name, seed = rnd.choice(sorted(plans)), rnd.randrange(2**32)
+        folder = Path(tempfile.mkdtemp()) / "plan"
+        shutil.copytree(plans[name], folder)
+        try:
+            check_edits(folder, seed, args.edits)
+        except AssertionError as err:
+            failures += 1
+            print(f"FAIL {name}: {err}", flush=True)
+        finally:
+            shutil.rmtree(folder.parent, ignore_errors=True)
+        sequences += 1
+        if sequences % 10 == 0:
+            print(f"{sequences} sequences of {args.edits} edits, {failures} failed", flush=True)
+    print(f"done: {sequences} sequences of {args.edits} edits, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    sys.exit(main())

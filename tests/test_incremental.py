@@ -20,15 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planlint.commands.check import make_report
-from planlint.output.formats import FORMATS, render
-from planlint.run.config import DEFAULT, Config, load_config
-from planlint.run.engine import lint
+from planlint.run.config import DEFAULT, Config
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fuzz.incremental import EDITS, apply_random_edit, starting_plans  # noqa: E402
+from fuzz.incremental import EDITS, apply_random_edit, check_edits, configuration_of, starting_plans  # noqa: E402
 
 PLANS = starting_plans()
 
@@ -36,32 +33,8 @@ PLANS = starting_plans()
 HOW: list[str] = []  # how each cached run came to its findings
 
 
-def _outputs(folder: Path, config: Config) -> dict[str, str]:
-    result = lint([folder], config, cwd=folder)
-    if config.cache:
-        HOW.append(result.how)
-    report = make_report(result, result.findings, config)
-    return {name: render(name, report) for name in sorted(FORMATS)}
-
-
 def _config(folder: Path) -> Config:
-    path = folder / "planlint.toml"
-    from planlint.rulebook.registry import load_rules
-
-    return load_config(path if path.exists() else None, load_rules().rules)
-
-
-def check_edits(folder: Path, seed: int, edits: int) -> None:
-    """Apply `edits` random edits; after each, the cached run must equal a cold one."""
-    rnd = random.Random(seed)
-    _outputs(folder, _config(folder))  # the first run fills the cache
-    for step in range(edits):
-        kind = apply_random_edit(folder, rnd)
-        config = _config(folder)
-        warm = _outputs(folder, config)
-        cold = _outputs(folder, config.with_overrides(cache=False))
-        for name in cold:
-            assert warm[name] == cold[name], f"seed {seed}, edit {step} ({kind}): {name} differs"
+    return configuration_of(folder)  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize("name", sorted(PLANS))
@@ -69,7 +42,7 @@ def test_edits_of_a_known_plan(name: str, tmp_path: Path, monkeypatch: pytest.Mo
     folder = tmp_path / "plan"
     shutil.copytree(PLANS[name], folder)
     monkeypatch.chdir(folder)
-    check_edits(folder, seed=sum(map(ord, name)), edits=25)
+    check_edits(folder, seed=sum(map(ord, name)), edits=25, how=HOW)
 
 
 @settings(
@@ -83,7 +56,7 @@ def test_edits_of_a_known_plan(name: str, tmp_path: Path, monkeypatch: pytest.Mo
 def test_random_edit_sequences(name: str, seed: int, tmp_path_factory: pytest.TempPathFactory) -> None:
     folder = tmp_path_factory.mktemp("plan") / "plan"
     shutil.copytree(PLANS[name], folder)
-    check_edits(folder, seed, edits=8)
+    check_edits(folder, seed, edits=8, how=HOW)
 
 
 def test_edits_were_judged_incrementally() -> None:

@@ -32,6 +32,13 @@ def test_check_output(name: str, acme: Path, runner: CliRunner, snapshot: Callab
     snapshot(f"check.{name}", _run(runner, "check", "--no-cache", "--no-color", "--format", name, "."))
 
 
+def test_report_and_graph_output(acme: Path, runner: CliRunner, snapshot: Callable[[str, str], None]) -> None:
+    _run(runner, "report", "-o", "report.html", ".")
+    snapshot("report.html", (acme / "report.html").read_text(encoding="utf-8"))
+    for name in ("mermaid", "dot", "json"):
+        snapshot(f"graph.{name}", _run(runner, "graph", "--format", name, "."))
+
+
 @pytest.mark.parametrize(
     "args",
     [("PL102",), ("--all",), ("leads.avg_deal_value",), ("new_business.bookings",), ("new_business.plan:7",)],
