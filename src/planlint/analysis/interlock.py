@@ -28,7 +28,7 @@ class Comparison:
     producer_text: str = ""
 
 
-def _kind_of(value) -> str:
+def _kind_of(value: Text | When | Amount | None) -> str:
     if isinstance(value, Text):
         return "a text"
     if isinstance(value, When):
