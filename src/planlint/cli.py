@@ -9,15 +9,19 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from planlint import __version__
 from planlint.run.problems import EXIT_INTERNAL, EXIT_USAGE, UsageError
 
+if TYPE_CHECKING:  # the engine is imported by the commands that run it, never at start-up
+    from planlint.run.engine import LintResult
+
 # Set by `run`, the `planlint` command itself: the model of a check is kept here until the
 # process ends, rather than freed object by object (see `run`).
-_kept: list | None = None
+_kept: list[LintResult] | None = None
 
 
 class PlanlintError(click.ClickException):
@@ -58,7 +62,7 @@ class _Commands(click.Group):
             ) from None
 
 
-def _use_color(stream) -> bool:
+def _use_color(stream: TextIO) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
