@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from typing import cast
 
-from planlint.model.plan import references
+from planlint.analysis.graph import InterlockGraph
+from planlint.model.plan import Derive, references
 from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.finding import Finding, Related
 
@@ -53,7 +55,7 @@ class CircularDerivation(AssumptionRule):
         names = graph.cycle_of(name)
         if names is None:
             return
-        derives = sorted((graph.producer(n) for n in names), key=lambda d: (d.span.path, d.span.line))
+        derives = sorted((_derive_of(graph, n) for n in names), key=lambda d: (d.span.path, d.span.line))
         first = derives[0]
         if first.name != name:  # the loop is reported once, on its first derive in path order
             return
@@ -68,13 +70,18 @@ class CircularDerivation(AssumptionRule):
         )
 
 
-def _loop_from(graph, start: str, group: set[str]) -> list[str]:
+def _derive_of(graph: InterlockGraph, name: str) -> Derive:
+    """The derive that counts for a name in a loop: only such derives make one (`cyclic_names`)."""
+    return cast(Derive, graph.producer(name))
+
+
+def _loop_from(graph: InterlockGraph, start: str, group: set[str]) -> list[str]:
     """The shortest chain of dependencies from `start` back to itself, in formula order."""
     came_from: dict[str, str] = {}
     queue = deque([start])
     while queue:
         name = queue.popleft()
-        for ref in references(graph.producer(name).expr):
+        for ref in references(_derive_of(graph, name).expr):
             if ref.name not in group:
                 continue
             if ref.name == start:

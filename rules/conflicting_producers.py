@@ -118,8 +118,11 @@ def _disagree(first: Stated, later: Stated, fiscal_year_start: int) -> bool:
 def _message(later: Producer, stated: Stated, first: Producer, counted: Stated) -> str:
     """Both values in the first's unit, with the ratio of the later to the first, where they compare."""
     value, first_value = stated[0], counted[0]
-    amounts = isinstance(value, q.Quantity) and isinstance(first_value, q.Quantity)
-    if amounts and value.unit.comparable(first_value.unit):
+    if (
+        isinstance(value, q.Quantity)
+        and isinstance(first_value, q.Quantity)
+        and value.unit.comparable(first_value.unit)
+    ):
         verb = "derives" if isinstance(later, Derive) else "produces"
         shown = q.format_quantity(value, first_value.unit)
         ratio = nearest_ratio(value, first_value)

@@ -79,5 +79,5 @@ def _wording(later: Block, first: Block) -> tuple[str, str]:
     return f"is a second org after org {first.name}", "a plan has one org: merge the two blocks into one"
 
 
-def self_related(first) -> Related:
+def self_related(first: Block) -> Related:
     return Related(first.span, f"{first.kind} {first.name} is first declared here")

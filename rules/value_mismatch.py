@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fractions import Fraction
 
-from planlint.analysis.evaluate import FAILS
+from planlint.analysis.evaluate import FAILS, Known
 from planlint.analysis.graph import Producer
 from planlint.language import quantity as q
-from planlint.model.plan import Consumes, Derive, references
+from planlint.model.plan import Amount, Consumes, Derive, references
 from planlint.model.written import requirement_text
 from planlint.rulebook.contract import AssumptionRule, Context
 from planlint.rulebook.finding import Finding, Severity
@@ -68,9 +69,12 @@ class ValueMismatch(AssumptionRule):
         for consumer, producer, _ in interlock.problems(name, "missing"):
             yield self._missing(name, consumer, producer)
         for consumes, producer, result in interlock.problems(name, "value"):
-            fit, delivered = result.fit, result.delivered.quantity
-            asked = requirement_text(consumes.requirement)
-            unit = consumes.requirement.value.quantity.unit
+            requirement, fit, outcome = consumes.requirement, result.fit, result.delivered
+            # A value compared: an amount asked, a known one delivered, and how the two fit.
+            assert requirement is not None and isinstance(requirement.value, Amount)
+            assert fit is not None and isinstance(outcome, Known)
+            asked, delivered = requirement_text(requirement), outcome.quantity
+            unit = requirement.value.quantity.unit
             shown = q.format_quantity(delivered, unit)
             ratio = fit.ratio
             times = f", {q.format_ratio(ratio)} what" if ratio is not None else ", against what"
@@ -96,6 +100,7 @@ class ValueMismatch(AssumptionRule):
             span = next(ref.span for ref in references(consumer.expr) if ref.name == name)
             message = f"{stated}; {consumer.team} derives {consumer.name} from it"
         else:
+            assert consumer.requirement is not None  # a value is asked: that is what is missing
             span = consumer.span
             message = f"{stated}; {consumer.team} assumes {requirement_text(consumer.requirement)}"
             help += f", or {consumer.team} drops the value from its assumption"
@@ -110,12 +115,20 @@ class ValueMismatch(AssumptionRule):
         )
 
 
-def _agree(consumer: str, producer: str, name: str, accepted, shown: str, unit: q.Unit) -> str:
+def _agree(
+    consumer: str,
+    producer: str,
+    name: str,
+    accepted: tuple[Fraction | None, Fraction | None],
+    shown: str,
+    unit: q.Unit,
+) -> str:
     lo, hi = accepted
     if lo is not None and hi is not None:
         wanted = f"{q.format_magnitude(lo, unit)} .. {q.format_magnitude(hi, unit)}"
     elif lo is not None:
         wanted = f"at least {q.format_magnitude(lo, unit)}"
     else:
+        assert hi is not None  # a requirement bounds one side at least
         wanted = f"at most {q.format_magnitude(hi, unit)}"
     return f"agree one number: {producer} delivers {wanted}, or {consumer} plans on {shown}"

@@ -36,6 +36,7 @@ def test_wheel_contains_grammar_and_rules(wheel: Path) -> None:
     assert "planlint/language/grammar/planlint.lark" in names
     assert "planlint/rules/value_mismatch.py" in names
     assert "planlint/schemas/output.schema.json" in names
+    assert "planlint/language/grammar.pyi" not in names  # mypy's pointer to grammar/, for the checkout only
     # Every package of the source tree is listed in pyproject.toml, so none is left out of a wheel.
     for init in (ROOT / "src").rglob("__init__.py"):
         assert init.relative_to(ROOT / "src").as_posix() in names

@@ -10,16 +10,19 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from planlint import __version__
 from planlint.run.problems import EXIT_INTERNAL, EXIT_USAGE, UsageError
 
+if TYPE_CHECKING:  # the engine is imported by the commands that run it, never at start-up
+    from planlint.run.engine import LintResult
+
 # Set by `run`, the `planlint` command itself: the model of a check is kept here until the
 # process ends, rather than freed object by object (see `run`).
-_kept: list | None = None
+_kept: list[LintResult] | None = None
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -61,7 +64,7 @@ class _Commands(click.Group):
             ) from None
 
 
-def _use_color(stream) -> bool:
+def _use_color(stream: TextIO) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from planlint.analysis.graph import InterlockGraph
+from planlint.language import exact
 from planlint.language import quantity as q
 from planlint.language.limits import LIMITS
 from planlint.language.records import record
@@ -116,7 +117,8 @@ class Evaluator:
         return self._evaluate(producer)
 
     def _evaluate(self, derive: Derive) -> Outcome:
-        missing, broken = [], []
+        missing: list[str] = []
+        broken: list[str] = []
         for ref in references(derive.expr):
             outcome = self._memo[ref.name]
             if isinstance(outcome, Unknown):
@@ -128,6 +130,7 @@ class Evaluator:
             return Unknown("unresolved", tuple(dict.fromkeys(missing)))
         if broken:
             return Unknown("broken", tuple(dict.fromkeys(broken)))
+        # Every input is Known here (an Unknown one returned above).
         return evaluate_expr(derive.expr, lambda name: self._memo[name].quantity)  # type: ignore[union-attr]
 
 
@@ -139,7 +142,7 @@ def _stated(name: str, producer: Produces | None) -> Outcome:
     return Unknown("no-value", (name,))
 
 
-def evaluate_expr(expr: Expr, lookup) -> Outcome:
+def evaluate_expr(expr: Expr, lookup: Callable[[str], q.Quantity]) -> Outcome:
     """Evaluate iteratively (post-order with an explicit stack); `lookup(name)` gives inputs."""
     results: list[q.Quantity] = []
     stack: list[tuple[Expr, bool]] = [(expr, False)]
@@ -220,9 +223,9 @@ class Fit:
 def nearest_ratio(asked: q.Quantity, delivered: q.Quantity) -> Fraction | None:
     """`asked` over `delivered`, each at its point nearest to the other (1 where they overlap);
     None when that point of `delivered` is zero."""
-    if q.less(asked.hi, delivered.lo):
+    if exact.less(asked.hi, delivered.lo):
         asked_point, delivered_point = asked.hi, delivered.lo
-    elif q.less(delivered.hi, asked.lo):
+    elif exact.less(delivered.hi, asked.lo):
         asked_point, delivered_point = asked.lo, delivered.hi
     else:
         asked_point = delivered_point = max(asked.lo, delivered.lo)
@@ -257,7 +260,7 @@ def assess(requirement: Requirement, delivered: q.Quantity, default_tolerance: F
     """Range semantics: fits when the whole delivered range meets it, partly when some does."""
     lo, hi = accepted_bounds(requirement, default_tolerance)
     low, high = delivered.lo, delivered.hi
-    less = q.less  # exact, and several times cheaper than Fraction's own comparisons
+    less = exact.less  # exact, and several times cheaper than Fraction's own comparisons
     # Points (lo is hi, as the parser makes them) skip the comparisons that cannot change the answer.
     if (lo is not None and less(high, lo)) or (hi is not None and less(hi, low)):
         status = FAILS

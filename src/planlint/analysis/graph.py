@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
 Producer = Produces | Derive
+# A node of the networkx view: ("team", name) or ("name", name).
+Node = tuple[str, str]
 
 
 @record
@@ -45,7 +47,7 @@ class Consumption:
 @dataclass
 class InterlockGraph:
     plan: Plan
-    blocks: dict[str, Block] = field(default_factory=dict)  # first declaration of each team / org
+    blocks: dict[tuple[str, str], Block] = field(default_factory=dict)  # first declaration of each (kind, name)
     duplicate_blocks: list[tuple[Block, Block]] = field(default_factory=list)  # (later, first)
     producers: dict[str, list[Producer]] = field(default_factory=dict)  # path order; the first counts
     consumptions: dict[str, list[Consumption]] = field(default_factory=dict)
@@ -53,7 +55,7 @@ class InterlockGraph:
     # name -> the names with a `derives` or `feeds` edge into it
     _fed_by: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
     _cycles: list[list[str]] | None = field(default=None, init=False, repr=False)
-    _networkx: nx.DiGraph | None = field(default=None, init=False, repr=False)
+    _networkx: nx.DiGraph[Node] | None = field(default=None, init=False, repr=False)
     _goals_by_metric: dict[str, list[Goal]] | None = field(default=None, init=False, repr=False)
     _shared: tuple[list[str], set[str]] | None = field(default=None, init=False, repr=False)
     _cycle_of: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
@@ -91,30 +93,31 @@ class InterlockGraph:
     def _add_block(self, block: Block) -> None:
         producers, consumptions, fed_by = self.producers, self.consumptions, self._fed_by
         team = block.name
-        consumed, goal_metrics = [], []
+        consumed: list[str] = []
+        goal_metrics: list[str] = []
         for statement in block.statements:
-            kind = type(statement)  # exact types: the model's statement classes are not subclassed
-            if kind is Consumes:
+            # Exact types (the model's statement classes are not subclassed), as mypy narrows them.
+            if type(statement) is Consumes:
                 name = statement.name
                 consumption = Consumption(name, team, statement)
-                found = consumptions.get(name)  # one look-up, no empty list made, for 100,000s of lines
-                if found is None:
+                relying = consumptions.get(name)  # one look-up, no empty list made, for 100,000s of lines
+                if relying is None:
                     consumptions[name] = [consumption]
                 else:
-                    found.append(consumption)
+                    relying.append(consumption)
                 consumed.append(name)
-            elif kind is Produces:
+            elif type(statement) is Produces:
                 found = producers.get(statement.name)
                 if found is None:
                     producers[statement.name] = [statement]
                 else:
                     found.append(statement)
-            elif kind is Derive:
+            elif type(statement) is Derive:
                 producers.setdefault(statement.name, []).append(statement)
                 for ref in references(statement.expr):
                     consumptions.setdefault(ref.name, []).append(Consumption(ref.name, team, statement, ref))
                     fed_by.setdefault(statement.name, set()).add(ref.name)
-            elif kind is Goal:
+            elif type(statement) is Goal:
                 self.goals.append(statement)
                 goal_metrics.append(statement.metric)
         # A team's plan relies on what it consumes to reach its goals.
@@ -124,7 +127,7 @@ class InterlockGraph:
                 fed_by.setdefault(metric, set()).update(inputs)
 
     @property
-    def graph(self) -> nx.DiGraph:
+    def graph(self) -> nx.DiGraph[Node]:
         """The plan as a networkx DiGraph with `kind` and `span` on every edge, built on first use."""
         if self._networkx is None:
             self._networkx = _networkx_graph(self)
@@ -288,11 +291,11 @@ def loops_in(successors: dict[str, set[str]]) -> list[list[str]]:
     return sorted(found)
 
 
-def _networkx_graph(graph: InterlockGraph) -> nx.DiGraph:
+def _networkx_graph(graph: InterlockGraph) -> nx.DiGraph[Node]:
     """The networkx view of the plan: the same nodes and edges, for tools that want graph algorithms."""
     import networkx as nx
 
-    result = nx.DiGraph()
+    result: nx.DiGraph[Node] = nx.DiGraph()
     for block in graph.blocks.values():
         team_node = ("team", block.name)
         result.add_node(team_node, span=block.span, block=block)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Literal, overload
 
 from planlint.analysis.evaluate import FITS, Evaluator, Fit, Known, Outcome, assess
 from planlint.analysis.graph import Consumption, InterlockGraph, Producer
@@ -28,7 +29,7 @@ class Comparison:
     producer_text: str = ""
 
 
-def _kind_of(value) -> str:
+def _kind_of(value: Text | When | Amount | None) -> str:
     if isinstance(value, Text):
         return "a text"
     if isinstance(value, When):
@@ -49,10 +50,15 @@ class Interlock:
         self.graph, self.evaluator, self.tolerance = graph, evaluator, tolerance
         self._problems: dict[str, dict[str, list[Problem]]] = {}
 
+    @overload
+    def problems(self, name: str, kind: Literal["value", "unit", "definition"]) -> Sequence[ConsumesProblem]: ...
+    @overload
+    def problems(self, name: str, kind: Literal["missing"]) -> Sequence[Problem]: ...
     def problems(self, name: str, kind: str) -> Sequence[Problem]:
         """The `consumes` lines of `name` whose comparison with the producer is of `kind`
         ("value", "unit" or "definition") and finds a problem, in plan order. Values that fit and
-        lines with nothing to compare are not kept: no rule reports them."""
+        lines with nothing to compare are not kept: no rule reports them. The "missing" ones
+        (a value asked of a producer that states none) may be derives too."""
         found = self._problems.get(name)
         if found is None:
             found = self._problems[name] = self._compared(name)
@@ -76,6 +82,7 @@ class Interlock:
 
 
 Problem = tuple[Consumes | Derive, Producer, Comparison]
+ConsumesProblem = tuple[Consumes, Producer, Comparison]  # only a `consumes` line is compared (`_compared`)
 _MISSING = Comparison("missing")
 
 

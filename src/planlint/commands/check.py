@@ -68,7 +68,7 @@ def resolve_config(options: CheckOptions) -> Config:
     )
 
 
-def make_report(result: LintResult, findings: list[Finding], config) -> Report:
+def make_report(result: LintResult, findings: list[Finding], config: Config) -> Report:
     return Report(
         findings=findings,
         files_checked=result.files_checked,
@@ -78,7 +78,7 @@ def make_report(result: LintResult, findings: list[Finding], config) -> Report:
     )
 
 
-def run_check(options: CheckOptions, keep: list | None = None) -> int:
+def run_check(options: CheckOptions, keep: list[LintResult] | None = None) -> int:
     """The exit code of a check; `keep` receives the run's model, for a caller that would rather
     exit than free it (see `cli.run`)."""
     for name, _ in options.formats:

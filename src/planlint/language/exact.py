@@ -36,7 +36,7 @@ def reduced(numerator: int, denominator: int) -> Fraction:
     if not _FRACTION_SLOTS:
         return Fraction(numerator, denominator)
     value = _new_object(Fraction)
-    value._numerator, value._denominator = numerator, denominator
+    value._numerator, value._denominator = numerator, denominator  # type: ignore[attr-defined]  # CPython's slots
     return value
 
 
@@ -48,7 +48,8 @@ def less(a: Fraction, b: Fraction) -> bool:
     its terms in two slots; the public properties are the fallback.
     """
     try:
-        return a._numerator * b._denominator < b._numerator * a._denominator  # type: ignore[union-attr]
+        # CPython's slots, which typeshed does not declare
+        return a._numerator * b._denominator < b._numerator * a._denominator  # type: ignore[attr-defined,no-any-return]
     except AttributeError:  # an int, or a Fraction without those slots
         return a.numerator * b.denominator < b.numerator * a.denominator
 

@@ -20,9 +20,11 @@ readers equal.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Literal, TypeAlias, cast
 
 from planlint.language import quantity as q
-from planlint.language.values import ValueRefused, negated, quantity_terms, range_terms
+from planlint.language.values import QuantityTerms, ValueRefused, negated, quantity_terms, range_terms
 
 # The grammar's terminals (grammar/planlint.lark), as regular expression text.
 _WS = r"[ \t\f]"
@@ -37,7 +39,7 @@ _END = rf"{_WS}*(?:\#.*)?$"  # spaces and a comment close every line
 _NOT_BY = r"(?!by(?![A-Za-z_])|per[ \t]+(?:year|quarter|month|week|day|yr|qtr|mo|wk)s?(?!\w|\.[A-Za-z_]))"
 
 
-def _quantity(p: str, dates: bool, signed: bool = True) -> str:
+def _quantity_pattern(p: str, dates: bool, signed: bool = True) -> str:
     """A quantity, after a minus where a value may be negative: PERCENT wins over NUMBER (and DATE,
     where one may stand, over both), as in Lark.
 
@@ -53,23 +55,23 @@ def _quantity(p: str, dates: bool, signed: bool = True) -> str:
     )
 
 
-def _value(p: str) -> str:
+def _value_pattern(p: str) -> str:
     """A date, a text, or an amount: a point, a point with a tolerance, or a range."""
     return (
-        rf"(?:(?P<{p}date>(?>{_DATE}))|(?P<{p}text>{_STRING})|{_quantity(p + 'a', True)}"
-        rf"(?:{_WS}*(?P<{p}tol>±|\+/-|\+-){_WS}*{_quantity(p + 'b', False, signed=False)}"
-        rf"|{_WS}*(?P<{p}dots>\.\.){_WS}*{_quantity(p + 'c', False)})?)"
+        rf"(?:(?P<{p}date>(?>{_DATE}))|(?P<{p}text>{_STRING})|{_quantity_pattern(p + 'a', True)}"
+        rf"(?:{_WS}*(?P<{p}tol>±|\+/-|\+-){_WS}*{_quantity_pattern(p + 'b', False, signed=False)}"
+        rf"|{_WS}*(?P<{p}dots>\.\.){_WS}*{_quantity_pattern(p + 'c', False)})?)"
     )
 
 
-_RANGE = rf"{_quantity('ra', False)}{_WS}*\.\.{_WS}*{_quantity('rb', False)}"
-_REQUIREMENT = rf"(?:{_WS}*(?P<op>>=|<=|=){_WS}*{_value('v')}|{_WS}+(?P<in>in){_WS}+{_RANGE})"
+_RANGE = rf"{_quantity_pattern('ra', False)}{_WS}*\.\.{_WS}*{_quantity_pattern('rb', False)}"
+_REQUIREMENT = rf"(?:{_WS}*(?P<op>>=|<=|=){_WS}*{_value_pattern('v')}|{_WS}+(?P<in>in){_WS}+{_RANGE})"
 _DEADLINE = rf"(?:{_WS}+by{_WS}+(?P<by>(?>{_DATE})))"
 _LINES = {
     "consumes": re.compile(rf"{_WS}*(?P<kw>consumes){_WS}+(?P<name>{_NAME}){_REQUIREMENT}?{_DEADLINE}?{_END}"),
     "produces": re.compile(
         rf"{_WS}*(?P<kw>produces){_WS}+(?P<name>{_NAME})"
-        rf"(?:{_WS}*(?P<eq>=){_WS}*{_value('v')})?{_DEADLINE}?{_END}"
+        rf"(?:{_WS}*(?P<eq>=){_WS}*{_value_pattern('v')})?{_DEADLINE}?{_END}"
     ),
     "goal": re.compile(rf"{_WS}*(?P<kw>goal){_WS}+(?P<name>{_NAME}){_REQUIREMENT}{_END}"),
     "owner": re.compile(rf"{_WS}*(?P<kw>owner){_WS}+(?P<handle>{_STRING}){_END}"),
@@ -87,10 +89,29 @@ class GiveUp(Exception):
 
 
 # Reading happens in two steps: recognising each line into plain data (str, int and tuples), here,
-# then building the model objects from it (`model.build`).
+# then building the model objects from it (`model.build`). The records, by kind:
+ValueRecord: TypeAlias = (
+    tuple[Literal["amount"], QuantityTerms, int, int, QuantityTerms | None]  # quantity, start, end, tolerance
+    | tuple[Literal["range"], QuantityTerms, QuantityTerms, int, int]  # low, high, start, end
+    | tuple[Literal["date", "text"], str, int, int]  # the date or text as written, start, end
+)
+RequirementRecord: TypeAlias = tuple[str, ValueRecord]  # the operator (>=, <=, = or in) and its value
+# Statement records: (kind, name or handle, line, start of the keyword, ..., end of the statement).
+OwnerRecord: TypeAlias = tuple[Literal["owner"], str, int, int, int]
+GoalRecord: TypeAlias = tuple[Literal["goal"], str, int, int, RequirementRecord, int]
+# A consumes or a produces: its requirement or value, its deadline (a date as written), its end.
+ConsumesRecord: TypeAlias = tuple[Literal["consumes"], str, int, int, RequirementRecord | None, str | None, int]
+ProducesRecord: TypeAlias = tuple[Literal["produces"], str, int, int, ValueRecord | None, str | None, int]
+DeriveRecord: TypeAlias = tuple[Literal["derive"], str, int, int, str, int]  # the expression's text and offset
+StatementRecord: TypeAlias = OwnerRecord | GoalRecord | ConsumesRecord | ProducesRecord | DeriveRecord
+# A block: its keyword (team or org), name, line, start of the keyword, end of the name, statements.
+BlockRecord: TypeAlias = tuple[str, str, int, int, int, list[StatementRecord]]
+
+# Every part of the pattern is optional, so it matches any line: bound once, typed as never None.
+_first_word = cast(Callable[[str], re.Match[str]], _FIRST_WORD.match)
 
 
-def read_records(lines: list[str]) -> list | None:
+def read_records(lines: list[str]) -> list[BlockRecord] | None:
     """Step one: each block as (kind, name, line, start, end, statement records), or None to leave
     the file to Lark. Offsets are 0-based columns; see `_Builder` for the records."""
     try:
@@ -99,12 +120,12 @@ def read_records(lines: list[str]) -> list | None:
         return None
 
 
-def _recognise(lines: list[str]) -> list:
-    blocks: list = []
-    block: tuple | None = None
-    statements: list = []
+def _recognise(lines: list[str]) -> list[BlockRecord]:
+    blocks: list[BlockRecord] = []
+    block: BlockRecord | None = None
+    statements: list[StatementRecord] = []
     for number, line in enumerate(lines, start=1):
-        first = _FIRST_WORD.match(line)
+        first = _first_word(line)
         word = first["word"]
         if word is not None:
             pattern = _LINES.get(word)
@@ -132,38 +153,41 @@ def _recognise(lines: list[str]) -> list:
     return blocks
 
 
-# Statement records: (kind, name or handle, line, start of the keyword, ..., end of the statement).
-
-
-def _owner(m: re.Match, line: int) -> tuple:
+def _owner(m: re.Match[str], line: int) -> OwnerRecord:
     return "owner", m["handle"][1:-1], line, m.start("kw"), m.end("handle")
 
 
-def _goal(m: re.Match, line: int) -> tuple:
+def _goal(m: re.Match[str], line: int) -> GoalRecord:
     requirement, end = _requirement(m)
     return "goal", m["name"], line, m.start("kw"), requirement, end
 
 
-def _consumes(m: re.Match, line: int) -> tuple:
+def _consumes(m: re.Match[str], line: int) -> ConsumesRecord:
     requirement, end = _requirement(m) if m["op"] or m["in"] else (None, m.end("name"))
     by = m["by"]
     return "consumes", m["name"], line, m.start("kw"), requirement, by, m.end("by") if by is not None else end
 
 
-def _produces(m: re.Match, line: int) -> tuple:
+def _produces(m: re.Match[str], line: int) -> ProducesRecord:
     value, end = _value(m) if m["eq"] else (None, m.end("name"))
     by = m["by"]
     return "produces", m["name"], line, m.start("kw"), value, by, m.end("by") if by is not None else end
 
 
-def _derive(m: re.Match, line: int) -> tuple:
+def _derive(m: re.Match[str], line: int) -> DeriveRecord:
     return "derive", m["name"], line, m.start("kw"), m["expr"], m.start("expr")
 
 
-_STATEMENTS = {"owner": _owner, "goal": _goal, "consumes": _consumes, "produces": _produces, "derive": _derive}
+_STATEMENTS: dict[str, Callable[[re.Match[str], int], StatementRecord]] = {
+    "owner": _owner,
+    "goal": _goal,
+    "consumes": _consumes,
+    "produces": _produces,
+    "derive": _derive,
+}
 
 
-def _requirement(m: re.Match) -> tuple[tuple, int]:
+def _requirement(m: re.Match[str]) -> tuple[RequirementRecord, int]:
     """(op, value record) and where the value ends."""
     if m["in"] is not None:
         (low, start, _), (high, _, end) = _quantity(m, _RA), _quantity(m, _RB)
@@ -173,14 +197,15 @@ def _requirement(m: re.Match) -> tuple[tuple, int]:
     return (m["op"], value), end
 
 
-def _value(m: re.Match) -> tuple[tuple, int]:
+def _value(m: re.Match[str]) -> tuple[ValueRecord, int]:
     """A value record and where it ends: ("amount", quantity, start, end, tolerance quantity or None),
     ("range", low, high, start, end), ("date", text, start, end) or ("text", text, start, end)."""
+    date, text = m.group("vdate", "vtext")
+    if date is not None:
+        return ("date", date, m.start("vdate"), m.end("vdate")), m.end("vdate")
+    if text is not None:
+        return ("text", text[1:-1], m.start("vtext"), m.end("vtext")), m.end("vtext")
     value, start, end = _quantity(m, _VA)
-    if value is None:
-        if m["vdate"] is not None:
-            return ("date", m["vdate"], m.start("vdate"), m.end("vdate")), m.end("vdate")
-        return ("text", m["vtext"][1:-1], m.start("vtext"), m.end("vtext")), m.end("vtext")
     if m["vtol"] is not None:
         tolerance, _, width_end = _quantity(m, _VB)
         return ("amount", value, start, width_end, tolerance), width_end
@@ -191,9 +216,9 @@ def _value(m: re.Match) -> tuple[tuple, int]:
     return ("amount", value, start, end, None), end
 
 
-def _tokens(m: re.Match, groups: tuple[str, ...]) -> tuple:
-    """The quantity matched by `_quantity(p)` as `read_quantity` takes it, with its start and end
-    offsets; (None, ...) when that part of the pattern did not match."""
+def _tokens(m: re.Match[str], groups: tuple[str, ...]) -> tuple[str, str, str | None, str | None, int, int, str | None]:
+    """The quantity matched by `_quantity_pattern(p)` as `read_quantity` takes it (kind, number, unit
+    word, period), its start and end offsets and its minus; only for a part of the pattern that matched."""
     money_group, money_per_group, num_group, _, unit_group, per_group, _ = groups
     money, money_per, text, pct, word, period, minus = m.group(*groups)  # one call: this runs per value
     if text is not None:
@@ -201,18 +226,14 @@ def _tokens(m: re.Match, groups: tuple[str, ...]) -> tuple:
             return "PERCENT", text, None, None, m.start(num_group), m.end(num_group), minus
         end = m.end(per_group if period is not None else unit_group if word is not None else num_group)
         return "NUMBER", text, word, period, m.start(num_group), end, minus
-    if money is not None:
-        end = m.end(money_per_group if money_per is not None else money_group)
-        return "MONEY", money, None, money_per, m.start(money_group), end, minus
-    return None, None, None, None, 0, 0, None
+    end = m.end(money_per_group if money_per is not None else money_group)
+    return "MONEY", money, None, money_per, m.start(money_group), end, minus
 
 
-def _quantity(m: re.Match, groups: tuple[str, ...]) -> tuple[tuple | None, int, int]:
-    """The quantity matched by `_quantity(p)` as `quantity_of`'s arguments (`quantity_terms`), with
-    its start (at its minus, if any) and end offsets."""
+def _quantity(m: re.Match[str], groups: tuple[str, ...]) -> tuple[QuantityTerms, int, int]:
+    """The quantity matched by `_quantity_pattern(p)` as `quantity_of`'s arguments (`quantity_terms`),
+    with its start (at its minus, if any) and end offsets."""
     kind, number, word, per, start, end, minus = _tokens(m, groups)
-    if kind is None:
-        return None, start, end
     terms = quantity_terms(kind, number, word, per)
     if minus is None:
         return terms, start, end

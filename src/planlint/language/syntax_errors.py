@@ -263,27 +263,34 @@ def _open_expression(path: str, token: Token, err: UnexpectedInput) -> ParseProb
     """Where an expression went on to a later line (after an operator, inside parentheses) and met
     what cannot continue it: say where it was left open."""
     stack = [item for item in _value_stack(err) if not (isinstance(item, Token) and item.type == "_NL")]
-    if token.line is None or not stack:
+    line, column = token.line, token.column
+    if line is None or column is None or not stack:
         return None
     last = stack[-1]
     opened = next((t for t in reversed(stack) if isinstance(t, Token) and t.type == "LPAR"), None)
-    if isinstance(last, Token) and last.type in _OPERATORS and last.line < token.line:
-        why = f"the expression on line {last.line} ends with '{last.value}', so it goes on to line {token.line}"
+    if isinstance(last, Token) and last.type in _OPERATORS and _before(last, line):
+        why = f"the expression on line {last.line} ends with '{last.value}', so it goes on to line {line}"
         help = f"write the rest of the expression after '{last.value}', or remove the '{last.value}'"
-    elif opened is not None and opened.line < token.line and token.type in ("RBRACE", "$END", *_KEYWORD_TYPES):
+    elif opened is not None and _before(opened, line) and token.type in ("RBRACE", "$END", *_KEYWORD_TYPES):
         why = f"the '(' at line {opened.line}, column {opened.column} is not closed"
         help = "close it with ')' where the expression ends"
     else:
         return None
-    span = Span(path, token.line, token.column, token.end_line or token.line, token.end_column or token.column + 1)
+    span = Span(path, line, column, token.end_line or line, token.end_column or column + 1)
     return ParseProblem(span, f"unexpected {_describe_token(token)}: {why}", help)
+
+
+def _before(token: Token, line: int) -> bool:
+    """Whether the token stands on a line before `line` (a token the lexer made has its line)."""
+    return token.line is not None and token.line < line
 
 
 _OPERATORS = ("PLUS", "MINUS", "TIMES", "SLASH")
 _KEYWORD_TYPES = tuple(k.upper() for k in STATEMENT_KEYWORDS + BLOCK_KEYWORDS)
 
 
-def _value_stack(err: UnexpectedInput) -> list:
+def _value_stack(err: UnexpectedInput) -> list[object]:
+    """What the parser had reduced when it stopped: tokens and the transformer's objects."""
     state = getattr(err, "state", None) or getattr(getattr(err, "interactive_parser", None), "parser_state", None)
     return list(getattr(state, "value_stack", None) or [])
 
@@ -307,8 +314,8 @@ def offer_suggestion(problem: ParseProblem, text: str, parser: Lark) -> ParsePro
         if (where.line, where.column) < (span.line, end):
             return replace(problem, suggestion="")
     except Exception as err:  # the model builder refusing a value: where it stops is in its span
-        where = getattr(err, "span", None)
-        if where is None or (where.line, where.column) < (span.line, end):
+        stopped: Span | None = getattr(err, "span", None)
+        if stopped is None or (stopped.line, stopped.column) < (span.line, end):
             return replace(problem, suggestion="")
     return replace(problem, message=f"{problem.message}; did you mean '{problem.suggestion}'?")
 
@@ -323,7 +330,8 @@ def describe_parse_error(path: str, text: str, err: UnexpectedInput, parser: Lar
         if near_miss is not None:
             return near_miss
     if isinstance(err, UnexpectedCharacters):
-        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        position = err.pos_in_stream  # lark sets it on this error; the attribute's type allows None
+        char = text[position] if position is not None and position < len(text) else ""
         shown = repr(char)[1:-1] if not char.isprintable() else char
         span = Span(path, err.line, err.column, err.line, err.column + 1)
         expected = _expected_terminals(err)
@@ -337,7 +345,7 @@ def describe_parse_error(path: str, text: str, err: UnexpectedInput, parser: Lar
     at_end = token.type == "$END"
     span = (
         _end_of_text(path, text)
-        if at_end or token.line is None
+        if at_end or token.line is None or token.column is None
         else Span(
             path,
             token.line,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from math import gcd
+from typing import TypeAlias, cast
 
 from planlint.language import quantity as q
 from planlint.language.exact import reduced
@@ -23,6 +24,11 @@ from planlint.language.limits import LIMITS
 KEYWORDS = keywords()
 MIN_YEAR = 1000
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+# `quantity_of`'s arguments: the unit's key (kind: PERCENT, MONEY or NUMBER; the unit word, or MONEY's
+# currency symbol; the period) and the value in base units as reduced integer terms (numerator, denominator).
+QuantityTerms: TypeAlias = tuple[str, str | None, str | None, int, int]
 
 
 class ValueRefused(ValueError):
@@ -139,7 +145,7 @@ def _unit_and_factor(kind: str, word: str | None, per: str | None) -> tuple[q.Un
     if found is not None:
         return found
     if kind == "MONEY":
-        unit = q.money_unit(q.CURRENCY_SYMBOLS[word])  # word: the currency symbol
+        unit = q.money_unit(q.CURRENCY_SYMBOLS[cast(str, word)])  # MONEY's word is its currency symbol
     elif word is None:
         unit = q.NUMBER
     elif word.upper() in q.ISO_CURRENCIES:  # ISO codes in any case: `24000 usd`
@@ -154,7 +160,8 @@ def _unit_and_factor(kind: str, word: str | None, per: str | None) -> tuple[q.Un
         unit = q.count_unit(word)
     # Stored in base units: rates per year (500 leads/month is 6000 leads/year), durations
     # in years, and a duration per period (5 days/month) as the plain ratio of the two.
-    factor = q.PERIOD_YEARS[unit.time_unit] if unit.time_power > 0 else Fraction(1)
+    # A unit with a time power has a time unit.
+    factor = q.PERIOD_YEARS[cast(str, unit.time_unit)] if unit.time_power > 0 else Fraction(1)
     if per is not None:
         period = period_of(per)
         unit = q.per_period(unit, period)
@@ -174,7 +181,7 @@ def read_quantity(kind: str, number: str, word: str | None = None, per: str | No
     return quantity_of(*quantity_terms(kind, number, word, per))
 
 
-def quantity_terms(kind: str, number: str, word: str | None, per: str | None) -> tuple:
+def quantity_terms(kind: str, number: str, word: str | None, per: str | None) -> QuantityTerms:
     """`quantity_of`'s arguments from the tokens' text: the unit's key (kind, word: MONEY's currency
     symbol, period) and the value in base units as reduced integer terms. Plain data, which the line
     reader may work out in another process."""
@@ -187,7 +194,7 @@ def quantity_terms(kind: str, number: str, word: str | None, per: str | None) ->
         raise _refused_word(number, word, per) from None  # type: ignore[arg-type]
 
 
-def _in_base_units(kind: str, word: str | None, per: str | None, numerator: int, denominator: int) -> tuple:
+def _in_base_units(kind: str, word: str | None, per: str | None, numerator: int, denominator: int) -> QuantityTerms:
     """`quantity_terms` of the number numerator / denominator written in the unit (kind, word, per)."""
     if kind == "PERCENT":
         denominator *= 100
@@ -224,13 +231,13 @@ def _refused_word(number: str, word: str, per: str | None) -> ValueRefused:
     return _scale_refused(f"{number} {word}", number + meant, "quantity")
 
 
-def negated(terms: tuple) -> tuple:
+def negated(terms: QuantityTerms) -> QuantityTerms:
     """`quantity_terms` of the quantity with a minus before it (`-$1M/year`)."""
     kind, word, per, numerator, denominator = terms
     return kind, word, per, -numerator, denominator
 
 
-def range_terms(low: tuple, high: tuple) -> tuple[tuple, tuple]:
+def range_terms(low: QuantityTerms, high: QuantityTerms) -> tuple[QuantityTerms, QuantityTerms]:
     """The `quantity_terms` of a range's two ends, where a bare number at one end takes the other
     end's unit (`14 .. 18%` is 14% .. 18%, `$20k .. 30k` is $20k .. $30k)."""
     if _bare(low) and not _bare(high):
@@ -240,12 +247,12 @@ def range_terms(low: tuple, high: tuple) -> tuple[tuple, tuple]:
     return low, high
 
 
-def _bare(terms: tuple) -> bool:
+def _bare(terms: QuantityTerms) -> bool:
     kind, word, per = terms[:3]
     return kind == "NUMBER" and word is None and per is None
 
 
-def _in_unit_of(bare: tuple, other: tuple) -> tuple:
+def _in_unit_of(bare: QuantityTerms, other: QuantityTerms) -> QuantityTerms:
     return _in_base_units(*other[:3], *bare[3:])
 
 
@@ -256,10 +263,10 @@ def quantity_of(kind: str, word: str | None, per: str | None, numerator: int, de
     return q.Quantity(value, value, unit)
 
 
-_TOLERANCES: dict[tuple[q.Unit, tuple[object, ...]], q.Tolerance] = {}
+_TOLERANCES: dict[tuple[q.Unit, QuantityTerms], q.Tolerance] = {}
 
 
-def tolerance_of(value: q.Quantity, terms: tuple) -> q.Tolerance:
+def tolerance_of(value: q.Quantity, terms: QuantityTerms) -> q.Tolerance:
     """The tolerance written after `value` (`± 10%`, `+/- $5k`), from its quantity's
     `quantity_terms`; cached, as most plans repeat a few tolerances."""
     key = (value.unit, terms)

@@ -9,7 +9,9 @@ right-hand side is tokenised with the reader's patterns and parsed here.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import replace
+from typing import TypeAlias
 
 from planlint.language import quantity as q
 from planlint.language.limits import LIMITS
@@ -19,7 +21,11 @@ from planlint.language.reader import (
     OPERATOR,
     PERIOD,
     UNIT_WORD,
+    BlockRecord,
     GiveUp,
+    RequirementRecord,
+    StatementRecord,
+    ValueRecord,
     read_records,
 )
 from planlint.language.span import Span
@@ -30,6 +36,7 @@ from planlint.model.plan import (
     Block,
     Consumes,
     Derive,
+    Expr,
     Goal,
     Literal,
     Negate,
@@ -37,14 +44,16 @@ from planlint.model.plan import (
     Produces,
     Reference,
     Requirement,
+    Statement,
     Text,
+    Value,
     When,
 )
 
 _new_span = tuple.__new__  # Span(...) without its Python-level __new__: one per statement and value
 
 
-def build_blocks(path: str, records: list) -> list[Block] | None:
+def build_blocks(path: str, records: list[BlockRecord]) -> list[Block] | None:
     """Step two: the model objects of `read_records`' data, or None to leave the file to Lark."""
     try:
         return _Builder(path).blocks(records)
@@ -52,7 +61,7 @@ def build_blocks(path: str, records: list) -> list[Block] | None:
         return None
 
 
-def read_blocks(path: str, lines: list[str]) -> list | None:
+def read_blocks(path: str, lines: list[str]) -> list[Block] | None:
     """The file's blocks as the grammar's Transformer builds them, or None to leave it to Lark."""
     records = read_records(lines)
     return build_blocks(path, records) if records is not None else None
@@ -64,7 +73,7 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
 
-    def blocks(self, records: list) -> list[Block]:
+    def blocks(self, records: list[BlockRecord]) -> list[Block]:
         blocks = []
         for kind, name, line, start, end, statements in records:
             block = Block(kind, name, self._span(line, start, end))
@@ -75,9 +84,8 @@ class _Builder:
     def _span(self, line: int, start: int, end: int) -> Span:
         return _new_span(Span, (self.path, line, start + 1, line, end + 1))
 
-    def _statement(self, record: tuple, team: str):
-        kind = record[0]
-        if kind == "consumes":
+    def _statement(self, record: StatementRecord, team: str) -> Statement:
+        if record[0] == "consumes":
             _, name, line, start, requirement, by, end = record
             return Consumes(
                 name,
@@ -86,7 +94,7 @@ class _Builder:
                 self._span(line, start, end),
                 team,
             )
-        if kind == "produces":
+        if record[0] == "produces":
             _, name, line, start, value, by, end = record
             return Produces(
                 name,
@@ -95,35 +103,42 @@ class _Builder:
                 self._span(line, start, end),
                 team,
             )
-        if kind == "goal":
+        if record[0] == "goal":
             _, name, line, start, requirement, end = record
             return Goal(name, self._requirement(line, requirement), self._span(line, start, end), team)
-        if kind == "owner":
+        if record[0] == "owner":
             _, handle, line, start, end = record
             return Owner(handle, self._span(line, start, end))
         _, name, line, start, text, offset = record
         expr = _Expression(self, line, text, offset).parse()
         return Derive(name, expr, self._span(line, start, expr.span.end_column - 1), team)
 
-    def _requirement(self, line: int, record: tuple) -> Requirement:
+    def _requirement(self, line: int, record: RequirementRecord) -> Requirement:
         return Requirement(record[0], self._value(line, record[1]))
 
-    def _value(self, line: int, record: tuple):
-        kind = record[0]
-        if kind == "amount":
+    def _value(self, line: int, record: ValueRecord) -> Value:
+        if record[0] == "amount":
             _, quantity, start, end, tolerance = record
             value = quantity_of(*quantity)
             return Amount(
                 value, self._span(line, start, end), tolerance_of(value, tolerance) if tolerance is not None else None
             )
-        if kind == "range":
+        if record[0] == "range":
             _, low, high, start, end = record
             return Amount(
                 q.Quantity.between(quantity_of(*low), quantity_of(*high)), self._span(line, start, end), is_range=True
             )
-        if kind == "date":
+        if record[0] == "date":
             return When(read_date(record[1]), self._span(line, record[2], record[3]))
         return Text(record[1], self._span(line, record[2], record[3]))
+
+
+# A derive's tokens: (kind, value, start, end), offsets 0-based in the line; the kind says what the value is.
+_Token: TypeAlias = (
+    tuple[typing.Literal["name", "op", "rpar"], str, int, int]  # a metric's name, an operator, ")"
+    | tuple[typing.Literal["quantity"], q.Quantity, int, int]
+    | tuple[typing.Literal["minus", "lpar", "end"], None, int, int]
+)
 
 
 class _Expression:
@@ -134,21 +149,24 @@ class _Expression:
         self.tokens = self._tokens(text, offset)
         self.index = 0
 
-    def _tokens(self, text: str, offset: int) -> list[tuple]:
-        tokens: list[tuple] = []
+    def _tokens(self, text: str, offset: int) -> list[_Token]:
+        tokens: list[_Token] = []
         position, operand_next, operators = 0, True, 0
         while True:
             if operand_next:
                 m = OPERAND.match(text, position)
                 if m is None:
                     raise GiveUp
-                kind = m.lastgroup
+                # The pattern is alternatives of named groups, so the one that matched has a name.
+                kind: str = m.lastgroup  # type: ignore[assignment]
                 start, position = m.start(kind), m.end()
                 if kind == "name":
                     tokens.append(("name", m["name"], start + offset, position + offset))
                     operand_next = False
-                elif kind in ("minus", "lpar"):
-                    tokens.append((kind, None, start + offset, position + offset))
+                elif kind == "minus":
+                    tokens.append(("minus", None, start + offset, position + offset))
+                elif kind == "lpar":
+                    tokens.append(("lpar", None, start + offset, position + offset))
                 else:
                     value, position = self._quantity(kind, m[kind], text, position)
                     tokens.append(("quantity", value, start + offset, position + offset))
@@ -160,13 +178,13 @@ class _Expression:
                 if m["end"] is not None:
                     tokens.append(("end", None, 0, 0))
                     return tokens
-                kind = "rpar" if m["rpar"] else "op"
-                if kind == "op":
+                operator: typing.Literal["rpar", "op"] = "rpar" if m["rpar"] else "op"
+                if operator == "op":
                     operators += 1
                     if operators > LIMITS.derive_terms:  # the grammar reads it, and says so
                         raise GiveUp
-                tokens.append((kind, m[kind], m.start(kind) + offset, m.end() + offset))
-                position, operand_next = m.end(), kind == "op"
+                tokens.append((operator, m[operator], m.start(operator) + offset, m.end() + offset))
+                position, operand_next = m.end(), operator == "op"
 
     @staticmethod
     def _quantity(kind: str, number: str, text: str, position: int) -> tuple[q.Quantity, int]:
@@ -184,44 +202,47 @@ class _Expression:
     def _span(self, start: int, end: int) -> Span:
         return self.reader._span(self.line, start, end)
 
-    def parse(self):
+    def parse(self) -> Expr:
         expr = self._sum(0)
         if self.tokens[self.index][0] != "end":
             raise GiveUp
         return expr
 
-    def _sum(self, depth: int):
+    def _sum(self, depth: int) -> Expr:
         left = self._product(depth)
-        while self.tokens[self.index][1] in ("+", "-") and self.tokens[self.index][0] == "op":
-            op = self.tokens[self.index][1]
+        token = self.tokens[self.index]
+        while token[0] == "op" and token[1] in ("+", "-"):
             self.index += 1
             right = self._product(depth)
-            left = Binary(op, left, right, self._joined(left, right))
+            left = Binary(token[1], left, right, self._joined(left, right))
+            token = self.tokens[self.index]
         return left
 
-    def _product(self, depth: int):
+    def _product(self, depth: int) -> Expr:
         left = self._factor(depth)
-        while self.tokens[self.index][1] in ("*", "/") and self.tokens[self.index][0] == "op":
-            op = self.tokens[self.index][1]
+        token = self.tokens[self.index]
+        while token[0] == "op" and token[1] in ("*", "/"):
             self.index += 1
             right = self._factor(depth)
-            left = Binary(op, left, right, self._joined(left, right))
+            left = Binary(token[1], left, right, self._joined(left, right))
+            token = self.tokens[self.index]
         return left
 
-    def _factor(self, depth: int):
+    def _factor(self, depth: int) -> Expr:
         if depth > MAX_EXPRESSION_DEPTH:
             raise GiveUp
-        kind, value, start, end = self.tokens[self.index]
+        token = self.tokens[self.index]
+        start, end = token[2], token[3]
         self.index += 1
-        if kind == "minus":
+        if token[0] == "minus":
             operand = self._factor(depth + 1)
             return Negate(operand, self._span(start, operand.span.end_column - 1))
-        if kind == "name":
-            return Reference(value, self._span(start, end))
-        if kind == "quantity":
+        if token[0] == "name":
+            return Reference(token[1], self._span(start, end))
+        if token[0] == "quantity":
             span = self._span(start, end)
-            return Literal(Amount(value, span), span)
-        if kind == "lpar":
+            return Literal(Amount(token[1], span), span)
+        if token[0] == "lpar":
             inner = self._sum(depth + 1)
             closing = self.tokens[self.index]
             if closing[0] != "rpar":
@@ -230,5 +251,5 @@ class _Expression:
             return replace(inner, span=self._span(start, closing[3]))  # the group's span takes in its parentheses
         raise GiveUp
 
-    def _joined(self, left, right) -> Span:
+    def _joined(self, left: Expr, right: Expr) -> Span:
         return Span(self.reader.path, self.line, left.span.column, self.line, right.span.end_column)

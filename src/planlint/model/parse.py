@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from planlint.language import quantity as q
 from planlint.language.grammar import lark_parser
@@ -23,7 +24,15 @@ from planlint.language.limits import LIMITS
 from planlint.language.reader import read_records
 from planlint.language.source import ParseProblem, decode, suppressions
 from planlint.language.span import Span
-from planlint.language.values import ValueRefused, negated, quantity_of, quantity_terms, range_terms, read_date
+from planlint.language.values import (
+    QuantityTerms,
+    ValueRefused,
+    negated,
+    quantity_of,
+    quantity_terms,
+    range_terms,
+    read_date,
+)
 from planlint.model.build import build_blocks
 from planlint.model.plan import (
     Amount,
@@ -44,7 +53,14 @@ from planlint.model.plan import (
     When,
 )
 
+if TYPE_CHECKING:
+    from lark import Lark
+
 __all__ = ["PlanSyntaxError", "parse_bytes", "parse_source", "parse_text", "parse_value"]
+
+# What Lark hands a callback: the rule's tokens and the objects its sub-rules' callbacks returned,
+# in the grammar's order. Their types follow from the grammar, which mypy cannot read.
+Children: TypeAlias = list[Any]
 
 
 @dataclass
@@ -57,8 +73,8 @@ class PlanSyntaxError(Exception):
     suggestion: str = ""  # the one spelling that replaces the span and parses, if there is one
 
 
-def _span_of(path: str, first, last) -> Span:
-    """The span from the start of `first` to the end of `last` (tokens or model objects)."""
+def _span_of(path: str, first: Any, last: Any) -> Span:
+    """The span from the start of `first` to the end of `last` (Lark's tokens or model objects)."""
     a = first.span if hasattr(first, "span") else first
     b = last.span if hasattr(last, "span") else last
     return Span(path, a.line, a.column, b.end_line, b.end_column)
@@ -69,7 +85,7 @@ class _Quantity:
 
     __slots__ = ("span", "terms", "value")
 
-    def __init__(self, terms: tuple, span: Span) -> None:
+    def __init__(self, terms: QuantityTerms, span: Span) -> None:
         self.terms = terms
         self.value = quantity_of(*terms)
         self.span = span
@@ -90,33 +106,33 @@ class PlanBuilder:
         self.path = "<plan>"
         self.operators = 0  # in the derivation being read: bounded by LIMITS.derive_terms
 
-    def _span(self, first, last=None) -> Span:
+    def _span(self, first: Any, last: Any = None) -> Span:
         return _span_of(self.path, first, last if last is not None else first)
 
-    def _fail(self, where, message: str, help: str = "", suggestion: str = "") -> PlanSyntaxError:
+    def _fail(self, where: Any, message: str, help: str = "", suggestion: str = "") -> PlanSyntaxError:
         return PlanSyntaxError(self._span(where), message, help, suggestion)
 
     # Blocks and statements ------------------------------------------------
 
-    def start(self, children: list) -> list[Block]:
+    def start(self, children: Children) -> list[Block]:
         return children
 
-    def block(self, children: list) -> Block:
+    def block(self, children: Children) -> Block:
         keyword, name, *statements, _rbrace = children
         for statement in statements:
             if not isinstance(statement, Owner):
                 statement.team = name.value
         return Block(keyword.value, name.value, self._span(keyword, name), statements)
 
-    def owner(self, children: list) -> Owner:
+    def owner(self, children: Children) -> Owner:
         keyword, handle = children
         return Owner(handle.value[1:-1], self._span(keyword, handle))
 
-    def goal(self, children: list) -> Goal:
+    def goal(self, children: Children) -> Goal:
         keyword, name, requirement = children
         return Goal(name.value, requirement, self._span(keyword, requirement.value))
 
-    def produces(self, children: list) -> Produces:
+    def produces(self, children: Children) -> Produces:
         keyword, name, *rest = children
         value = next((c for c in rest if not isinstance(c, _Deadline)), None)
         deadline = next((c for c in rest if isinstance(c, _Deadline)), None)
@@ -124,29 +140,29 @@ class PlanBuilder:
             name.value, value, deadline.date if deadline else None, self._span(keyword, rest[-1] if rest else name)
         )
 
-    def consumes(self, children: list) -> Consumes:
+    def consumes(self, children: Children) -> Consumes:
         keyword, name, *rest = children
         requirement = next((c for c in rest if isinstance(c, Requirement)), None)
         deadline = next((c for c in rest if isinstance(c, _Deadline)), None)
         last = deadline or (requirement.value if requirement else name)
         return Consumes(name.value, requirement, deadline.date if deadline else None, self._span(keyword, last))
 
-    def derive(self, children: list) -> Derive:
+    def derive(self, children: Children) -> Derive:
         keyword, name, expr = children
         self.operators = 0
         return Derive(name.value, expr, self._span(keyword, expr))
 
-    def deadline(self, children: list) -> _Deadline:
+    def deadline(self, children: Children) -> _Deadline:
         keyword, when = children
         return _Deadline(when.date, self._span(keyword, when))
 
-    def requirement(self, children: list) -> Requirement:
+    def requirement(self, children: Children) -> Requirement:
         op, value = children
         return Requirement(op.value, value)
 
     # Values ---------------------------------------------------------------
 
-    def amount(self, children: list) -> Amount:
+    def amount(self, children: Children) -> Amount:
         if len(children) == 1:
             return Amount(children[0].value, children[0].span)
         value, _sign, width = children
@@ -158,7 +174,7 @@ class PlanBuilder:
             ) from None
         return Amount(value.value, self._span(value, width), tolerance)
 
-    def range(self, children: list) -> Amount:
+    def range(self, children: Children) -> Amount:
         low, high = children
         try:
             low_terms, high_terms = range_terms(low.terms, high.terms)
@@ -167,17 +183,17 @@ class PlanBuilder:
             raise self._fail(high, str(err), "write both ends of a range in the same unit") from None
         return Amount(both, self._span(low, high), is_range=True)
 
-    def text(self, children: list) -> Text:
+    def text(self, children: Children) -> Text:
         return Text(children[0].value[1:-1], self._span(children[0]))
 
-    def date(self, children: list) -> When:
+    def date(self, children: Children) -> When:
         token = children[0]
         try:
             return When(read_date(token.value), self._span(token))
         except ValueRefused as err:
             raise self._fail(token, err.message, err.help) from None
 
-    def quantity(self, children: list) -> _Quantity:
+    def quantity(self, children: Children) -> _Quantity:
         first = children[0]
         unit = per = None
         for token in children[1:]:
@@ -192,13 +208,13 @@ class PlanBuilder:
             raise self._fail(where, err.message, err.help, err.suggestion) from None
         return _Quantity(terms, self._span(first, children[-1]))
 
-    def negative(self, children: list) -> _Quantity:
+    def negative(self, children: Children) -> _Quantity:
         minus, value = children
         return _Quantity(negated(value.terms), self._span(minus, value))
 
     # Expressions --------------------------------------------------------
 
-    def binary(self, children: list) -> Binary:
+    def binary(self, children: Children) -> Binary:
         left, op, right = children
         self.operators += 1
         if self.operators > LIMITS.derive_terms:  # stops the parse here: a million terms take minutes
@@ -209,25 +225,26 @@ class PlanBuilder:
             )
         return Binary(op.value, left, right, self._span(left, right))
 
-    def negate(self, children: list) -> Negate:
+    def negate(self, children: Children) -> Negate:
         minus, operand = children
         return Negate(operand, self._span(minus, operand))
 
-    def group(self, children: list) -> Expr:
+    def group(self, children: Children) -> Expr:
         """A parenthesised expression: its span takes in the parentheses."""
+        inner: Expr
         left, inner, right = children
         return replace(inner, span=self._span(left, right))
 
-    def reference(self, children: list) -> Reference:
+    def reference(self, children: Children) -> Reference:
         return Reference(children[0].value, self._span(children[0]))
 
-    def literal(self, children: list) -> Literal:
+    def literal(self, children: Children) -> Literal:
         value = children[0]
         return Literal(Amount(value.value, value.span), value.span)
 
 
 @lru_cache(maxsize=1)
-def _parser():
+def _parser() -> tuple[Lark, PlanBuilder]:
     builder = PlanBuilder()
     parser = lark_parser(builder)
     return parser, builder
@@ -258,7 +275,7 @@ def _parse_text(path: str, text: str, fast: bool) -> tuple[PlanFile, bool]:
     builder.path = path
     builder.operators = 0
     try:
-        plan_file.blocks = parser.parse(text)
+        plan_file.blocks = cast(list[Block], parser.parse(text))  # what the transformer's `start` returns
     except PlanSyntaxError as err:
         plan_file.problem = ParseProblem(err.span, err.message, err.help, suggestion=err.suggestion)
     except UnexpectedInput as err:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from planlint.language.quantity import PlanDate, Quantity, Tolerance
 from planlint.language.records import record
@@ -53,7 +54,7 @@ class When:
 Value = Amount | Text | When
 
 
-def value_meaning(value: Value | None) -> tuple:
+def value_meaning(value: Value | None) -> tuple[object, ...]:
     """What a stated value means, not how it is written: `$24k` and `24000 USD`,
     `1000 leads/quarter` and `4000 leads/year` mean the same."""
     if isinstance(value, Amount):
@@ -184,6 +185,7 @@ class Derive:
 
 
 Statement = Owner | Goal | Produces | Consumes | Derive
+S = TypeVar("S", bound=Statement)
 # Goal, Produces, Consumes and Derive are mutable only so that the parser can
 # stamp the owning team on them once the block around them is complete.
 
@@ -205,7 +207,7 @@ class Block:
     def is_org(self) -> bool:
         return self.kind == "org"
 
-    def of_type(self, kind: type) -> list:
+    def of_type(self, kind: type[S]) -> list[S]:
         return [s for s in self.statements if isinstance(s, kind)]
 
 

@@ -78,9 +78,9 @@ def layered(nodes: Sequence[tuple[str, int]], edges: Sequence[tuple[str, str]]) 
 
 def _layers(node_ids: list[str], edges: Sequence[tuple[str, str]]) -> list[list[str]]:
     """Topological generations of the graph with each cycle condensed into one place."""
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
 
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(node_ids)
     graph.add_edges_from((s, t) for s, t in edges if s != t)
     condensed = nx.condensation(graph)

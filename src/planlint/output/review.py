@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from planlint.analysis.evaluate import FAILS, FITS
 from planlint.analysis.impact import UNCHECKED, Change, Notice, Reliance, reliance_reason, status_words
@@ -106,7 +107,7 @@ def _where(finding: Finding) -> str:
     return f"{finding.span.path}:{finding.span.line}"
 
 
-def _side(side) -> str:
+def _side(side: Side) -> str:
     return side.rev if side.commit is None else f"{side.rev} ({side.short})"
 
 
@@ -142,9 +143,9 @@ def render_text(review: Review) -> str:
     return "\n".join(terminal(line) for line in lines) + "\n"  # plan text shown, never obeyed
 
 
-def _by_name(review: Review) -> dict[str, list]:
+def _by_name(review: Review) -> dict[str, list[Change]]:
     """The changes grouped by name, in the order of their first change (edits first)."""
-    grouped: dict[str, list] = {}
+    grouped: dict[str, list[Change]] = {}
     for change in review.changes:
         grouped.setdefault(change.name, []).append(change)
     return grouped
@@ -206,11 +207,11 @@ def render_json(review: Review) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _side_json(side) -> dict:
+def _side_json(side: Side) -> dict[str, Any]:
     return {"rev": side.rev, "commit": side.commit, "files": side.result.files_checked}
 
 
-def _reliance_json(reliance: Reliance) -> dict:
+def _reliance_json(reliance: Reliance) -> dict[str, Any]:
     return {
         "team": reliance.team,
         "kind": reliance.kind,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from planlint.analysis.guidance import Guidance
 from planlint.language.span import Span
@@ -33,6 +33,13 @@ def names_rule(key: str, code: str, name: str) -> bool:
     by code or by name, in any case (`PL102`, `pl102`, `Value-Mismatch`)."""
     key = key.strip()
     return key.upper() == code or key.lower() == name
+
+
+# Finding.sort_key: path, line, column, code, message, end line, end column, severity, help, subject,
+# teams, related (span, message) pairs, fixes.
+SortKey: TypeAlias = tuple[
+    str, int, int, str, str, int, int, str, str, str, tuple[str, ...], tuple[tuple[Span, str], ...], tuple[Fix, ...]
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +78,7 @@ class Finding:
         """Whether `--fix` (with `--unsafe-fixes` when `unsafe`) has a fix for it."""
         return any(fix.applies(unsafe) for fix in self.fixes)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> SortKey:
         """Report order: by place, then rule and message. The other fields break the remaining ties,
         so the order never depends on the order in which rules (or processes) found them."""
         return (

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import entry_points
 from types import ModuleType
+from typing import Any, TypeGuard
 
 from planlint.rulebook.contract import Rule
 from planlint.rulebook.finding import names_rule
@@ -26,56 +27,58 @@ BUILTIN_PACKAGE = "planlint.rules"
 
 @dataclass
 class RuleSet:
-    rules: list[Rule] = field(default_factory=list)
+    rules: list[Rule[Any]] = field(default_factory=list)
     load_errors: list[str] = field(default_factory=list)  # plugins that failed, in plain words
 
-    def by_code(self) -> dict[str, Rule]:
+    def by_code(self) -> dict[str, Rule[Any]]:
         return {rule.code: rule for rule in self.rules}
 
-    def find(self, code_or_name: str) -> Rule | None:
+    def find(self, code_or_name: str) -> Rule[Any] | None:
         return next((rule for rule in self.rules if names_rule(code_or_name, rule.code, rule.name)), None)
 
 
-def _rule_classes(module: ModuleType) -> list[type[Rule]]:
+def is_rule_class(obj: object) -> TypeGuard[type[Rule[Any]]]:
+    return inspect.isclass(obj) and issubclass(obj, Rule)
+
+
+def _rule_classes(module: ModuleType) -> list[type[Rule[Any]]]:
     return [
         obj
         for obj in vars(module).values()
-        if inspect.isclass(obj)
-        and issubclass(obj, Rule)
-        and obj is not Rule
-        and obj.__module__ == module.__name__
-        and "code" in obj.__dict__
+        if is_rule_class(obj) and obj is not Rule and obj.__module__ == module.__name__ and "code" in obj.__dict__
     ]
 
 
-def rules_of(loaded: object) -> list[type[Rule]]:
+def rules_of(loaded: object) -> list[type]:
     """The rule classes an entry point names: a Rule class, a module of them, or a package whose
-    modules hold them (planlint's own `planlint.rules` is such a package)."""
+    modules hold them (planlint's own `planlint.rules` is such a package). A class is returned as
+    it is: the caller says when it is no Rule."""
     if inspect.isclass(loaded):
         return [loaded]
     if not inspect.ismodule(loaded):
         raise TypeError(f"{loaded!r} is neither a planlint Rule nor a module of them")
-    found = _rule_classes(loaded)
+    found: list[type] = []
+    found += _rule_classes(loaded)
     for info in pkgutil.iter_modules(getattr(loaded, "__path__", [])):
         if not info.name.startswith("_"):
             found += _rule_classes(importlib.import_module(f"{loaded.__name__}.{info.name}"))
     return found
 
 
-def builtin_rules() -> list[Rule]:
+def builtin_rules() -> list[Rule[Any]]:
     """planlint's own rules, the package `planlint.rules`, loaded as a plugin's would be."""
-    return [cls() for cls in rules_of(importlib.import_module(BUILTIN_PACKAGE))]
+    return [cls() for cls in rules_of(importlib.import_module(BUILTIN_PACKAGE)) if is_rule_class(cls)]
 
 
-def plugin_rules() -> tuple[list[Rule], list[str]]:
+def plugin_rules() -> tuple[list[Rule[Any]], list[str]]:
     """Rules from installed packages; a plugin that fails to load is reported, not fatal."""
-    rules: list[Rule] = []
+    rules: list[Rule[Any]] = []
     errors: list[str] = []
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         origin = entry.dist.name if entry.dist else entry.value.split(":")[0].split(".")[0]
         try:
             for cls in rules_of(entry.load()):
-                if not (inspect.isclass(cls) and issubclass(cls, Rule)):
+                if not is_rule_class(cls):
                     raise TypeError(f"{entry.value} is not a planlint Rule")
                 if cls.origin == "planlint":
                     cls.origin = origin

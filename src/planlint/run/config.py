@@ -14,13 +14,13 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 from planlint.language.suggest import closest
 from planlint.rulebook.finding import Severity, names_rule
@@ -88,9 +88,9 @@ class RuleMeta(Protocol):
     @property
     def enabled_by_default(self) -> bool: ...
     @property
-    def options_schema(self) -> dict: ...  # JSON Schema of the rule's own options; {} for none
+    def options_schema(self) -> dict[str, Any]: ...  # JSON Schema of the rule's own options; {} for none
     @property
-    def option_defaults(self) -> dict: ...
+    def option_defaults(self) -> dict[str, Any]: ...
 
 
 class ConfigError(UsageError):
@@ -149,7 +149,7 @@ class Config:
             for glob, sels in self.per_path_ignores
         )
 
-    def options_for(self, rule: RuleMeta) -> dict:
+    def options_for(self, rule: RuleMeta) -> dict[str, Any]:
         """The rule's options: its defaults with the file's `[rules.<rule>]` table over them."""
         return {**rule.option_defaults, **self.rule_options.get(rule.code, {})}
 
@@ -187,14 +187,15 @@ class Config:
                     None if select is None else tuple(select), tuple(extend_select or ()), tuple(ignore or ())
                 )
                 changes["selection"] = (*self.selection, layer)
-            for flag, value, parse, name in (
+            parsers: tuple[tuple[str, object, Callable[[object], object], str], ...] = (
                 ("--fail-on", fail_on, _parse_fail_on, "fail_on"),
                 ("--tolerance", tolerance, _parse_tolerance, "tolerance"),
                 ("--fiscal-year-start", fiscal_year_start, _parse_month, "fiscal_year_start"),
-            ):
-                if value is not None:
+            )
+            for flag, given, parse, name in parsers:
+                if given is not None:
                     try:
-                        changes[name] = parse(value)
+                        changes[name] = parse(given)
                     except _Invalid as exc:
                         raise _Invalid(f"{flag}: {exc}") from None
         except _Invalid as exc:
@@ -308,25 +309,25 @@ def config_from_bytes(data: bytes, path: Path, rules: Sequence[RuleMeta], shown:
     rules = tuple(rules)
     shown = shown or _shown(path)
     document = parse_toml(data, shown)
-    prefix: tuple[str | int, ...] = ()
-    data: Any = document
+    prefix: KeyPath = ()
+    table: Any = document
     if path.name == PYPROJECT:
         prefix = ("tool", "planlint")
         tool = document.get("tool", {})
-        data = tool.get("planlint", {}) if isinstance(tool, dict) else {}
-        if not isinstance(data, dict):
+        table = tool.get("planlint", {}) if isinstance(tool, dict) else {}
+        if not isinstance(table, dict):
             raise ConfigError(f"invalid config: {shown}: tool.planlint: must be a table")
-    errors = sorted(_problems(data, rules), key=lambda e: (_sort_key(e[0]), e[1]))
+    errors = sorted(_problems(table, rules), key=lambda e: (_sort_key(e[0]), e[1]))
     if errors:
         where, problem = errors[0]
         raise ConfigError(f"invalid config: {shown}: {_dotted((*prefix, *where))}: {problem}")
-    return _settle(data, rules, path)
+    return _settle(table, rules, path)
 
 
-def _settle(data: dict, rules: tuple[RuleMeta, ...], path: Path) -> Config:
+def _settle(data: dict[str, Any], rules: tuple[RuleMeta, ...], path: Path) -> Config:
     """Build the Config from data already known to be valid."""
     severity: dict[str, str] = {}
-    options: dict[str, dict] = {}
+    options: dict[str, dict[str, Any]] = {}
     # Entries by name first, then by code, so a code beats a name given for the same rule.
     for key in sorted(data.get("severity", {}), key=lambda k: _code(k, rules) == k):
         severity[_code(key, rules)] = data["severity"][key]
@@ -374,7 +375,7 @@ def _read_config(path: Path, shown: str) -> bytes:
 MAX_CONFIG_DEPTH = 32  # tables and lists within each other; planlint's own keys go 4 deep
 
 
-def parse_toml(data: bytes, shown: str) -> dict:
+def parse_toml(data: bytes, shown: str) -> dict[str, Any]:
     """A configuration file's bytes as a TOML document; any problem is a `ConfigError` naming `shown`."""
     try:
         text = data.decode("utf-8-sig")
@@ -435,12 +436,17 @@ def leads_out(path: str | os.PathLike[str], inside: Path | None) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _core_schema() -> dict:
+def _core_schema() -> dict[str, Any]:
     text = resources.files("planlint").joinpath("schemas/config.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
-def _problems(data: dict, rules: tuple[RuleMeta, ...]) -> Iterator[tuple[tuple, str]]:
+KeyPath: TypeAlias = tuple[str | int, ...]  # where in the document: ("rules", "PL102", "min")
+Problem: TypeAlias = tuple[KeyPath, str]  # where, and what is wrong there in plain words
+
+
+def _problems(data: dict[str, Any], rules: tuple[RuleMeta, ...]) -> Iterator[Problem]:
     """Every problem as (key path, message): schema first, then meaning, then rule options."""
     schema_errors = list(_schema_problems(_core_schema(), data, "key"))
     yield from schema_errors
@@ -476,7 +482,7 @@ def _problems(data: dict, rules: tuple[RuleMeta, ...]) -> Iterator[tuple[tuple, 
                 yield ("rules", key, *where), problem
 
 
-def _options_schema(rule: RuleMeta) -> dict:
+def _options_schema(rule: RuleMeta) -> dict[str, Any]:
     """The rule's schema, closed to unknown options unless it says otherwise (typos show)."""
     schema = {"type": "object", **rule.options_schema}
     if "additionalProperties" not in schema and "patternProperties" not in schema:
@@ -484,7 +490,7 @@ def _options_schema(rule: RuleMeta) -> dict:
     return schema
 
 
-def _schema_problems(schema: dict, instance: Any, noun: str) -> Iterator[tuple[tuple, str]]:
+def _schema_problems(schema: dict[str, Any], instance: Any, noun: str) -> Iterator[Problem]:
     """jsonschema's errors in plain English, one per key."""
     import jsonschema  # here, not at the top: ~85 ms, and only a configuration file needs it
 
@@ -517,14 +523,14 @@ def _schema_problems(schema: dict, instance: Any, noun: str) -> Iterator[tuple[t
             yield where, error.message
 
 
-def _glob_problem(where: tuple[str | int, ...], glob: str) -> Iterator[tuple[tuple, str]]:
+def _glob_problem(where: KeyPath, glob: str) -> Iterator[Problem]:
     try:
         compile_glob(glob)
     except BadGlob as exc:
         yield where, str(exc)
 
 
-def _selector_problem(where: tuple, value: str, rules: tuple[RuleMeta, ...]) -> Iterator[tuple[tuple, str]]:
+def _selector_problem(where: KeyPath, value: str, rules: tuple[RuleMeta, ...]) -> Iterator[Problem]:
     try:
         _check_selector("", value, rules)
     except _Invalid as exc:
@@ -567,7 +573,7 @@ def _parse_month(value: object) -> int:
 
 def _parse_fail_on(value: object) -> Severity:
     try:
-        return Severity(value)
+        return Severity(value)  # type: ignore[arg-type]  # any value: one that names no severity raises
     except ValueError:
         choices = ", ".join(_show(s.value) for s in reversed(Severity))
         raise _Invalid(f"must be one of {choices}, not {_show(value)}") from None

@@ -18,9 +18,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from planlint.analysis.evaluate import Evaluator, Outcome
 from planlint.analysis.graph import InterlockGraph
@@ -61,7 +62,7 @@ class LintResult:
         graph: InterlockGraph | None,
         evaluator: Evaluator | None,
         findings: list[Finding],
-        rules: list[Rule],
+        rules: list[Rule[Any]],
         notes: list[str] | None = None,
         *,
         files_checked: int | None = None,
@@ -111,8 +112,8 @@ class LintResult:
                 self._files_by_path = {}
                 for plan_file in self.plan.files:
                     self._files_by_path.setdefault(plan_file.path, plan_file)
-            plan_file = self._files_by_path.get(path)
-            lines = plan_file.lines if plan_file is not None else None
+            found = self._files_by_path.get(path)
+            lines = found.lines if found is not None else None
         return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
 
 
@@ -120,7 +121,7 @@ class LintResult:
 
 
 def parse_sources(
-    sources: list[tuple[str, Source]], cache: Cache | None = None, contents: list[str] | None = None
+    sources: Sequence[tuple[str, Source]], cache: Cache | None = None, contents: list[str] | None = None
 ) -> list[PlanFile]:
     """Every file's model, in order: from the cache when kept there, else read and parsed."""
     result: list[PlanFile | None] = []
@@ -140,7 +141,11 @@ def parse_sources(
 
 
 def _parsed(
-    sources: list, index: int, cache: Cache | None, contents: list[str] | None, data: bytes | PlanFile
+    sources: Sequence[tuple[str, Source]],
+    index: int,
+    cache: Cache | None,
+    contents: list[str] | None,
+    data: bytes | PlanFile,
 ) -> PlanFile:
     shown, _ = sources[index]
     if isinstance(data, PlanFile):
@@ -196,7 +201,7 @@ def _judged_whole(
     return result, raw
 
 
-def active_rules(config: Config, ruleset: RuleSet) -> list[Rule]:
+def active_rules(config: Config, ruleset: RuleSet) -> list[Rule[Any]]:
     return [rule for rule in ruleset.rules if config.severity_for(rule) is not None]
 
 
@@ -210,7 +215,7 @@ def judge(
     graph: InterlockGraph,
     evaluator: Evaluator,
     config: Config,
-    active: list[Rule],
+    active: list[Rule[Any]],
 ) -> dict[SubjectId, list[Finding]]:
     """Each subject's findings, by subject id (subjects without findings are left out)."""
     interlock = Interlock(graph, evaluator, config.tolerance)
@@ -247,7 +252,7 @@ def settled(
     raw: dict[SubjectId, list[Finding]],
     suppressions_of: Callable[[str], dict[int, frozenset[str]]],
     config: Config,
-    active: list[Rule],
+    active: list[Rule[Any]],
     cwd: Path,
 ) -> list[Finding]:
     """The findings not silenced on their line or by a per-path ignore, at the configured severity,
@@ -444,7 +449,7 @@ def _suppressions_in(data_of: dict[str, bytes | PlanFile]) -> Callable[[str], di
 
 def _reused(
     found: list[Finding],
-    sources: list,
+    sources: Sequence[tuple[str, bytes | PlanFile]],
     cache: Cache | None,
     contents: list[str],
     config: Config,
@@ -511,5 +516,5 @@ class Session:
             else:
                 result = _judged_again(state, read, contents, parse, config, ruleset, cwd)
                 state.save()
-            self._parsed = {(shown, c): parsed[shown] for (shown, _), c in zip(read, contents) if parsed.get(shown)}
+            self._parsed = {(shown, c): found for (shown, _), c in zip(read, contents) if (found := parsed.get(shown))}
         return result

@@ -42,8 +42,8 @@ from planlint.language.source import decode
 from planlint.language.span import Span
 from planlint.model.plan import Block, Goal, Plan, PlanFile
 from planlint.rulebook.finding import Finding
-from planlint.run.index import Declarations, FileFacts, GoalId, PlanIndex
-from planlint.run.store import Store
+from planlint.run.index import BlockFacts, Declarations, FileFacts, GoalId, PlanIndex, StatementFacts
+from planlint.run.store import Plain, Store
 
 SubjectId = tuple[object, ...]  # ("a", name), ("g", path, line, column), ("f", path), ("p",)
 StoredValue = bytes  # marshal of the outcome's plain data
@@ -55,10 +55,10 @@ class PlanState:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.index = PlanIndex(store)
-        self.cycles: list[list[str]] = store.meta("cycles")  # type: ignore[assignment]
-        self.shared: list[str] = store.meta("shared")  # type: ignore[assignment]  # the org goals' metrics
-        self.feeding: dict[str, bool] = store.meta("feeding")  # type: ignore[assignment]
-        counting, first_of = store.meta("declarations")  # type: ignore[misc]
+        self.cycles: list[list[str]] = store.meta("cycles")
+        self.shared: list[str] = store.meta("shared")  # the org goals' metrics
+        self.feeding: dict[str, bool] = store.meta("feeding")
+        counting, first_of = store.meta("declarations")
         self.declarations = Declarations(counting, first_of)
         self._read_values = self._whole_values()
         self.findings: dict[SubjectId, list[Finding]] = store.findings()  # every subject's, before settling
@@ -80,7 +80,7 @@ class PlanState:
     @classmethod
     def create(
         cls,
-        path: Path,
+        path: Path | str,
         key: str,
         files: dict[str, FileFacts],
         cycles: list[list[str]],
@@ -98,15 +98,15 @@ class PlanState:
             store.set_meta("declarations", (declarations.counting, declarations.first_of))
             for name, value in (("cycles", cycles), ("shared", shared), ("feeding", feeding)):
                 store.set_meta(name, value)
-            store.write_values(values)  # type: ignore[arg-type]
-            store.write_findings(findings)  # type: ignore[arg-type]
+            store.write_values(values)
+            store.write_findings(findings)
             store.commit()
         except BaseException:
             store.close()
             raise
         return cls(store)
 
-    def _whole_values(self) -> dict[str, object]:
+    def _whole_values(self) -> dict[str, Plain]:
         """What is kept as one value each, as it stands (compared on saving, by identity first)."""
         declarations = (self.declarations.counting, self.declarations.first_of)
         return {"cycles": self.cycles, "shared": self.shared, "feeding": self.feeding, "declarations": declarations}
@@ -214,7 +214,7 @@ class LoadingGraph(InterlockGraph):
             for position, block in enumerate(plan_file.blocks):
                 self._places[block.span] = (path, position)
                 if self._declarations.counts((path, position)):
-                    self.blocks[(block.kind, block.name)] = block  # type: ignore[index]
+                    self.blocks[(block.kind, block.name)] = block
                     self._add_block(block)
         return plan_file
 
@@ -356,13 +356,13 @@ def apply_edit(state: PlanState, after: dict[str, FileFacts], removed: Iterable[
     return reach
 
 
-def _producers_by_file(files: dict[str, FileFacts]) -> dict[str, tuple[object, ...]]:
+def _producers_by_file(files: dict[str, FileFacts]) -> dict[str, tuple[StatementFacts, ...]]:
     return {path: found for path, facts in files.items() if (found := facts.producer_facts())}
 
 
-def _block_names(block: tuple[object, ...]) -> set[str]:
+def _block_names(block: BlockFacts) -> set[str]:
     names: set[str] = set()
-    for fact in block[4]:  # type: ignore[attr-defined]
+    for fact in block[4]:
         names.add(fact[1])
         if fact[0] == "d":
             names.update(fact[2])
@@ -386,7 +386,7 @@ def _differing(old: list[list[str]], new: list[list[str]]) -> list[list[str]]:
     return [list(g) for g in olds ^ news]
 
 
-def _counting_blocks(index: PlanIndex, declarations: Declarations) -> Iterable[tuple[str, tuple[object, ...]]]:
+def _counting_blocks(index: PlanIndex, declarations: Declarations) -> Iterable[tuple[str, BlockFacts]]:
     """(path, block facts) of every block that counts, in path order."""
     for path in index.paths():
         for position, block in enumerate(index.facts(path).blocks):
@@ -399,7 +399,7 @@ def cycles_of(index: PlanIndex, declarations: Declarations) -> list[list[str]]:
     that counts for a name (the first in path order) joins its loop."""
     first: dict[str, tuple[str, ...] | None] = {}
     for _, block in _counting_blocks(index, declarations):
-        for fact in block[4]:  # type: ignore[attr-defined]
+        for fact in block[4]:
             if fact[0] in ("p", "d") and fact[1] not in first:
                 first[fact[1]] = fact[2] if fact[0] == "d" else None
     inputs: dict[str, set[str]] = {}
@@ -417,8 +417,8 @@ def ties_to_shared_goals(index: PlanIndex, declarations: Declarations) -> tuple[
     team_metrics: set[str] = set()
     for _, block in _counting_blocks(index, declarations):
         kind, _name, _line, _column, statements = block
-        consumed = [f[1] for f in statements if f[0] == "c"]  # type: ignore[attr-defined]
-        for fact in statements:  # type: ignore[attr-defined]
+        consumed = [f[1] for f in statements if f[0] == "c"]
+        for fact in statements:
             if fact[0] == "d":
                 fed_by.setdefault(fact[1], set()).update(fact[2])
             elif fact[0] == "g":

@@ -15,7 +15,7 @@ from __future__ import annotations
 import marshal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from planlint.model.plan import Block, Consumes, Derive, Goal, PlanFile, Produces, references
 
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 # Statement facts: ("c", name) consumes, ("p", name) produces, ("d", name, inputs) derive,
 # ("g", metric, line, column) goal. A block: (kind, name, line, column, statement facts).
-StatementFacts = tuple[object, ...]
+StatementFacts = (
+    tuple[Literal["c", "p"], str] | tuple[Literal["d"], str, tuple[str, ...]] | tuple[Literal["g"], str, int, int]
+)
 BlockFacts = tuple[str, str, int, int, tuple[StatementFacts, ...]]
 GoalId = tuple[str, int, int]  # (path, line, column) of a goal statement
 
@@ -44,9 +46,9 @@ class FileFacts:
         found: set[str] = set()
         for *_, statements in self.blocks:
             for fact in statements:
-                found.add(fact[1])  # type: ignore[arg-type]
+                found.add(fact[1])
                 if fact[0] == "d":
-                    found.update(fact[2])  # type: ignore[arg-type]
+                    found.update(fact[2])
         return found
 
     def goals(self, path: str) -> Iterator[tuple[GoalId, str]]:
@@ -54,7 +56,7 @@ class FileFacts:
         for *_, statements in self.blocks:
             for fact in statements:
                 if fact[0] == "g":
-                    yield (path, fact[2], fact[3]), fact[1]  # type: ignore[misc]
+                    yield (path, fact[2], fact[3]), fact[1]
 
     def edges(self) -> set[tuple[str, str]]:
         """(input, dependent) pairs: a derive's inputs feed its name, and a team's consumptions feed
@@ -64,13 +66,13 @@ class FileFacts:
             consumed = [f[1] for f in statements if f[0] == "c"]
             for fact in statements:
                 if fact[0] == "d":
-                    found.update((name, fact[1]) for name in fact[2])  # type: ignore[union-attr]
+                    found.update((name, fact[1]) for name in fact[2])
                 elif fact[0] == "g":
-                    found.update((name, fact[1]) for name in consumed if name != fact[1])  # type: ignore[misc]
+                    found.update((name, fact[1]) for name in consumed if name != fact[1])
         return found
 
     def produced(self) -> set[str]:
-        return {f[1] for *_, statements in self.blocks for f in statements if f[0] in ("p", "d")}  # type: ignore[misc]
+        return {f[1] for *_, statements in self.blocks for f in statements if f[0] in ("p", "d")}
 
     def headers(self) -> tuple[tuple[str, str], ...]:
         """Each block's kind and name, in file order."""
@@ -124,15 +126,14 @@ class Declarations:
 def _block_facts(block: Block) -> BlockFacts:
     facts: list[StatementFacts] = []
     for statement in block.statements:
-        kind = type(statement)
-        if kind is Consumes:
-            facts.append(("c", statement.name))  # type: ignore[union-attr]
-        elif kind is Produces:
-            facts.append(("p", statement.name))  # type: ignore[union-attr]
-        elif kind is Derive:
-            facts.append(("d", statement.name, tuple(r.name for r in references(statement.expr))))  # type: ignore[union-attr]
-        elif kind is Goal:
-            facts.append(("g", statement.metric, statement.span.line, statement.span.column))  # type: ignore[union-attr]
+        if type(statement) is Consumes:
+            facts.append(("c", statement.name))
+        elif type(statement) is Produces:
+            facts.append(("p", statement.name))
+        elif type(statement) is Derive:
+            facts.append(("d", statement.name, tuple(r.name for r in references(statement.expr))))
+        elif type(statement) is Goal:
+            facts.append(("g", statement.metric, statement.span.line, statement.span.column))
     return (block.kind, block.name, block.span.line, block.span.column, tuple(facts))
 
 

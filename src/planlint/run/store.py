@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import marshal
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from planlint.rulebook.finding import Finding
 from planlint.run.cache import dump_model, load_model
@@ -35,6 +36,10 @@ create table findings (found blob);
 """
 _TABLES = ("meta", "files", "naming", "dependents", "vals", "findings")
 _MANY = 500  # names per query, under SQLite's limit of parameters
+
+
+# What marshal writes, as the meta table keeps it: plain data (typeshed's marshal takes these).
+Plain: TypeAlias = bool | int | float | str | bytes | tuple["Plain", ...] | list[Any] | dict[Any, Any] | None
 
 
 class Store:
@@ -56,8 +61,9 @@ class Store:
         return None
 
     @classmethod
-    def create(cls, path: Path, key: str) -> Store:
-        """An empty store at `path` for `key` (whatever was there is replaced)."""
+    def create(cls, path: Path | str, key: str) -> Store:
+        """An empty store at `path` for `key` (whatever was there is replaced); ":memory:" for one
+        kept in this process only."""
         if str(path) != ":memory:":
             for suffix in ("", "-journal", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -75,11 +81,12 @@ class Store:
 
     # Small whole values --------------------------------------------------------------
 
-    def meta(self, name: str) -> object:
+    def meta(self, name: str) -> Any:
+        """The value `set_meta` kept under `name` (of the type it was given), or None."""
         row = self._db.execute("select value from meta where name = ?", (name,)).fetchone()
         return marshal.loads(row[0]) if row is not None else None
 
-    def set_meta(self, name: str, value: object) -> None:
+    def set_meta(self, name: str, value: Plain) -> None:
         self._db.execute("insert or replace into meta values (?, ?)", (name, marshal.dumps(value)))
 
     # The index -----------------------------------------------------------------------
@@ -94,7 +101,8 @@ class Store:
         return {path: marshal.loads(headers) for path, headers in self._db.execute("select path, headers from files")}
 
     def naming(self, name: str) -> str | None:
-        return self._one("select files from naming where name = ?", name)
+        files: str | None = self._one("select files from naming where name = ?", name)
+        return files
 
     def names_with_prefix(self, prefix: str) -> list[str]:
         """Every name starting with `prefix` (a range of the table's key: no scan)."""
@@ -104,7 +112,8 @@ class Store:
         ]
 
     def dependents(self, name: str) -> str | None:
-        return self._one("select targets from dependents where name = ?", name)
+        targets: str | None = self._one("select targets from dependents where name = ?", name)
+        return targets
 
     def dependents_many(self, names: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -148,9 +157,10 @@ class Store:
     # Values and findings ---------------------------------------------------------------
 
     def value(self, name: str) -> bytes | None:
-        return self._one("select value from vals where name = ?", name)
+        value: bytes | None = self._one("select value from vals where name = ?", name)
+        return value
 
-    def write_values(self, values: dict[str, bytes | None]) -> None:
+    def write_values(self, values: Mapping[str, bytes | None]) -> None:
         self._replace("vals", values)
 
     def findings(self) -> dict[tuple[object, ...], list[Finding]]:
@@ -171,11 +181,12 @@ class Store:
 
     # ---------------------------------------------------------------------------------
 
-    def _one(self, query: str, key: str) -> object:
+    def _one(self, query: str, key: str) -> Any:
+        """The one column the query selects, of the row `key` names (the column's type), or None."""
         row = self._db.execute(query, (key,)).fetchone()
         return row[0] if row is not None else None
 
-    def _replace(self, table: str, rows: dict[object, object]) -> None:
+    def _replace(self, table: str, rows: Mapping[str, object]) -> None:
         assert table in _TABLES
         gone = [(key,) for key, value in rows.items() if value is None]
         kept = [(key, value) for key, value in rows.items() if value is not None]
@@ -184,7 +195,7 @@ class Store:
         self._db.executemany(f"insert or replace into {table} values (?, ?)", kept)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path | str) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=5, isolation_level="DEFERRED")
     db.execute("pragma journal_mode = delete")
     db.execute("pragma synchronous = off")  # a cache: after a crash it is rebuilt, never trusted blindly

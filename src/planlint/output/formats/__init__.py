@@ -34,7 +34,8 @@ def _lazy(name: str) -> Renderer:
 
     def render(report: Report, *, color: bool = False) -> str:
         module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
-        return module.render(report, color=color)
+        rendered: str = module.render(report, color=color)  # each format module's render is a Renderer
+        return rendered
 
     render.__name__ = f"render_{name}"
     render.__doc__ = f"Render a report in the {name!r} format."

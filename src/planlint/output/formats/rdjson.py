@@ -26,7 +26,7 @@ def _byte_column(report: Report, path: str, line: int, column: int) -> int:
     return len(text[: max(column - 1, 0)].encode("utf-8")) + 1
 
 
-def location(report: Report, span: Span) -> dict:
+def location(report: Report, span: Span) -> dict[str, Any]:
     """path plus a range whose end is exclusive, as in Finding."""
     return {"path": span.path, "range": _range(report, span)}
 
@@ -55,9 +55,9 @@ def _on_lines(edit: Edit, span: Span) -> bool:
     return edit.path == span.path and span.line <= edit.start_line and edit.end_line <= span.end_line
 
 
-def diagnostic(report: Report, f: Finding) -> dict:
+def diagnostic(report: Report, f: Finding) -> dict[str, Any]:
     message = f.message + (f"\nhelp: {f.help}" if f.help else "")
-    result = {
+    result: dict[str, Any] = {
         "message": message,
         "location": location(report, f.span),
         "severity": SEVERITIES[f.severity],

@@ -15,8 +15,8 @@ from urllib.parse import quote
 from planlint.language.span import Span
 from planlint.output.escape import sarif_text
 from planlint.output.formats._common import TOOL_NAME, TOOL_URL
-from planlint.output.report import Report, RuleInfo
-from planlint.rulebook.finding import Finding, Severity
+from planlint.output.report import Report
+from planlint.rulebook.finding import Finding, RuleInfo, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -31,7 +31,7 @@ def artifact_location(path: str) -> dict[str, str]:
     return {"uri": quote(pure.as_posix()), "uriBaseId": "%SRCROOT%"}
 
 
-def physical_location(span: Span) -> dict:
+def physical_location(span: Span) -> dict[str, Any]:
     """Finding and SARIF columns both count from 1 with an exclusive end."""
     return {"artifactLocation": artifact_location(span.path), "region": _region(span)}
 
@@ -79,7 +79,7 @@ def _rule_table(report: Report) -> list[RuleInfo]:
     return [rules[code] for code in sorted(rules)]
 
 
-def _rule(info: RuleInfo) -> dict:
+def _rule(info: RuleInfo) -> dict[str, Any]:
     doc = info.documentation or info.summary
     return {
         "id": info.code,
@@ -92,9 +92,9 @@ def _rule(info: RuleInfo) -> dict:
     }
 
 
-def _result(f: Finding, index: int) -> dict:
+def _result(f: Finding, index: int) -> dict[str, Any]:
     text = sarif_text(f.message + (f"\nhelp: {f.help}" if f.help else ""))
-    result: dict = {
+    result: dict[str, Any] = {
         "ruleId": f.code,
         "ruleIndex": index,
         "level": LEVELS[f.severity],
