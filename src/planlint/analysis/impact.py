@@ -11,6 +11,7 @@ people to notify.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -18,13 +19,14 @@ from planlint.analysis.evaluate import (
     FAILS,
     FITS,
     PARTLY,
+    Evaluator,
     Known,
     Outcome,
     assess,
 )
 from planlint.analysis.formula import AS_WRITTEN, expression_text
 from planlint.analysis.goals import measured, metric_unit
-from planlint.analysis.graph import InterlockGraph
+from planlint.analysis.graph import InterlockGraph, Producer
 from planlint.analysis.interlock import compare, days_late
 from planlint.analysis.settings import Analysed, Settings
 from planlint.language import quantity as q
@@ -35,6 +37,7 @@ from planlint.model.plan import (
     Derive,
     Expr,
     Goal,
+    Owner,
     Produces,
     Requirement,
     value_meaning,
@@ -48,10 +51,10 @@ UNCHECKED = "unchecked"  # nothing to compare: a derive's input, a goal that can
 class Fact:
     """One statement of one team about one name, as a comparable key and as words."""
 
-    key: tuple
+    key: tuple[object, ...]
     shown: str
     span: Span
-    edit_key: tuple  # the statement alone: for a derive, its formula (not what it computes)
+    edit_key: tuple[object, ...]  # the statement alone: for a derive, its formula (not what it computes)
     value_shown: str = ""  # for a derive, what it computes alone (when only that moved)
 
 
@@ -103,26 +106,29 @@ class Notice:
 # Facts ------------------------------------------------------------------------
 
 
-def facts_of(result: Analysed, fiscal_year_start: int = 1) -> dict[tuple[str, str, str], Fact]:
+Facts = dict[tuple[str, str, str], Fact]  # keyed by name, team and role
+
+
+def facts_of(result: Analysed, fiscal_year_start: int = 1) -> Facts:
     """Every statement of the settled plan (first declarations only), keyed by name, team and role."""
     graph, evaluator = result.graph, result.evaluator
-    found: dict[tuple[str, str, str], Fact] = {}
+    found: Facts = {}
     for block in graph.blocks.values():
         for statement in block.statements:
-            fact = _fact(statement, evaluator, fiscal_year_start)
-            if fact is not None:
-                role = _ROLES[type(statement)]
-                name = statement.metric if isinstance(statement, Goal) else statement.name
-                found.setdefault((name, block.name, role), fact)
+            if isinstance(statement, Owner):  # who to notify, not a fact of the plan
+                continue
+            role = _ROLES[type(statement)]
+            name = statement.metric if isinstance(statement, Goal) else statement.name
+            found.setdefault((name, block.name, role), _fact(statement, evaluator, fiscal_year_start))
     return found
 
 
 _ROLES = {Produces: "produces", Consumes: "consumes", Derive: "derives", Goal: "goal"}
 
 
-def _fact(statement, evaluator, fiscal_year_start: int) -> Fact | None:
+def _fact(statement: Produces | Consumes | Derive | Goal, evaluator: Evaluator, fiscal_year_start: int) -> Fact:
     if isinstance(statement, Produces):
-        key = (value_meaning(statement.value), _day(statement.by, fiscal_year_start))
+        key: tuple[object, ...] = (value_meaning(statement.value), _day(statement.by, fiscal_year_start))
         return Fact(key, _with_by(value_text(statement.value), statement.by), statement.span, key)
     if isinstance(statement, Consumes):
         key = (requirement_key(statement.requirement), _day(statement.by, fiscal_year_start))
@@ -133,26 +139,24 @@ def _fact(statement, evaluator, fiscal_year_start: int) -> Fact | None:
         outcome = evaluator.value_of(statement.name)
         computed = outcome_words(outcome, metric_unit(evaluator.graph, evaluator, statement.name))
         return Fact((formula, outcome_key(outcome)), f"{formula} = {computed}", statement.span, (formula,), computed)
-    if isinstance(statement, Goal):
-        key = (requirement_key(statement.requirement),)
-        return Fact(key, requirement_text(statement.requirement), statement.span, key)
-    return None
+    key = (requirement_key(statement.requirement),)
+    return Fact(key, requirement_text(statement.requirement), statement.span, key)
 
 
-def _day(by: q.PlanDate | None, fiscal_year_start: int):
+def _day(by: q.PlanDate | None, fiscal_year_start: int) -> _dt.date | None:
     """`by 2027-Q3` and `by 2027-09-30` are the same date."""
     return None if by is None else by.last_day(fiscal_year_start)
 
 
-def _with_by(text: str, by) -> str:
+def _with_by(text: str, by: q.PlanDate | None) -> str:
     return f"{text} by {by}".strip() if by is not None else text
 
 
-def requirement_key(requirement: Requirement | None) -> tuple:
+def requirement_key(requirement: Requirement | None) -> tuple[object, ...]:
     return ("none",) if requirement is None else (requirement.op, value_meaning(requirement.value))
 
 
-def outcome_key(outcome: Outcome) -> tuple:
+def outcome_key(outcome: Outcome) -> tuple[object, ...]:
     if isinstance(outcome, Known):
         return ("known", outcome.quantity.lo, outcome.quantity.hi, outcome.quantity.unit.meaning())
     return ("unknown", outcome.reason)
@@ -170,7 +174,7 @@ def formula_text(expr: Expr) -> str:
     return expression_text(expr, str, value_text, AS_WRITTEN)
 
 
-def diff_facts(base: dict, head: dict) -> list[Change]:
+def diff_facts(base: Facts, head: Facts) -> list[Change]:
     """The facts that differ: the edits first, then the derived values they moved, by name."""
     changes = []
     for key in sorted(base.keys() | head.keys()):
@@ -178,13 +182,13 @@ def diff_facts(base: dict, head: dict) -> list[Change]:
         if before is not None and after is not None and before.key == after.key:
             continue
         name, team, role = key
-        edited = before is None or after is None or before.edit_key != after.edit_key
-        span = (after or before).span
-        if edited:
-            shown = (before and before.shown, after and after.shown)
-        else:  # the same formula: only what it computes moved
-            shown = (before.value_shown, after.value_shown)
-        changes.append(Change(name, team, role, *shown, span, edited))
+        if before is not None and after is not None and before.edit_key == after.edit_key:
+            # the same formula: only what it computes moved
+            changes.append(Change(name, team, role, before.value_shown, after.value_shown, after.span, False))
+        else:
+            span = after.span if after is not None else base[key].span  # removed: the key is the base's
+            shown = (None if before is None else before.shown, None if after is None else after.shown)
+            changes.append(Change(name, team, role, *shown, span, True))
     return sorted(changes, key=lambda c: (not c.edited, c.name, c.team, c.role))
 
 
@@ -231,7 +235,7 @@ def _reliances(name: str, result: Analysed, settings: Settings) -> list[Reliance
     return found
 
 
-def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: Settings) -> Reliance:
+def _consumer(statement: Consumes, graph: InterlockGraph, evaluator: Evaluator, settings: Settings) -> Reliance:
     unit = metric_unit(graph, evaluator, statement.name)  # the metric's one unit, whoever states it
     wants = _with_by(requirement_text(statement.requirement, unit) if statement.requirement else "", statement.by)
     producer = graph.producer(statement.name)
@@ -249,7 +253,7 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: S
         )
     status, details, delivered = FITS, [], _delivered_words(producer, evaluator)
     result = compare(statement, producer, evaluator, settings.tolerance)
-    if result.kind == "value" and result.fit is not None:
+    if result.kind == "value" and result.fit is not None and isinstance(result.delivered, Known):
         status = result.fit.status
         delivered = q.format_quantity(result.delivered.quantity, unit)
         if status != FITS and result.fit.ratio is not None:
@@ -280,7 +284,7 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator, settings: S
     )
 
 
-def _delivered_words(producer, evaluator) -> str:
+def _delivered_words(producer: Producer, evaluator: Evaluator) -> str:
     if isinstance(producer, Derive):
         return outcome_words(evaluator.value_of(producer.name), metric_unit(evaluator.graph, evaluator, producer.name))
     return _with_by(value_text(producer.value), producer.by) or "delivered"
@@ -289,12 +293,11 @@ def _delivered_words(producer, evaluator) -> str:
 def _goal(goal: Goal, outcome: Outcome, settings: Settings) -> Reliance:
     wants = requirement_text(goal.requirement)
     value = goal.requirement.value
-    usable = (
+    if not (
         isinstance(outcome, Known)
         and isinstance(value, Amount)
         and value.quantity.unit.comparable(outcome.quantity.unit)
-    )
-    if not usable:
+    ):
         return Reliance(goal.metric, goal.team, "goal", wants, outcome_words(outcome), UNCHECKED, "", goal.span, None)
     fit = assess(goal.requirement, outcome.quantity, settings.tolerance)
     detail = "" if fit.status == FITS else measured(goal, outcome.quantity)
@@ -328,18 +331,18 @@ def notices(
         if change.edited:
             editors.setdefault(change.name, set()).add(change.team)
     reasons: dict[str, list[str]] = {}
-    for name, found in reliances.items():
-        for reliance in found:
+    for name, relying in reliances.items():
+        for reliance in relying:
             if reliance.team not in editors.get(name, set()) and affected(reliance):
                 reasons.setdefault(reliance.team, []).append(reliance_reason(reliance))
-    for teams, what in new:
-        for team in teams:
+    for named, what in new:
+        for team in named:
             reasons.setdefault(team, []).append(what)
     teams_of: dict[str, list[str]] = {}
     for team in sorted(reasons):
         for handle in _owners(team, graphs) or [""]:
             teams_of.setdefault(handle, []).append(team)
-    found = []
+    found: list[Notice] = []
     for handle in sorted(teams_of, key=lambda h: (h == "", h)):
         teams = teams_of[handle]
         why = [

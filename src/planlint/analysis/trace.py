@@ -16,6 +16,7 @@ from planlint.analysis.evaluate import Evaluator, Known, Outcome, Unknown, amoun
 from planlint.analysis.formula import amount_text, expression_text
 from planlint.analysis.goals import MOST_DERIVED, GoalGap, goal_share, measured, metric_unit, standing, worst_end
 from planlint.analysis.graph import Consumption, InterlockGraph
+from planlint.analysis.graph import Producer as ProducerStatement  # `Producer` below is the explanation of one
 from planlint.analysis.interlock import compare, days_late, deadlines
 from planlint.analysis.solve import MetricTree
 from planlint.language import quantity as q
@@ -27,6 +28,7 @@ from planlint.model.plan import (
     Derive,
     Goal,
     Produces,
+    Requirement,
     Text,
     references,
 )
@@ -205,13 +207,13 @@ def explain_assumption(
     return AssumptionExplanation(name, value, reason, producers, consumers, derivation, statuses, swings)
 
 
-def _producer(producer, counts: bool, trace: _Trace, like) -> Producer:
+def _producer(producer: ProducerStatement, counts: bool, trace: _Trace, like: q.Unit | None) -> Producer:
     evaluator = trace.evaluator
     if isinstance(producer, Derive):
-        written = _source(trace, producer.expr.span) or expression_text(producer.expr, str)
+        formula = _source(trace, producer.expr.span) or expression_text(producer.expr, str)
         outcome = evaluator.value_of(producer.name)
         value = _value_text(outcome, like) if counts else None
-        return Producer(producer.team, "derives", Location.of(producer.span), written, value, counts)
+        return Producer(producer.team, "derives", Location.of(producer.span), formula, value, counts)
     stated = producer.value
     if isinstance(stated, Amount):
         value = q.format_quantity(amount_quantity(stated), like)
@@ -245,13 +247,20 @@ def _consumer(consumption: Consumption, trace: _Trace) -> Consumer:
     if producer is None:
         found.status = "unresolved"
     elif requirement is not None:
-        _compare_into(found, statement, producer, evaluator, trace.tolerance)
+        _compare_into(found, statement, requirement, producer, evaluator, trace.tolerance)
     return found
 
 
-def _compare_into(found: Consumer, consumes: Consumes, producer, evaluator, tolerance) -> None:
+def _compare_into(
+    found: Consumer,
+    consumes: Consumes,
+    requirement: Requirement,  # the consumer's, there to compare
+    producer: ProducerStatement,
+    evaluator: Evaluator,
+    tolerance: Fraction,
+) -> None:
     comparison = compare(consumes, producer, evaluator, tolerance)
-    if comparison.kind == "value" and comparison.fit is not None:
+    if comparison.kind == "value" and comparison.fit is not None and isinstance(comparison.delivered, Known):
         fit = comparison.fit
         found.status = fit.status
         unit = metric_unit(evaluator.graph, evaluator, consumes.name)  # the metric's one unit, not the consumer's
@@ -263,22 +272,24 @@ def _compare_into(found: Consumer, consumes: Consumes, producer, evaluator, tole
         found.status, found.delivered = "definition-mismatch", f'"{comparison.producer_text}"'
     elif comparison.kind == "missing":
         found.status = "no-value"
-    elif isinstance(consumes.requirement.value, Text):
+    elif isinstance(requirement.value, Text):
         found.status = "same-definition"
-    elif isinstance(consumes.requirement.value, Amount):
+    elif isinstance(requirement.value, Amount):
         found.status = "unknown"
 
 
-def _timing(consumes: Consumes, producer, fiscal_year_start: int) -> str | None:
-    late = days_late(consumes, producer, fiscal_year_start)
-    if late is None:
+def _timing(consumes: Consumes, producer: ProducerStatement | None, fiscal_year_start: int) -> str | None:
+    late, dates = days_late(consumes, producer, fiscal_year_start), deadlines(consumes, producer)
+    if late is None or dates is None:  # None together: `days_late` counts the days between the deadlines
         return None if consumes.by is None else f"needed by {consumes.by}; no delivery date stated"
-    needed, delivered = deadlines(consumes, producer)
+    needed, delivered = dates
     verdict = f"{late} day{'s' if late != 1 else ''} late" if late > 0 else "in time"
     return f"needed by {needed}, delivered by {delivered}: {verdict}"
 
 
-def _derivation(name: str, trace: _Trace, like, goal_teams: set[str], max_depth: int = MAX_DEPTH) -> list[Step]:
+def _derivation(
+    name: str, trace: _Trace, like: q.Unit | None, goal_teams: set[str], max_depth: int = MAX_DEPTH
+) -> list[Step]:
     """The derivation tree under `name`, pre-order; each name is expanded once."""
     graph, evaluator = trace.graph, trace.evaluator
     steps: list[Step] = []
@@ -311,7 +322,7 @@ def _derivation(name: str, trace: _Trace, like, goal_teams: set[str], max_depth:
     return steps
 
 
-def _step(name: str, depth: int, producer, trace: _Trace, like) -> Step:
+def _step(name: str, depth: int, producer: ProducerStatement | None, trace: _Trace, like: q.Unit | None) -> Step:
     evaluator = trace.evaluator
     outcome = evaluator.value_of(name)
     if producer is None:

@@ -101,7 +101,7 @@ def _spread(text: str | None) -> Fraction:
 # Rules ------------------------------------------------------------------------
 
 
-def rule_summary(rule: Rule) -> dict[str, Any]:
+def rule_summary(rule: Rule[Any]) -> dict[str, Any]:
     """One row of `explain --all`."""
     return {
         "code": rule.code,
@@ -114,7 +114,7 @@ def rule_summary(rule: Rule) -> dict[str, Any]:
     }
 
 
-def rule_document(rule: Rule) -> dict[str, Any]:
+def rule_document(rule: Rule[Any]) -> dict[str, Any]:
     """A rule's documentation: its metadata, its sections and the whole Markdown text."""
     documentation = rule.documentation()
     return {**rule_summary(rule), "sections": doc_sections(documentation), "documentation": documentation}

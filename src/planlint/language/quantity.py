@@ -157,7 +157,7 @@ class Unit:
         # A percentage is a plain number (20% is 0.2), not a count of something.
         return self.percent == other.percent or not (self.label or other.label)
 
-    def meaning(self) -> tuple:
+    def meaning(self) -> tuple[tuple[tuple[str, int], ...], str]:
         """What the unit measures, whatever its printing: two values compare equal on it."""
         return self.dims, _label_key(self.label) if self.label else ""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the data module pulls in the evaluator; a rule's page does 
         AssumptionExplanation,
         Consumer,
         GoalStatus,
+        Location,
         Producer,
         Step,
         Swing,
@@ -236,7 +237,7 @@ def assumption_entries(explained: NameExplanation, painter: Painter, depth: int 
     return entries
 
 
-def _where(location) -> str:
+def _where(location: Location) -> str:
     return f"{location.path}:{location.line}"
 
 
@@ -302,7 +303,8 @@ def _step(step: Step, painter: Painter) -> str:
     if step.substituted is not None:
         parts.append(step.substituted)
     parts.append(painter.bold(step.value or "?"))
-    who = f"{step.team} {'derives' if step.kind == 'derived' else 'produces'} it, {_where(step.location)}"
+    where = cast("Location", step.location)  # a derived or input step always has its producer's location
+    who = f"{step.team} {'derives' if step.kind == 'derived' else 'produces'} it, {_where(where)}"
     return " = ".join(parts) + "  " + painter.dim(who)
 
 
