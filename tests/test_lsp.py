@@ -31,7 +31,7 @@ team sales {
   derive sales.revenue = leads.volume * leads.avg_deal_value
 }
 """
-WAIT = 10.0  # seconds: far more than a debounced check of two files takes
+WAIT = 30.0  # seconds: far more than a debounced check of two files takes, even on a loaded CI machine
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "planlint", "lsp"]))
