@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 from planlint.language import quantity as q
 from planlint.language.grammar import lark_parser
 from planlint.language.limits import LIMITS
-from planlint.language.reader import read_records
+from planlint.language.reader import BlockRecord, read_records
 from planlint.language.source import ParseProblem, decode, suppressions
 from planlint.language.span import Span
 from planlint.language.values import (
@@ -258,11 +258,18 @@ def parse_text(path: str, text: str, *, fast: bool = True) -> PlanFile:
     return _parse_text(path, text, fast)[0]
 
 
-def _parse_text(path: str, text: str, fast: bool) -> tuple[PlanFile, bool]:
+# `records` not given: the line reader has not looked at the file yet.
+UNREAD: Any = object()
+
+
+def _parse_text(path: str, text: str, fast: bool, records: list[BlockRecord] | None = UNREAD) -> tuple[PlanFile, bool]:
     lines = text.split("\n")
     # Most files have no suppression: one scan of the text, and no line looked at.
     plan_file = PlanFile(path, lines=lines, suppressions=suppressions(lines) if "planlint:" in text else {})
-    records = read_records(lines) if fast else None
+    if not fast:
+        records = None
+    elif records is UNREAD:
+        records = read_records(lines)
     blocks = build_blocks(path, records) if records is not None else None
     if blocks is not None:
         plan_file.blocks = blocks
@@ -292,12 +299,21 @@ def parse_bytes(path: str, data: bytes, *, fast: bool = True) -> PlanFile:
     return _parse_text(path, text, fast)[0]
 
 
-def parse_source(path: str, data: bytes) -> tuple[PlanFile, bool]:
-    """`parse_bytes`, and whether the grammar had to read the file (what is worth caching)."""
+def parse_source(path: str, data: bytes, records: list[BlockRecord] | None = UNREAD) -> tuple[PlanFile, bool]:
+    """`parse_bytes`, and whether the grammar had to read the file (what is worth caching).
+
+    `records` are what `recognise` made of the same bytes, maybe in another process."""
     text = decode(path, data)
     if isinstance(text, ParseProblem):
         return PlanFile(path, problem=text), False
-    return _parse_text(path, text, True)
+    return _parse_text(path, text, True, records)
+
+
+def recognise(data: bytes) -> list[BlockRecord] | None:
+    """The line reader's first step on a file's bytes (`language.reader.read_records`): plain data
+    that `parse_source` turns into the model; None when the grammar must read the file."""
+    text = decode("", data)
+    return read_records(text.split("\n")) if isinstance(text, str) else None
 
 
 _VALUE_PLAN = "team value {{\n  produces value.value = {}\n}}\n"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -26,15 +27,16 @@ from typing import Any
 from planlint.analysis.evaluate import Evaluator, Outcome
 from planlint.analysis.graph import InterlockGraph
 from planlint.analysis.interlock import Interlock
+from planlint.language.reader import BlockRecord
 from planlint.language.source import decode, suppressions
-from planlint.model.parse import parse_source
+from planlint.model.parse import UNREAD, parse_source, recognise
 from planlint.model.plan import Derive, Goal, Plan, PlanFile
 from planlint.rulebook.contract import Context, Rule
 from planlint.rulebook.finding import Finding, names_rule
 from planlint.rulebook.registry import RuleSet, load_rules
-from planlint.run.cache import Cache, digest, judging_key, run_key
+from planlint.run.cache import Cache, digest, dump_model, judging_key, load_model, run_key
 from planlint.run.config import DEFAULT, Config
-from planlint.run.files import Source, plan_sources, read_in_order, relative_to, resolved
+from planlint.run.files import Source, Unread, plan_sources, read_in_order, read_source, relative_to, resolved
 from planlint.run.incremental import (
     LoadingGraph,
     LoadingPlan,
@@ -45,6 +47,7 @@ from planlint.run.incremental import (
     stored_value,
 )
 from planlint.run.index import FileFacts
+from planlint.run.processes import judged_in_two, recognise_in_child
 
 STATE_FILE = "state.sqlite"  # what incremental checking keeps, in the cache folder
 
@@ -135,9 +138,35 @@ def parse_sources(
         result.append(kept)
         if kept is None:
             todo.append(index)
-    for index, data in zip(todo, read_in_order([sources[i] for i in todo])):
-        result[index] = _parsed(sources, index, cache, contents, data)
+    start, child = recognise_in_child([sources[i] for i in todo], _read_and_recognise)
+    try:
+        own = todo[:start]
+        for index, data in zip(own, read_in_order([sources[i] for i in own])):
+            result[index] = _parsed(sources, index, cache, contents, data)
+            if child is not None:
+                child.receive()
+        answers = child.answers() if child is not None else iter(())
+        for index in todo[start:]:  # what the child did not send (it failed) is done here
+            answer = next(answers, None)
+            sent, records = answer if answer is not None else (None, UNREAD)
+            result[index] = _parsed(sources, index, cache, contents, sent, records)
+    finally:
+        if child is not None:
+            child.close()
     return result  # type: ignore[return-value]
+
+
+def _read_and_recognise(
+    sources: list[tuple[str, Source]],
+) -> Iterator[tuple[bytes | None, list[BlockRecord] | None] | None]:
+    """In the child (see `run/processes.py`), for each source: (the bytes it read, or None when the
+    parent has them; `recognise`'s records), or None for a file it cannot read, which the parent
+    then reads and reports."""
+    for (_, source), data in zip(sources, read_in_order(sources)):
+        if not isinstance(data, bytes):
+            yield None
+        else:
+            yield (data if data is not source else None), recognise(data)
 
 
 def _parsed(
@@ -145,12 +174,16 @@ def _parsed(
     index: int,
     cache: Cache | None,
     contents: list[str] | None,
-    data: bytes | PlanFile,
+    data: bytes | PlanFile | None,
+    records: list[BlockRecord] | None = UNREAD,
 ) -> PlanFile:
-    shown, _ = sources[index]
+    shown, source = sources[index]
+    if data is None:
+        data = read_source(source.path, shown) if isinstance(source, Unread) else source
     if isinstance(data, PlanFile):
         return data
-    parsed, by_grammar = parse_source(shown, data)
+    assert isinstance(data, bytes)
+    parsed, by_grammar = parse_source(shown, data, records)
     if by_grammar and cache is not None and contents is not None:  # worth keeping: see cache.py
         cache.keep_parsed(shown, contents[index], parsed)
     return parsed
@@ -219,7 +252,7 @@ def judge(
 ) -> dict[SubjectId, list[Finding]]:
     """Each subject's findings, by subject id (subjects without findings are left out)."""
     interlock = Interlock(graph, evaluator, config.tolerance)
-    found: dict[SubjectId, list[Finding]] = {}
+    per_kind: list[tuple[list[tuple[SubjectId, object]], list[tuple[Callable[..., Iterable[Finding]], Context]]]] = []
     for kind, of_kind in subjects.items():
         judges = [
             (
@@ -237,15 +270,22 @@ def judge(
             for rule in active
             if rule.subject == kind
         ]
-        if not judges:
-            continue
-        for subject_id, subject in of_kind:
-            findings: list[Finding] = []
-            for rule_judge, context in judges:
-                findings.extend(rule_judge(subject, context))
-            if findings:
-                found[subject_id] = findings
-    return found
+        if judges:
+            per_kind.append((of_kind, judges))
+
+    def judged(start: int, step: int) -> dict[SubjectId, list[Finding]]:
+        found: dict[SubjectId, list[Finding]] = {}
+        for of_kind, judges in per_kind:
+            for subject_id, subject in itertools.islice(of_kind, start, None, step):
+                findings: list[Finding] = []
+                for rule_judge, context in judges:
+                    findings.extend(rule_judge(subject, context))
+                if findings:
+                    found[subject_id] = findings
+        return found
+
+    # Rules never see this: on a large plan a second process judges every second subject.
+    return judged_in_two(len(subjects.get("assumption", ())), judged, dump_model, load_model)
 
 
 def settled(

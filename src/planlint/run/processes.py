@@ -1,0 +1,230 @@
+"""A second process for the two heavy steps of a whole run on a large plan.
+
+On a 10,000-team plan reading the files and judging the subjects each take
+seconds. Both are split with a forked process, which starts with a copy of
+everything the parent has (the files' bytes, later the whole model) without
+copying it. Rules never see it: they judge one subject wherever they run.
+
+- Reading: the child reads most of the files and recognises their lines
+  (`model.parse.recognise`: plain strings, numbers and tuples), and streams
+  them back in batches with `marshal`, while the parent reads the first files
+  itself and then builds the model objects of the child's files as the
+  batches arrive. The parent builds every object (handing back finished
+  model objects would cost more than building them: pickling 5,000 files'
+  models takes ~1.3 s), so it takes the smaller part, `PARENT_READS`.
+- Judging: the child judges every second subject of each kind and hands back
+  their findings (a few thousand small objects, pickled); the parent judges
+  the others.
+
+Only where fork is safe and useful: Linux, more than one CPU, no other thread
+running (the language server never forks), and a plan large enough to pay for
+the fork. Anything going wrong in the child (an exception, a crash, an answer
+that does not load) makes the parent do that part itself, so results and
+errors are exactly those of one process.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import select
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any, TypeVar
+
+try:
+    import fcntl
+except ImportError:  # Windows: no fork there either (see fork_is_safe)
+    fcntl = None  # type: ignore[assignment]
+
+# Below these sizes a fork costs more than it saves.
+MIN_SUBJECTS = 20_000  # assumption names, for judging (~2,000 teams)
+MIN_FILES = 1_000  # plan files, for reading
+# The parent's part of reading. It also builds every file's model objects (B), the child's as they
+# arrive, so both finish together when p * R + B = (1 - p) * R, R the cost of reading and recognising
+# every file: p = (R - B) / 2R, ~0.3 on a 10,000-team plan (R ~1.4 s, B ~0.5 s).
+PARENT_READS = 0.3
+BATCH_ITEMS = 100  # answers per frame the child sends
+PIPE_BYTES = 1 << 20
+
+T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def fork_is_safe() -> bool:
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return False  # macOS's system libraries, and other threads' locks, do not survive a fork
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except (AttributeError, OSError):
+        return False
+
+
+def _fork(send: Callable[[IO[bytes]], None]) -> tuple[int, int]:
+    """Fork a child that writes through `send` into a pipe, then exits: (its pid, the pipe's read end).
+
+    The child leaves through os._exit, so that nothing of the parent's (output buffers, atexit
+    handlers, open databases) runs twice; an exception in it ends it with status 1 and whatever it
+    had written.
+    """
+    read_end, write_end = os.pipe()
+    if fcntl is not None:
+        try:  # a wider pipe: the child seldom waits for the parent to read (Linux; best effort)
+            fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+        except OSError:
+            pass
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        os.close(read_end)
+        code = 1
+        try:
+            with os.fdopen(write_end, "wb") as pipe:
+                send(pipe)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end
+
+
+def in_child(work: Callable[[], T], dump: Callable[[T], bytes], load: Callable[[bytes], T]) -> Callable[[], T | None]:
+    """Start `work` in a forked process; the function returned waits for it and gives its result,
+    or None when it failed. Call it even when the parent's own work fails: it reaps the child."""
+    def send(pipe: IO[bytes]) -> None:
+        pipe.write(dump(work()))
+
+    pid, read_end = _fork(send)
+
+    def collect() -> T | None:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            return None
+        try:
+            return load(data)
+        except Exception:  # a truncated or unexpected answer: as good as none
+            return None
+
+    return collect
+
+
+# Reading ---------------------------------------------------------------------------
+
+
+def recognise_in_child(items: list[T], answer: Callable[[list[T]], Iterable[Any]]) -> tuple[int, AnswerStream | None]:
+    """Where the child's part of `items` starts, and the stream of `answer(its part)`, one answer
+    per item in order (None, with the start at the end, when one process does everything). The
+    child has the items from the fork; its answers come back through `marshal`: plain data."""
+    if len(items) < MIN_FILES or not fork_is_safe():
+        return len(items), None
+    start = int(len(items) * PARENT_READS)
+    part = items[start:]
+    return start, AnswerStream(lambda: answer(part))
+
+
+class AnswerStream:
+    """The answers of a forked child working through items, received in order as it sends them.
+
+    The child sends frames (4-byte length, then `marshal` of one batch of
+    answers) and an empty frame once all are sent. A child that fails sends
+    fewer: `answers()` then ends early, and the parent does the rest itself.
+    """
+
+    def __init__(self, answers: Callable[[], Iterable[Any]]) -> None:
+        self._pid, self._pipe = _fork(lambda pipe: _send_answers(pipe, answers()))
+        os.set_blocking(self._pipe, False)
+        self._received = bytearray()
+        self._taken = 0  # bytes of `_received` already handed out
+        self._ended = False  # the pipe is at its end
+
+    def receive(self) -> None:
+        """Take in what the child has sent so far, without waiting: called between the parent's
+        own files, so that the child never waits for room in the pipe."""
+        while not self._ended:
+            try:
+                chunk = os.read(self._pipe, PIPE_BYTES)
+            except BlockingIOError:
+                return
+            self._received += chunk
+            self._ended = not chunk
+
+    def answers(self) -> Iterator[Any]:
+        """Each item's answer, in order, waiting for the child as needed."""
+        while True:
+            self.receive()  # empty the pipe at every frame: a full pipe would hold the child up
+            frame = self._frame()
+            if not frame:  # all sent, or the child failed: the caller reads what is missing
+                return
+            yield from marshal.loads(frame)
+
+    def _frame(self) -> bytearray | None:
+        """The next frame: empty when all was sent, None when the stream ended without saying so."""
+        if not self._wait_for(4):
+            return None
+        start = self._taken + 4
+        size = int.from_bytes(self._received[start - 4 : start], "little")
+        if not self._wait_for(4 + size):
+            return None
+        frame = self._received[start : start + size]
+        self._taken = start + size
+        if self._taken * 2 > len(self._received):  # drop what was handed out: linear cost overall
+            del self._received[: self._taken]
+            self._taken = 0
+        return frame
+
+    def _wait_for(self, size: int) -> bool:
+        """Whether `size` more bytes than those handed out have come, waiting for them if need be."""
+        while len(self._received) - self._taken < size and not self._ended:
+            select.select([self._pipe], [], [])
+            self.receive()
+        return len(self._received) - self._taken >= size
+
+    def close(self) -> None:
+        """Stop listening and reap the child (a child still sending then ends on a broken pipe)."""
+        os.close(self._pipe)
+        os.waitpid(self._pid, 0)
+
+
+def _send_answers(pipe: IO[bytes], answers: Iterable[Any]) -> None:  # pragma: no cover - in the child
+    batch = []
+    for answer in answers:
+        batch.append(answer)
+        if len(batch) == BATCH_ITEMS:
+            _send_frame(pipe, marshal.dumps(batch))
+            batch = []
+    if batch:
+        _send_frame(pipe, marshal.dumps(batch))
+    _send_frame(pipe, b"")  # all sent
+
+
+def _send_frame(pipe: IO[bytes], frame: bytes) -> None:  # pragma: no cover - in the child
+    pipe.write(len(frame).to_bytes(4, "little") + frame)
+    pipe.flush()  # the parent uses this batch while the child works on
+
+
+# Judging ---------------------------------------------------------------------------
+
+
+def judged_in_two(
+    count: int,
+    judge: Callable[[int, int], dict[K, V]],
+    dump: Callable[[object], bytes],
+    load: Callable[[bytes], object],
+) -> dict[K, V]:
+    """`judge(0, 1)`: the subjects' findings by subject. When `count` subjects make a fork worth
+    it, each half (`judge(start, 2)` judges every second subject from `start`) is judged in its
+    own process, and the child's findings come back through `dump` and `load`."""
+    if count < MIN_SUBJECTS or not fork_is_safe():
+        return judge(0, 1)
+    collect = in_child(lambda: judge(1, 2), dump, load)
+    try:
+        found = judge(0, 2)
+    finally:
+        theirs = collect()
+    if not isinstance(theirs, dict):  # the child failed: its share is judged here, raising what it raised
+        theirs = judge(1, 2)
+    found.update(theirs)
+    return found
