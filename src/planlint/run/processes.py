@@ -92,6 +92,7 @@ def _fork(send: Callable[[IO[bytes]], None]) -> tuple[int, int]:
 def in_child(work: Callable[[], T], dump: Callable[[T], bytes], load: Callable[[bytes], T]) -> Callable[[], T | None]:
     """Start `work` in a forked process; the function returned waits for it and gives its result,
     or None when it failed. Call it even when the parent's own work fails: it reaps the child."""
+
     def send(pipe: IO[bytes]) -> None:
         pipe.write(dump(work()))
 
