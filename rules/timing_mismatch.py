@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from planlint.analysis.interlock import deadlines
+from planlint.analysis.interlock import deadlines, delivery_date
 from planlint.language.quantity import PlanDate
 from planlint.language.wording import plural
 from planlint.model.plan import Consumes, Produces
@@ -59,8 +59,8 @@ class TimingMismatch(AssumptionRule):
 
     def judge(self, name: str, context: Context) -> Iterator[Finding]:
         producer = context.graph.producer(name)
-        if not isinstance(producer, Produces):
-            return
+        if not isinstance(producer, Produces) or delivery_date(producer) is None:
+            return  # most names: nothing delivered by a date, nothing to be late
         start = context.fiscal_year_start
         for consumption in context.graph.consumptions_of(name):
             consumes = consumption.statement
