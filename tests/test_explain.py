@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -439,6 +440,24 @@ def test_piped_output_has_no_escape_codes(tmp_path: Path, args: list[str]) -> No
     done = _run(args, write_plan(tmp_path, DOUBLED_LEADS))
     assert done.returncode == 0, done.stderr
     assert done.stdout and b"\x1b" not in done.stdout
+
+
+HOSTILE = {
+    "a.plan": 'team marketing {\n  produces leads.definition = "SQL \x1b[2J\x1b]0;pwned\x07 score >= 60"\n}\n'
+    'team sales {\n  consumes leads.definition = "SQL score >= 70"\n}\n'
+}
+
+
+@pytest.mark.parametrize("color", ["--no-color", "--color"])
+def test_a_plans_control_characters_are_shown_never_obeyed(tmp_path: Path, color: str) -> None:
+    done = _run(["leads.definition", color], write_plan(tmp_path, HOSTILE))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode("utf-8")
+    assert out.count("SQL \\x1b[2J\\x1b]0;pwned\\x07 score") == 5  # value, producer, consumer, finding, related
+    assert "\x07" not in out and "\x1b]" not in out and "\x1b[2J" not in out
+    styled = re.findall("\x1b\\[[0-9;]*m", out)
+    assert (len(styled) > 10) == (color == "--color")  # our own colours, and nothing else
+    assert "\x1b" not in re.sub("\x1b\\[[0-9;]*m", "", out)
 
 
 def test_colour_when_asked(runner: CliRunner, doubled_leads: Path) -> None:

@@ -196,6 +196,15 @@ def test_text_output_and_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert code == 0 and "\nStill open (0)\n" in out
 
 
+def test_a_plans_control_characters_are_shown_never_obeyed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hostile = 'team marketing {\n  produces leads.definition = "SQL \x1b[2J score"\n}\n'
+    plan = write(tmp_path, {"a.plan": hostile + 'team sales {\n  consumes leads.definition = "x"\n}\n'})
+    code, out, _ = run(plan, monkeypatch, "what-if", "--set", 'leads.definition="x"', ".")
+    assert code == 0
+    assert '  leads.definition = "x"  (marketing, a.plan:2; was "SQL \\x1b[2J score")\n' in out
+    assert "\x1b" not in out
+
+
 UNPRODUCED = {
     **SEED,
     "sales.plan": SALES.replace("consumes leads.volume", "consumes leads.churn = 5%\n  consumes leads.volume"),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
+from planlint.output.escape import terminal_lines
 from planlint.output.terminal import SEVERITY_COLORS
 
 if TYPE_CHECKING:  # the data module pulls in the evaluator; a rule's page does not need it
@@ -71,7 +72,11 @@ class Painter:
         )
 
     def style(self, text: str, **how: Any) -> str:
-        return click.style(text, **how) if self.color and text else text
+        # Our own escape sequences wait as _OURS until `finish`, which shows every control character
+        # of the plan's text (a file name, an owner, a quoted definition) rather than obeying it.
+        if not (self.color and text):
+            return text
+        return click.style(terminal_lines(text), **how).replace("\x1b", _OURS)
 
     def bold(self, text: str) -> str:
         return self.style(text, bold=True)
@@ -87,8 +92,17 @@ class Painter:
         return self.style(text, fg=color, bold=True)
 
     def finish(self, text: str) -> str:
-        """The whole output; symbols an ASCII terminal cannot show are spelt out."""
+        """The whole output: the plan's control characters shown (`\\x1b`), our colours put back, and
+        symbols an ASCII terminal cannot show spelt out."""
+        text = terminal_lines(text)
+        if self.color:
+            text = text.replace(_OURS, "\x1b")
         return text if self.unicode else text.replace(" × ", " * ").translate(_ASCII)
+
+
+# A lone surrogate below \udc80: no strictly decoded plan file, file name (surrogateescape gives
+# \udc80 to \udcff) or setting can hold it, so it stands for the escapes of our styles alone.
+_OURS = "\udc1b"
 
 
 def either(items: list[str]) -> str:

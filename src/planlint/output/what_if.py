@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from planlint.output.escape import terminal_lines
 from planlint.output.report import Report
 from planlint.rulebook.finding import Finding
 
@@ -70,7 +71,7 @@ def render_text(what_if: WhatIf) -> str:
             lines.append(f"  {f.span.path}:{f.span.line}: {f.code} [{f.severity.value}] {_one_line(f.message)}")
             if f.help and findings is not what_if.fixed:
                 lines.append(f"    help: {_one_line(f.help)}")
-    return "\n".join(lines) + "\n"
+    return terminal_lines("\n".join(lines)) + "\n"  # a plan's control characters shown, not obeyed
 
 
 def _one_line(text: str) -> str:
