@@ -209,8 +209,8 @@ async def test_a_did_you_mean_is_a_code_action_that_clears_the_error(client: Lan
             types.CodeActionContext(diagnostics=client.diagnostics[sales]),
         )
     )
-    [action] = actions
-    assert action.title == "Replace 'consume' with 'consumes'"
+    [action] = actions  # the fix model's safe fix, the preferred one
+    assert (action.title, action.kind, action.is_preferred) == ("write 'consumes'", "quickfix", True)
     [edit] = action.edit.changes[sales]
     assert (edit.range.start.line, edit.range.start.character, edit.range.end.character) == (4, 2, 9)
     lines = typo.split("\n")
@@ -218,6 +218,30 @@ async def test_a_did_you_mean_is_a_code_action_that_clears_the_error(client: Lan
     assert "\n".join(lines) == SALES
     change(client, sales, "\n".join(lines), 3)
     await diagnostics_until(client, sales, lambda codes: "PL001" not in codes and "PL102" in codes)
+
+
+@pytest.mark.asyncio
+async def test_plan_on_what_is_delivered_is_a_code_action_that_clears_the_mismatch(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    _, sales = await opened(client, tmp_path)
+    await diagnostics_until(client, sales, lambda codes: "PL102" in codes)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(sales),
+            types.Range(types.Position(3, 5), types.Position(3, 5)),
+            types.CodeActionContext(diagnostics=client.diagnostics[sales]),
+        )
+    )
+    [action] = actions  # an unsafe fix: offered, not preferred
+    assert (action.title, action.is_preferred) == ("sales plans on what marketing delivers: $24k", None)
+    [edit] = action.edit.changes[sales]
+    assert (edit.range.start.line, edit.range.start.character, edit.range.end.character) == (3, 32, 38)
+    assert edit.new_text == "= $24k"
+    lines = SALES.split("\n")
+    lines[3] = lines[3][:32] + edit.new_text + lines[3][38:]
+    change(client, sales, "\n".join(lines), 2)
+    await diagnostics_until(client, sales, lambda codes: "PL102" not in codes)
 
 
 SCENARIOS = Path(__file__).parent / "scenarios"

@@ -1,55 +1,42 @@
-"""Code actions: quick fixes for the findings under the editor's cursor.
+"""Code actions: the fixes of the findings under the editor's cursor, as quick fixes.
 
-The fixes themselves are not made here. Today the only ones are the syntax
-errors' did-you-means, read from the finding's help (`write 'consumes'`, on the
-span of the misspelt word); the fix model of issue 20 will bring the rest
-("plan on what is delivered", a goal's closing values). `replacements` is the
-one adapter between them and the editor: point it at the fix model, and the
-handler and `code_actions` stay as they are.
+The fixes are the findings' own (the fix model of `rulebook.fixes`, the same
+that `check --fix`, SARIF and the review offer): a syntax error's
+did-you-mean (safe, the preferred action), "plan on what is delivered" on a
+mismatch, each verified closing value of a goal-shortfall. `output.code_actions`
+shapes them as the protocol's data; this module only picks the findings and
+hands that data to lsprotocol.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from lsprotocol import converters, types
 
-from lsprotocol import types
-
-from planlint.commands.lsp.positions import span_range
+from planlint.commands.lsp.positions import encoding, span_range
 from planlint.commands.lsp.workspace import Snapshot
-from planlint.language.span import Span
-from planlint.rulebook.finding import Finding
+from planlint.output.code_actions import code_actions as fix_actions
 
-_WRITE_INSTEAD = re.compile(r"write '(?P<text>[^']+)'(?: for [^']*)?")
-
-
-def replacements(snapshot: Snapshot, shown: str) -> Iterator[tuple[Finding, str, Span, str]]:
-    """(finding, title, span to replace, new text) for each fix of the findings in the file."""
-    for finding in snapshot.findings_in(shown):
-        suggested = _WRITE_INSTEAD.fullmatch(finding.help) if finding.rule == "syntax-error" else None
-        if suggested is None or finding.span.line != finding.span.end_line:
-            continue
-        written = snapshot.plan.source_text(finding.span)
-        text = suggested["text"]
-        if written and written != text:
-            yield finding, f"Replace '{written}' with '{text}'", finding.span, text
+_CONVERTER = converters.get_converter()
 
 
 def code_actions(snapshot: Snapshot, shown: str, uri: str, wanted: types.Range) -> list[types.CodeAction]:
-    """The quick fixes whose finding touches the lines of `wanted`."""
+    """The quick fixes of the findings in `shown` whose lines touch the lines of `wanted`."""
+
+    def uri_of(path: str) -> str:  # the editor's own URI for its document; the rest by path
+        return uri if path == shown else snapshot.path_of(path).as_uri()
+
+    def line_text(path: str, line: int) -> str | None:
+        plan_file = snapshot.file(path)
+        lines = plan_file.lines if plan_file is not None else []
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
     actions = []
-    for _finding, title, span, text in replacements(snapshot, shown):
-        where = span_range(snapshot, span)
+    for finding in snapshot.findings_in(shown):
+        if not finding.fixes:
+            continue
+        where = span_range(snapshot, finding.span)
         if where.end.line < wanted.start.line or where.start.line > wanted.end.line:
             continue
-        edit = types.WorkspaceEdit(changes={uri: [types.TextEdit(where, text)]})
-        actions.append(
-            types.CodeAction(
-                title,
-                kind=types.CodeActionKind.QuickFix,
-                diagnostics=None,
-                edit=edit,
-                is_preferred=True,
-            )
-        )
+        for action in fix_actions(finding, uri_of, line_text, encoding()):
+            actions.append(_CONVERTER.structure(action, types.CodeAction))
     return actions

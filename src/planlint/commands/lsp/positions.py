@@ -26,12 +26,21 @@ def _utf8_units(char: str) -> int:
 
 _UNITS = {"utf-8": _utf8_units, "utf-16": _utf16_units, "utf-32": lambda char: 1}
 _units = _utf16_units
+_encoding = "utf-16"
 
 
-def use_encoding(encoding: str) -> None:
-    """Count columns as the client does ("utf-8", "utf-16" or "utf-32"), from now on."""
-    global _units
-    _units = _UNITS.get(str(encoding), _utf16_units)
+def use_encoding(encoding: object) -> None:
+    """Count columns as the client does ("utf-8", "utf-16" or "utf-32", or lsprotocol's
+    PositionEncodingKind of one), from now on."""
+    global _units, _encoding
+    name = str(getattr(encoding, "value", encoding))
+    _encoding = name if name in _UNITS else "utf-16"
+    _units = _UNITS[_encoding]
+
+
+def encoding() -> str:
+    """The position encoding agreed with the client: "utf-16" unless it chose "utf-8" or "utf-32"."""
+    return _encoding
 
 
 def client_column(line: str, column: int) -> int:
