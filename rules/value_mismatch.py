@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from fractions import Fraction
 
 from planlint.analysis.evaluate import FAILS, Known
+from planlint.analysis.goals import metric_unit
 from planlint.analysis.graph import Producer
 from planlint.language import quantity as q
 from planlint.model.plan import Amount, Consumes, Derive, references
@@ -21,9 +23,10 @@ class ValueMismatch(AssumptionRule):
 
     Compares each `consumes` requirement with what the producer states (or,
     for a derived metric, what it computes from its own producers). It gives
-    both values in one unit and the ratio, consumer over producer. `=` accepts
-    the stated tolerance (`± 10%`, `± $5k`), else the default (10%); `>=`,
-    `<=` and `in a .. b` are exact bounds. When the producer states a range,
+    both values in one unit and the ratio, consumer over producer, in the
+    period every output states the metric in (its goal's, else its
+    producer's). `=` accepts the stated tolerance (`± 10%`, `± $5k`), else
+    the default (10%); `>=`, `<=` and `in a .. b` are exact bounds. When the producer states a range,
     a requirement that only part of the range meets is a warning, one that no
     part meets an error. A producer that states no value
     (`produces leads.volume`) satisfies only a requirement without one: a
@@ -75,7 +78,13 @@ class ValueMismatch(AssumptionRule):
             assert fit is not None and isinstance(outcome, Known)
             asked, delivered = requirement_text(requirement), outcome.quantity
             unit = requirement.value.quantity.unit
-            shown = q.format_quantity(delivered, unit)
+            # One metric, one period: the producer's value (and the consumer's, after it as written)
+            # in the period every output states the metric in; "plans on" in the consumer's own.
+            metric = _in_period_of(unit, metric_unit(context.graph, context.evaluator, name))
+            converted = requirement_text(requirement, metric)
+            if converted != asked:
+                asked += f" ({converted.partition(' ')[2]})"
+            shown = q.format_quantity(delivered, metric)
             ratio = fit.ratio
             times = f", {q.format_ratio(ratio)} what" if ratio is not None else ", against what"
             message = f"{consumes.team} assumes {consumes.name} {asked}{times} {producer.team} produces ({shown})"
@@ -84,7 +93,7 @@ class ValueMismatch(AssumptionRule):
             yield self.finding(
                 consumes.span,
                 message,
-                help=_agree(consumes.team, producer.team, consumes.name, fit.accepted, shown, unit),
+                help=_agree(consumes.team, producer.team, fit.accepted, metric, q.format_quantity(delivered, unit)),
                 related=(producer_related(producer, result.delivered),),
                 subject=consumes.name,
                 teams=(consumes.team, producer.team),
@@ -115,14 +124,22 @@ class ValueMismatch(AssumptionRule):
         )
 
 
+def _in_period_of(unit: q.Unit, metric: q.Unit | None) -> q.Unit:
+    """`unit` (as the consumer writes it: percent or not, its label) in the period of the metric's unit."""
+    if metric is None or not metric.comparable(unit):
+        return unit
+    return replace(unit, period=metric.period, time_unit=metric.time_unit)
+
+
 def _agree(
     consumer: str,
     producer: str,
-    name: str,
     accepted: tuple[Fraction | None, Fraction | None],
-    shown: str,
     unit: q.Unit,
+    planned: str,
 ) -> str:
+    """What the two teams can agree: the values the requirement accepts, in the metric's `unit`, or
+    the consumer plans on what is delivered, `planned` in its own unit (the edit of its line)."""
     lo, hi = accepted
     if lo is not None and hi is not None:
         wanted = f"{q.format_magnitude(lo, unit)} .. {q.format_magnitude(hi, unit)}"
@@ -131,4 +148,4 @@ def _agree(
     else:
         assert hi is not None  # a requirement bounds one side at least
         wanted = f"at most {q.format_magnitude(hi, unit)}"
-    return f"agree one number: {producer} delivers {wanted}, or {consumer} plans on {shown}"
+    return f"agree one number: {producer} delivers {wanted}, or {consumer} plans on {planned}"
