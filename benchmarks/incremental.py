@@ -4,7 +4,8 @@
 
 On a generated plan (benchmarks/gen_plan.py, seed 42) with the cache filled,
 it times whole `planlint check` processes (median of --repeat; each edit is
-made, timed, then undone and the cache brought back) for:
+made, timed, then undone and the cache brought back; each repeat's edit also
+adds a comment of its own, so that no edit is one the cache has seen) for:
 
 - nothing changed;
 - a comment added to one leaf team's file;
@@ -12,7 +13,7 @@ made, timed, then undone and the cache brought back) for:
 - a goal changed;
 - a value near the root of the derivation tree changed (it reaches
   company.contribution);
-- `check --pre-commit FILE`, one staged file of the plan;
+- `check --pre-commit FILE`, one staged file of the plan, edited (a comment);
 - a cold run without a cache (`--no-cache`), and `python -c pass`.
 
 Each line gives the ratio to the nothing-changed run of the same pass, and
@@ -126,25 +127,38 @@ def measure(plan: Path, repeat: int) -> list[dict[str, object]]:
         rows.append({"case": name, "seconds": round(seconds, 3), "how": how, "judged": subjects})
 
     case("nothing changed", lambda: timed(check, plan), lambda: judged(plan))
+    made = iter(range(1_000_000))
     for name, (path, before, after) in edits(plan, _teams(plan)).items():
 
         def run(path: Path = path, before: str = before, after: str = after) -> float:
-            path.write_text(after, encoding="utf-8")
+            # Each repeat's edit is one the cache has never seen (it keeps the last runs' findings
+            # whole): a comment of its own after the edit, so the incremental engine is what is timed.
+            path.write_text(f"{after}# edit {next(made)}\n", encoding="utf-8")
             seconds = timed(check, plan)
             path.write_text(before, encoding="utf-8")
             subprocess.run(check, cwd=plan, capture_output=True)  # the cache back to the plan as generated
             return seconds
 
         def count(path: Path = path, before: str = before, after: str = after) -> tuple[str, int]:
-            path.write_text(after, encoding="utf-8")
+            path.write_text(f"{after}# edit {next(made)}\n", encoding="utf-8")
             found = judged(plan)
             path.write_text(before, encoding="utf-8")
             judged(plan)
             return found
 
         case(name, run, count)
-    staged = _team_file(plan, _teams(plan) - 1).relative_to(plan)
-    case("check --pre-commit FILE", lambda: timed([*check[:-1], "--pre-commit", str(staged)], plan))
+    staged = _team_file(plan, _teams(plan) - 1)
+    staged_text = staged.read_text(encoding="utf-8")
+    pre_commit = [*check[:-1], "--pre-commit", str(staged.relative_to(plan))]
+
+    def commit() -> float:  # the hook on a commit of one edited file: a new comment in it
+        staged.write_text(f"{staged_text}# edit {next(made)}\n", encoding="utf-8")
+        seconds = timed(pre_commit, plan)
+        staged.write_text(staged_text, encoding="utf-8")
+        subprocess.run(check, cwd=plan, capture_output=True)
+        return seconds
+
+    case("check --pre-commit FILE", commit)
     case("cold, --no-cache", lambda: timed([*check[:-1], "--no-cache", "."], plan))
     case("python -c pass", lambda: timed([sys.executable, "-c", "pass"], plan))
     base = rows[0]["seconds"]

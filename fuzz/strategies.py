@@ -486,5 +486,6 @@ def hostile_cache_entries(draw) -> list[tuple[str, bytes, bool]]:
         st.just(b"(" * 100_000 + b"."),  # MARK opcodes without end
         st.just(pickle.dumps(("key", []))),
     )
-    entry = st.tuples(st.sampled_from(["files.pickle", "run.pickle"]), payload, st.booleans())
+    # "RUN": the entry holding the last run's findings (the oracle knows its name); run.pickle indexes them.
+    entry = st.tuples(st.sampled_from(["files.pickle", "run.pickle", "RUN"]), payload, st.booleans())
     return draw(st.lists(entry, min_size=1, max_size=3))

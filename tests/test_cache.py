@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import shutil
 import stat
 import subprocess
@@ -19,7 +20,6 @@ from planlint.cli import main
 from planlint.model import parse as parse_module
 from planlint.model.parse import parse_text
 from planlint.run import cache as cache_module
-from planlint.run import engine
 from planlint.run.cache import Cache, dump_model, load_model
 from planlint.run.config import DEFAULT
 from planlint.run.engine import lint
@@ -54,13 +54,13 @@ def summary(result) -> list[tuple[str, str, int, str]]:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths parse_source is asked to parse (the cache answers the others)."""
     seen: list[str] = []
-    original = engine.parse_source
+    original = parse_module.parse_source
 
     def counting(path: str, data: bytes, *records):
         seen.append(path)
         return original(path, data, *records)
 
-    monkeypatch.setattr(engine, "parse_source", counting)
+    monkeypatch.setattr(parse_module, "parse_source", counting)
     return seen
 
 
@@ -236,7 +236,9 @@ def test_the_default_is_the_platform_cache_folder_and_the_repository_is_untouche
     assert result.exit_code == 1, result.output
     assert (xdg / "planlint" / "secret").is_file()
     project = xdg / "planlint" / cache_module.project_key(plan) / cache_module.code_fingerprint()
-    assert sorted(p.name for p in project.iterdir()) == ["files.pickle", "run.pickle", "state.sqlite"]
+    names = sorted(p.name for p in project.iterdir())
+    assert names[0] == "files.pickle" and re.fullmatch(r"run-[0-9a-f]{32}\.pickle", names[1])
+    assert names[2:] == ["run.pickle", "state.sqlite"]  # the runs' index, incremental checking's state
     assert sorted(p.name for p in plan.iterdir()) == ["broken.plan", "good.plan"]
 
 
@@ -341,10 +343,17 @@ def test_entries_of_the_wrong_type_under_the_right_key_are_ignored(plan: Path, v
     expected = summary(check(plan))
     (key,) = Cache.for_project(plan).load("run.pickle")
     broken = ("broken.plan", cache_module.digest((plan / "broken.plan").read_bytes()))
+    entry = cache_module._run_entry(key)  # the run's findings; run.pickle is the index of the runs
     store_raw(plan, "run.pickle", pickle.dumps({key: [value]}))
+    store_raw(plan, entry, pickle.dumps((key, [value])))
     store_raw(plan, "files.pickle", pickle.dumps({broken: value}))
     assert summary(check(plan)) == expected
-    store_raw(plan, "run.pickle", dump_model({key: []}))  # the right type: believed (it is signed)
+    store_raw(plan, "run.pickle", dump_model({key: entry}))
+    store_raw(plan, entry, pickle.dumps((key, [value])))
+    assert summary(check(plan)) == expected
+    store_raw(plan, entry, dump_model(("another key", [])))  # signed, but not this run's
+    assert summary(check(plan)) == expected
+    store_raw(plan, entry, dump_model((key, [])))  # the right type: believed (it is signed)
     assert summary(check(plan)) == []
 
 
@@ -363,13 +372,10 @@ def test_a_committed_planlint_cache_changes_nothing(tmp_path: Path) -> None:
     attacker = Cache.for_project(repo, planted)
     secret = attacker._trusted_secret(create=False)
     (key,) = attacker.load("run.pickle")
-    payload = dump_model({key: []})
-    (attacker.folder / "run.pickle").write_bytes(
-        cache_module._MAGIC + attacker._tag(secret, "run.pickle", payload) + payload
-    )
-    (attacker.folder / "files.pickle").write_bytes(
-        cache_module._MAGIC + attacker._tag(secret, "files.pickle", payload) + payload
-    )
+    entry = cache_module._run_entry(key)
+    forged = {entry: dump_model((key, [])), "files.pickle": dump_model({key: []})}
+    for name, payload in forged.items():
+        (attacker.folder / name).write_bytes(cache_module._MAGIC + attacker._tag(secret, name, payload) + payload)
     assert (
         run([*PLANLINT, "check", "--cache-dir", str(planted), "."], repo).returncode == 0
     )  # the forgery works on a trusted secret

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from planlint.api import AssumptionRule, Context, Finding
+from planlint.model import parse as parse_module
 from planlint.rulebook.registry import RuleSet, load_rules
 from planlint.run import engine, files
 from planlint.run import processes as _processes
@@ -123,9 +124,9 @@ def test_when_the_child_fails_the_parent_judges_its_share(
 
 
 def _reader_failing_in_the_child(after: int) -> Callable[[bytes], Any]:
-    """`engine.recognise`, raising in a forked process once it has recognised `after` files."""
+    """`model.parse.recognise`, raising in a forked process once it has recognised `after` files."""
     parent, done = os.getpid(), []
-    real = engine.recognise
+    real = parse_module.recognise
 
     def recognise(data: bytes) -> Any:
         if os.getpid() != parent:
@@ -145,7 +146,7 @@ def test_what_the_child_does_not_read_the_parent_reads(
     """The child fails at once, or after sending two batches of five files: same findings, same model."""
     one = _run(generated_plan, monkeypatch, forked=False)
     monkeypatch.setattr(_processes, "BATCH_ITEMS", 5)
-    monkeypatch.setattr(engine, "recognise", _reader_failing_in_the_child(after))
+    monkeypatch.setattr(parse_module, "recognise", _reader_failing_in_the_child(after))
     sent = []
     real_frame = _processes.AnswerStream._frame
 
@@ -164,18 +165,18 @@ def test_the_child_reads_and_streams_most_files(generated_plan: Path, monkeypatc
     monkeypatch.setattr(_processes, "BATCH_ITEMS", 3)
     read_here: list[str] = []
     recognised_here: list[bool] = []
-    real_open, real_parse = files._open_source, engine.parse_source
+    real_open, real_parse = files._open_source, parse_module.parse_source
 
     def open_source(path: str, shown: str) -> Any:
         read_here.append(path)
         return real_open(path, shown)
 
-    def parse_source(path: str, data: bytes, records: Any = engine.UNREAD) -> Any:
-        recognised_here.append(records is engine.UNREAD)
+    def parse_source(path: str, data: bytes, records: Any = parse_module.UNREAD) -> Any:
+        recognised_here.append(records is parse_module.UNREAD)
         return real_parse(path, data, records)
 
     monkeypatch.setattr(files, "_open_source", open_source)
-    monkeypatch.setattr(engine, "parse_source", parse_source)
+    monkeypatch.setattr(parse_module, "parse_source", parse_source)
     assert _run(generated_plan, monkeypatch, forked=True) == one
     parsed = len(recognised_here)
     assert parsed == len(list(generated_plan.rglob("*.plan")))

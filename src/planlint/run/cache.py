@@ -74,7 +74,14 @@ ENV_VAR = "PLANLINT_CACHE_DIR"
 SECRET_NAME = "secret"
 SECRET_BYTES = 32
 FILES_ENTRY = "files.pickle"
-RUN_ENTRY = "run.pickle"
+RUN_ENTRY = "run.pickle"  # the index of the kept runs; each run's findings in `_run_entry(key)`
+_RUN_ENTRY_NAME = re.compile(r"run-[0-9a-f]{32}\.pickle")
+
+
+def _run_entry(key: str) -> str:
+    return f"run-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+
+
 RUNS_KEPT = 4  # the last runs whose findings are kept whole, newest last
 MAX_ENTRY_BYTES = 512 * 2**20  # a 10,000-team run's findings are a few MB
 MAX_INT_BITS = 1 << 16  # ~19,700 digits: more than any number a plan may write (see language.values)
@@ -324,21 +331,37 @@ class Cache:
 
     def findings(self, key: str) -> list[finding.Finding] | None:
         """The findings of one of the last runs, when it had exactly this key (a review checks two
-        revisions, then `check` the working tree: each finds its own)."""
-        runs = self._runs()
-        found = runs.get(key)
-        if not isinstance(found, list) or not all(isinstance(f, finding.Finding) for f in found):
+        revisions, then `check` the working tree: each finds its own). A key not kept costs one look
+        at the small index: each run's findings are an entry of their own."""
+        name = self._runs().get(key)
+        entry = self.load(name) if isinstance(name, str) and name == _run_entry(key) else None
+        if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key and isinstance(entry[1], list)):
             return None
-        return found
+        found = entry[1]
+        return found if all(isinstance(f, finding.Finding) for f in found) else None
 
     def save_findings(self, key: str, found: list[finding.Finding]) -> None:
         runs = {k: v for k, v in self._runs().items() if k != key}
         kept = list(runs.items())[-(RUNS_KEPT - 1) :] if RUNS_KEPT > 1 else []
-        self.store(RUN_ENTRY, dict([*kept, (key, found)]))
+        self.store(_run_entry(key), (key, found))
+        self.store(RUN_ENTRY, dict([*kept, (key, _run_entry(key))]))
+        for _, dropped in list(runs.items())[: len(runs) - len(kept)]:
+            self._remove(dropped)
 
-    def _runs(self) -> dict[str, object]:
+    def _runs(self) -> dict[str, str]:
+        """The index of the kept runs: each key and the entry holding its findings, newest last."""
         entry = self.load(RUN_ENTRY)
-        return entry if isinstance(entry, dict) and all(isinstance(k, str) for k in entry) else {}
+        if not isinstance(entry, dict):
+            return {}
+        return {k: v for k, v in entry.items() if isinstance(k, str) and isinstance(v, str) and v == _run_entry(k)}
+
+    def _remove(self, name: str) -> None:
+        """Delete an entry of this planlint's folder (a link is removed, never followed)."""
+        if self.folder is not None and _RUN_ENTRY_NAME.fullmatch(name):
+            try:
+                os.unlink(self.folder / name)
+            except OSError:
+                pass
 
     # Storage -------------------------------------------------------------------
 

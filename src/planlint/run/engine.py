@@ -22,14 +22,12 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planlint.analysis.evaluate import Evaluator, Outcome
 from planlint.analysis.graph import InterlockGraph
 from planlint.analysis.interlock import Interlock
-from planlint.language.reader import BlockRecord
 from planlint.language.source import decode, suppressions
-from planlint.model.parse import UNREAD, parse_source, recognise
 from planlint.model.plan import Derive, Goal, Plan, PlanFile
 from planlint.rulebook.contract import Context, Rule
 from planlint.rulebook.finding import Finding, names_rule
@@ -48,6 +46,13 @@ from planlint.run.incremental import (
 )
 from planlint.run.index import FileFacts
 from planlint.run.processes import judged_in_two, recognise_in_child
+
+if TYPE_CHECKING:
+    from planlint.language.reader import BlockRecord
+
+# The reader (its patterns take ~14 ms to build) is imported only when a file is parsed: a run that
+# the cache answers never needs it. `parse_source` and `recognise` are looked up in model.parse then.
+_NOT_RECOGNISED: Any = object()  # a file's records not worked out yet
 
 STATE_FILE = "state.sqlite"  # what incremental checking keeps, in the cache folder
 
@@ -148,7 +153,7 @@ def parse_sources(
         answers = child.answers() if child is not None else iter(())
         for index in todo[start:]:  # what the child did not send (it failed) is done here
             answer = next(answers, None)
-            sent, records = answer if answer is not None else (None, UNREAD)
+            sent, records = answer if answer is not None else (None, _NOT_RECOGNISED)
             result[index] = _parsed(sources, index, cache, contents, sent, records)
     finally:
         if child is not None:
@@ -162,6 +167,8 @@ def _read_and_recognise(
     """In the child (see `run/processes.py`), for each source: (the bytes it read, or None when the
     parent has them; `recognise`'s records), or None for a file it cannot read, which the parent
     then reads and reports."""
+    from planlint.model.parse import recognise
+
     for (_, source), data in zip(sources, read_in_order(sources)):
         if not isinstance(data, bytes):
             yield None
@@ -175,7 +182,7 @@ def _parsed(
     cache: Cache | None,
     contents: list[str] | None,
     data: bytes | PlanFile | None,
-    records: list[BlockRecord] | None = UNREAD,
+    records: list[BlockRecord] | None = _NOT_RECOGNISED,
 ) -> PlanFile:
     shown, source = sources[index]
     if data is None:
@@ -183,7 +190,10 @@ def _parsed(
     if isinstance(data, PlanFile):
         return data
     assert isinstance(data, bytes)
-    parsed, by_grammar = parse_source(shown, data, records)
+    from planlint.model import parse
+
+    recognised = records is not _NOT_RECOGNISED
+    parsed, by_grammar = parse.parse_source(shown, data, records) if recognised else parse.parse_source(shown, data)
     if by_grammar and cache is not None and contents is not None:  # worth keeping: see cache.py
         cache.keep_parsed(shown, contents[index], parsed)
     return parsed
@@ -540,6 +550,8 @@ class Session:
             parsed = {shown: self._parsed.get((shown, c)) for (shown, _), c in zip(read, contents)}
 
             def parse(path: str) -> PlanFile:
+                from planlint.model.parse import parse_source
+
                 found = parsed.get(path)
                 if found is None:
                     data = dict(read)[path]
