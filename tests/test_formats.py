@@ -250,6 +250,25 @@ def test_text_caret_edges(span, caret):
     assert lines[3] == caret
 
 
+def test_text_frame_shows_every_line_of_a_continued_statement():
+    lines = {1: "  derive x.b = x.a +", 2: "    x.c *", 3: "      2  # two"}
+    finding = replace(ERROR, span=Span("s.plan", 1, 3, 3, 8), related=(), help="")
+    report = replace(make_report([finding]), source_lines=lambda p, n: lines.get(n))
+    assert render("text", report).splitlines()[1:8] == [
+        "  |",
+        "1 |   derive x.b = x.a +",
+        "  |   ^^^^^^^^^^^^^^^^^^",  # from the span's start to the end of its first line
+        "2 |     x.c *",
+        "  |     ^^^^^",  # a middle line: from its first character
+        "3 |       2  # two",
+        "  |       ^",  # the last line: to the span's end
+    ]
+    long = replace(finding, span=Span("s.plan", 1, 3, 40, 2))
+    report = replace(make_report([long]), source_lines=lambda p, n: f"  line {n}")
+    shown = render("text", report).splitlines()
+    assert shown[1 + 2 * 6] == "  |   ^^^^^^" and shown[1 + 2 * 6 + 1] == "  | …"  # six lines, then the rest marked
+
+
 def test_text_color_only_when_asked():
     plain = render("text", make_report())
     colored = render("text", make_report(), color=True)

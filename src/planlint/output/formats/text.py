@@ -72,23 +72,45 @@ def _window(line: str, begin: int) -> tuple[str, int]:
     return prefix + line[start:stop] + ("…" if stop < len(line) else ""), start - len(prefix)
 
 
-def snippet(finding: Finding, source: str | None, style: Style = _plain) -> list[str]:
-    """The gutter, the source line (the part around the finding, when long) and the caret line
-    under the finding's span."""
-    if source is None:
-        return []
+SNIPPET_LINES = 6  # of a span over more lines, the first ones are shown and the rest marked `…`
+
+
+def snippet(finding: Finding, source_line: Callable[[int], str | None], style: Style = _plain) -> list[str]:
+    """The gutter, and for each line of the finding's span (a derive continued over several lines:
+    each of them) the source line (the part around the finding, when long) and the carets under it."""
     span = finding.span
-    line, shift = _window(source.rstrip("\r\n"), span.column - 1)
+    last = min(span.end_line, span.line + SNIPPET_LINES - 1)
+    pad = " " * len(str(last))
+    drawn_lines = [f"{pad} |"]
+    for number in range(span.line, last + 1):
+        source = source_line(number)
+        if source is None:
+            break
+        text = source.rstrip("\r\n")
+        begin = span.column - 1 if number == span.line else len(text) - len(text.lstrip())
+        end = span.end_column - 1 if number == span.end_line else len(text)
+        drawn_lines += _underlined(
+            text, number, begin, end, pad, style(_CARETS, fg=_COLORS[finding.severity], bold=True)
+        )
+    if len(drawn_lines) == 1:
+        return []
+    if last < span.end_line:
+        drawn_lines.append(f"{pad} | …")
+    return drawn_lines
+
+
+_CARETS = "\0"  # stands for the carets until their width is known
+
+
+def _underlined(text: str, number: int, begin: int, end: int, pad: str, carets: str) -> list[str]:
+    """One source line (its window around `begin`, when long) and carets from `begin` to `end`."""
+    line, shift = _window(text, begin)
     drawn, starts = _display(line)
     last = len(starts) - 1  # index of the end-of-line position
-    begin = min(max(span.column - 1 - shift, 0), last)
-    end = min(max(span.end_column - 1 - shift, 0), last) if span.end_line == span.line else last
-    left = starts[begin]
-    width = max(starts[end] - left, 1)
-    carets = style("^" * width, fg=_COLORS[finding.severity], bold=True)
-    number = str(span.line)
-    pad = " " * len(number)
-    return [f"{pad} |", f"{number} | {drawn}".rstrip(), f"{pad} | {' ' * left}{carets}"]
+    first = min(max(begin - shift, 0), last)
+    left = starts[first]
+    width = max(starts[min(max(end - shift, 0), last)] - left, 1)
+    return [f"{number:>{len(pad)}} | {drawn}".rstrip(), f"{pad} | {' ' * left}{carets.replace(_CARETS, '^' * width)}"]
 
 
 def render_finding(finding: Finding, report: Report, style: Style = _plain) -> str:
@@ -97,7 +119,7 @@ def render_finding(finding: Finding, report: Report, style: Style = _plain) -> s
     first, *rest = terminal_lines(finding.message).split("\n")
     lines = [f"{style(terminal(where(finding.span)), bold=True)}: {code} {first}"]
     lines += [f"  {line}" for line in rest if line.strip()]
-    lines += snippet(finding, report.source_lines(finding.span.path, finding.span.line), style)
+    lines += snippet(finding, lambda line: report.source_lines(finding.span.path, line), style)
     if finding.help:
         lines.append(f"  = {style('help', bold=True)}: {terminal(one_line(finding.help))}")
     lines += [f"  --> {terminal(where(r.span))}: {terminal(one_line(r.message))}" for r in finding.related]
