@@ -182,6 +182,12 @@ TRICKY = [
     "produces a.b = 20 pct",
     "produces a.b = 3 million",
     "produces a.b = $2MM",
+    # `+-` is the tolerance sign (`±`), even between a sum and a negation: the grammar lexes it as one
+    # token, so the reader must too (fuzz/campaign.py found it reading `0+-x` as `0 + -x`).
+    "derive leads.volume = 0+-leads.volume",
+    "derive a.b = 5 +- 1",
+    "derive a.b = x.y +-(c.d)",
+    "derive a.b = 5 + -1",
 ]
 
 

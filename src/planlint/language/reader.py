@@ -256,5 +256,5 @@ OPERAND = re.compile(
 UNIT_WORD = re.compile(rf"{_WS}*{_NOT_BY}(?P<unit>(?>[A-Za-z_]+))")
 PERIOD = re.compile(rf"{_WS}*(?P<per>{_PER})")
 # After an operand: a tolerance or `..` would be Lark's next token, and no expression's.
-OPERATOR = re.compile(rf"{_WS}*(?:(?P<other>±|\+/-|\.\.)|(?P<op>[-+*/])|(?P<rpar>\))|(?P<end>\#.*$|$))")
+OPERATOR = re.compile(rf"{_WS}*(?:(?P<other>±|\+/-|\+-|\.\.)|(?P<op>[-+*/])|(?P<rpar>\))|(?P<end>\#.*$|$))")
 MAX_EXPRESSION_DEPTH = 200  # deeper nesting is left to the grammar, which has no recursion limit
