@@ -150,7 +150,9 @@ def literals(draw) -> str:
 
 def _combine(parts: tuple[str, str, str, bool]) -> str:
     left, op, right, spaced = parts
-    return f"{left} {op} {right}" if spaced else f"{left}{op}{right}"
+    # `+-` written together is the tolerance sign (LANGUAGE.md, "Spellings"), not a plus and a minus.
+    together = not spaced and not (op == "+" and right.startswith("-"))
+    return f"{left}{op}{right}" if together else f"{left} {op} {right}"
 
 
 expressions = st.recursive(
