@@ -16,7 +16,8 @@ cases (sqlfluff style)::
             file: sales.plan
             line: 6
             severity: error           # optional, like column, message_matches (a regex, searched),
-            message_matches: "2\\.08×"  #   message_excludes, help_matches and related (["file:line"])
+            message_matches: "2\\.08×"  #   message_excludes, help_matches, related (["file:line"]),
+            teams: [marketing, sales] #   subject (the name it is about) and teams (sorted)
             fixes:                    # optional: exactly the finding's fixes, in order ([]: none)
               - title: "sales plans on what marketing delivers: $24k"
                 applicability: unsafe # safe or unsafe
@@ -58,6 +59,8 @@ EXPECT_KEYS = {
     "help_matches",
     "related",
     "fixes",
+    "subject",
+    "teams",
 }
 FIX_KEYS = {"title", "applicability", "alternative", "writes"}
 CONFIG_KEYS = {"tolerance", "fiscal-year-start", "select", "extend-select", "ignore", "fail-on"}
@@ -179,6 +182,9 @@ def matches(expected: dict[str, Any], finding: Finding, texts: dict[str, str] | 
         "related" not in expected
         or sorted(expected["related"]) == sorted(f"{r.span.path}:{r.span.line}" for r in finding.related),
         "fixes" not in expected or fixes_match(expected["fixes"], finding, texts or {}),
+        # What the finding is about, and the teams it concerns (the review's affected owners).
+        "subject" not in expected or expected["subject"] == finding.subject,
+        "teams" not in expected or list(expected["teams"]) == list(finding.teams),
     ]
     return all(checks)
 
