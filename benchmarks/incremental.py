@@ -24,6 +24,7 @@ edit), so that a regression in the dependency tracking shows as a count.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
 import subprocess
@@ -127,7 +128,7 @@ def measure(plan: Path, repeat: int) -> list[dict[str, object]]:
         rows.append({"case": name, "seconds": round(seconds, 3), "how": how, "judged": subjects})
 
     case("nothing changed", lambda: timed(check, plan), lambda: judged(plan))
-    made = iter(range(1_000_000))
+    made = itertools.count()
     for name, (path, before, after) in edits(plan, _teams(plan)).items():
 
         def run(path: Path = path, before: str = before, after: str = after) -> float:

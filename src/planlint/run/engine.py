@@ -192,8 +192,7 @@ def _parsed(
     assert isinstance(data, bytes)
     from planlint.model import parse
 
-    recognised = records is not _NOT_RECOGNISED
-    parsed, by_grammar = parse.parse_source(shown, data, records) if recognised else parse.parse_source(shown, data)
+    parsed, by_grammar = parse.parse_source(shown, data, parse.UNREAD if records is _NOT_RECOGNISED else records)
     if by_grammar and cache is not None and contents is not None:  # worth keeping: see cache.py
         cache.keep_parsed(shown, contents[index], parsed)
     return parsed

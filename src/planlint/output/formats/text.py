@@ -82,6 +82,7 @@ def snippet(finding: Finding, source_line: Callable[[int], str | None], style: S
     last = min(span.end_line, span.line + SNIPPET_LINES - 1)
     pad = " " * len(str(last))
     drawn_lines = [f"{pad} |"]
+    colour = _COLORS[finding.severity]
     for number in range(span.line, last + 1):
         source = source_line(number)
         if source is None:
@@ -89,9 +90,7 @@ def snippet(finding: Finding, source_line: Callable[[int], str | None], style: S
         text = source.rstrip("\r\n")
         begin = span.column - 1 if number == span.line else len(text) - len(text.lstrip())
         end = span.end_column - 1 if number == span.end_line else len(text)
-        drawn_lines += _underlined(
-            text, number, begin, end, pad, style(_CARETS, fg=_COLORS[finding.severity], bold=True)
-        )
+        drawn_lines += _underlined(text, number, begin, end, pad, lambda carets: style(carets, fg=colour, bold=True))
     if len(drawn_lines) == 1:
         return []
     if last < span.end_line:
@@ -99,10 +98,7 @@ def snippet(finding: Finding, source_line: Callable[[int], str | None], style: S
     return drawn_lines
 
 
-_CARETS = "\0"  # stands for the carets until their width is known
-
-
-def _underlined(text: str, number: int, begin: int, end: int, pad: str, carets: str) -> list[str]:
+def _underlined(text: str, number: int, begin: int, end: int, pad: str, paint: Callable[[str], str]) -> list[str]:
     """One source line (its window around `begin`, when long) and carets from `begin` to `end`."""
     line, shift = _window(text, begin)
     drawn, starts = _display(line)
@@ -110,7 +106,7 @@ def _underlined(text: str, number: int, begin: int, end: int, pad: str, carets: 
     first = min(max(begin - shift, 0), last)
     left = starts[first]
     width = max(starts[min(max(end - shift, 0), last)] - left, 1)
-    return [f"{number:>{len(pad)}} | {drawn}".rstrip(), f"{pad} | {' ' * left}{carets.replace(_CARETS, '^' * width)}"]
+    return [f"{number:>{len(pad)}} | {drawn}".rstrip(), f"{pad} | {' ' * left}{paint('^' * width)}"]
 
 
 def render_finding(finding: Finding, report: Report, style: Style = _plain) -> str:
