@@ -70,7 +70,14 @@ async def diagnostics_until(client: LanguageClient, uri: str, wanted) -> list[ty
             return found
         left = deadline - asyncio.get_running_loop().time()
         assert left > 0, f"no such diagnostics in {WAIT} s: {[d.code for d in found or []]}"
-        await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), left)
+        # Look again at least every half second: diagnostics published between the look above and
+        # the start of this wait would otherwise be waited for until the deadline.
+        try:
+            await asyncio.wait_for(
+                client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), min(left, 0.5)
+            )
+        except TimeoutError:
+            pass
 
 
 def errors_logged(client: LanguageClient) -> list[str]:
