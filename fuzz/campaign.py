@@ -2,7 +2,7 @@
 
     python fuzz/campaign.py --minutes 10            # from the repository root
     python fuzz/campaign.py --minutes 60 --seed 7   # a reproducible run
-    python fuzz/campaign.py --inputs 1000000        # the benchmark's run (hours; not in .ci/run)
+    python fuzz/campaign.py --inputs 1000000 --jobs 2 --seed 1  # the benchmark's run (hours; not in .ci/run)
 
 Rounds in turn of generated valid plans, damaged corpus plans, hostile file
 names and hostile cache entries (random seeds unless --seed is given), until
@@ -10,16 +10,27 @@ the time or the number of inputs is reached; prints the inputs tried and the
 failures as it goes, and writes each failure's smallest input to
 fuzz/failures/ (as a Python literal) so that it can become a test. Exit
 status 1 if anything failed.
+
+A hang is judged by CPU time, not the clock: each lint may use 2 s of CPU
+(the limit issue 18 sets), so a campaign run under `nice` beside other work
+reports no false hangs; a lint that blocks without using the CPU is caught
+by a 60 s wall-clock deadline. `--jobs N` runs N campaigns side by side,
+with seeds SEED, SEED+1, ..., and adds up their counts.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,6 +51,7 @@ from fuzz.strategies import corpus, hostile_cache_entries, hostile_names, mutate
 
 FAILURES = Path(__file__).resolve().parent / "failures"
 ROUND = 500  # inputs per hypothesis run; each run shrinks and reports its own failure
+CPU_PER_LINT = 2.0  # seconds of CPU one lint of one input may use (issue 18's limit)
 
 
 class Tally:
@@ -53,10 +65,19 @@ def _settings() -> settings:
     return settings(
         max_examples=ROUND,
         database=None,
-        deadline=timedelta(seconds=5),
+        deadline=timedelta(seconds=60),  # a blocked lint; CPU hangs are cpu_budget's
         suppress_health_check=list(HealthCheck),
         print_blob=True,
     )
+
+
+@contextmanager
+def cpu_budget(lints: int) -> Iterator[None]:
+    """Fail an input whose lints used more CPU than CPU_PER_LINT each."""
+    started = time.process_time()
+    yield
+    used = time.process_time() - started
+    assert used < CPU_PER_LINT * lints, f"{used:.1f} s of CPU for {lints} lint(s): a hang"
 
 
 def _properties(tally: Tally, repositories):
@@ -65,7 +86,8 @@ def _properties(tally: Tally, repositories):
     def valid(files) -> None:
         tally.tried += 1
         tally.last_input = files
-        result, outputs = lint_files(files)
+        with cpu_budget(1):
+            result, outputs = lint_files(files)
         check_valid(files, result, outputs)
         check_readers_agree(files)
 
@@ -75,7 +97,8 @@ def _properties(tally: Tally, repositories):
         tally.tried += 1
         original, target, files = case
         tally.last_input = files
-        result, outputs = lint_files(files)
+        with cpu_budget(1):
+            result, outputs = lint_files(files)
         check_result(files, result, outputs)
         check_others_untouched(original, target, result)
         check_readers_agree({target: files[target]})
@@ -85,14 +108,15 @@ def _properties(tally: Tally, repositories):
     def names(names) -> None:
         tally.tried += 1
         tally.last_input = names
-        check_names(names)
+        with cpu_budget(1):
+            check_names(names)
 
     @_settings()
     @given(hostile_cache_entries())
     def cache(entries) -> None:
         tally.tried += 1
         tally.last_input = entries
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder, cpu_budget(3):
             check_cache(entries, Path(folder))
 
     return {"valid": valid, "damaged": damaged, "names": names, "cache": cache}
@@ -137,15 +161,63 @@ def run(minutes: float, base_seed: int | None, inputs: int | None = None) -> Tal
     return tally
 
 
+RESULT = "campaign result: "  # the line a job ends with, read by the parent
+
+
+def run_jobs(jobs: int, minutes: float | None, base_seed: int | None, inputs: int | None) -> Tally:
+    """Run `jobs` campaigns as child processes, each with its own seed and share of the inputs."""
+    base_seed = base_seed if base_seed is not None else random.getrandbits(32)
+    children = []
+    for job in range(jobs):
+        command = [sys.executable, __file__, "--jobs", "1", "--seed", str(base_seed + job)]
+        command += ["--minutes", str(minutes)] if minutes is not None else []
+        command += ["--inputs", str(-(-inputs // jobs))] if inputs is not None else []
+        children.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True, bufsize=1))
+    tally = Tally()
+    readers = [
+        threading.Thread(target=_relay, args=(child, f"[job {job}, seed {base_seed + job}] ", tally))
+        for job, child in enumerate(children)
+    ]
+    for reader in readers:
+        reader.start()
+    for job, (reader, child) in enumerate(zip(readers, children)):
+        reader.join()
+        if child.wait() not in (0, 1):
+            tally.failures.append(f"job {job} exited with status {child.returncode}")
+    return tally
+
+
+def _relay(child: subprocess.Popen[str], prefix: str, tally: Tally) -> None:
+    """Print a job's lines as they come (a pipe left unread would stop it) and add up its result."""
+    assert child.stdout is not None
+    for line in child.stdout:
+        if line.startswith(RESULT):
+            summary = json.loads(line[len(RESULT) :])
+            with _COUNTING:
+                tally.tried += summary["tried"]
+                tally.failures += summary["failures"]
+        elif line.strip():
+            print(prefix + line, end="", flush=True)
+
+
+_COUNTING = threading.Lock()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=None, help="how long to run (default 10, or no bound)")
     parser.add_argument("--inputs", type=int, default=None, help="stop after this many inputs")
     parser.add_argument("--seed", type=int, default=None, help="make the run reproducible")
+    parser.add_argument("--jobs", type=int, default=1, help="campaigns side by side (seeds SEED, SEED+1, ...)")
     args = parser.parse_args(argv)
-    minutes = args.minutes if args.minutes is not None else (10.0 if args.inputs is None else float("inf"))
     started, began = time.strftime("%Y-%m-%d %H:%M"), time.monotonic()
-    tally = run(minutes, args.seed, args.inputs)
+    if args.jobs > 1:
+        tally = run_jobs(args.jobs, args.minutes, args.seed, args.inputs)
+    else:
+        minutes = args.minutes if args.minutes is not None else (10.0 if args.inputs is None else float("inf"))
+        tally = run(minutes, args.seed, args.inputs)
+        if "--jobs" in (argv if argv is not None else sys.argv):  # a child: its counts for the parent
+            print(RESULT + json.dumps({"tried": tally.tried, "failures": tally.failures}), flush=True)
     ran = (time.monotonic() - began) / 60
     print(f"\nstarted {started}, ran {ran:.1f} min: {tally.tried} inputs tried, {len(tally.failures)} failure(s)")
     for failure in tally.failures:
