@@ -14,6 +14,8 @@ runs them for as long as you like:
 from __future__ import annotations
 
 import argparse
+import itertools
+import os
 import random
 import re
 import shutil
@@ -284,18 +286,41 @@ def configuration_of(folder: Path) -> object:
     return load_config(path if path.exists() else None, load_rules().rules)
 
 
-def check_edits(folder: Path, seed: int, edits: int, how: list[str] | None = None) -> None:
+def check_edits(folder: Path, seed: int, edits: int, how: list[str] | None = None, settled: bool = False) -> None:
     """Apply `edits` random edits; after each, the cached run must give every output a cold run
-    gives. Raises AssertionError naming the seed, the edit and the format that differ."""
+    gives. Raises AssertionError naming the seed, the edit and the format that differ.
+
+    `settled`: each edited file gets a modification time of its own, as files edited a moment
+    apart do, so that a test which makes planlint trust every file's signature at once (see
+    `run/unchanged.py`) checks that unchanged files are never read and changed ones always are."""
     rnd = random.Random(seed)
     outputs(folder, configuration_of(folder))  # the first run fills the cache
     for step in range(edits):
+        before = _contents(folder) if settled else {}
         kind = apply_random_edit(folder, rnd)
+        if settled:
+            _new_times(folder, before)
         config = configuration_of(folder)
         warm = outputs(folder, config, how)
         cold = outputs(folder, config.with_overrides(cache=False))  # type: ignore[attr-defined]
         for name in cold:
             assert warm[name] == cold[name], f"seed {seed}, edit {step} ({kind}): {name} differs"
+
+
+def _contents(folder: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+_STAMPS = itertools.count(1)
+
+
+def _new_times(folder: Path, before: dict[Path, bytes]) -> None:
+    """A modification time of its own for every file the edit wrote (the clock's tick is coarser
+    than a run: two writes within it would keep the time)."""
+    for path, data in _contents(folder).items():
+        if before.get(path) != data:
+            stamp = time.time_ns() + next(_STAMPS) * 1_000_000
+            os.utime(path, ns=(stamp, stamp))
 
 
 def main(argv: list[str] | None = None) -> int:

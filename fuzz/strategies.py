@@ -489,5 +489,5 @@ def hostile_cache_entries(draw) -> list[tuple[str, bytes, bool]]:
         st.just(pickle.dumps(("key", []))),
     )
     # "RUN": the entry holding the last run's findings (the oracle knows its name); run.pickle indexes them.
-    entry = st.tuples(st.sampled_from(["files.pickle", "run.pickle", "RUN"]), payload, st.booleans())
+    entry = st.tuples(st.sampled_from(["files.pickle", "run.pickle", "stat.pickle", "RUN"]), payload, st.booleans())
     return draw(st.lists(entry, min_size=1, max_size=3))

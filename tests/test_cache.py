@@ -152,8 +152,10 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(plan: Path, garbage: bytes) -> N
     assert summary(check(plan)) == expected
     for name in ("files.pickle", "run.pickle"):
         store_raw(plan, name, garbage)  # authentic, and still not what planlint writes
-    assert summary(check(plan)) == expected
-    assert isinstance(Cache.for_project(plan).load("run.pickle"), dict)  # rebuilt
+    assert summary(check(plan)) == expected  # from the state: nothing changed since it was kept
+    (cache_folder(plan) / "state.sqlite").unlink()
+    assert summary(check(plan)) == expected  # a whole run, which keeps its findings again
+    assert isinstance(Cache.for_project(plan).load("run.pickle"), dict)
 
 
 class Planted:
@@ -238,7 +240,8 @@ def test_the_default_is_the_platform_cache_folder_and_the_repository_is_untouche
     project = xdg / "planlint" / cache_module.project_key(plan) / cache_module.code_fingerprint()
     names = sorted(p.name for p in project.iterdir())
     assert names[0] == "files.pickle" and re.fullmatch(r"run-[0-9a-f]{32}\.pickle", names[1])
-    assert names[2:] == ["run.pickle", "state.sqlite"]  # the runs' index, incremental checking's state
+    # the runs' index, the files' signatures (run/unchanged.py), incremental checking's state
+    assert names[2:] == ["run.pickle", "stat.pickle", "state.sqlite"]
     assert sorted(p.name for p in plan.iterdir()) == ["broken.plan", "good.plan"]
 
 
@@ -432,6 +435,7 @@ def test_a_link_inside_the_cache_is_replaced_never_followed(plan: Path, tmp_path
     check(plan, config)
     folder = Cache.for_project(plan, root).folder
     (folder / "run.pickle").unlink()
+    (folder / "state.sqlite").unlink()  # a whole run again: one that writes run.pickle
     os.symlink(victim, folder / "run.pickle")
     os.symlink(outside, folder.parent / "0.0.1-0123456789abcdef")  # an "old version" to prune: a link
     assert {f.rule for f in check(plan, config).findings} == {"syntax-error", "value-mismatch"}
@@ -485,3 +489,16 @@ def test_a_goals_guidance_survives_the_cache(tmp_path: Path, parses: list[str]) 
         ("leads.win_rate", "20%", Fraction(1, 5)),
     ]
     assert [(d.name, d.impact) for d in shortfall.guidance.drivers] == [("leads.win_rate", "-160 deals/year")]
+
+
+def test_a_review_of_blobs_leaves_the_files_signatures_as_they_were(plan: Path) -> None:
+    """`review` checks a revision's blobs through the same engine: having no files on disk, it must
+    not replace the working tree's signatures (the next `check` would read every file again)."""
+    from planlint.run.engine import lint_sources
+
+    check(plan)
+    kept = Cache.for_project(plan).load("stat.pickle")
+    assert isinstance(kept, dict) and sorted(kept) == ["broken.plan", "good.plan"]
+    blobs = [(name, (plan / name).read_bytes().replace(b"200", b"300")) for name in sorted(kept)]
+    assert summary(lint_sources(blobs, DEFAULT, cwd=plan)) != summary(check(plan, DEFAULT.with_overrides(cache=False)))
+    assert Cache.for_project(plan).load("stat.pickle") == kept

@@ -7,6 +7,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planlint.rulebook.finding import Severity
 from planlint.run.config import DEFAULT, Config, ConfigError, find_config, load_config
@@ -408,6 +410,23 @@ def test_globs(glob: str, path: str, matches: bool) -> None:
     from planlint.run.globs import glob_matches
 
     assert glob_matches(glob, path.split("/")) is matches
+
+
+_GLOB_PIECES = ["a", "b", "*", "**", "?", "[ab]", "x.plan", "*.plan"]
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_GLOB_PIECES), min_size=1, max_size=4).map("/".join), min_size=1, max_size=3),
+    st.lists(st.lists(st.sampled_from(["a", "b", "ab", "x.plan", "a.plan", "ba"]), min_size=1, max_size=5), max_size=6),
+)
+def test_a_glob_set_answers_as_its_globs_one_by_one(globs: list[str], paths: list[list[str]]) -> None:
+    """GlobSet works out each folder once for many files; it must answer as `glob_matches` does."""
+    from planlint.run.globs import GlobSet, glob_matches
+
+    together = GlobSet(globs)
+    for parts in [*paths, *paths]:  # asked twice: the second answer comes from what the folder kept
+        assert together.matches(parts) is any(glob_matches(glob, parts) for glob in globs), (globs, parts)
 
 
 def test_a_glob_built_to_backtrack_is_matched_in_linear_time() -> None:

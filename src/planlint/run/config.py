@@ -17,14 +17,14 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, TypeAlias
 
 from planlint.language.suggest import closest
 from planlint.rulebook.finding import Severity, names_rule
-from planlint.run.globs import BadGlob, compile_glob, glob_matches
+from planlint.run.globs import BadGlob, GlobSet, compile_glob, glob_matches
 from planlint.run.problems import UsageError
 
 __all__ = [
@@ -156,9 +156,13 @@ class Config:
     def includes(self, rel_path: str) -> bool:
         """Whether a file (posix, relative to root) is part of the plan."""
         parts = _path_parts(rel_path)  # asked of every file found: the path is split once
-        if any(glob_matches(g, parts) for g in (*ALWAYS_EXCLUDED, *self.exclude)):
-            return False
-        return any(glob_matches(g, parts) for g in self.include)
+        excluded, included = self._file_globs
+        return not excluded.matches(parts) and included.matches(parts)
+
+    @cached_property
+    def _file_globs(self) -> tuple[GlobSet, GlobSet]:
+        """The globs that leave a file out, and those that take it in."""
+        return GlobSet((*ALWAYS_EXCLUDED, *self.exclude)), GlobSet(self.include)
 
     def with_overrides(
         self,

@@ -28,13 +28,23 @@ from planlint.analysis.evaluate import Evaluator, Outcome
 from planlint.analysis.graph import InterlockGraph
 from planlint.analysis.interlock import Interlock
 from planlint.language.source import decode, suppressions
-from planlint.model.plan import Derive, Goal, Plan, PlanFile
+from planlint.model.plan import Derive, Goal, Plan, PlanFile, Produces
 from planlint.rulebook.contract import Context, Rule
 from planlint.rulebook.finding import Finding, names_rule
 from planlint.rulebook.registry import RuleSet, load_rules
 from planlint.run.cache import Cache, digest, dump_model, judging_key, load_model, run_key
 from planlint.run.config import DEFAULT, Config
-from planlint.run.files import Source, Unread, plan_sources, read_in_order, read_source, relative_to, resolved
+from planlint.run.files import (
+    Source,
+    Unchanged,
+    Unread,
+    loaded,
+    plan_sources,
+    read_in_order,
+    read_source,
+    relative_to,
+    resolved,
+)
 from planlint.run.incremental import (
     LoadingGraph,
     LoadingPlan,
@@ -46,6 +56,8 @@ from planlint.run.incremental import (
 )
 from planlint.run.index import FileFacts
 from planlint.run.processes import judged_in_two, recognise_in_child
+from planlint.run.store import Store
+from planlint.run.unchanged import read_changed
 
 if TYPE_CHECKING:
     from planlint.language.reader import BlockRecord
@@ -354,36 +366,56 @@ def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cw
         if not config.cache:
             return run_rules(Plan(parse_sources(sources)), config, ruleset, cwd)
         shown = [name for name, _ in sources]
-        read = list(zip(shown, read_in_order(sources)))  # all read first: the cache's key is their digest
         cache = Cache.for_project(resolved(cwd / config.root) or cwd, config.cache_dir)
-        contents = [
-            digest(data) if isinstance(data, bytes) else "unreadable:" + data.problem.message  # type: ignore
-            for _, data in read
-        ]
+        looked = read_changed(sources, cache)  # all looked at first: the cache's key is their digest
+        read, contents = looked.sources, looked.digests
         key = run_key(zip(shown, contents), config, ruleset.rules, cwd)
         found = cache.findings(key)
         if found is not None:
+            looked.save(cache)
             reused = _reused(found, read, cache, contents, config, ruleset)
             reused.how = "reused"
             return reused
         active = active_rules(config, ruleset)
         kept = cache.private_path(STATE_FILE, judging_key(config, active))
+        if any(rule.subject == "plan" for rule in active):  # a PlanRule reads everything: no state
+            kept = None
+        if kept is not None and (same := _unchanged_since_state(*kept, key)) is not None:
+            looked.save(cache)
+            findings = settled(same, _suppressions_in(dict(read)), config, active, cwd)
+            reused = _reused(findings, read, cache, contents, config, ruleset)
+            reused.how = "reused"
+            return reused
         state = PlanState.open(*kept) if kept is not None else None
-        if state is None or any(rule.subject == "plan" for rule in active):  # a PlanRule reads everything
-            if state is not None:
-                state.store.close()
+        if state is None:
             plan = Plan(parse_sources(read, cache, contents))
             result, raw = _judged_whole(plan, config, ruleset, cwd)
             kept_state = _state_of_whole(*kept, result, raw, dict(zip(shown, contents))) if kept is not None else None
             if kept_state is not None:
+                kept_state.save(run=key)
                 kept_state.close()
-        else:
+            cache.save_findings(key, result.findings)  # a whole run's findings: what the next one reuses
+        else:  # an incremental run keeps its findings in the state only (writing them whole costs more)
             result = _judged_again(state, read, contents, _parser_of(read, cache, contents), config, ruleset, cwd)
-            state.save()
+            state.save(run=key)
             state.close()
         cache.save_files(set(zip(shown, contents)))
-        cache.save_findings(key, result.findings)
+        looked.save(cache)
         return result
+
+
+def _unchanged_since_state(path: Path, judging: str, run: str) -> dict[SubjectId, list[Finding]] | None:
+    """The raw findings kept in the state when its last run had exactly the key `run` (nothing
+    changed since an incremental run); None otherwise."""
+    store = Store.open(path, judging)
+    if store is None:
+        return None
+    try:
+        return store.findings() if store.meta("run") == run else None
+    except (ValueError, TypeError, EOFError, sqlite3.Error):
+        return None
+    finally:
+        store.close()
 
 
 def _state_of_whole(
@@ -407,7 +439,7 @@ def _state_of_whole(
 
 def _judged_again(
     state: PlanState,
-    read: list[tuple[str, bytes | PlanFile]],
+    read: Sequence[tuple[str, Source]],
     contents: list[str],
     parse: Callable[[str], PlanFile],
     config: Config,
@@ -451,8 +483,10 @@ def _judged_again(
     state.judged(judge(subjects, plan, graph, evaluator, config, active))
     for name in reach.values:
         state.set_value(name, None)
+    # A whole run keeps the derived values; this one keeps the stated ones it had to read as well,
+    # so that the next edit nearby finds them without parsing their files again.
     for name, outcome in evaluator.computed().items():
-        if name not in seeded and isinstance(graph.producer(name), Derive):
+        if name not in seeded and isinstance(graph.producer(name), (Derive, Produces)):
             stored = stored_value(outcome)
             if stored is not None:
                 state.set_value(name, stored)
@@ -462,28 +496,32 @@ def _judged_again(
     return result
 
 
-def _parser_of(
-    read: list[tuple[str, bytes | PlanFile]], cache: Cache, contents: list[str]
-) -> Callable[[str], PlanFile]:
+def _parser_of(read: Sequence[tuple[str, Source]], cache: Cache, contents: list[str]) -> Callable[[str], PlanFile]:
     """A file's model by its path as shown: from the cache when kept there, parsed once per run."""
     parsed: dict[str, PlanFile] = {}
     position = {name: i for i, (name, _) in enumerate(read)}
 
     def parse(path: str) -> PlanFile:
         if path not in parsed:
-            parsed[path] = _parsed(read, position[path], cache, contents, read[position[path]][1])
+            data = read[position[path]][1]
+            parsed[path] = _parsed(read, position[path], cache, contents, None if isinstance(data, Unread) else data)
         return parsed[path]
 
     return parse
 
 
-def _suppressions_in(data_of: dict[str, bytes | PlanFile]) -> Callable[[str], dict[int, frozenset[str]]]:
-    """Each file's `# planlint: ignore` lines, read from its text when first asked for."""
+def _suppressions_in(data_of: dict[str, Source]) -> Callable[[str], dict[int, frozenset[str]]]:
+    """Each file's `# planlint: ignore` lines, read from its text when first asked for (a file
+    known unchanged is read only if it holds a `planlint:` comment)."""
     found: dict[str, dict[int, frozenset[str]]] = {}
 
     def of(path: str) -> dict[int, frozenset[str]]:
         if path not in found:
             data = data_of.get(path)
+            if isinstance(data, Unchanged) and not data.marked:
+                found[path] = {}
+                return found[path]
+            data = loaded(path, data) if data is not None else None
             if isinstance(data, PlanFile):
                 found[path] = data.suppressions
             elif data is not None and b"planlint:" in data:
@@ -498,7 +536,7 @@ def _suppressions_in(data_of: dict[str, bytes | PlanFile]) -> Callable[[str], di
 
 def _reused(
     found: list[Finding],
-    sources: Sequence[tuple[str, bytes | PlanFile]],
+    sources: Sequence[tuple[str, Source]],
     cache: Cache | None,
     contents: list[str],
     config: Config,
@@ -510,6 +548,7 @@ def _reused(
 
     def lines(path: str) -> list[str] | None:
         data = by_path.get(path)
+        data = loaded(path, data) if data is not None else None
         if isinstance(data, PlanFile):
             return data.lines
         text = decode(path, data) if data is not None else None

@@ -42,6 +42,7 @@ from planlint.language.source import decode
 from planlint.language.span import Span
 from planlint.model.plan import Block, Goal, Plan, PlanFile
 from planlint.rulebook.finding import Finding
+from planlint.run.files import Source, loaded
 from planlint.run.index import BlockFacts, Declarations, FileFacts, GoalId, PlanIndex, StatementFacts
 from planlint.run.store import Plain, Store
 
@@ -128,15 +129,17 @@ class PlanState:
     def close(self) -> None:
         self.store.close()
 
-    def save(self) -> None:
-        """Write what this run changed (the state stays open)."""
+    def save(self, run: str | None = None) -> None:
+        """Write what this run changed (the state stays open); `run`: the run's key (see
+        `cache.run_key`), by which a run with nothing changed since finds the findings here."""
+        self.store.set_meta("run", run)
         self.index.flush()
         for name, value in self._whole_values().items():
             if value != self._read_values[name]:  # rewritten only when this run changed them
                 self.store.set_meta(name, value)
         self.store.write_values(self._values)
         if self._judged:
-            self.store.write_findings(self.findings)
+            self.store.write_findings(self.findings, self._judged)
         self.store.commit()
         self._read_values = self._whole_values()
         self._values, self._judged = {}, set()
@@ -172,7 +175,7 @@ def outcome_of(stored: StoredValue) -> Outcome:
 class LoadingPlan(Plan):
     """The files of a plan that a run has parsed so far; any file's text is at hand."""
 
-    def __init__(self, contents: dict[str, bytes | PlanFile]) -> None:
+    def __init__(self, contents: dict[str, Source]) -> None:
         super().__init__([])
         self.contents = contents
         self._text_lines: dict[str, list[str] | None] = {}
@@ -180,6 +183,7 @@ class LoadingPlan(Plan):
     def source_line(self, path: str, line: int) -> str | None:
         if path not in self._text_lines:
             data = self.contents.get(path)
+            data = loaded(path, data) if data is not None else None
             text = data.lines if isinstance(data, PlanFile) else decode(path, data) if data is not None else None
             self._text_lines[path] = text.split("\n") if isinstance(text, str) else text  # type: ignore[assignment]
         lines = self._text_lines[path]

@@ -10,12 +10,16 @@ thrown away and rebuilt (`Store.open` returns None, the caller starts over).
 Tables: `meta` (the key the state was made for, and small whole values),
 `files` (path, content hash, facts, block headers), `naming` (name -> its
 files), `dependents` (name -> the names it feeds), `vals` (derived name ->
-its value) and `findings` (every subject's findings, pickled with the
-cache's restricted loader, as one value).
+its value), `findings` (every subject's findings, pickled with the cache's
+restricted loader, as one value) and `later_findings` (the findings of the
+subjects judged since `findings` was written, one row each: an edit writes
+what it judged, not the whole plan's findings; they are folded into
+`findings` once there are `FOLD_AT` of them).
 """
 
 from __future__ import annotations
 
+import json
 import marshal
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -25,7 +29,7 @@ from typing import Any, TypeAlias
 from planlint.rulebook.finding import Finding
 from planlint.run.cache import dump_model, load_model
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _SCHEMA = """
 create table meta (name text primary key, value blob) without rowid;
 create table files (path text primary key, digest text, facts blob, headers blob) without rowid;
@@ -33,8 +37,10 @@ create table naming (name text primary key, files text) without rowid;
 create table dependents (name text primary key, targets text) without rowid;
 create table vals (name text primary key, value blob) without rowid;
 create table findings (found blob);
+create table later_findings (subject text primary key, found blob) without rowid;
 """
-_TABLES = ("meta", "files", "naming", "dependents", "vals", "findings")
+_TABLES = ("meta", "files", "naming", "dependents", "vals", "findings", "later_findings")
+FOLD_AT = 500  # later subjects kept a row each; reading a row costs ~10 times its share of the whole
 _MANY = 500  # names per query, under SQLite's limit of parameters
 
 
@@ -166,16 +172,27 @@ class Store:
     def findings(self) -> dict[tuple[object, ...], list[Finding]]:
         """Every subject's findings (subjects without findings are left out)."""
         row = self._db.execute("select found from findings").fetchone()
-        loaded = load_model(row[0]) if row is not None else {}
-        if not isinstance(loaded, dict) or not all(
-            isinstance(k, tuple) and isinstance(v, list) and all(isinstance(f, Finding) for f in v)
-            for k, v in loaded.items()
-        ):
-            raise ValueError("the stored findings are not findings")
-        return loaded
+        found = _checked_findings(load_model(row[0]) if row is not None else {})
+        for subject, later in self._db.execute("select subject, found from later_findings"):
+            (one,) = _checked_findings({tuple(json.loads(subject)): load_model(later)}).items()
+            if one[1]:
+                found[one[0]] = one[1]
+            else:
+                found.pop(one[0], None)
+        return found
 
-    def write_findings(self, findings: dict[tuple[object, ...], list[Finding]]) -> None:
-        """Replace every subject's findings (one value: read and written whole, fastest that way)."""
+    def write_findings(
+        self, findings: dict[tuple[object, ...], list[Finding]], judged: Iterable[tuple[object, ...]] | None = None
+    ) -> None:
+        """Keep every subject's findings: only the `judged` subjects' (a row each) while fewer
+        than `FOLD_AT` are kept that way, else (or with `judged` None) all of them, as one value."""
+        if judged is not None:
+            rows = [(json.dumps(subject), dump_model(findings.get(subject, []))) for subject in judged]
+            (kept,) = self._db.execute("select count(*) from later_findings").fetchone()
+            if kept + len(rows) < FOLD_AT:
+                self._db.executemany("insert or replace into later_findings values (?, ?)", rows)
+                return
+        self._db.execute("delete from later_findings")
         self._db.execute("delete from findings")
         self._db.execute("insert into findings values (?)", (dump_model(findings),))
 
@@ -200,3 +217,12 @@ def _connect(path: Path | str) -> sqlite3.Connection:
     db.execute("pragma journal_mode = delete")
     db.execute("pragma synchronous = off")  # a cache: after a crash it is rebuilt, never trusted blindly
     return db
+
+
+def _checked_findings(loaded: object) -> dict[tuple[object, ...], list[Finding]]:
+    if not isinstance(loaded, dict) or not all(
+        isinstance(k, tuple) and isinstance(v, list) and all(isinstance(f, Finding) for f in v)
+        for k, v in loaded.items()
+    ):
+        raise ValueError("the stored findings are not findings")
+    return loaded
