@@ -241,7 +241,7 @@ def stages(folder: str) -> dict[str, list[float]]:
 
     mark("start-up")
     cwd = Path.cwd()
-    with engine._collector_paused():
+    with engine._collector_paused(freeze=True):
         ruleset = load_rules()
         found = files.plan_files([Path(folder)], DEFAULT)
         unread = [(files.display_path(path, cwd), files.Unread(path)) for path in found]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from planlint.rulebook.registry import load_rules
-from planlint.run.config import load_config
+from planlint.run.config import DEFAULT, load_config
 from planlint.run.engine import lint
 
 # sales.revenue = 4000 leads/year x 14% .. 18% x $24k = $13.44M .. $17.28M/year: part of that range
@@ -48,3 +48,21 @@ def severities(folder: Path, toml: str) -> list[tuple[str, int, str]]:
 )
 def test_a_severity_override_applies_to_every_finding_of_the_rule(tmp_path: Path, toml: str, expected: list) -> None:
     assert severities(tmp_path, toml) == expected
+
+
+def test_a_process_that_checks_again_and_again_still_frees_its_garbage(tmp_path: Path) -> None:
+    """A fuzzing campaign grew by 5 GB an hour: every check froze all that was alive (gc.freeze),
+    cyclic garbage included, which is then never freed. Only a process that ends once it has
+    printed (`one_shot`) freezes."""
+    import gc
+
+    (tmp_path / "a.plan").write_text("team a {\n  produces x.y = 1\n}\n", encoding="utf-8")
+    gc.unfreeze()
+    for cache in (False, True):
+        lint([tmp_path], DEFAULT.with_overrides(cache=cache, cache_dir=tmp_path / "cache"), cwd=tmp_path)
+        assert gc.get_freeze_count() == 0
+    try:
+        lint([tmp_path], DEFAULT.with_overrides(cache=False), cwd=tmp_path, one_shot=True)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

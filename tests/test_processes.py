@@ -208,3 +208,56 @@ def test_planlint_runs_where_there_is_no_fcntl() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert int(out) > 0
+
+
+@needs_fork
+def test_a_state_written_in_the_background_is_waited_for_and_used(
+    generated_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command's whole run leaves the incremental state to a child that outlives it; the next
+    run, started at once after an edit, waits for the child and judges incrementally."""
+    import shutil
+
+    folder = tmp_path / "org"
+    shutil.copytree(generated_plan, folder)
+    _forking(monkeypatch, True)
+    forks = _counting_forks(monkeypatch)
+    config = DEFAULT.with_overrides(cache_dir=tmp_path / "cache")
+    first = lint([folder], config, cwd=folder, one_shot=True)
+    assert first.how == "whole" and len(forks) == 3  # reading, judging, and the child keeping the state
+    target = sorted(folder.rglob("*.plan"))[-1]
+    target.write_text(target.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    again = lint([folder], config, cwd=folder)
+    cold = lint([folder], config.with_overrides(cache=False), cwd=folder)
+    assert again.how == "incremental"
+    assert [f.to_dict() for f in again.findings] == [f.to_dict() for f in cold.findings]
+
+
+@needs_fork
+def test_a_child_keeping_the_state_that_fails_leaves_no_state(
+    generated_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child that dies while writing leaves nothing a run would read (its transaction is not
+    committed): the next run after an edit is a whole one, with the cold run's findings."""
+    import shutil
+
+    from planlint.run.store import Store
+
+    def dies_midway(kept: tuple[Path, str], *args: object) -> None:
+        Store.create(*kept)  # the schema and the state's key written, not committed
+        raise RuntimeError("the child fails midway")
+
+    folder = tmp_path / "org"
+    shutil.copytree(generated_plan, folder)
+    _forking(monkeypatch, True)
+    keep_whole = engine._keep_whole
+    monkeypatch.setattr(engine, "_keep_whole", dies_midway)
+    config = DEFAULT.with_overrides(cache_dir=tmp_path / "cache")
+    lint([folder], config, cwd=folder, one_shot=True)
+    monkeypatch.setattr(engine, "_keep_whole", keep_whole)
+    target = sorted(folder.rglob("*.plan"))[-1]
+    target.write_text(target.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    again = lint([folder], config, cwd=folder)
+    cold = lint([folder], config.with_overrides(cache=False), cwd=folder)
+    assert again.how == "whole"
+    assert [f.to_dict() for f in again.findings] == [f.to_dict() for f in cold.findings]

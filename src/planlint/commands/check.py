@@ -93,7 +93,7 @@ def run_check(options: CheckOptions, keep: list[LintResult] | None = None) -> in
     known = read_baseline(options.baseline) if options.baseline is not None else None
     if options.fix or options.diff:
         return run_fixes(options, paths, only, config, known, keep)
-    result = lint(paths, config)
+    result = lint(paths, config, one_shot=True)  # this process ends once it has printed
     if keep is not None:
         keep.append(result)
     if result.files_checked == 0:

@@ -16,6 +16,7 @@ are reported again without parsing.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import itertools
 import sqlite3
@@ -55,7 +56,7 @@ from planlint.run.incremental import (
     stored_value,
 )
 from planlint.run.index import FileFacts
-from planlint.run.processes import judged_in_two, recognise_in_child
+from planlint.run.processes import judged_in_two, kept_in_background, recognise_in_child, wait_for_keeper
 from planlint.run.store import Store
 from planlint.run.unchanged import read_changed
 
@@ -211,16 +212,20 @@ def _parsed(
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def _collector_paused(freeze: bool) -> Iterator[None]:
     """No garbage collection while the model is built: it has no reference cycles, and the
-    collector would walk its millions of objects again and again. Afterwards the model is
-    moved out of the collector's way (gc.freeze); it is still freed when no longer used."""
+    collector would walk its millions of objects again and again. With `freeze`, what is alive
+    afterwards is moved out of the collector's way (gc.freeze): still freed when no longer used,
+    but never walked again, and never collected if it is cyclic garbage. So only a process that
+    ends soon freezes, or one that collects before each check (the language server); a long run
+    of checks in one process (a fuzzing campaign, the tests) would keep all its garbage."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 
@@ -348,21 +353,28 @@ def _silenced(finding: Finding, by_line: dict[int, frozenset[str]]) -> bool:
     return not rules or any(names_rule(key, finding.code, finding.rule) for key in rules)
 
 
-def lint(paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
-    """Check every plan file below `paths` as one plan."""
+def lint(
+    paths: Iterable[Path], config: Config = DEFAULT, cwd: Path | None = None, one_shot: bool = False
+) -> LintResult:
+    """Check every plan file below `paths` as one plan (`one_shot`: see `lint_sources`)."""
     cwd = (cwd or Path.cwd()).resolve()
-    return lint_sources(plan_sources(paths, config, cwd), config, cwd)
+    return lint_sources(plan_sources(paths, config, cwd), config, cwd, one_shot)
 
 
-def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cwd: Path | None = None) -> LintResult:
+def lint_sources(
+    sources: list[tuple[str, Source]], config: Config = DEFAULT, cwd: Path | None = None, one_shot: bool = False
+) -> LintResult:
     """Check plan files as one plan: each is (its path as shown, its bytes or the file to read).
     `check` passes the files below its paths; `review` the blobs of a revision.
 
     With the cache: when nothing changed, the last run's findings; when some files changed, only
-    the subjects an edit reaches are judged again (see `run/incremental.py`)."""
+    the subjects an edit reaches are judged again (see `run/incremental.py`). `one_shot`: the
+    process ends once it has printed (a command): the model is frozen out of the collector's way,
+    and a whole run of a large plan leaves the incremental state to a child that outlives this
+    process (the next run waits for it if it needs it)."""
     cwd = (cwd or Path.cwd()).resolve()
     ruleset = load_rules()
-    with _collector_paused():
+    with _collector_paused(freeze=one_shot):
         if not config.cache:
             return run_rules(Plan(parse_sources(sources)), config, ruleset, cwd)
         shown = [name for name, _ in sources]
@@ -380,6 +392,8 @@ def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cw
         kept = cache.private_path(STATE_FILE, judging_key(config, active))
         if any(rule.subject == "plan" for rule in active):  # a PlanRule reads everything: no state
             kept = None
+        if kept is not None:
+            wait_for_keeper(_lock_of(kept[0]))  # a whole run's child may still be writing the state
         if kept is not None and (same := _unchanged_since_state(*kept, key)) is not None:
             looked.save(cache)
             findings = settled(same, _suppressions_in(dict(read)), config, active, cwd)
@@ -390,10 +404,10 @@ def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cw
         if state is None:
             plan = Plan(parse_sources(read, cache, contents))
             result, raw = _judged_whole(plan, config, ruleset, cwd)
-            kept_state = _state_of_whole(*kept, result, raw, dict(zip(shown, contents))) if kept is not None else None
-            if kept_state is not None:
-                kept_state.save(run=key)
-                kept_state.close()
+            if kept is not None:
+                keep = functools.partial(_keep_whole, kept, key, result, raw, dict(zip(shown, contents)))
+                if not (one_shot and kept_in_background(keep, _lock_of(kept[0]), len(plan.files))):
+                    keep()
             cache.save_findings(key, result.findings)  # a whole run's findings: what the next one reuses
         else:  # an incremental run keeps its findings in the state only (writing them whole costs more)
             result = _judged_again(state, read, contents, _parser_of(read, cache, contents), config, ruleset, cwd)
@@ -402,6 +416,20 @@ def lint_sources(sources: list[tuple[str, Source]], config: Config = DEFAULT, cw
         cache.save_files(set(zip(shown, contents)))
         looked.save(cache)
         return result
+
+
+def _lock_of(state: Path) -> Path:
+    """The lock a child writing the state holds (see `processes.kept_in_background`)."""
+    return state.with_name(state.name + ".lock")
+
+
+def _keep_whole(
+    kept: tuple[Path, str], run: str, result: LintResult, raw: dict[SubjectId, list[Finding]], digests: dict[str, str]
+) -> None:
+    state = _state_of_whole(*kept, result, raw, digests)
+    if state is not None:
+        state.save(run=run)
+        state.close()
 
 
 def _unchanged_since_state(path: Path, judging: str, run: str) -> dict[SubjectId, list[Finding]] | None:
@@ -582,7 +610,7 @@ class Session:
         ruleset = load_rules()
         active = active_rules(config, ruleset)
         key = judging_key(config, active)
-        with _collector_paused():
+        with _collector_paused(freeze=True):  # the language server collects before each check
             read = [(shown, data) for (shown, _), data in zip(sources, read_in_order(sources))]
             contents = [digest(d) if isinstance(d, bytes) else "unreadable:" + d.problem.message for _, d in read]  # type: ignore[union-attr]
             parsed = {shown: self._parsed.get((shown, c)) for (shown, _), c in zip(read, contents)}

@@ -15,6 +15,11 @@ copying it. Rules never see it: they judge one subject wherever they run.
 - Judging: the child judges every second subject of each kind and hands back
   their findings (a few thousand small objects, pickled); the parent judges
   the others.
+- Keeping: the incremental engine's state of a whole run (each file's facts,
+  ~1 s to write at 10,000 teams) is written by a child that outlives the run,
+  so the findings are printed without waiting for it. The child holds a lock
+  from before the fork until the state is complete; a run that needs the
+  state waits for that lock (`wait_for_keeper`).
 
 Only where fork is safe and useful: Linux, more than one CPU, no other thread
 running (the language server never forks), and a plan large enough to pay for
@@ -25,12 +30,15 @@ errors are exactly those of one process.
 
 from __future__ import annotations
 
+import gc
 import marshal
 import os
 import select
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import IO, Any, TypeVar
 
 try:
@@ -229,3 +237,69 @@ def judged_in_two(
         theirs = judge(1, 2)
     found.update(theirs)
     return found
+
+
+# Keeping ---------------------------------------------------------------------------
+
+WAIT_FOR_KEEPER = 30.0  # seconds a run waits for a state being written before going on without it
+
+
+def kept_in_background(keep: Callable[[], None], lock: Path, files: int) -> bool:
+    """Run `keep` in a child that outlives this process, holding `lock` until it is done; False
+    when it is not worth a fork or not safe (the caller then keeps the state itself)."""
+    if files < MIN_FILES or fcntl is None or not fork_is_safe():
+        return False
+    try:
+        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held before the fork: no run slips in
+        pid = os.fork()
+    except OSError:
+        os.close(descriptor)
+        return False
+    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        _keep_detached(keep)
+    os.close(descriptor)  # the child's copy keeps the lock
+    return True
+
+
+def _keep_detached(keep: Callable[[], None]) -> None:  # pragma: no cover - in the child
+    """In the child: let go of the parent's terminal and pipes (whoever waits for the run's output
+    must not wait for this), write, and leave without running anything of the parent's."""
+    code = 1
+    try:
+        os.setsid()  # not in the run's process group: a harness ending the run does not end this
+        quiet = os.open(os.devnull, os.O_RDWR)
+        for stream in (0, 1, 2):
+            os.dup2(quiet, stream)
+        gc.freeze()  # the parent's objects stay shared pages: a collection would copy them all
+        keep()
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def wait_for_keeper(lock: Path) -> None:
+    """Wait (at most WAIT_FOR_KEEPER seconds) for a child writing the state to finish."""
+    if fcntl is None:
+        return
+    try:
+        descriptor = os.open(lock, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:  # no lock file: nobody is writing
+        return
+    try:
+        deadline = time.monotonic() + WAIT_FOR_KEEPER
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return  # a writer that hangs: go on (what it has not committed is never read)
+                time.sleep(0.01)
+            except OSError:
+                return
+    finally:
+        os.close(descriptor)
