@@ -210,6 +210,17 @@ def test_planlint_runs_where_there_is_no_fcntl() -> None:
     assert int(out) > 0
 
 
+def _edited_and_checked(folder: Path, config: Any) -> str:
+    """Edit a file, check at once with the cache, hold the findings to a cold run's; how the run
+    came to them."""
+    target = sorted(folder.rglob("*.plan"))[-1]
+    target.write_text(target.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    again = lint([folder], config, cwd=folder)
+    cold = lint([folder], config.with_overrides(cache=False), cwd=folder)
+    assert [f.to_dict() for f in again.findings] == [f.to_dict() for f in cold.findings]
+    return again.how
+
+
 @needs_fork
 def test_a_state_written_in_the_background_is_waited_for_and_used(
     generated_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -225,12 +236,7 @@ def test_a_state_written_in_the_background_is_waited_for_and_used(
     config = DEFAULT.with_overrides(cache_dir=tmp_path / "cache")
     first = lint([folder], config, cwd=folder, one_shot=True)
     assert first.how == "whole" and len(forks) == 3  # reading, judging, and the child keeping the state
-    target = sorted(folder.rglob("*.plan"))[-1]
-    target.write_text(target.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    again = lint([folder], config, cwd=folder)
-    cold = lint([folder], config.with_overrides(cache=False), cwd=folder)
-    assert again.how == "incremental"
-    assert [f.to_dict() for f in again.findings] == [f.to_dict() for f in cold.findings]
+    assert _edited_and_checked(folder, config) == "incremental"
 
 
 @needs_fork
@@ -255,9 +261,4 @@ def test_a_child_keeping_the_state_that_fails_leaves_no_state(
     config = DEFAULT.with_overrides(cache_dir=tmp_path / "cache")
     lint([folder], config, cwd=folder, one_shot=True)
     monkeypatch.setattr(engine, "_keep_whole", keep_whole)
-    target = sorted(folder.rglob("*.plan"))[-1]
-    target.write_text(target.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    again = lint([folder], config, cwd=folder)
-    cold = lint([folder], config.with_overrides(cache=False), cwd=folder)
-    assert again.how == "whole"
-    assert [f.to_dict() for f in again.findings] == [f.to_dict() for f in cold.findings]
+    assert _edited_and_checked(folder, config) == "whole"
