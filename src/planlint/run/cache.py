@@ -33,9 +33,13 @@ What is kept:
   Only files the grammar had to read are kept: the line reader reads a file
   about as fast as pickle loads its model, while the grammar is ~30 times
   slower, and slower still when it has a syntax error to describe.
-- the last run: a digest of every file's path and content hash, the
+- the last runs: a digest of every file's path and content hash, the
   configuration and the rules -> the findings. When nothing changed, a check
   reports them again without parsing anything.
+- each file's signature and content hash (`run/unchanged.py`): a file whose
+  signature has not moved is not read again.
+- incremental checking's state (`run/store.py`), a database of its own in
+  this folder, bound to the secret through its key (`private_path`).
 
 A cache that cannot be read or written only makes planlint slower.
 """
