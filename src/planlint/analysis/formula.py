@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from fractions import Fraction
 
+from planlint.language import quantity as q
 from planlint.model.plan import Amount, Binary, Expr, Literal, Negate, Reference
 from planlint.model.written import value_text
 
@@ -71,7 +73,27 @@ def _join(left: deque[str], middle: str, right: deque[str]) -> deque[str]:
 
 
 def amount_text(amount: Amount) -> str:
-    """A number written in a derivation, as planlint prints it (ranges and tolerances in brackets)."""
-    text = value_text(amount)
+    """A number written in a derivation, as planlint prints it (ranges and tolerances in brackets);
+    a plain number or percentage exactly when it has a short decimal form (`1.001`, not `1`)."""
     bracketed = amount.tolerance is not None or not amount.quantity.is_point  # `(14% .. 18%)` in a product
+    text = value_text(amount) if bracketed else _exact_point(amount.quantity) or value_text(amount)
     return f"({text})" if bracketed else text
+
+
+MORE_DIGITS = 12  # past the usual two decimals, for a constant such as 1.0000001
+
+
+def _exact_point(value: q.Quantity) -> str | None:
+    """A plain number or a percentage with as many decimals as it needs to read back exactly."""
+    unit = value.unit
+    if unit.dims or unit.label or unit.currency or unit.time_power or unit.per_duration:
+        return None
+    scale = 100 if unit.percent else 1
+    for finer in range(MORE_DIGITS + 1):
+        text = q.format_magnitude(value.lo, unit, 0, finer)
+        try:
+            if Fraction(text.rstrip("%").replace(",", "")) / scale == value.lo:
+                return text
+        except ValueError:  # a form this reading does not know (a scale word): as usual
+            return None
+    return None

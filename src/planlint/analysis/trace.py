@@ -8,6 +8,7 @@ tree stops expanding below `MAX_DEPTH` levels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -210,7 +211,7 @@ def explain_assumption(
 def _producer(producer: ProducerStatement, counts: bool, trace: _Trace, like: q.Unit | None) -> Producer:
     evaluator = trace.evaluator
     if isinstance(producer, Derive):
-        formula = _source(trace, producer.expr.span) or expression_text(producer.expr, str)
+        formula = _source(trace, producer.expr.span) or expression_text(producer.expr, str, _as_written(trace))
         outcome = evaluator.value_of(producer.name)
         value = _value_text(outcome, like) if counts else None
         return Producer(producer.team, "derives", Location.of(producer.span), formula, value, counts)
@@ -335,9 +336,7 @@ def _step(name: str, depth: int, producer: ProducerStatement | None, trace: _Tra
         text = _value_text(evaluator.value_of(ref), metric_unit(trace.graph, evaluator, ref)) or "?"
         return text if " .. " not in text else f"({text})"
 
-    def as_written(amount: Amount) -> str:  # `1.001`, which the value format would round to `1`
-        return _source(trace, amount.span) or amount_text(amount)
-
+    as_written = _as_written(trace)
     substituted = expression_text(producer.expr, input_value, as_written)
     return Step(
         name,
@@ -437,6 +436,11 @@ def reason_words(outcome: Outcome) -> str | None:
         "invalid": f"its derivation cannot be computed: {outcome.detail}",
         "broken": f"it depends on {names}, which cannot be computed",
     }.get(outcome.reason, outcome.reason)
+
+
+def _as_written(trace: _Trace) -> Callable[[Amount], str]:
+    """A constant of a formula as the plan writes it: `1.001`, which the value format rounds to `1`."""
+    return lambda amount: _source(trace, amount.span) or amount_text(amount)
 
 
 def _source(trace: _Trace, span: Span) -> str | None:

@@ -596,8 +596,9 @@ def display_unit(unit: Unit, like: Unit | None) -> Unit:
         period=like.period or unit.period,
         time_unit=like.time_unit or unit.time_unit,
         label=unit.label or like.label,
-        # A pure number (profit / revenue) reads as a percentage beside a goal written as one.
-        percent=like.percent if not unit.dims else unit.percent,
+        # A pure number (profit / revenue) reads as a percentage beside a goal written as one; a
+        # count of something (25 deals) never does: it is not a share of anything.
+        percent=like.percent if not unit.dims and not unit.label else unit.percent,
     )
 
 

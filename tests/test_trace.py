@@ -1,0 +1,47 @@
+"""Explanations (`analysis/trace.py`) pinned as data: every name of a plan written to take every
+branch, once as the plan is read and once from files whose text is not at hand (the formulas and
+values are then written out from the model). A change shows as a reviewed diff of
+tests/snapshots/trace.every-branch.json (`pytest --snapshot-update` rewrites it)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+from planlint.analysis.evaluate import Evaluator
+from planlint.analysis.graph import InterlockGraph
+from planlint.analysis.trace import explain_assumption, known_names
+from planlint.language import quantity as q
+from planlint.model.parse import parse_source
+from planlint.model.plan import Plan
+
+PLAN = Path(__file__).resolve().parent / "fixtures" / "explain" / "every_branch.plan"
+
+
+def _explanations(plan: Plan) -> dict[str, object]:
+    graph = InterlockGraph.build(plan)
+    evaluator = Evaluator(graph)
+    return {
+        name: explain_assumption(name, graph, evaluator, Fraction(0), 1, max_depth=2).to_json()
+        for name in sorted(known_names(graph))
+    }
+
+
+def test_every_branch_of_an_explanation(snapshot: Callable[[str, str], None]) -> None:
+    plan_file, _ = parse_source("every_branch.plan", PLAN.read_bytes())
+    assert plan_file.problem is None
+    unread = dataclasses.replace(plan_file, lines=[])  # as if the text were not at hand
+    found = {"as written": _explanations(Plan([plan_file])), "without the text": _explanations(Plan([unread]))}
+    snapshot("trace.every-branch.json", json.dumps(found, indent=1, ensure_ascii=False) + "\n")
+
+
+def test_a_count_is_never_shown_as_a_percentage() -> None:
+    """`consumes leads.rate = 25 deals` against a producer's 25%: the consumer's 25 deals were
+    shown as "2,500%", the metric's percent sign put on a count."""
+    deals = q.Quantity.point(Fraction(25), q.count_unit("deals"))
+    percent = q.Quantity.point(Fraction(1, 4), q.PERCENT)
+    assert q.format_quantity(deals, percent.unit) == "25 deals"
+    assert q.format_quantity(q.Quantity.point(Fraction(1, 4), q.NUMBER), percent.unit) == "25%"
