@@ -3,6 +3,7 @@
 # arithmetic and the rules compute? Long (about an hour on 2 cores): never part of .ci/run.
 #
 #     bash benchmarks/mutation.sh [WORK_FOLDER]     # JOBS=2 for two mutants at a time
+#     MUTANTS='planlint.analysis.trace.*' bash benchmarks/mutation.sh    # one module's mutants only
 #
 # mutmut copies the source into mutants/ and imports it from there, so it works on a copy of the
 # project laid out as a wheel installs it (rules/ as planlint/rules, grammar/ as
@@ -19,7 +20,7 @@ mkdir -p "$work"
 cp -r "$project"/{src,tests,examples,benchmarks,fuzz,pyproject.toml} "$work"
 cp -r "$project/rules" "$work/src/planlint/rules"
 mkdir -p "$work/src/planlint/language/grammar"
-cp "$project"/grammar/* "$work/src/planlint/language/grammar/"
+find "$project/grammar" -maxdepth 1 -type f -exec cp {} "$work/src/planlint/language/grammar/" \;
 
 python3 - "$work" <<'EOF'
 import re
@@ -50,5 +51,6 @@ cd "$work"
 python3 -m venv .venv
 . .venv/bin/activate
 pip install -q "mutmut==3.8.1" lark networkx click jsonschema pytest hypothesis pyyaml
-mutmut run --max-children "${JOBS:-2}"
+# shellcheck disable=SC2086  # MUTANTS: patterns of mutant names, split as words on purpose
+mutmut run --max-children "${JOBS:-2}" ${MUTANTS:-}
 mutmut results

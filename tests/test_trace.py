@@ -45,3 +45,17 @@ def test_a_count_is_never_shown_as_a_percentage() -> None:
     percent = q.Quantity.point(Fraction(1, 4), q.PERCENT)
     assert q.format_quantity(deals, percent.unit) == "25 deals"
     assert q.format_quantity(q.Quantity.point(Fraction(1, 4), q.NUMBER), percent.unit) == "25%"
+
+
+def test_every_branch_plan_as_json(snapshot: Callable[[str, str], None], tmp_path: Path) -> None:
+    """The same plan's findings as `check --format json` writes them: each goal-shortfall's closing
+    values and drivers (`analysis/guidance.py`) field by field."""
+    from planlint.commands.check import make_report
+    from planlint.output.formats import render
+    from planlint.run.config import DEFAULT
+    from planlint.run.engine import lint
+
+    (tmp_path / PLAN.name).write_bytes(PLAN.read_bytes())
+    config = DEFAULT.with_overrides(cache=False)
+    result = lint([tmp_path], config, cwd=tmp_path)
+    snapshot("trace.every-branch.check.json", render("json", make_report(result, result.findings, config)))
