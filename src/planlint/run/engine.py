@@ -33,7 +33,7 @@ from planlint.model.plan import Derive, Goal, Plan, PlanFile, Produces
 from planlint.rulebook.contract import Context, Rule
 from planlint.rulebook.finding import Finding, names_rule
 from planlint.rulebook.registry import RuleSet, load_rules
-from planlint.run.cache import Cache, digest, dump_model, judging_key, load_model, run_key
+from planlint.run.cache import Cache, dump_model, judging_key, load_model, run_key
 from planlint.run.config import DEFAULT, Config
 from planlint.run.files import (
     Source,
@@ -58,7 +58,7 @@ from planlint.run.incremental import (
 from planlint.run.index import FileFacts
 from planlint.run.processes import judged_in_two, kept_in_background, recognise_in_child, wait_for_keeper
 from planlint.run.store import Store
-from planlint.run.unchanged import read_changed
+from planlint.run.unchanged import content_key, read_changed
 
 if TYPE_CHECKING:
     from planlint.language.reader import BlockRecord
@@ -612,7 +612,7 @@ class Session:
         key = judging_key(config, active)
         with _collector_paused(freeze=True):  # the language server collects before each check
             read = [(shown, data) for (shown, _), data in zip(sources, read_in_order(sources))]
-            contents = [digest(d) if isinstance(d, bytes) else "unreadable:" + d.problem.message for _, d in read]  # type: ignore[union-attr]
+            contents = [content_key(data) for _, data in read]
             parsed = {shown: self._parsed.get((shown, c)) for (shown, _), c in zip(read, contents)}
 
             def parse(path: str) -> PlanFile:

@@ -77,7 +77,7 @@ def read_changed(sources: list[tuple[str, Source]], cache: Cache) -> Read:
     for position, data in zip(todo, read_in_order([sources[i] for i in todo])):
         shown, source = sources[position]
         out[position] = (shown, data)
-        digests[position] = _content(data)
+        digests[position] = content_key(data)
         if isinstance(data, bytes) and position in signatures:
             assert isinstance(source, Unread)
             entries[shown] = (source.path, signatures[position], digests[position], MARK in data, now)
@@ -85,8 +85,8 @@ def read_changed(sources: list[tuple[str, Source]], cache: Cache) -> Read:
     return Read([item for item in out if item is not None], digests, entries, on_disk and entries != known)
 
 
-def _content(data: bytes | PlanFile) -> str:
-    """What a file's cache key holds: its digest, or the problem that stopped its reading."""
+def content_key(data: bytes | PlanFile) -> str:
+    """What a file's cache keys hold: its digest, or the problem that stopped its reading."""
     return digest(data) if isinstance(data, bytes) else "unreadable:" + data.problem.message  # type: ignore[union-attr]
 
 
