@@ -11,8 +11,11 @@ from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
+
 from planlint.analysis.evaluate import Evaluator
 from planlint.analysis.graph import InterlockGraph
+from planlint.analysis.solve import MetricTree
 from planlint.analysis.trace import explain_assumption, known_names
 from planlint.language import quantity as q
 from planlint.model.parse import parse_source
@@ -21,11 +24,11 @@ from planlint.model.plan import Plan
 PLAN = Path(__file__).resolve().parent / "fixtures" / "explain" / "every_branch.plan"
 
 
-def _explanations(plan: Plan) -> dict[str, object]:
+def _explanations(plan: Plan, tolerance: Fraction) -> dict[str, object]:
     graph = InterlockGraph.build(plan)
     evaluator = Evaluator(graph)
     return {
-        name: explain_assumption(name, graph, evaluator, Fraction(0), 1, max_depth=2).to_json()
+        name: explain_assumption(name, graph, evaluator, tolerance, 1, max_depth=2).to_json()
         for name in sorted(known_names(graph))
     }
 
@@ -34,7 +37,10 @@ def test_every_branch_of_an_explanation(snapshot: Callable[[str, str], None]) ->
     plan_file, _ = parse_source("every_branch.plan", PLAN.read_bytes())
     assert plan_file.problem is None
     unread = dataclasses.replace(plan_file, lines=[])  # as if the text were not at hand
-    found = {"as written": _explanations(Plan([plan_file])), "without the text": _explanations(Plan([unread]))}
+    found = {
+        "as written": _explanations(Plan([plan_file]), Fraction(0)),
+        "without the text, a 5% tolerance": _explanations(Plan([unread]), Fraction(1, 20)),
+    }
     snapshot("trace.every-branch.json", json.dumps(found, indent=1, ensure_ascii=False) + "\n")
 
 
@@ -59,3 +65,17 @@ def test_every_branch_plan_as_json(snapshot: Callable[[str, str], None], tmp_pat
     config = DEFAULT.with_overrides(cache=False)
     result = lint([tmp_path], config, cwd=tmp_path)
     snapshot("trace.every-branch.check.json", render("json", make_report(result, result.findings, config)))
+
+
+def test_sensitivity_is_left_out_past_the_most_derived_a_reader_can_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table of inputs is shown up to MOST_DERIVED derived names under the metric, not past it."""
+    from planlint.analysis import trace
+
+    plan_file, _ = parse_source("every_branch.plan", PLAN.read_bytes())
+    graph = InterlockGraph.build(Plan([plan_file]))
+    evaluator = Evaluator(graph)
+    derives = len(MetricTree.of(graph, evaluator, "alpha.bookings").derives)
+    monkeypatch.setattr(trace, "MOST_DERIVED", derives)
+    assert len(trace.sensitivity("alpha.bookings", graph, evaluator, Fraction(0))) == 3
+    monkeypatch.setattr(trace, "MOST_DERIVED", derives - 1)
+    assert trace.sensitivity("alpha.bookings", graph, evaluator, Fraction(0)) == []
