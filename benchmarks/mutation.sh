@@ -33,7 +33,7 @@ text = re.sub(r"^package-dir = .*$", 'package-dir = {"" = "src"}', pyproject.rea
 mutated = lambda path: ("/analysis/" in path.as_posix() or "/planlint/rules/" in path.as_posix()) and path.name != "__init__.py"
 others = sorted(p.relative_to(work).as_posix() for p in (work / "src").rglob("*.py") if not mutated(p))
 tests = ["conftest"] + [f"test_{name}" for name in (
-    "rules goals engine closing what_if quantity incremental suggest report parse explain trace".split()
+    "rules goals engine closing what_if quantity incremental suggest report parse explain trace review graph formats".split()
 )]
 text += (
     "\n[tool.mutmut]\n"
