@@ -377,45 +377,69 @@ def lint_sources(
     with _collector_paused(freeze=one_shot):
         if not config.cache:
             return run_rules(Plan(parse_sources(sources)), config, ruleset, cwd)
-        shown = [name for name, _ in sources]
         cache = Cache.for_project(resolved(cwd / config.root) or cwd, config.cache_dir)
         looked = read_changed(sources, cache)  # all looked at first: the cache's key is their digest
         read, contents = looked.sources, looked.digests
-        key = run_key(zip(shown, contents), config, ruleset.rules, cwd)
+        key = run_key(zip((name for name, _ in sources), contents), config, ruleset.rules, cwd)
         found = cache.findings(key)
-        if found is not None:
-            looked.save(cache)
-            reused = _reused(found, read, cache, contents, config, ruleset)
-            reused.how = "reused"
-            return reused
         active = active_rules(config, ruleset)
-        kept = cache.private_path(STATE_FILE, judging_key(config, active))
-        if any(rule.subject == "plan" for rule in active):  # a PlanRule reads everything: no state
-            kept = None
-        if kept is not None:
-            wait_for_keeper(_lock_of(kept[0]))  # a whole run's child may still be writing the state
-        if kept is not None and (same := _unchanged_since_state(*kept, key)) is not None:
-            looked.save(cache)
-            findings = settled(same, _suppressions_in(dict(read)), config, active, cwd)
-            reused = _reused(findings, read, cache, contents, config, ruleset)
-            reused.how = "reused"
-            return reused
-        state = PlanState.open(*kept) if kept is not None else None
-        if state is None:
-            plan = Plan(parse_sources(read, cache, contents))
-            result, raw = _judged_whole(plan, config, ruleset, cwd)
-            if kept is not None:
-                keep = functools.partial(_keep_whole, kept, key, result, raw, dict(zip(shown, contents)))
-                if not (one_shot and kept_in_background(keep, _lock_of(kept[0]), len(plan.files))):
-                    keep()
-            cache.save_findings(key, result.findings)  # a whole run's findings: what the next one reuses
-        else:  # an incremental run keeps its findings in the state only (writing them whole costs more)
-            result = _judged_again(state, read, contents, _parser_of(read, cache, contents), config, ruleset, cwd)
-            state.save(run=key)
-            state.close()
-        cache.save_files(set(zip(shown, contents)))
+        kept = _state_place(cache, config, active) if found is None else None
+        if found is None and kept is not None:
+            found = _found_in_state(kept, key, read, config, active, cwd)
+        if found is not None:
+            result = _reused(found, read, cache, contents, config, ruleset)
+            result.how = "reused"
+        else:
+            result = _judged(read, contents, key, cache, kept, config, ruleset, cwd, one_shot)
         looked.save(cache)
         return result
+
+
+def _state_place(cache: Cache, config: Config, active: list[Rule[Any]]) -> tuple[Path, str] | None:
+    """Where incremental checking keeps its state, and the state's key; None when there is no
+    cache to keep it in, or a PlanRule is active (it reads everything: nothing to judge again)."""
+    if any(rule.subject == "plan" for rule in active):
+        return None
+    return cache.private_path(STATE_FILE, judging_key(config, active))
+
+
+def _found_in_state(
+    kept: tuple[Path, str], key: str, read: list[tuple[str, Source]], config: Config, active: list[Rule[Any]], cwd: Path
+) -> list[Finding] | None:
+    """The findings of an incremental run that had exactly this key (nothing changed since)."""
+    wait_for_keeper(_lock_of(kept[0]))  # a whole run's child may still be writing the state
+    raw = _unchanged_since_state(*kept, key)
+    return settled(raw, _suppressions_in(dict(read)), config, active, cwd) if raw is not None else None
+
+
+def _judged(
+    read: list[tuple[str, Source]],
+    contents: list[str],
+    key: str,
+    cache: Cache,
+    kept: tuple[Path, str] | None,
+    config: Config,
+    ruleset: RuleSet,
+    cwd: Path,
+    one_shot: bool,
+) -> LintResult:
+    """Judge again what changed since the state was kept, or, with no state, the whole plan."""
+    state = PlanState.open(*kept) if kept is not None else None
+    if state is None:
+        plan = Plan(parse_sources(read, cache, contents))
+        result, raw = _judged_whole(plan, config, ruleset, cwd)
+        if kept is not None:
+            digests = dict(zip((name for name, _ in read), contents))
+            keep = functools.partial(_keep_whole, kept, key, result, raw, digests)
+            if not (one_shot and kept_in_background(keep, _lock_of(kept[0]), len(plan.files))):
+                keep()
+        cache.save_findings(key, result.findings)  # a whole run's findings: what the next one reuses
+    else:  # an incremental run keeps its findings in the state only (writing them whole costs more)
+        result = _judged_again(state, read, contents, _parser_of(read, cache, contents), config, ruleset, cwd)
+        state.save(run=key)
+        state.close()
+    cache.save_files(set(zip((name for name, _ in read), contents)))
+    return result
 
 
 def _lock_of(state: Path) -> Path:
