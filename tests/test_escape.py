@@ -64,6 +64,16 @@ def test_markdown_shows_text_not_html_links_or_mentions() -> None:
     assert markdown_text("commit 3f2a9c1d") == "commit `3f2a9c1d`"
 
 
+def test_live_text_side_by_side_is_one_code_span() -> None:
+    """Found by the fuzzing campaign: a file `#1www.evil.example`<img src=x>.plan` made two code
+    spans side by side, `#1` then ``www.evil.example`<img``, which Markdown reads as one span
+    ending at the name's own backtick, leaving `<img` outside code (and `@everyone` live)."""
+    assert (
+        markdown_text("at #1www.evil.example`<img src=x>.plan:2") == "at ``#1www.evil.example`<img`` src=x&gt;.plan:2"
+    )
+    assert markdown_text("#1www.evil.example`@everyone.plan") == "``#1www.evil.example`@everyone.plan``"
+
+
 def test_code_spans_hold_any_text() -> None:
     assert code_span("a`b") == "``a`b``"
     assert code_span("`x`") == "`` `x` ``"

@@ -91,11 +91,17 @@ def markdown_text(text: str) -> str:
     """Plain text, on one line, safe in Markdown prose, list items and table cells (GitHub, GitLab);
     control characters shown as on a terminal (`terminal`), for whoever reads the file itself."""
     text = terminal(one_line(text))
+    live: list[list[int]] = []  # where code spans go: touching matches make one span, as two side
+    for found in _LIVE.finditer(text):  # by side read as one broken span (`#1```www.x`<img``)
+        if live and live[-1][1] == found.start():
+            live[-1][1] = found.end()
+        else:
+            live.append([found.start(), found.end()])
     pieces, at = [], 0
-    for live in _LIVE.finditer(text):
-        pieces.append(_markdown_plain(text[at : live.start()]))
-        pieces.append(code_span(live.group()))
-        at = live.end()
+    for start, end in live:
+        pieces.append(_markdown_plain(text[at:start]))
+        pieces.append(code_span(text[start:end]))
+        at = end
     pieces.append(_markdown_plain(text[at:]))
     return _LINE_START.sub(r"\1\\\2", "".join(pieces), count=1)
 
