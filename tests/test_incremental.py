@@ -110,6 +110,22 @@ def test_a_signature_is_trusted_only_once_the_file_has_settled(tmp_path: Path) -
     assert RACY_NS == 2_000_000_000
 
 
+def test_the_index_is_written_again_only_when_the_next_run_can_use_it() -> None:
+    """A file read again only because it was written a moment ago changes nothing worth writing
+    until it has settled; a changed signature or digest, or a file added, always is."""
+    from planlint.run.unchanged import RACY_NS, _worth_saving
+
+    written = 10 * RACY_NS
+    sig = (1, 2, 30, written, written)
+    known = {"a.plan": ("a.plan", sig, "d1", False, written + 1)}
+    assert not _worth_saving({"a.plan": ("a.plan", sig, "d1", False, written + RACY_NS)}, known)
+    assert _worth_saving({"a.plan": ("a.plan", sig, "d1", False, written + RACY_NS + 1)}, known)  # settled
+    assert _worth_saving({"a.plan": ("a.plan", sig, "d2", False, written + 2)}, known)  # another digest
+    assert _worth_saving({"a.plan": ("a.plan", (1, 2, 31, written, written), "d1", False, written + 2)}, known)
+    assert _worth_saving({**known, "b.plan": known["a.plan"]}, known)  # a file added
+    assert not _worth_saving(known, known)
+
+
 def test_findings_kept_a_subject_a_row_fold_into_the_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An edit writes the findings of the subjects it judged as rows; past FOLD_AT rows they are
     folded into the one value. Both ways read back as the cold answer."""

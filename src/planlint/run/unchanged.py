@@ -82,12 +82,30 @@ def read_changed(sources: list[tuple[str, Source]], cache: Cache) -> Read:
             assert isinstance(source, Unread)
             entries[shown] = (source.path, signatures[position], digests[position], MARK in data, now)
     on_disk = bool(entries) or bool(signatures)  # a review's blobs have no signatures: the index stays
-    return Read([item for item in out if item is not None], digests, entries, on_disk and entries != known)
+    return Read([item for item in out if item is not None], digests, entries, on_disk and _worth_saving(entries, known))
 
 
 def content_key(data: bytes | PlanFile) -> str:
     """What a file's cache keys hold: its digest, or the problem that stopped its reading."""
     return digest(data) if isinstance(data, bytes) else "unreadable:" + data.problem.message  # type: ignore[union-attr]
+
+
+def _worth_saving(entries: dict[str, Entry], known: dict[str, Entry]) -> bool:
+    """Whether the index changed in a way the next run can use: a file added, removed or changed,
+    or one read again only because it was written recently that has now settled. (Right after an
+    edit, every run reads the edited file again: writing the index each time would not help.)"""
+    if entries.keys() != known.keys():
+        return True
+    for shown, entry in entries.items():
+        before = known[shown]
+        if before == entry:
+            continue
+        if type(before) is not tuple or before[:4] != entry[:4]:
+            return True
+        signature_now, taken = entry[1], entry[4]
+        if max(signature_now[3], signature_now[4]) < taken - RACY_NS:
+            return True
+    return False
 
 
 def _still(entry: object, source: Unread, info: os.stat_result) -> bool:
