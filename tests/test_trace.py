@@ -79,3 +79,38 @@ def test_sensitivity_is_left_out_past_the_most_derived_a_reader_can_use(monkeypa
     assert len(trace.sensitivity("alpha.bookings", graph, evaluator, Fraction(0))) == 3
     monkeypatch.setattr(trace, "MOST_DERIVED", derives - 1)
     assert trace.sensitivity("alpha.bookings", graph, evaluator, Fraction(0)) == []
+
+
+@pytest.mark.parametrize(
+    "written,shown",
+    [
+        ("a.a - (b.b - c.c)", "a.a - (b.b - c.c)"),
+        ("a.a - b.b - c.c", "a.a - b.b - c.c"),
+        ("(a.a - b.b) - c.c", "a.a - b.b - c.c"),
+        ("a.a / (b.b / c.c)", "a.a ÷ (b.b ÷ c.c)"),
+        ("a.a / b.b / c.c", "a.a ÷ b.b ÷ c.c"),
+        ("a.a / (b.b * c.c)", "a.a ÷ (b.b × c.c)"),
+        ("(a.a + b.b) * c.c", "(a.a + b.b) × c.c"),
+        ("a.a + b.b * c.c", "a.a + b.b × c.c"),
+        ("a.a * (b.b * c.c)", "a.a × b.b × c.c"),
+        ("-(a.a + b.b)", "-(a.a + b.b)"),
+        ("-a.a * b.b", "-a.a × b.b"),
+        ("a.a - -b.b", "a.a - -b.b"),
+        ("2 * -a.a", "2 × -a.a"),
+        ("-(-a.a)", "--a.a"),
+        ("a.a * 1.5k - (3 + b.b)", "a.a × 1,500 - (3 + b.b)"),
+    ],
+)
+def test_formulas_are_written_with_the_parentheses_they_need(written: str, shown: str) -> None:
+    """A formula as explanations and reviews print it: the parentheses its meaning needs, no more,
+    and read back by the plan's reader it is the same formula."""
+    from planlint.analysis.formula import expression_text
+    from planlint.model.parse import parse_text
+
+    def formula(text: str) -> str:
+        plan_file = parse_text("f.plan", f"team t {{\n  derive t.x = {text}\n}}\n")
+        assert plan_file.problem is None, plan_file.problem
+        return expression_text(plan_file.blocks[0].statements[0].expr, str)
+
+    assert formula(written) == shown
+    assert formula(shown.replace("÷", "/").replace("×", "*").replace(",", "")) == shown
