@@ -114,3 +114,14 @@ def test_formulas_are_written_with_the_parentheses_they_need(written: str, shown
 
     assert formula(written) == shown
     assert formula(shown.replace("÷", "/").replace("×", "*").replace(",", "")) == shown
+
+
+def test_an_input_that_does_not_move_the_metric_is_not_a_driver() -> None:
+    """delta assumes leads.value = $40k against $20k .. $30k delivered, but alpha.flat is
+    zero.thing × leads.value with zero.thing at 0: the difference moves nothing ("$0/quarter"
+    was listed among what drives the shortfall)."""
+    plan_file, _ = parse_source("every_branch.plan", PLAN.read_bytes())
+    graph = InterlockGraph.build(Plan([plan_file]))
+    found = explain_assumption("alpha.flat", graph, Evaluator(graph), Fraction(0), 1)
+    (goal,) = found.goals
+    assert [(d.name, d.impact) for d in goal.drivers] == [("zero.thing", "-$100k/quarter")]

@@ -328,6 +328,8 @@ class GoalGap:
             if as_assumed is None:
                 continue
             effect = end(computed) - end(as_assumed)
+            if effect == 0:  # the difference does not move the metric (an input multiplied by zero)
+                continue
             unit = metric_unit(self.graph, self.evaluator, name)
             found.append(
                 Driver(
