@@ -170,9 +170,27 @@ def _check_review_markdown(result: LintResult) -> None:
 
 def outside_code(markdown: str) -> str:
     """The Markdown that GitHub renders as Markdown: backslash escapes (`\\|`, `\\``) made one
-    neutral character, code spans and the Mermaid block left out."""
-    markdown = re.sub(r"\\.", "\x00", re.sub(r"```mermaid\n.*?\n```", "", markdown, flags=re.S))
-    return re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", markdown)
+    neutral character, code spans and the Mermaid block left out, read left to right as CommonMark
+    does: inside a code span a backslash is itself (`` `www.x\\` `` ends at its second backtick)."""
+    markdown = re.sub(r"```mermaid\n.*?\n```", "", markdown, flags=re.S)
+    out, at = [], 0
+    while at < len(markdown):
+        char = markdown[at]
+        if char == "\\" and at + 1 < len(markdown):
+            out.append("\x00")
+            at += 2
+        elif char == "`":
+            run = re.match(r"`+", markdown[at:]).group()  # type: ignore[union-attr]
+            close = re.compile(rf"(?<!`){run}(?!`)").search(markdown, at + len(run))
+            if close is None:  # no closing run: the backticks are text
+                out.append(run)
+                at += len(run)
+            else:
+                at = close.end()
+        else:
+            out.append(char)
+            at += 1
+    return "".join(out)
 
 
 def check_cache(entries: list[tuple[str, bytes, bool]], folder: Path) -> None:
