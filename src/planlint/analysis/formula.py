@@ -80,16 +80,13 @@ def amount_text(amount: Amount) -> str:
     return f"({text})" if bracketed else text
 
 
-MORE_DIGITS = 12  # past the usual two decimals, for a constant such as 1.0000001
-
-
 def _exact_point(value: q.Quantity) -> str | None:
     """A plain number or a percentage with as many decimals as it needs to read back exactly."""
     unit = value.unit
     if unit.dims or unit.label or unit.currency or unit.time_power or unit.per_duration:
         return None
     scale = 100 if unit.percent else 1
-    for finer in range(MORE_DIGITS + 1):
+    for finer in range(q.MORE_DIGITS + 1):
         text = q.format_magnitude(value.lo, unit, 0, finer)
         try:
             if Fraction(text.rstrip("%").replace(",", "")) / scale == value.lo:

@@ -24,7 +24,6 @@ from planlint.model.written import requirement_text
 MOST_SHOWN = 12  # closing values verified and offered, the smallest changes first
 MOST_REPEATED = 12  # inputs used more than once that are solved (each takes a search)
 MOST_DERIVED = 2_000  # derived metrics under a goal beyond which no input is solved, nor driver weighed
-MORE_DIGITS = 12  # decimals a closing value may take beyond the usual, when it only holds that close
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,10 +190,10 @@ class GoalGap:
     def printed(self, name: str, value: Fraction, op: str, unit: q.Unit) -> tuple[str, q.Quantity] | None:
         """`value` as printed in `unit`, rounded the way the input moves, with the quantity that text
         states, when the goal holds with it: at the usual precision, else with up to
-        `MORE_DIGITS` more decimals (a narrow band of values that close the gap)."""
+        `q.MORE_DIGITS` more decimals (a narrow band of values that close the gap)."""
         way = 1 if op == ">=" else -1
         shown = value
-        for finer in range(MORE_DIGITS + 1):
+        for finer in range(q.MORE_DIGITS + 1):
             text = q.format_magnitude(shown, unit, way, finer)
             written = _written_back(text, unit)
             if written is None:

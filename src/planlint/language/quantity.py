@@ -544,6 +544,9 @@ def _display_factor(unit: Unit) -> tuple[int, int]:
     return found
 
 
+MORE_DIGITS = 12  # the most decimals past the usual a value is printed with (`finer`), to hold exactly
+
+
 def format_magnitude(value: Fraction, unit: Unit, direction: int = 0, finer: int = 0) -> str:
     """A single magnitude (base units) printed in `unit`: $24k, 16%, 4,000 leads/year.
 

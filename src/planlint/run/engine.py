@@ -573,7 +573,7 @@ def _suppressions_in(data_of: dict[str, Source]) -> Callable[[str], dict[int, fr
             if isinstance(data, Unchanged) and not data.marked:
                 found[path] = {}
                 return found[path]
-            data = loaded(path, data) if data is not None else None
+            data = loaded(path, data)
             if isinstance(data, PlanFile):
                 found[path] = data.suppressions
             elif data is not None and b"planlint:" in data:
@@ -599,8 +599,7 @@ def _reused(
     by_path = dict(sources)
 
     def lines(path: str) -> list[str] | None:
-        data = by_path.get(path)
-        data = loaded(path, data) if data is not None else None
+        data = loaded(path, by_path.get(path))
         if isinstance(data, PlanFile):
             return data.lines
         text = decode(path, data) if data is not None else None

@@ -293,16 +293,16 @@ class Unread:
 @dataclass(frozen=True)
 class Unchanged(Unread):
     """A plan file that is, by what the file system says of it, exactly as a recent run read it
-    (see `run/unchanged.py`): its digest is known, and it is read only when its text is needed."""
+    (see `run/unchanged.py`): its digest is known to the run, and it is read only when its text is
+    needed."""
 
-    digest: str
     marked: bool  # its text holds `planlint:`, so it may suppress findings
 
 
 Source = bytes | PlanFile | Unread  # a file's bytes, the problem that stopped its reading, or neither yet
 
 
-def loaded(shown: str, source: Source) -> bytes | PlanFile:
+def loaded(shown: str, source: Source | None) -> bytes | PlanFile | None:
     """A source's bytes (or the problem that stopped their reading), read now if not read yet."""
     return read_source(source.path, shown) if isinstance(source, Unread) else source
 

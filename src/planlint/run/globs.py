@@ -119,17 +119,16 @@ class GlobSet:
     def _after(self, folders: tuple[str, ...]) -> Pending | None:
         """None when a glob matches one of the folders; else what each glob still waits for."""
         pending: Pending = []
-        for pattern, plain, segments, _ in self._globs:
-            if folders and glob_matches(pattern, list(folders)):
+        for pattern, plain, segments, any_name in self._globs:
+            if plain is not None or any_name:  # a name (or a name glob) anywhere on the path
+                if folders and glob_matches(pattern, list(folders)):
+                    return None
+                pending.append((plain, segments, _skip_folders({0}, segments)))
+                continue
+            states = _walk_states(segments, _skip_folders({0}, segments), folders)
+            if states is None:
                 return None
-            if plain is not None:
-                pending.append((plain, segments, set()))
-            else:  # a name-anywhere glob is one segment: from its start state, as for a folder
-                start = _skip_folders({0}, segments)
-                any_name = len(segments) == 1
-                states = start if any_name else _walk_states(segments, start, folders)
-                assert states is not None  # the folders did not match
-                pending.append((None, segments, states))
+            pending.append((None, segments, states))
         return pending
 
 

@@ -182,8 +182,7 @@ class LoadingPlan(Plan):
 
     def source_line(self, path: str, line: int) -> str | None:
         if path not in self._text_lines:
-            data = self.contents.get(path)
-            data = loaded(path, data) if data is not None else None
+            data = loaded(path, self.contents.get(path))
             text = data.lines if isinstance(data, PlanFile) else decode(path, data) if data is not None else None
             self._text_lines[path] = text.split("\n") if isinstance(text, str) else text  # type: ignore[assignment]
         lines = self._text_lines[path]

@@ -173,12 +173,13 @@ class Store:
         """Every subject's findings (subjects without findings are left out)."""
         row = self._db.execute("select found from findings").fetchone()
         found = _checked_findings(load_model(row[0]) if row is not None else {})
-        for subject, later in self._db.execute("select subject, found from later_findings"):
-            (one,) = _checked_findings({tuple(json.loads(subject)): load_model(later)}).items()
-            if one[1]:
-                found[one[0]] = one[1]
-            else:
-                found.pop(one[0], None)
+        for written, blob in self._db.execute("select subject, found from later_findings"):
+            subject = tuple(json.loads(written))
+            later = _checked_findings({subject: load_model(blob)})[subject]
+            if later:
+                found[subject] = later
+            else:  # judged again, and found nothing
+                found.pop(subject, None)
         return found
 
     def write_findings(

@@ -66,7 +66,7 @@ def read_changed(sources: list[tuple[str, Source]], cache: Cache) -> Read:
         if isinstance(source, Unread) and info is not None:
             entry = known.get(shown)
             if entry is not None and _still(entry, source, info):
-                out.append((shown, Unchanged(source.path, entry[2], entry[3])))
+                out.append((shown, Unchanged(source.path, entry[3])))
                 digests.append(entry[2])
                 entries[shown] = entry
                 continue
@@ -102,8 +102,7 @@ def _worth_saving(entries: dict[str, Entry], known: dict[str, Entry]) -> bool:
             continue
         if type(before) is not tuple or before[:4] != entry[:4]:
             return True
-        signature_now, taken = entry[1], entry[4]
-        if max(signature_now[3], signature_now[4]) < taken - RACY_NS:
+        if _settled(entry[1], entry[4]):
             return True
     return False
 
@@ -120,8 +119,14 @@ def _still(entry: object, source: Unread, info: os.stat_result) -> bool:
         and type(content) is str
         and type(marked) is bool
         and type(taken) is int
-        and max(was[3], was[4]) < taken - RACY_NS  # `was` equals a signature: five whole numbers
+        and _settled(was, taken)  # `was` equals a signature: five whole numbers
     )
+
+
+def _settled(written: Signature, taken: int) -> bool:
+    """Whether the file was last written (or changed) long enough before `taken` that a write in
+    the same tick of the clock would have shown in its signature."""
+    return max(written[3], written[4]) < taken - RACY_NS
 
 
 def _regular_stat(path: str) -> os.stat_result | None:
