@@ -13,6 +13,7 @@ parentheses, long lines, random Unicode, stray tokens.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -22,6 +23,30 @@ from planlint.language.source import ODD_LINE_BREAKS
 
 REPO = Path(__file__).resolve().parents[1]
 Files = dict[str, bytes]
+
+
+# Strategies are built once: hypothesis validates each new strategy object on its first draw, and
+# building them inside every draw cost the campaign about half of its time.
+BOOLEANS = st.booleans()
+
+
+@functools.cache
+def _sampled_from(options: tuple[object, ...]) -> st.SearchStrategy:
+    return st.sampled_from(options)
+
+
+def _sampled(options) -> st.SearchStrategy:
+    options = tuple(options)
+    try:
+        return _sampled_from(options)
+    except TypeError:  # unhashable options (the corpus's repositories): built each time
+        return st.sampled_from(options)
+
+
+@functools.cache
+def _integers(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.integers(low, high)
+
 
 # Valid plans ----------------------------------------------------------------
 
@@ -41,49 +66,55 @@ FREE_TEXT = st.text(
     max_size=30,
 ).filter(lambda text: not re.search(r"inf|nan", text, re.IGNORECASE))
 
-names = st.builds(lambda a, m: f"{a}.{m}", st.sampled_from(AREAS), st.sampled_from(METRICS))
+names = st.builds(lambda a, m: f"{a}.{m}", _sampled(AREAS), _sampled(METRICS))
 
 
 @st.composite
 def digits(draw) -> str:
     """A written number without suffix: 4000, 4,000, 1.5, 0.25, now and then hundreds of digits."""
-    form = draw(st.sampled_from(["int", "int", "grouped", "decimal", "huge", "tiny"]))
+    form = draw(_sampled(["int", "int", "grouped", "decimal", "huge", "tiny"]))
     if form == "grouped":
-        return f"{draw(st.integers(1000, 10**9)):,}"
+        return f"{draw(_integers(1000, 10**9)):,}"
     if form == "decimal":
-        return f"{draw(st.integers(0, 9999))}.{draw(st.integers(0, 999)):03d}".rstrip("0").rstrip(".") or "0"
+        return f"{draw(_integers(0, 9999))}.{draw(_integers(0, 999)):03d}".rstrip("0").rstrip(".") or "0"
     if form == "huge":
-        return "9" * draw(st.integers(20, 400))
+        return "9" * draw(_integers(20, 400))
     if form == "tiny":
-        return "0." + "0" * draw(st.integers(5, 300)) + "1"
-    return str(draw(st.integers(0, 100_000)))
+        return "0." + "0" * draw(_integers(5, 300)) + "1"
+    return str(draw(_integers(0, 100_000)))
+
+
+DIGITS = digits()
 
 
 def _number(draw) -> str:
-    return draw(digits()) + draw(st.sampled_from(SUFFIXES))
+    return draw(DIGITS) + draw(_sampled(SUFFIXES))
 
 
 def _period(draw) -> str:
-    return draw(st.sampled_from(["/", "/", "/ "])) + draw(st.sampled_from(PERIODS))
+    return draw(_sampled(["/", "/", "/ "])) + draw(_sampled(PERIODS))
 
 
 @st.composite
 def unit_templates(draw) -> tuple[str, str | None, bool]:
     """How a quantity is written: (kind, unit word or currency symbol, per period?)."""
-    kind = draw(st.sampled_from(["number", "money", "iso", "percent", "count", "count"]))
+    kind = draw(_sampled(["number", "money", "iso", "percent", "count", "count"]))
     unit = {
-        "money": draw(st.sampled_from(SYMBOLS)),
-        "iso": draw(st.sampled_from(["USD", "EUR", "GBP"])),
-        "count": draw(st.sampled_from(UNITS)),
+        "money": draw(_sampled(SYMBOLS)),
+        "iso": draw(_sampled(["USD", "EUR", "GBP"])),
+        "count": draw(_sampled(UNITS)),
     }.get(kind)
-    per = kind not in ("percent", "number") and draw(st.booleans())
+    per = kind not in ("percent", "number") and draw(BOOLEANS)
     return kind, unit, per
+
+
+UNIT_TEMPLATES = unit_templates()
 
 
 def quantity_text(draw, template: tuple[str, str | None, bool]) -> str:
     kind, unit, per = template
     if kind == "percent":
-        return draw(digits()) + "%"
+        return draw(DIGITS) + "%"
     if kind == "money":
         text = unit + _number(draw)
     elif kind == "number":
@@ -96,18 +127,18 @@ def quantity_text(draw, template: tuple[str, str | None, bool]) -> str:
 @st.composite
 def amounts(draw) -> str:
     """A point, a range or a value with a tolerance, all in one unit."""
-    template = draw(unit_templates())
+    template = draw(UNIT_TEMPLATES)
     first = quantity_text(draw, template)
-    shape = draw(st.sampled_from(["point", "point", "range", "tolerance"]))
+    shape = draw(_sampled(["point", "point", "range", "tolerance"]))
     if shape == "range":
-        return f"{first}{draw(st.sampled_from([' .. ', '..']))}{quantity_text(draw, template)}"
+        return f"{first}{draw(_sampled([' .. ', '..']))}{quantity_text(draw, template)}"
     if shape == "tolerance":
-        sign = draw(st.sampled_from(["±", "+/-"]))
+        sign = draw(_sampled(["±", "+/-"]))
         # A bare width on a percentage (`50% ± 2`) is refused as ambiguous: not a valid plan.
         styles = ["percent", "own unit"] if first.endswith("%") else ["percent", "bare", "own unit"]
-        style = draw(st.sampled_from(styles))
+        style = draw(_sampled(styles))
         width = {
-            "percent": lambda: draw(digits()) + "%",
+            "percent": lambda: draw(DIGITS) + "%",
             "bare": lambda: _number(draw),
             "own unit": lambda: quantity_text(draw, template),
         }[style]()
@@ -115,37 +146,52 @@ def amounts(draw) -> str:
     return first
 
 
+AMOUNTS = amounts()
+
+
 @st.composite
 def dates(draw) -> str:
-    year = draw(st.integers(1000, 9999))
-    form = draw(st.sampled_from(["quarter", "month", "day"]))
+    year = draw(_integers(1000, 9999))
+    form = draw(_sampled(["quarter", "month", "day"]))
     if form == "quarter":
-        return f"{year}-Q{draw(st.integers(1, 4))}"
-    month = draw(st.integers(1, 12))
+        return f"{year}-Q{draw(_integers(1, 4))}"
+    month = draw(_integers(1, 12))
     if form == "month":
         return f"{year}-{month:02d}"
-    return f"{year}-{month:02d}-{draw(st.integers(1, 28)):02d}"
+    return f"{year}-{month:02d}-{draw(_integers(1, 28)):02d}"
 
 
-values = st.one_of(amounts(), amounts(), FREE_TEXT.map(lambda t: f'"{t}"'), dates())
+DATES = dates()
+
+
+values = st.one_of(AMOUNTS, AMOUNTS, FREE_TEXT.map(lambda t: f'"{t}"'), DATES)
 
 
 @st.composite
 def ranges(draw) -> str:
-    template = draw(unit_templates())
+    template = draw(UNIT_TEMPLATES)
     return f"{quantity_text(draw, template)} .. {quantity_text(draw, template)}"
+
+
+RANGES = ranges()
 
 
 @st.composite
 def requirements(draw) -> str:
-    if draw(st.integers(0, 5)) == 0:
-        return f"in {draw(ranges())}"
-    return f"{draw(st.sampled_from(['>=', '<=', '=']))} {draw(values)}"
+    if draw(_integers(0, 5)) == 0:
+        return f"in {draw(RANGES)}"
+    return f"{draw(_sampled(['>=', '<=', '=']))} {draw(values)}"
+
+
+REQUIREMENTS = requirements()
 
 
 @st.composite
 def literals(draw) -> str:
-    return quantity_text(draw, draw(unit_templates()))
+    return quantity_text(draw, draw(UNIT_TEMPLATES))
+
+
+LITERALS = literals()
 
 
 def _combine(parts: tuple[str, str, str, bool]) -> str:
@@ -156,12 +202,12 @@ def _combine(parts: tuple[str, str, str, bool]) -> str:
 
 
 expressions = st.recursive(
-    st.one_of(names, names, literals()),
+    st.one_of(names, names, LITERALS),
     lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner, st.booleans()).map(_combine),
+        st.tuples(inner, _sampled(["+", "-", "*", "/"]), inner, BOOLEANS).map(_combine),
         inner.map(lambda e: f"({e})"),
         inner.map(lambda e: f"-{e}"),
-        st.tuples(literals(), st.sampled_from(["/", "*", "-"]), names, st.booleans()).map(_combine),
+        st.tuples(LITERALS, _sampled(["/", "*", "-"]), names, BOOLEANS).map(_combine),
     ),
     max_leaves=12,
 )
@@ -169,42 +215,48 @@ expressions = st.recursive(
 
 @st.composite
 def statements(draw) -> str:
-    kind = draw(st.sampled_from(["owner", "goal", "produces", "produces", "consumes", "consumes", "derive"]))
+    kind = draw(_sampled(["owner", "goal", "produces", "produces", "consumes", "consumes", "derive"]))
     if kind == "owner":
         return f'owner "{draw(FREE_TEXT)}"'
     if kind == "goal":
-        return f"goal {draw(names)} {draw(requirements())}"
+        return f"goal {draw(names)} {draw(REQUIREMENTS)}"
     if kind == "derive":
         return f"derive {draw(names)} = {draw(expressions)}"
     parts = [kind, draw(names)]
-    if draw(st.booleans()):
-        parts.append(f"= {draw(values)}" if kind == "produces" else draw(requirements()))
-    if draw(st.integers(0, 3)) == 0:
-        parts.append(f"by {draw(dates())}")
+    if draw(BOOLEANS):
+        parts.append(f"= {draw(values)}" if kind == "produces" else draw(REQUIREMENTS))
+    if draw(_integers(0, 3)) == 0:
+        parts.append(f"by {draw(DATES)}")
     return " ".join(parts)
+
+
+STATEMENTS = statements()
 
 
 @st.composite
 def comments(draw) -> str:
-    choice = draw(st.sampled_from(["", "", "", "text", "ignore", "ignore-all"]))
+    choice = draw(_sampled(["", "", "", "text", "ignore", "ignore-all"]))
     if choice == "text":
         return "  # " + draw(FREE_TEXT)
     if choice == "ignore":
-        return f"  # planlint: ignore[{draw(st.sampled_from(['value-mismatch', 'PL102', 'unit-mismatch']))}]"
+        return f"  # planlint: ignore[{draw(_sampled(['value-mismatch', 'PL102', 'unit-mismatch']))}]"
     return "  # planlint: ignore" if choice == "ignore-all" else ""
+
+
+COMMENTS = comments()
 
 
 @st.composite
 def blocks(draw, keyword: str, name: str) -> str:
-    body = draw(st.lists(statements(), max_size=8))
-    indent = draw(st.sampled_from(["  ", "\t", "    ", ""]))
-    if not body and draw(st.booleans()):
+    body = draw(st.lists(STATEMENTS, max_size=8))
+    indent = draw(_sampled(["  ", "\t", "    ", ""]))
+    if not body and draw(BOOLEANS):
         return f"{keyword} {name} {{}}"
-    lines = [f"{keyword} {name} {{{draw(comments())}"]
+    lines = [f"{keyword} {name} {{{draw(COMMENTS)}"]
     for statement in body:
-        if draw(st.integers(0, 4)) == 0:
+        if draw(_integers(0, 4)) == 0:
             lines.append("")  # a blank line
-        lines.append(f"{indent}{statement}{draw(comments())}")
+        lines.append(f"{indent}{statement}{draw(COMMENTS)}")
     lines.append("}")
     return "\n".join(lines)
 
@@ -212,20 +264,20 @@ def blocks(draw, keyword: str, name: str) -> str:
 @st.composite
 def valid_plans(draw) -> Files:
     """A plan repository: 1-3 files, unique team names, at most one org block."""
-    count = draw(st.integers(1, 3))
-    team_names = draw(st.lists(st.sampled_from(TEAMS), min_size=1, max_size=6))
+    count = draw(_integers(1, 3))
+    team_names = draw(st.lists(_sampled(TEAMS), min_size=1, max_size=6))
     headers = [("team", f"{name}{index}") for index, name in enumerate(team_names)]
-    if draw(st.booleans()):
-        headers.insert(draw(st.integers(0, len(headers))), ("org", "acme"))
+    if draw(BOOLEANS):
+        headers.insert(draw(_integers(0, len(headers))), ("org", "acme"))
     files: dict[str, list[str]] = {f"plan{i}.plan": [] for i in range(count)}
     for keyword, name in headers:
-        files[f"plan{draw(st.integers(0, count - 1))}.plan"].append(draw(blocks(keyword, name)))
+        files[f"plan{draw(_integers(0, count - 1))}.plan"].append(draw(blocks(keyword, name)))
     return {path: _encode(draw, "\n\n".join(texts) + "\n") for path, texts in files.items()}
 
 
 def _encode(draw, text: str) -> bytes:
-    ending = draw(st.sampled_from(["\n", "\n", "\r\n", "\r"]))
-    bom = b"\xef\xbb\xbf" if draw(st.integers(0, 5)) == 0 else b""
+    ending = draw(_sampled(["\n", "\n", "\r\n", "\r"]))
+    bom = b"\xef\xbb\xbf" if draw(_integers(0, 5)) == 0 else b""
     return bom + text.replace("\n", ending).encode("utf-8")
 
 
@@ -281,12 +333,12 @@ TOKENS = [
 
 
 def _flip(draw, data: bytes) -> bytes:
-    at = draw(st.integers(0, max(len(data) - 1, 0)))
-    return data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1 :]
+    at = draw(_integers(0, max(len(data) - 1, 0)))
+    return data[:at] + bytes([draw(_integers(0, 255))]) + data[at + 1 :]
 
 
 def _truncate(draw, data: bytes) -> bytes:
-    return data[: draw(st.integers(0, len(data)))]
+    return data[: draw(_integers(0, len(data)))]
 
 
 def _delete_one(char: bytes):
@@ -294,7 +346,7 @@ def _delete_one(char: bytes):
         places = [m.start() for m in re.finditer(re.escape(char), data)]
         if not places:
             return data
-        at = draw(st.sampled_from(places))
+        at = draw(_sampled(places))
         return data[:at] + data[at + 1 :]
 
     return delete
@@ -304,18 +356,18 @@ def _replace_number(draw, data: bytes, new: bytes) -> bytes:
     places = [m.span() for m in re.finditer(rb"\d+", data)]
     if not places:
         return data + new
-    start, end = draw(st.sampled_from(places))
+    start, end = draw(_sampled(places))
     return data[:start] + new + data[end:]
 
 
 def _huge_or_tiny(draw, data: bytes) -> bytes:
     digits_text = draw(
-        st.sampled_from(
+        _sampled(
             [
                 b"1" + b"0" * 308,
                 b"1" + b"0" * 400,
-                b"9" * draw(st.integers(300, 5000)),
-                b"0." + b"0" * draw(st.integers(300, 5000)) + b"1",
+                b"9" * draw(_integers(300, 5000)),
+                b"0." + b"0" * draw(_integers(300, 5000)) + b"1",
                 b"0",
                 b"0.0",
                 b"1" + b"0" * 400 + b"B",
@@ -326,15 +378,15 @@ def _huge_or_tiny(draw, data: bytes) -> bytes:
 
 
 def _deep_parentheses(draw, data: bytes) -> bytes:
-    depth = draw(st.integers(50, 3000))
-    close = depth if draw(st.booleans()) else draw(st.integers(0, depth))
+    depth = draw(_integers(50, 3000))
+    close = depth if draw(BOOLEANS) else draw(_integers(0, depth))
     return _replace_number(draw, data, b"(" * depth + b"1" + b")" * close)
 
 
 def _long_line(draw, data: bytes) -> bytes:
-    count = draw(st.integers(100, 5000))
+    count = draw(_integers(100, 5000))
     line = draw(
-        st.sampled_from(
+        _sampled(
             [
                 b"  derive long.x = " + b"1 + " * count + b"1",
                 b"#" + b"x" * count * 4,
@@ -345,23 +397,23 @@ def _long_line(draw, data: bytes) -> bytes:
         )
     )
     lines = data.split(b"\n")
-    at = draw(st.integers(0, len(lines)))
+    at = draw(_integers(0, len(lines)))
     return b"\n".join(lines[:at] + [line] + lines[at:])
 
 
 def _unicode(draw, data: bytes) -> bytes:
     text = draw(st.text(min_size=1, max_size=20)).encode("utf-8")
-    at = draw(st.integers(0, len(data)))
+    at = draw(_integers(0, len(data)))
     return data[:at] + text + data[at:]
 
 
 def _token(draw, data: bytes) -> bytes:
-    at = draw(st.integers(0, len(data)))
-    return data[:at] + draw(st.sampled_from(TOKENS)) + data[at:]
+    at = draw(_integers(0, len(data)))
+    return data[:at] + draw(_sampled(TOKENS)) + data[at:]
 
 
 def _line_endings(draw, data: bytes) -> bytes:
-    choice = draw(st.sampled_from(["crlf", "cr", "bom", "tabs", "mixed"]))
+    choice = draw(_sampled(["crlf", "cr", "bom", "tabs", "mixed"]))
     if choice == "crlf":
         return data.replace(b"\n", b"\r\n")
     if choice == "cr":
@@ -370,13 +422,13 @@ def _line_endings(draw, data: bytes) -> bytes:
         return b"\xef\xbb\xbf" + data
     if choice == "tabs":
         return data.replace(b"  ", b"\t")
-    return b"".join(line + draw(st.sampled_from([b"\n", b"\r\n", b"\r"])) for line in data.split(b"\n"))
+    return b"".join(line + draw(_sampled([b"\n", b"\r\n", b"\r"])) for line in data.split(b"\n"))
 
 
 def _shuffle_lines(draw, data: bytes) -> bytes:
     lines = data.split(b"\n")
-    i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
-    if draw(st.booleans()):
+    i, j = draw(_integers(0, len(lines) - 1)), draw(_integers(0, len(lines) - 1))
+    if draw(BOOLEANS):
         lines[i], lines[j] = lines[j], lines[i]
     else:
         lines.insert(i, lines[j])
@@ -402,10 +454,10 @@ MUTATIONS = {
 @st.composite
 def mutated_plans(draw, repositories: list[tuple[str, Files]]) -> tuple[Files, str, Files]:
     """One corpus repository with one file damaged 1-3 times: (original, damaged file's name, damaged)."""
-    _, files = draw(st.sampled_from(repositories))
-    target = draw(st.sampled_from(sorted(files)))
+    _, files = draw(_sampled(repositories))
+    target = draw(_sampled(sorted(files)))
     data = files[target]
-    for name in draw(st.lists(st.sampled_from(sorted(MUTATIONS)), min_size=1, max_size=3)):
+    for name in draw(st.lists(_sampled(sorted(MUTATIONS)), min_size=1, max_size=3)):
         data = MUTATIONS[name](draw, data)
     return files, target, {**files, target: data}
 
@@ -426,7 +478,7 @@ name_chars = st.characters(blacklist_characters="/\x00", blacklist_categories=("
 @st.composite
 def hostile_names(draw) -> list[str]:
     """1-4 distinct file names built from `NAME_PIECES` and any other characters, each ending `.plan`."""
-    piece = st.one_of(st.sampled_from(NAME_PIECES), st.text(name_chars, min_size=1, max_size=6))
+    piece = st.one_of(_sampled(NAME_PIECES), st.text(name_chars, min_size=1, max_size=6))
     names = draw(st.lists(st.lists(piece, min_size=1, max_size=5).map("".join), min_size=1, max_size=4))
     return sorted({f"{name}.plan" for name in names})
 
@@ -447,9 +499,9 @@ class Reduced:
 def cache_values(draw) -> object:
     """What a forged entry could hold: planlint's own shapes with wrong or huge contents, numbers
     that take hours to build, other classes, deep nesting."""
-    huge = st.sampled_from([16_600, 65_537, 99_658]).map(lambda bits: (1 << bits) - 1)  # built, not printed
+    huge = _sampled([16_600, 65_537, 99_658]).map(lambda bits: (1 << bits) - 1)  # built, not printed
     fractions = st.one_of(
-        st.sampled_from([("1e999999999",), ("1/3",), (1, 0), (1.5, 2), (3, -4), (1, 2)]),
+        _sampled([("1e999999999",), ("1/3",), (1, 0), (1.5, 2), (3, -4), (1, 2)]),
         huge.map(lambda big: (big, 1)),
     )
     others = [Reduced("os", "system", "true"), Reduced("builtins", "eval", "1"), Reduced("builtins", "set", [1])]
@@ -460,7 +512,7 @@ def cache_values(draw) -> object:
         st.binary(max_size=20),
         st.floats(),
         fractions.map(lambda args: Reduced("fractions", "Fraction", *args)),
-        st.sampled_from(others),
+        _sampled(others),
     )
     return draw(
         st.recursive(
@@ -475,6 +527,9 @@ def cache_values(draw) -> object:
     )
 
 
+CACHE_VALUES = cache_values()
+
+
 @st.composite
 def hostile_cache_entries(draw) -> list[tuple[str, bytes, bool]]:
     """(entry name, payload, whether it is signed with the cache's own secret): random bytes,
@@ -484,10 +539,10 @@ def hostile_cache_entries(draw) -> list[tuple[str, bytes, bool]]:
 
     payload = st.one_of(
         st.binary(max_size=200),
-        cache_values().map(lambda value: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)),
+        CACHE_VALUES.map(lambda value: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)),
         st.just(b"(" * 100_000 + b"."),  # MARK opcodes without end
         st.just(pickle.dumps(("key", []))),
     )
     # "RUN": the entry holding the last run's findings (the oracle knows its name); run.pickle indexes them.
-    entry = st.tuples(st.sampled_from(["files.pickle", "run.pickle", "stat.pickle", "RUN"]), payload, st.booleans())
+    entry = st.tuples(_sampled(["files.pickle", "run.pickle", "stat.pickle", "RUN"]), payload, BOOLEANS)
     return draw(st.lists(entry, min_size=1, max_size=3))
