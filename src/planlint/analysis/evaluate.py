@@ -69,6 +69,7 @@ class Evaluator:
         self.graph = graph
         self._known = known
         self._memo: dict[str, Outcome] = {}
+        self._inputs: dict[str, list[str]] = {}  # a derived name's inputs, walked out of its formula once
         for group in graph.cyclic_names():
             circular = Unknown("circular", tuple(group))  # one per group: a long cycle must not cost n²
             for name in group:
@@ -96,15 +97,36 @@ class Evaluator:
                     continue
             producer = self.graph.producer(current)
             if isinstance(producer, Derive):
-                pending = [r.name for r in references(producer.expr) if r.name not in memo]
+                inputs = self._inputs.get(current)
+                if inputs is None:
+                    inputs = self._inputs[current] = [ref.name for ref in references(producer.expr)]
+                pending = [name for name in inputs if name not in memo]
                 if pending:
                     stack.extend(pending)
                     continue
-                memo[current] = self._evaluate(producer)
+                memo[current] = self._evaluate(producer, inputs)
             else:
                 memo[current] = _stated(current, producer)
             stack.pop()
         return memo[name]
+
+    def evaluate_all(self) -> None:
+        """Work out every derived value at once, each after its inputs (the graph's evaluation
+        order): what `value_of` finds by searching, without the search. For a whole plan, before
+        it is judged; a name on a loop or after one is left to `value_of`."""
+        memo, graph, known_inputs = self._memo, self.graph, self._inputs
+        for name in graph.evaluation_order():
+            if name in memo:
+                continue
+            derive = graph.producer(name)
+            assert isinstance(derive, Derive)
+            inputs = known_inputs.get(name)
+            if inputs is None:
+                inputs = known_inputs[name] = [ref.name for ref in references(derive.expr)]
+            for input_name in inputs:
+                if input_name not in memo:  # a derived input comes earlier in the order: a stated one
+                    memo[input_name] = self.value_of(input_name)
+            memo[name] = self._evaluate(derive, inputs)
 
     def delivered_by(self, producer: Produces | Derive) -> Outcome:
         """What this producer of its name delivers, whether or not it is the one that counts."""
@@ -112,20 +134,23 @@ class Evaluator:
             return self.value_of(producer.name)
         if isinstance(producer, Produces):
             return _stated(producer.name, producer)
-        for ref in references(producer.expr):
-            self.value_of(ref.name)
-        return self._evaluate(producer)
+        inputs = [ref.name for ref in references(producer.expr)]
+        for name in inputs:
+            self.value_of(name)
+        return self._evaluate(producer, inputs)
 
-    def _evaluate(self, derive: Derive) -> Outcome:
+    def _evaluate(self, derive: Derive, inputs: list[str]) -> Outcome:
+        """`derive`'s value, once the value of each of its `inputs` (the names it refers to) is known."""
         missing: list[str] = []
         broken: list[str] = []
-        for ref in references(derive.expr):
-            outcome = self._memo[ref.name]
+        memo = self._memo
+        for name in inputs:
+            outcome = memo[name]
             if isinstance(outcome, Unknown):
                 if outcome.reason in ("unresolved", "no-value"):
                     missing.extend(outcome.names)
                 else:  # circular or invalid upstream: produced, but its own rule reports why it has no value
-                    broken.append(ref.name)
+                    broken.append(name)
         if missing:
             return Unknown("unresolved", tuple(dict.fromkeys(missing)))
         if broken:

@@ -14,7 +14,7 @@ a check neither imports networkx nor pays for its 200k edges.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -54,7 +54,7 @@ class InterlockGraph:
     goals: list[Goal] = field(default_factory=list)
     # name -> the names with a `derives` or `feeds` edge into it
     _fed_by: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
-    _cycles: list[list[str]] | None = field(default=None, init=False, repr=False)
+    _derivations_sorted: tuple[list[str], list[list[str]]] | None = field(default=None, init=False, repr=False)
     _networkx: nx.DiGraph[Node] | None = field(default=None, init=False, repr=False)
     _goals_by_metric: dict[str, list[Goal]] | None = field(default=None, init=False, repr=False)
     _shared: tuple[list[str], set[str]] | None = field(default=None, init=False, repr=False)
@@ -204,14 +204,34 @@ class InterlockGraph:
 
     def cyclic_names(self) -> list[list[str]]:
         """Groups of derived names that depend on themselves, each sorted (computed once)."""
-        if self._cycles is None:
+        return [list(group) for group in self._sorted_derivations()[1]]
+
+    def evaluation_order(self) -> list[str]:
+        """The derived names whose values can be computed, each after every derived name it reads:
+        all but those on a loop and those that read one (computed once)."""
+        return self._sorted_derivations()[0]
+
+    def _sorted_derivations(self) -> tuple[list[str], list[list[str]]]:
+        if self._derivations_sorted is None:
+            # Only derived names can be on a loop (a stated or unresolved one depends on nothing):
+            # the edges from each derived input to the derived name that reads it.
+            derived: dict[str, Derive] = {}
+            for name, found in self.producers.items():
+                counts = found[0]
+                if type(counts) is Derive:
+                    derived[name] = counts
             inputs: dict[str, set[str]] = {}
-            for derive in self.derivations():
-                if self.producer(derive.name) is derive:
-                    for ref in references(derive.expr):
-                        inputs.setdefault(ref.name, set()).add(derive.name)
-            self._cycles = loops_in(inputs)
-        return [list(group) for group in self._cycles]
+            for name, derive in derived.items():
+                for ref in references(derive.expr):
+                    if ref.name in derived:
+                        readers = inputs.get(ref.name)
+                        if readers is None:
+                            inputs[ref.name] = {name}
+                        else:
+                            readers.add(name)
+            order, rest = in_order(inputs, derived)
+            self._derivations_sorted = order, _loops_among(inputs, rest)
+        return self._derivations_sorted
 
     def shared_metrics(self) -> list[str]:
         """The metrics of the org's goals, sorted: the shared goals every team goal should feed."""
@@ -249,6 +269,36 @@ def _block_key(block: Block) -> tuple[str, str]:
 
 
 def loops_in(successors: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups that hold a cycle, each sorted."""
+    return _loops_among(successors, in_order(successors, successors)[1])
+
+
+def in_order(successors: dict[str, set[str]], nodes: Iterable[str]) -> tuple[list[str], set[str]]:
+    """`nodes` (which include every node with no edge into it) in topological order, each after
+    every node with an edge into it (Kahn: a node is taken once nothing left points to it); and
+    the nodes that are never taken: those on a loop, and those a loop leads to. Most plans have
+    no loop, and then nothing is left for the search for loops."""
+    pointed_at: dict[str, int] = {}
+    for targets in successors.values():
+        for target in targets:
+            pointed_at[target] = pointed_at.get(target, 0) + 1
+    order = [node for node in nodes if node not in pointed_at]
+    for node in order:  # the list grows as it is walked
+        for target in successors.get(node, ()):
+            left = pointed_at[target] - 1
+            pointed_at[target] = left
+            if left == 0:
+                order.append(target)
+    return order, {node for node, left in pointed_at.items() if left}
+
+
+def _loops_among(successors: dict[str, set[str]], remaining: set[str]) -> list[list[str]]:
+    if not remaining:
+        return []
+    return _strongly_connected({node: successors.get(node, set()) & remaining for node in remaining})
+
+
+def _strongly_connected(successors: dict[str, set[str]]) -> list[list[str]]:
     """Strongly connected groups that hold a cycle, each sorted (Tarjan, iterative: no depth limit)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}

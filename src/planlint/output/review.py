@@ -10,7 +10,6 @@ GitHub and GitLab both render. Everything a plan owner wrote is escaped, and
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,6 +20,7 @@ from planlint.analysis.impact import UNCHECKED, Change, Notice, Reliance, relian
 from planlint.language.limits import LIMITS
 from planlint.language.wording import plural
 from planlint.model.plan import Derive, Owner
+from planlint.output import json_text
 from planlint.output.escape import code_span, markdown_text, mermaid_label, one_line, terminal
 from planlint.output.mermaid import Ids
 from planlint.rulebook.finding import Finding, Severity
@@ -204,7 +204,7 @@ def render_json(review: Review) -> str:
             {"handle": n.handle or None, "teams": list(n.teams), "reasons": list(n.reasons)} for n in review.notices
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(document) + "\n"
 
 
 def _side_json(side: Side) -> dict[str, Any]:

@@ -3,10 +3,10 @@ change fixes, brings and leaves open; as text for a terminal or as JSON."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from planlint.output import json_text
 from planlint.output.escape import terminal_lines
 from planlint.output.report import Report
 from planlint.rulebook.finding import Finding
@@ -103,4 +103,4 @@ def render_json(what_if: WhatIf) -> str:
         ],
         "summary": what_if.report.summary(),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(document) + "\n"

@@ -245,6 +245,7 @@ def _judged_whole(
     """The result of judging every subject of the plan, and the findings of each subject."""
     graph = InterlockGraph.build(plan)
     evaluator = Evaluator(graph)
+    evaluator.evaluate_all()  # once, before a second process judges: it then reads these values
     active = active_rules(config, ruleset)
     subjects: dict[str, list[tuple[SubjectId, object]]] = {
         "assumption": [(("a", name), name) for name in graph.names()],

@@ -10,8 +10,8 @@ occurrence number (still independent of line numbers).
 from __future__ import annotations
 
 import hashlib
-import json
 
+from planlint.output import json_text
 from planlint.output.escape import one_line
 from planlint.output.report import Report
 from planlint.rulebook.finding import Finding, Severity
@@ -54,4 +54,4 @@ def render(report: Report, *, color: bool = False) -> str:
         }
         for f, fingerprint in zip(report.findings, unique_fingerprints(report.findings))
     ]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(issues) + "\n"

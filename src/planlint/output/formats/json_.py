@@ -4,8 +4,7 @@ the standard library's `json`."""
 
 from __future__ import annotations
 
-import json
-
+from planlint.output import json_text
 from planlint.output.report import Report
 
 VERSION = 1  # bump on any incompatible change to the shape below
@@ -18,4 +17,4 @@ def render(report: Report, *, color: bool = False) -> str:
         "findings": [finding.to_dict() for finding in report.findings],
         "summary": report.summary(),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(document) + "\n"

@@ -7,10 +7,10 @@ source line is known the column is converted, otherwise it is left as is.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from planlint.language.span import Span
+from planlint.output import json_text
 from planlint.output.formats._common import TOOL_NAME, TOOL_URL
 from planlint.output.report import Report
 from planlint.rulebook.finding import Finding, Severity
@@ -78,4 +78,4 @@ def render(report: Report, *, color: bool = False) -> str:
         "source": {"name": TOOL_NAME, "url": TOOL_URL},
         "diagnostics": [diagnostic(report, f) for f in report.findings],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(document) + "\n"

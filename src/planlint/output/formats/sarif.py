@@ -7,12 +7,12 @@ line-independent fingerprint so results survive edits elsewhere in the plan.
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
 from planlint.language.span import Span
+from planlint.output import json_text
 from planlint.output.escape import sarif_text
 from planlint.output.formats._common import TOOL_NAME, TOOL_URL
 from planlint.output.report import Report
@@ -133,4 +133,4 @@ def render(report: Report, *, color: bool = False) -> str:
         "results": [_result(f, index[f.code]) for f in report.findings],
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text.dumps(document) + "\n"
