@@ -102,7 +102,6 @@ class _FailsInTheChild(AssumptionRule):
 
     code = "TS001"
     name = "fails-in-the-child"
-    parent = os.getpid()
 
     def judge(self, name: str, context: Context) -> Iterator[Finding]:
         if os.getpid() != self.parent:
@@ -237,6 +236,41 @@ def test_a_state_written_in_the_background_is_waited_for_and_used(
     first = lint([folder], config, cwd=folder, one_shot=True)
     assert first.how == "whole" and len(forks) == 3  # reading, judging, and the child keeping the state
     assert _edited_and_checked(folder, config) == "incremental"
+
+
+@needs_fork
+def test_a_whole_runs_findings_are_kept_by_the_child_and_reused(
+    generated_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child that keeps the state also keeps the run's findings (the command prints without
+    waiting for either); the next run, nothing changed, reuses them as they were."""
+    import shutil
+
+    from planlint.run.cache import Cache
+
+    folder = tmp_path / "org"
+    shutil.copytree(generated_plan, folder)
+    _forking(monkeypatch, True)
+    saved_by: list[int] = []
+    save_findings = Cache.save_findings
+
+    def noting_who_saves(self: Cache, key: str, found: list[Any]) -> None:
+        saved_by.append(os.getpid())
+        save_findings(self, key, found)
+
+    monkeypatch.setattr(Cache, "save_findings", noting_who_saves)
+    config = DEFAULT.with_overrides(cache_dir=tmp_path / "cache")
+    first = lint([folder], config, cwd=folder, one_shot=True)
+    assert saved_by == []  # not by this process: the child has its own copy of the list
+    _processes.wait_for_keeper(next((tmp_path / "cache").rglob("*.lock")))  # the child is done
+
+    def not_from_the_state(*args: object) -> None:
+        raise AssertionError("answered from the state, not from the run's findings")
+
+    monkeypatch.setattr(engine, "_found_in_state", not_from_the_state)
+    again = lint([folder], config, cwd=folder)
+    assert again.how == "reused"
+    assert [f.to_dict() for f in again.findings] == [f.to_dict() for f in first.findings]
 
 
 @needs_fork

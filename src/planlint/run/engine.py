@@ -429,18 +429,30 @@ def _judged(
     if state is None:
         plan = Plan(parse_sources(read, cache, contents))
         result, raw = _judged_whole(plan, config, ruleset, cwd)
-        if kept is not None:
+        # A whole run's findings are what the next run reuses when nothing changes.
+        save = functools.partial(cache.save_findings, key, result.findings)
+        if kept is None:
+            save()
+        else:  # and its state, what the next run judges an edit against: by a child, after the findings
             digests = dict(zip((name for name, _ in read), contents))
             keep = functools.partial(_keep_whole, kept, key, result, raw, digests)
-            if not (one_shot and kept_in_background(keep, _lock_of(kept[0]), len(plan.files))):
+            if not (one_shot and kept_in_background(_one_then_other(save, keep), _lock_of(kept[0]), len(plan.files))):
+                save()
                 keep()
-        cache.save_findings(key, result.findings)  # a whole run's findings: what the next one reuses
     else:  # an incremental run keeps its findings in the state only (writing them whole costs more)
         result = _judged_again(state, read, contents, _parser_of(read, cache, contents), config, ruleset, cwd)
         state.save(run=key)
         state.close()
     cache.save_files(set(zip((name for name, _ in read), contents)))
     return result
+
+
+def _one_then_other(first: Callable[[], None], then: Callable[[], None]) -> Callable[[], None]:
+    def both() -> None:
+        first()
+        then()
+
+    return both
 
 
 def _lock_of(state: Path) -> Path:
