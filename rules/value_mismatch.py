@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from fractions import Fraction
 
 from planlint.analysis.evaluate import FAILS, Known
@@ -80,7 +79,8 @@ class ValueMismatch(AssumptionRule):
             unit = requirement.value.quantity.unit
             # One metric, one period: the producer's value (and the consumer's, after it as written)
             # in the period every output states the metric in; "plans on" in the consumer's own.
-            metric = _in_period_of(unit, metric_unit(context.graph, context.evaluator, name))
+            metric_of_name = metric_unit(context.graph, context.evaluator, name)
+            metric = unit if metric_of_name is None else q.in_period_of(unit, metric_of_name)
             converted = requirement_text(requirement, metric)
             if converted != asked:
                 asked += f" ({converted.partition(' ')[2]})"
@@ -122,13 +122,6 @@ class ValueMismatch(AssumptionRule):
             teams=(consumer.team, producer.team),
             severity=Severity.WARNING,
         )
-
-
-def _in_period_of(unit: q.Unit, metric: q.Unit | None) -> q.Unit:
-    """`unit` (as the consumer writes it: percent or not, its label) in the period of the metric's unit."""
-    if metric is None or not metric.comparable(unit):
-        return unit
-    return replace(unit, period=metric.period, time_unit=metric.time_unit)
 
 
 def _agree(

@@ -589,10 +589,41 @@ def format_quantity(q: Quantity, like: Unit | None = None) -> str:
     return f"{format_magnitude(q.lo, unit)} .. {format_magnitude(q.hi, unit)}"
 
 
+_DISPLAYED: dict[tuple[Unit, Unit], Unit] = {}  # units are few: each pair worked out once
+
+
 def display_unit(unit: Unit, like: Unit | None) -> Unit:
     """`unit` printed like `like` (its period, time unit, count label and percent sign), when both
     measure the same thing; else `unit` itself."""
-    if like is None or not unit.same_dims(like):
+    if like is None:
+        return unit
+    found = _DISPLAYED.get((unit, like))
+    if found is None:
+        if len(_DISPLAYED) > 10_000:  # keep the cache small
+            _DISPLAYED.clear()
+        found = _DISPLAYED[unit, like] = _displayed(unit, like)
+    return found
+
+
+_PERIODS: dict[tuple[Unit, Unit], Unit] = {}
+
+
+def in_period_of(unit: Unit, like: Unit) -> Unit:
+    """`unit` as written (percent or not, its label) in `like`'s period and time unit, when the
+    two compare; else `unit` itself."""
+    found = _PERIODS.get((unit, like))
+    if found is None:
+        if len(_PERIODS) > 10_000:  # keep the cache small
+            _PERIODS.clear()
+        comparable = like.comparable(unit)
+        found = _PERIODS[unit, like] = (
+            replace(unit, period=like.period, time_unit=like.time_unit) if comparable else unit
+        )
+    return found
+
+
+def _displayed(unit: Unit, like: Unit) -> Unit:
+    if not unit.same_dims(like):
         return unit
     return replace(
         unit,
