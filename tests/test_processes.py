@@ -102,6 +102,7 @@ class _FailsInTheChild(AssumptionRule):
 
     code = "TS001"
     name = "fails-in-the-child"
+    parent = os.getpid()
 
     def judge(self, name: str, context: Context) -> Iterator[Finding]:
         if os.getpid() != self.parent:
