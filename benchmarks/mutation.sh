@@ -41,7 +41,7 @@ text += (
     f"do_not_mutate = {others!r}\n".replace("'", '"')
     + f"tests_dir = {[f'tests/{name}.py' for name in tests]!r}\n".replace("'", '"')
     + 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-x", "-q", "-k", "not control_characters and not '
-    'ascii_terminal and not path_line_in_a_subfolder and not piped_output and not does_not_load_the_parser"]\n'
+    'ascii_terminal and not path_line_in_a_subfolder and not piped_output and not does_not_load_the_parser and not importing_formats_is_lazy"]\n'
     'also_copy = ["tests", "examples", "benchmarks", "fuzz"]\n'
 )
 pyproject.write_text(text)

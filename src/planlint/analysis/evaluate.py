@@ -128,16 +128,14 @@ class Evaluator:
                     memo[input_name] = self.value_of(input_name)
             memo[name] = self._evaluate(derive, inputs)
 
-    def delivered_by(self, producer: Produces | Derive) -> Outcome:
-        """What this producer of its name delivers, whether or not it is the one that counts."""
-        if self.graph.producer(producer.name) is producer:
-            return self.value_of(producer.name)
-        if isinstance(producer, Produces):
-            return _stated(producer.name, producer)
-        inputs = [ref.name for ref in references(producer.expr)]
+    def delivered_by(self, derive: Derive) -> Outcome:
+        """What this derivation of its name computes, whether or not it is the producer that counts."""
+        if self.graph.producer(derive.name) is derive:
+            return self.value_of(derive.name)
+        inputs = [ref.name for ref in references(derive.expr)]
         for name in inputs:
             self.value_of(name)
-        return self._evaluate(producer, inputs)
+        return self._evaluate(derive, inputs)
 
     def _evaluate(self, derive: Derive, inputs: list[str]) -> Outcome:
         """`derive`'s value, once the value of each of its `inputs` (the names it refers to) is known."""
