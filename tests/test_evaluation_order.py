@@ -64,6 +64,15 @@ def _loops_by_networkx(graph: InterlockGraph) -> list[list[str]]:
     )
 
 
+def _computed_in_one_pass(graph: InterlockGraph, asked_before: str | None = None) -> dict[str, object]:
+    """What `evaluate_all` alone works out (after `value_of(asked_before)`, when given)."""
+    evaluator = Evaluator(graph)
+    if asked_before is not None:
+        evaluator.value_of(asked_before)
+    evaluator.evaluate_all()
+    return dict(evaluator.computed())
+
+
 def test_loops_and_the_order_of_the_rest() -> None:
     graph = _graph(Plan([parse_text("ops.plan", PLAN)]))
     assert graph.cyclic_names() == [["a.v", "b.v"], ["f.v"]]
@@ -71,6 +80,20 @@ def test_loops_and_the_order_of_the_rest() -> None:
     assert sorted(order) == ["d.v", "e.v", "g.v"]  # c.v reads a loop: left to value_of
     assert order.index("d.v") < order.index("e.v")
     assert _in_one_pass(graph) == _searched(graph)
+
+
+def test_one_pass_alone_works_out_every_name_in_the_order() -> None:
+    """Every derived name of the order is computed by the pass itself, also when the first of them
+    was asked for before (the pass goes on past what is known), and as the search computes it."""
+    graph = _graph(Plan([parse_text("ops.plan", PLAN)]))
+    searched = _searched(graph)
+    first = graph.evaluation_order()[0]
+    for asked_before in (None, first):
+        computed = _computed_in_one_pass(graph, asked_before)
+        assert {name: computed.get(name) for name in graph.evaluation_order()} == {
+            name: searched[name] for name in graph.evaluation_order()
+        }
+        assert "c.v" not in computed  # after a loop: left to value_of
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
@@ -104,4 +127,7 @@ def derivation_webs(draw: st.DrawFn) -> str:
 def test_one_pass_gives_what_the_search_gives_around_loops(text: str) -> None:
     graph = _graph(Plan([parse_text("web.plan", text)]))
     assert graph.cyclic_names() == _loops_by_networkx(graph)
-    assert _in_one_pass(graph) == _searched(graph)
+    searched = _searched(graph)
+    assert _in_one_pass(graph) == searched
+    computed = _computed_in_one_pass(graph)
+    assert all(computed[name] == searched[name] for name in graph.evaluation_order())
