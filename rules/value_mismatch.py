@@ -79,8 +79,7 @@ class ValueMismatch(AssumptionRule):
             unit = requirement.value.quantity.unit
             # One metric, one period: the producer's value (and the consumer's, after it as written)
             # in the period every output states the metric in; "plans on" in the consumer's own.
-            metric_of_name = metric_unit(context.graph, context.evaluator, name)
-            metric = unit if metric_of_name is None else q.in_period_of(unit, metric_of_name)
+            metric = q.in_period_of(unit, metric_unit(context.graph, context.evaluator, name))
             converted = requirement_text(requirement, metric)
             if converted != asked:
                 asked += f" ({converted.partition(' ')[2]})"

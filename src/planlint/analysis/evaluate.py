@@ -69,7 +69,7 @@ class Evaluator:
         self.graph = graph
         self._known = known
         self._memo: dict[str, Outcome] = {}
-        self._inputs: dict[str, list[str]] = {}  # a derived name's inputs, walked out of its formula once
+        self._inputs: dict[str, list[str]] = {}  # see _inputs_of
         for group in graph.cyclic_names():
             circular = Unknown("circular", tuple(group))  # one per group: a long cycle must not cost n²
             for name in group:
@@ -97,9 +97,7 @@ class Evaluator:
                     continue
             producer = self.graph.producer(current)
             if isinstance(producer, Derive):
-                inputs = self._inputs.get(current)
-                if inputs is None:
-                    inputs = self._inputs[current] = [ref.name for ref in references(producer.expr)]
+                inputs = self._inputs_of(producer)
                 pending = [name for name in inputs if name not in memo]
                 if pending:
                     stack.extend(pending)
@@ -114,19 +112,24 @@ class Evaluator:
         """Work out every derived value at once, each after its inputs (the graph's evaluation
         order): what `value_of` finds by searching, without the search. For a whole plan, before
         it is judged; a name on a loop or after one is left to `value_of`."""
-        memo, graph, known_inputs = self._memo, self.graph, self._inputs
+        memo, graph = self._memo, self.graph
         for name in graph.evaluation_order():
             if name in memo:
                 continue
             derive = graph.producer(name)
             assert isinstance(derive, Derive)
-            inputs = known_inputs.get(name)
-            if inputs is None:
-                inputs = known_inputs[name] = [ref.name for ref in references(derive.expr)]
+            inputs = self._inputs_of(derive)
             for input_name in inputs:
-                if input_name not in memo:  # a derived input comes earlier in the order: a stated one
-                    memo[input_name] = self.value_of(input_name)
+                if input_name not in memo:  # not a derived one (those come earlier in the order)
+                    self.value_of(input_name)
             memo[name] = self._evaluate(derive, inputs)
+
+    def _inputs_of(self, derive: Derive) -> list[str]:
+        """The names the derivation that counts for its name refers to, walked out of its formula once."""
+        inputs = self._inputs.get(derive.name)
+        if inputs is None:
+            inputs = self._inputs[derive.name] = [ref.name for ref in references(derive.expr)]
+        return inputs
 
     def delivered_by(self, derive: Derive) -> Outcome:
         """What this derivation of its name computes, whether or not it is the producer that counts."""

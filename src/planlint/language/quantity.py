@@ -15,6 +15,7 @@ import datetime as _dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from planlint.language.exact import exact, less, round_half_even
 from planlint.language.records import record
@@ -589,39 +590,20 @@ def format_quantity(q: Quantity, like: Unit | None = None) -> str:
     return f"{format_magnitude(q.lo, unit)} .. {format_magnitude(q.hi, unit)}"
 
 
-_DISPLAYED: dict[tuple[Unit, Unit], Unit] = {}  # units are few: each pair worked out once
-
-
 def display_unit(unit: Unit, like: Unit | None) -> Unit:
     """`unit` printed like `like` (its period, time unit, count label and percent sign), when both
     measure the same thing; else `unit` itself."""
-    if like is None:
-        return unit
-    found = _DISPLAYED.get((unit, like))
-    if found is None:
-        if len(_DISPLAYED) > 10_000:  # keep the cache small
-            _DISPLAYED.clear()
-        found = _DISPLAYED[unit, like] = _displayed(unit, like)
-    return found
+    return unit if like is None else _displayed(unit, like)
 
 
-_PERIODS: dict[tuple[Unit, Unit], Unit] = {}
-
-
-def in_period_of(unit: Unit, like: Unit) -> Unit:
+def in_period_of(unit: Unit, like: Unit | None) -> Unit:
     """`unit` as written (percent or not, its label) in `like`'s period and time unit, when the
     two compare; else `unit` itself."""
-    found = _PERIODS.get((unit, like))
-    if found is None:
-        if len(_PERIODS) > 10_000:  # keep the cache small
-            _PERIODS.clear()
-        comparable = like.comparable(unit)
-        found = _PERIODS[unit, like] = (
-            replace(unit, period=like.period, time_unit=like.time_unit) if comparable else unit
-        )
-    return found
+    return unit if like is None else _in_period(unit, like)
 
 
+# Units are few and hashable: each pair is worked out once (messages ask for every number they print).
+@lru_cache(maxsize=4096)
 def _displayed(unit: Unit, like: Unit) -> Unit:
     if not unit.same_dims(like):
         return unit
@@ -634,6 +616,13 @@ def _displayed(unit: Unit, like: Unit) -> Unit:
         # count of something (25 deals) never does: it is not a share of anything.
         percent=like.percent if not unit.dims and not unit.label else unit.percent,
     )
+
+
+@lru_cache(maxsize=4096)
+def _in_period(unit: Unit, like: Unit) -> Unit:
+    if not like.comparable(unit):
+        return unit
+    return replace(unit, period=like.period, time_unit=like.time_unit)
 
 
 def format_ratio(ratio: Fraction) -> str:
