@@ -11,9 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planlint.analysis.evaluate import FITS, assess, fits_at_a_glance
 from planlint.language import quantity as q
+from planlint.language.span import Span
 from planlint.model.parse import parse_text
-from planlint.model.plan import Amount
+from planlint.model.plan import Amount, Requirement
 
 PERIODS = sorted(q.PERIOD_YEARS)
 LEADS = q.count_unit("leads")
@@ -484,3 +486,70 @@ def test_bounds_round_the_way_they_must_hold() -> None:
     assert q.format_magnitude(Fraction(31250), q.money_unit("USD"), 1) == "$31.25k"  # exact stays exact
     assert q.format_number(Fraction(-7, 3), direction=1) == "-2.33"
     assert q.format_number(Fraction(-7, 3), direction=-1) == "-2.34"
+
+
+# Tolerances: the integer check against the accepted bounds ------------------------------
+
+
+def _asked(op: str, value: Fraction, tolerance: q.Tolerance | None = None) -> Requirement:
+    point = q.Quantity(value, value, USD)
+    return Requirement(op, Amount(point, Span("t.plan", 1, 1, 1, 2), tolerance))
+
+
+def _point(value: Fraction) -> q.Quantity:
+    return q.Quantity(value, value, USD)
+
+
+@pytest.mark.parametrize(
+    ("value", "tolerance", "delivered", "fits"),
+    [
+        (100, q.Tolerance(Fraction(1, 10), relative=True), 90, True),  # both ends are accepted
+        (100, q.Tolerance(Fraction(1, 10), relative=True), 110, True),
+        (100, q.Tolerance(Fraction(1, 10), relative=True), Fraction(8999, 100), False),
+        (100, q.Tolerance(Fraction(1, 10), relative=True), Fraction(11001, 100), False),
+        (-100, q.Tolerance(Fraction(1, 10), relative=True), -110, True),  # a negative value: -110 .. -90
+        (-100, q.Tolerance(Fraction(1, 10), relative=True), -90, True),
+        (-100, q.Tolerance(Fraction(1, 10), relative=True), Fraction(-8999, 100), False),
+        (100, q.Tolerance(Fraction(5), relative=False), 95, True),  # ± $5
+        (100, q.Tolerance(Fraction(5), relative=False), Fraction(9499, 100), False),
+        (100, q.Tolerance(Fraction(5), relative=False), 105, True),
+        (100, q.Tolerance(Fraction(5), relative=False), Fraction(10501, 100), False),
+        (0, q.Tolerance(Fraction(1, 10), relative=True), 0, True),  # 10% of nothing is nothing
+        (0, q.Tolerance(Fraction(1, 10), relative=True), Fraction(1, 10**9), False),
+    ],
+)
+def test_a_tolerance_holds_exactly_its_bounds(
+    value: int, tolerance: q.Tolerance, delivered: Fraction, fits: bool
+) -> None:
+    assert tolerance.holds(_point(Fraction(value)), Fraction(delivered)) is fits
+    lo, hi = tolerance.bounds(_point(Fraction(value)))
+    assert (lo <= delivered <= hi) is fits
+
+
+@given(
+    st.sampled_from(["=", ">=", "<=", "in"]),
+    st.fractions(-(10**6), 10**6, max_denominator=10**4),
+    st.none() | st.builds(q.Tolerance, st.fractions(0, 2, max_denominator=1000), st.booleans()),
+    st.fractions(-(10**6), 10**6, max_denominator=10**4),
+    st.fractions(Fraction(1, 100), 10**3, max_denominator=100),
+)
+@settings(max_examples=500)
+def test_a_glance_says_fits_exactly_when_assess_does(
+    op: str, value: Fraction, tolerance: q.Tolerance | None, delivered: Fraction, spread: Fraction
+) -> None:
+    """`fits_at_a_glance` decides `=` on a point for a delivered point, as `assess` would; anything
+    else (a range delivered, another operator) it leaves to `assess` by saying False."""
+    default = Fraction(1, 10)
+    asked = _asked(op, value, tolerance)
+    point = _point(delivered)
+    assert fits_at_a_glance(asked, point, default) is (op == "=" and assess(asked, point, default).status == FITS)
+    assert fits_at_a_glance(asked, q.Quantity(delivered, delivered + spread, USD), default) is False
+
+
+@pytest.mark.parametrize(
+    ("delivered", "fits"), [(95, True), (Fraction(9499, 100), False), (Fraction(411, 2), True), (206, False)]
+)
+def test_a_tolerance_around_a_range_widens_each_end(delivered: Fraction, fits: bool) -> None:
+    """`$100 .. $200.50 ± $5` accepts $95 .. $205.50: each end in its own terms."""
+    written = q.Quantity(Fraction(100), Fraction(401, 2), USD)
+    assert q.Tolerance(Fraction(5), relative=False).holds(written, Fraction(delivered)) is fits

@@ -282,6 +282,16 @@ def _default_tolerance(amount: Fraction) -> q.Tolerance:
     return found
 
 
+def fits_at_a_glance(requirement: Requirement, delivered: q.Quantity, default_tolerance: Fraction) -> bool:
+    """True when `delivered`, a point, meets an `=` asked of a point within its tolerance: the
+    commonest comparison, where `assess` would say FITS, decided without working out the accepted
+    bounds. False says nothing: `assess` decides."""
+    amount = requirement.value
+    if requirement.op != "=" or delivered.lo is not delivered.hi or not isinstance(amount, Amount) or amount.is_range:
+        return False
+    return (amount.tolerance or _default_tolerance(default_tolerance)).holds(amount.quantity, delivered.lo)
+
+
 def assess(requirement: Requirement, delivered: q.Quantity, default_tolerance: Fraction) -> Fit:
     """Range semantics: fits when the whole delivered range meets it, partly when some does."""
     lo, hi = accepted_bounds(requirement, default_tolerance)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Literal, overload
 
-from planlint.analysis.evaluate import FITS, Evaluator, Fit, Known, Outcome, assess
+from planlint.analysis.evaluate import FITS, Evaluator, Fit, Known, Outcome, assess, fits_at_a_glance
 from planlint.analysis.graph import Consumption, InterlockGraph, Producer
 from planlint.language.quantity import PlanDate
 from planlint.language.records import record
@@ -73,8 +73,8 @@ class Interlock:
         for consumption in consumptions:
             consumes = consumption.statement
             if type(consumes) is Consumes:
-                result = _compare(consumes, producer, self.evaluator, self.tolerance)
-                if result.kind != "none" and (result.fit is None or result.fit.status != FITS):
+                result = _compare(consumes, producer, self.evaluator, self.tolerance, problems_only=True)
+                if result.kind not in ("none", "fits") and (result.fit is None or result.fit.status != FITS):
                     found.setdefault(result.kind, []).append((consumes, producer, result))
         if type(producer) is Produces and producer.value is None:
             _derives_without_value(consumptions, producer, found)
@@ -106,9 +106,12 @@ _NO_PROBLEMS: dict[str, list[Problem]] = {}  # shared by the many names that hav
 
 
 _NOTHING = Comparison("none")
+_FITS = Comparison("fits")  # a value that fits, found so without working out how (`problems_only`)
 
 
-def _compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, tolerance: Fraction) -> Comparison:
+def _compare(
+    consumes: Consumes, producer: Producer, evaluator: Evaluator, tolerance: Fraction, *, problems_only: bool = False
+) -> Comparison:
     requirement = consumes.requirement
     if requirement is None:
         return _NOTHING
@@ -130,6 +133,8 @@ def _compare(consumes: Consumes, producer: Producer, evaluator: Evaluator, toler
             consumer_text=asked.quantity.unit.describe(),
             producer_text=delivered.quantity.unit.describe(),
         )
+    if problems_only and fits_at_a_glance(requirement, delivered.quantity, tolerance):
+        return _FITS
     return Comparison("value", delivered, assess(requirement, delivered.quantity, tolerance))
 
 

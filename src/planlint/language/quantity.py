@@ -397,6 +397,17 @@ class Tolerance:
             return exact(a * d - abs(a) * c, b * d), exact(e * d + abs(e) * c, f * d)
         return exact(a * d - c * b, b * d), exact(e * d + c * f, f * d)
 
+    def holds(self, value: Quantity, point: Fraction) -> bool:
+        """Whether `point` lies in `around(value)`: `bounds` compared in integers, building no
+        Fraction (most consumers ask about what their producer states: one check per line)."""
+        c, d = self.amount.numerator, self.amount.denominator
+        a, b = value.lo.numerator, value.lo.denominator
+        e, f = value.hi.numerator, value.hi.denominator
+        p, r = point.numerator, point.denominator
+        below, above = (abs(a) * c, abs(e) * c) if self.relative else (c * b, c * f)
+        # lo = (a*d - below) / (b*d) <= p/r, and p/r <= (e*d + above) / (f*d): all denominators > 0.
+        return (a * d - below) * r <= p * b * d and p * f * d <= (e * d + above) * r
+
     def describe(self, value: Quantity) -> str:
         if self.relative:
             return f"± {format_number(self.amount * 100)}%"
