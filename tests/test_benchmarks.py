@@ -37,3 +37,23 @@ def test_tree_memory_sums_a_process_tree(tmp_path: Path) -> None:
     holds = "import os, time; b = bytearray(60 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(0.5)"
     peak = run.tree_memory([sys.executable, "-c", holds], tmp_path)
     assert peak is not None and peak >= 60
+
+
+def test_the_mutation_report_counts_each_mutants_status(tmp_path: Path) -> None:
+    """mutmut's exit codes, as MUTATION.md's table counts them: the score is caught over run."""
+    meta = tmp_path / "mutants" / "src" / "planlint" / "analysis" / "solve.py.meta"
+    meta.parent.mkdir(parents=True)
+    codes = {"killed": 1, "survived": 0, "timed out": -24, "mypy": 37, "no test": 33, "not run": None}
+    meta.write_text(json.dumps({"exit_code_by_key": {f"planlint.analysis.solve.x_{k}": c for k, c in codes.items()}}))
+    out = subprocess.run(
+        [sys.executable, str(RUNNER.parent / "mutation_report.py"), str(tmp_path), "--survivors"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # killed, timeout, type check, survived, no test, not run, other; 3 caught of the 5 run
+    assert "| analysis.solve | 6 | 1 | 1 | 1 | 1 | 1 | 1 | 0 | 60.0% |" in out
+    assert out.splitlines()[-2:] == [
+        "survived: planlint.analysis.solve.x_survived",
+        "no test: planlint.analysis.solve.x_no test",
+    ]
