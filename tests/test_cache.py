@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import resource
 import shutil
 import stat
 import subprocess
@@ -339,6 +340,34 @@ def test_numbers_planlint_never_writes_are_refused_in_time(plan: Path, bomb: Bom
     assert Cache.for_project(plan).load("files.pickle") is None
     assert summary(check(plan)) == expected
     assert time.perf_counter() - started < 2
+
+
+# An empty set, then a memo slot 201,326,592 deep (LONG_BINPUT, and PUT written as text): CPython's C
+# unpickler (until gh-115952's fix) makes its memo table twice that long, 3 GB, and zeroes it.
+MEMO_BOMBS = [b"\x8fr\x00\x00\x00\x0c", b"\x8fp201326592\n"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the bound needs /proc to read the memory in use")
+@pytest.mark.parametrize("payload", MEMO_BOMBS, ids=["LONG_BINPUT", "PUT"])
+def test_an_entry_naming_a_memo_slot_millions_deep_is_refused_without_the_memory(plan: Path, payload: bytes) -> None:
+    """Found by the fuzzing campaign: six signed bytes took 2 s of CPU and 3 GB to refuse."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
+    with pytest.raises((MemoryError, pickle.UnpicklingError)):  # later Pythons: only the missing end
+        load_model(payload)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 512 * 1024
+    expected = summary(check(plan))
+    (key,) = Cache.for_project(plan).load("run.pickle")
+    store_raw(plan, cache_module._run_entry(key), payload)
+    store_raw(plan, "files.pickle", payload)
+    assert summary(check(plan)) == expected
+
+
+def test_the_memory_bound_is_lifted_after_a_load() -> None:
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    assert load_model(dump_model(("key", []))) == ("key", [])
+    with pytest.raises(EOFError):
+        load_model(b"\x8f")  # no end: an error inside the bound
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
 
 
 @pytest.mark.parametrize("value", ["not a finding", ("a", "tuple"), None, 7], ids=repr)

@@ -46,6 +46,7 @@ A cache that cannot be read or written only makes planlint slower.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import hashlib
 import hmac
@@ -58,13 +59,18 @@ import secrets
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields, is_dataclass
 from fractions import Fraction
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
 
 from planlint import __version__
 from planlint.analysis import guidance
@@ -210,8 +216,44 @@ class _ModelUnpickler(pickle.Unpickler):
 
 
 def load_model(data: bytes) -> object:
-    """Unpickle what `dump_model` wrote; nothing but planlint's model classes can be built."""
-    return _ModelUnpickler(io.BytesIO(data)).load()
+    """Unpickle what `dump_model` wrote; nothing but planlint's model classes can be built, in
+    memory bounded by the size of `data` (see `_memory_bounded`)."""
+    with _memory_bounded(len(data)):
+        return _ModelUnpickler(io.BytesIO(data)).load()
+
+
+MEMORY_PER_BYTE = 64  # the most address space unpickling one byte may take (the model takes ~15)
+MEMORY_AT_LEAST = 256 << 20
+_STATM = Path("/proc/self/statm")
+
+
+@contextlib.contextmanager
+def _memory_bounded(size: int) -> Iterator[None]:
+    """While inside, the process's address space may grow by MEMORY_PER_BYTE * `size` bytes (at
+    least MEMORY_AT_LEAST). CPython's C unpickler sizes its memo table by the index an entry names:
+    six bytes ask for gigabytes and seconds of zeroing them (CPython gh-115952, fixed in later
+    releases). Past the bound that allocation fails as a MemoryError, which a cache read takes for an
+    entry to ignore. Where the limit cannot be read and set (not Linux), nothing changes."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        used = int(_STATM.read_bytes().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError, IndexError):  # no resource module, or no /proc
+        yield
+        return
+    bound = used + max(MEMORY_AT_LEAST, MEMORY_PER_BYTE * size)
+    unlimited = resource.RLIM_INFINITY
+    if (soft != unlimited and soft <= bound) or (hard != unlimited and hard <= bound):
+        yield  # already bounded as tightly
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
+    except (OSError, ValueError):  # not allowed here: unbounded, as without the limit
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 # Keys ------------------------------------------------------------------------
