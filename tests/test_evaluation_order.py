@@ -131,3 +131,34 @@ def test_one_pass_gives_what_the_search_gives_around_loops(text: str) -> None:
     assert _in_one_pass(graph) == searched
     computed = _computed_in_one_pass(graph)
     assert all(computed[name] == searched[name] for name in graph.evaluation_order())
+
+
+VIEW = """team sales {
+  consumes leads.volume = 100 leads
+  derive deals.won = leads.volume * 20%
+  goal revenue.total >= $1M
+  consumes revenue.total
+}
+team marketing {
+  produces leads.volume = 120 leads
+}
+"""
+
+
+def test_the_networkx_view_has_every_edge_of_the_plan_with_its_kind_and_place() -> None:
+    """`InterlockGraph.graph`, for tools that want graph algorithms: teams and names as nodes, one
+    edge a pair (the later statement's place when two lines make the same edge)."""
+    graph = _graph(Plan([parse_text("p.plan", VIEW)]))
+    view = graph.graph
+    assert graph.graph is view  # built once
+    edges = {(a, b): (data["kind"], data["span"].line, data["span"].column) for a, b, data in view.edges(data=True)}
+    assert edges == {
+        (("team", "sales"), ("name", "deals.won")): ("produces", 3, 3),
+        (("name", "leads.volume"), ("team", "sales")): ("consumes", 3, 3),  # line 2's, then the derive's
+        (("name", "leads.volume"), ("name", "deals.won")): ("derives", 3, 22),
+        (("name", "leads.volume"), ("name", "revenue.total")): ("feeds", 2, 3),
+        (("name", "revenue.total"), ("team", "sales")): ("consumes", 5, 3),  # and it feeds no loop to itself
+        (("team", "marketing"), ("name", "leads.volume")): ("produces", 8, 3),
+    }
+    assert view.nodes[("team", "sales")]["block"].name == "sales"
+    assert view.nodes[("team", "marketing")]["span"].line == 7

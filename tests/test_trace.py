@@ -116,6 +116,28 @@ def test_formulas_are_written_with_the_parentheses_they_need(written: str, shown
     assert formula(shown.replace("÷", "/").replace("×", "*").replace(",", "")) == shown
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("1.001", "1.001"),  # a plain number as exactly as it reads back, not `1`
+        ("12.3456%", "12.3456%"),  # a percentage too, not `12.35%`
+        ("1234.5678", "1,234.5678"),
+        ("1.12345678901234", "1.12345678901234"),  # 14 decimals: the most the usual 2 and MORE_DIGITS give
+        ("1.123456789012345", "1.12"),  # past that, printed as usual
+        ("$1.5M", "$1.5M"),  # money, counts and periods: as usual
+        ("14% .. 18%", "(14% .. 18%)"),  # a range and a tolerance in brackets, as a factor needs them
+        ("10 ± 1", "(10 ± 1)"),
+    ],
+)
+def test_a_number_in_a_formula_is_written_to_read_back_exactly(written: str, shown: str) -> None:
+    from planlint.analysis.formula import amount_text
+    from planlint.model.parse import parse_text
+
+    plan_file = parse_text("f.plan", f"team t {{\n  produces t.x = {written}\n}}\n")
+    assert plan_file.problem is None, plan_file.problem
+    assert amount_text(plan_file.blocks[0].statements[0].value) == shown
+
+
 def test_an_input_that_does_not_move_the_metric_is_not_a_driver() -> None:
     """delta assumes leads.value = $40k against $20k .. $30k delivered, but alpha.flat is
     zero.thing × leads.value with zero.thing at 0: the difference moves nothing ("$0/quarter"
