@@ -190,3 +190,11 @@ def test_a_goal_over_too_many_derivations_is_not_solved_input_by_input(monkeypat
     graph, evaluator = analysed(text)
     gap = GoalGap(graph, evaluator, graph.goals[0], Fraction(1, 10))
     assert gap.drivers() == [] and gap.closing().closing == []
+
+
+@pytest.mark.parametrize(("op", "point"), [("<=", 20), (">=", 10), ("in", 10), ("=", 10)])
+def test_a_ranged_goal_is_measured_against_the_end_it_bounds(op: str, point: int) -> None:
+    """`<= 10 .. 20` is met up to 20: that end is the goal's point for its share and bar."""
+    plan_file = parse_text("g.plan", f"team t {{\n  goal x.y {op} 10 .. 20 deals\n}}\n")
+    assert plan_file.problem is None, plan_file.problem
+    assert goals.goal_point(plan_file.blocks[0].statements[0]) == point
