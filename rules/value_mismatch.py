@@ -24,7 +24,8 @@ class ValueMismatch(AssumptionRule):
     for a derived metric, what it computes from its own producers). It gives
     both values in one unit and the ratio, consumer over producer, in the
     period every output states the metric in (its goal's, else its
-    producer's). `=` accepts the stated tolerance (`± 10%`, `± $5k`), else
+    producer's); no ratio for a range only part of which meets it (the two
+    overlap). `=` accepts the stated tolerance (`± 10%`, `± $5k`), else
     the default (10%); `>=`, `<=` and `in a .. b` are exact bounds. When the producer states a range,
     a requirement that only part of the range meets is a warning, one that no
     part meets an error. A producer that states no value
@@ -84,7 +85,9 @@ class ValueMismatch(AssumptionRule):
             if converted != asked:
                 asked += f" ({converted.partition(' ')[2]})"
             shown = q.format_quantity(delivered, metric)
-            ratio = fit.ratio
+            # A range that only partly meets the requirement overlaps it: the nearest points are
+            # equal and the ratio (1×) would say nothing.
+            ratio = fit.ratio if fit.status == FAILS else None
             times = f", {q.format_ratio(ratio)} what" if ratio is not None else ", against what"
             message = f"{consumes.team} assumes {consumes.name} {asked}{times} {producer.team} produces ({shown})"
             if fit.status != FAILS:

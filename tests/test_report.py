@@ -136,7 +136,10 @@ def test_findings_are_counted_and_grouped_by_team_with_owners_and_source_lines(a
     support = acme[acme.index('<article class="team" id="team-support">') :]
     support = support[: support.index("</article>")]
     assert "Owners: @acme/support" in support
-    assert "support assumes hiring.time_to_hire &lt;= 45 days, 1× what people produces (40 days .. 50 days)" in support
+    assert (
+        "support assumes hiring.time_to_hire &lt;= 45 days, against what people produces (40 days .. 50 days)"
+        in support
+    )
     assert (
         '<pre class="source"><span class="line-number">12</span>  consumes hiring.time_to_hire &lt;= 45 days</pre>'
         in support
