@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planlint.analysis.evaluate import Evaluator
+import pytest
+
+from planlint.analysis.evaluate import Evaluator, Unknown
 from planlint.analysis.graph import InterlockGraph
-from planlint.analysis.impact import diff_facts, facts_of, reliance_reason, reliances_on
+from planlint.analysis.impact import diff_facts, facts_of, outcome_words, reliance_reason, reliances_on
 from planlint.model.parse import parse_text
 from planlint.model.plan import Plan
 from planlint.run.config import DEFAULT
@@ -153,3 +155,11 @@ def test_a_formula_a_goal_and_a_removed_line_are_changes_and_the_same_date_writt
         ("x.c", "goal", ">= 15 deals", ">= 40 deals", "changed", 4),
         ("y.b", "consumes", "= 5 deals", None, "removed", 3),  # where it was, at the base
     ]
+
+
+@pytest.mark.parametrize(
+    ("reason", "words"),
+    [("circular", "circular"), ("invalid", "cannot be computed"), ("unresolved", "unknown"), ("no-value", "unknown")],
+)
+def test_a_value_that_cannot_be_computed_says_why_in_a_word(reason: str, words: str) -> None:
+    assert outcome_words(Unknown(reason)) == words
