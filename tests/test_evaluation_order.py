@@ -135,7 +135,7 @@ def test_one_pass_gives_what_the_search_gives_around_loops(text: str) -> None:
 
 VIEW = """team sales {
   consumes leads.volume = 100 leads
-  derive deals.won = leads.volume * 20%
+  derive deals.won = leads.volume * 20% + x.bonus
   goal revenue.total >= $1M
   consumes revenue.total
 }
@@ -156,6 +156,8 @@ def test_the_networkx_view_has_every_edge_of_the_plan_with_its_kind_and_place() 
         (("team", "sales"), ("name", "deals.won")): ("produces", 3, 3),
         (("name", "leads.volume"), ("team", "sales")): ("consumes", 3, 3),  # line 2's, then the derive's
         (("name", "leads.volume"), ("name", "deals.won")): ("derives", 3, 22),
+        (("name", "x.bonus"), ("team", "sales")): ("consumes", 3, 3),  # read by the derive only
+        (("name", "x.bonus"), ("name", "deals.won")): ("derives", 3, 43),
         (("name", "leads.volume"), ("name", "revenue.total")): ("feeds", 2, 3),
         (("name", "revenue.total"), ("team", "sales")): ("consumes", 5, 3),  # and it feeds no loop to itself
         (("team", "marketing"), ("name", "leads.volume")): ("produces", 8, 3),
