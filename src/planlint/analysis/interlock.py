@@ -20,8 +20,8 @@ from planlint.model.plan import Amount, Consumes, Derive, Produces, Text, When
 
 @record
 class Comparison:
-    # "value", "unit", "definition", "missing" (a value asked of a producer that states none)
-    # or "none" (nothing to compare)
+    # "value", "unit", "definition", "missing" (a value asked of a producer that states none),
+    # "none" (nothing to compare) or, in `Interlock`'s own look (`problems_only`), "fits"
     kind: str
     delivered: Outcome | None = None
     fit: Fit | None = None

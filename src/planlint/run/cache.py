@@ -222,7 +222,7 @@ def load_model(data: bytes) -> object:
         return _ModelUnpickler(io.BytesIO(data)).load()
 
 
-MEMORY_PER_BYTE = 64  # the most address space unpickling one byte may take (the model takes ~15)
+MEMORY_PER_BYTE = 64  # the most address space unpickling one byte may take (planlint's entries: under 5)
 MEMORY_AT_LEAST = 256 << 20
 _STATM = Path("/proc/self/statm")
 
