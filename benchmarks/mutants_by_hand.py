@@ -7,7 +7,8 @@
 For the survivors of a run (`mutation.sh`), once tests were written for them: a mutmut run again
 would take its setup and every test mapped to each mutant, this takes the few tests that matter.
 Each mutant's change (`mutmut show`) is written into the checkout's source, TESTS (comma-separated)
-run, and the source put back, also when interrupted. A mutant whose lines are not found as they
+run, and the source put back (Ctrl-C included; a run killed outright may leave a mutant
+in: `git checkout src rules`). A mutant whose lines are not found as they
 are (the source changed since the run) is "not applied". Run it on a clean checkout, alone: the
 source is changed while a mutant is tested.
 """
