@@ -85,9 +85,7 @@ class ValueMismatch(AssumptionRule):
             if converted != asked:
                 asked += f" ({converted.partition(' ')[2]})"
             shown = q.format_quantity(delivered, metric)
-            # A range that only partly meets the requirement overlaps it: the nearest points are
-            # equal and the ratio (1×) would say nothing.
-            ratio = fit.ratio if fit.status == FAILS else None
+            ratio = fit.missed_by
             times = f", {q.format_ratio(ratio)} what" if ratio is not None else ", against what"
             message = f"{consumes.team} assumes {consumes.name} {asked}{times} {producer.team} produces ({shown})"
             if fit.status != FAILS:

@@ -245,6 +245,12 @@ class Fit:
         """asked / delivered: 2.08 when $50k is assumed and $24k delivered."""
         return None if self.delivered == 0 else self.asked / self.delivered
 
+    @property
+    def missed_by(self) -> Fraction | None:
+        """`ratio`, for a value that fails; None otherwise, a range that partly fits included: it
+        overlaps what is asked, so its nearest points are equal (1×, which says nothing)."""
+        return self.ratio if self.status == FAILS else None
+
 
 def nearest_ratio(asked: q.Quantity, delivered: q.Quantity) -> Fraction | None:
     """`asked` over `delivered`, each at its point nearest to the other (1 where they overlap);

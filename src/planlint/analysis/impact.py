@@ -256,10 +256,8 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator: Evaluator, 
     if result.kind == "value" and result.fit is not None and isinstance(result.delivered, Known):
         status = result.fit.status
         delivered = q.format_quantity(result.delivered.quantity, unit)
-        # Only a value that misses has a ratio worth printing: a range that partly fits overlaps
-        # what is asked, so its nearest points are equal (1×, which says nothing).
-        if status == FAILS and result.fit.ratio is not None:
-            details.append(q.format_ratio(result.fit.ratio))
+        if result.fit.missed_by is not None:
+            details.append(q.format_ratio(result.fit.missed_by))
     elif result.kind == "unit":
         status = FAILS
         details.append(f"{result.consumer_text} against {result.producer_text}")

@@ -234,26 +234,28 @@ def _memory_bounded(size: int) -> Iterator[None]:
     six bytes ask for gigabytes and seconds of zeroing them (CPython gh-115952, fixed in later
     releases). Past the bound that allocation fails as a MemoryError, which a cache read takes for an
     entry to ignore. Where the limit cannot be read and set (not Linux), nothing changes."""
-    try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        used = int(_STATM.read_bytes().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, OSError, ValueError, IndexError):  # no resource module, or no /proc
-        yield
-        return
-    bound = used + max(MEMORY_AT_LEAST, MEMORY_PER_BYTE * size)
-    unlimited = resource.RLIM_INFINITY
-    if (soft != unlimited and soft <= bound) or (hard != unlimited and hard <= bound):
-        yield  # already bounded as tightly
-        return
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
-    except (OSError, ValueError):  # not allowed here: unbounded, as without the limit
-        yield
-        return
+    before = _address_space_lowered(size)
     try:
         yield
     finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        if before is not None:
+            resource.setrlimit(resource.RLIMIT_AS, before)
+
+
+def _address_space_lowered(size: int) -> tuple[int, int] | None:
+    """Lower the address-space limit for unpickling `size` bytes; the limits to put back, or None
+    when nothing was lowered (already as tight, or no way to read or set it here)."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        used = int(_STATM.read_bytes().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        bound = used + max(MEMORY_AT_LEAST, MEMORY_PER_BYTE * size)
+        unlimited = resource.RLIM_INFINITY
+        if (soft != unlimited and soft <= bound) or (hard != unlimited and hard <= bound):
+            return None
+        resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
+    except (AttributeError, OSError, ValueError, IndexError):  # no resource module, no /proc, not allowed
+        return None
+    return soft, hard
 
 
 # Keys ------------------------------------------------------------------------
