@@ -214,7 +214,7 @@ class MetricTree:
             low, high = (above, None) if way > 0 else (None, below)
         if ceiling is not None:  # nor its best case rise above the ceiling
             below, above = self.crossing(name, now, way, _highest, ceiling)
-            low, high = _meet((low, high), (None, below) if way > 0 else (above, None)) or (Fraction(1), Fraction(0))
+            low, high = _both((low, high), (None, below) if way > 0 else (above, None))
         if _empty((low, high)):
             raise NoAnswer(name)
         reach = [now.lo, now.hi, *(edge for edge in (low, high) if edge is not None)]
@@ -234,7 +234,7 @@ class MetricTree:
                 raise NoAnswer(name)
             return (measure(outcome) - target) * way
 
-        return _root(gap, now.lo if gap(now.lo) > 0 else now.hi)  # from the end nearer the crossing
+        return _root(gap, now.lo if gap(now.lo) >= 0 else now.hi)  # from the end nearer the crossing (or on it)
 
 
 def _lowest(value: q.Quantity) -> Fraction:
@@ -445,8 +445,11 @@ def _reciprocal(bounds: Bounds | None, side: int) -> Bounds | None:
 
 
 def _meet(a: Bounds | None, b: Bounds | None) -> Bounds | None:
-    if a is None or b is None:
-        return None
+    """Both bounds at once (None: no value at all, as either is)."""
+    return None if a is None or b is None else _both(a, b)
+
+
+def _both(a: Bounds, b: Bounds) -> Bounds:
     low = a[0] if b[0] is None else b[0] if a[0] is None else max(a[0], b[0])
     high = a[1] if b[1] is None else b[1] if a[1] is None else min(a[1], b[1])
     return (low, high)
