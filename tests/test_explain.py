@@ -285,6 +285,23 @@ def test_met_goal(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert (volume["consumers"][0]["delivered"], volume["consumers"][0]["status"]) == ("500 leads/month", "fits")
 
 
+def test_a_ratio_is_shown_only_where_the_values_differ(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value met exactly, and a range overlapping what is asked (partly fitting), are 1× what is
+    delivered: nothing worth printing. A value within the tolerance is not: $50k is 1.04× $48k."""
+    plan = (
+        "team m {\n  produces m.rate = 25%\n  produces m.volume = 3,000 leads .. 5,000 leads\n"
+        "  produces m.deal = $48k\n}\n"
+        "team s {\n  consumes m.rate = 25%\n  consumes m.volume >= 4,000 leads\n  consumes m.deal = $50k\n}\n"
+    )
+    monkeypatch.chdir(write_plan(tmp_path, {"plan.plan": plan}))
+    assert "s assumes = 25%, gets 25%: fits  plan.plan:7" in explain(runner, "m.rate").stdout
+    volume = explain(runner, "m.volume").stdout
+    assert "s assumes >= 4,000 leads, gets 3,000 leads .. 5,000 leads: only partly fits  plan.plan:8" in volume
+    assert "s assumes = $50k, gets $48k: fits, 1.04× what is delivered  plan.plan:9" in explain(runner, "m.deal").stdout
+
+
 def test_unproduced_input(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(
         write_plan(

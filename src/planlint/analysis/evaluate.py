@@ -246,10 +246,15 @@ class Fit:
         return None if self.delivered == 0 else self.asked / self.delivered
 
     @property
+    def apart_by(self) -> Fraction | None:
+        """`ratio`, where the nearest points differ; None where they are equal (a value met exactly,
+        or a range overlapping what is asked, as one that partly fits does): 1× says nothing."""
+        return self.ratio if self.asked != self.delivered else None
+
+    @property
     def missed_by(self) -> Fraction | None:
-        """`ratio`, for a value that fails; None otherwise, a range that partly fits included: it
-        overlaps what is asked, so its nearest points are equal (1×, which says nothing)."""
-        return self.ratio if self.status == FAILS else None
+        """`ratio`, for a value that fails (its nearest points always differ); None otherwise."""
+        return self.apart_by if self.status == FAILS else None
 
 
 def nearest_ratio(asked: q.Quantity, delivered: q.Quantity) -> Fraction | None:
