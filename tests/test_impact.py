@@ -9,7 +9,15 @@ import pytest
 
 from planlint.analysis.evaluate import Evaluator, Unknown
 from planlint.analysis.graph import InterlockGraph
-from planlint.analysis.impact import diff_facts, facts_of, outcome_words, reliance_reason, reliances_on
+from planlint.analysis.impact import (
+    diff_facts,
+    facts_of,
+    notices,
+    outcome_words,
+    reliance_reason,
+    reliances_on,
+    status_words,
+)
 from planlint.model.parse import parse_text
 from planlint.model.plan import Plan
 from planlint.run.config import DEFAULT
@@ -157,9 +165,121 @@ def test_a_formula_a_goal_and_a_removed_line_are_changes_and_the_same_date_writt
     ]
 
 
+def test_a_formula_edited_below_what_its_value_shows_is_an_edit_and_shows_its_numbers_exactly() -> None:
+    """$1M × 1.00001 and × 1.00002 both print as $1M: the formulas differ all the same, and are shown
+    with the numbers as written. A money amount in a formula prints rounded, but is compared exactly."""
+    plan = "team a {{\n  produces a.y = $1M\n  derive a.x = a.y * {factor}\n  derive a.z = a.y + {amount}\n}}\n"
+    base = analysed(plan.format(factor="1.00001", amount="$1,000,001"))
+    head = analysed(plan.format(factor="1.00002", amount="$1,000,002"))
+    changes = diff_facts(facts_of(base), facts_of(head))
+    assert [(c.name, c.before, c.after, c.edited) for c in changes] == [
+        ("a.x", "a.y * 1.00001 = $1M", "a.y * 1.00002 = $1M", True),
+        ("a.z", "a.y + $1M = $2M", "a.y + $1M = $2M", True),
+    ]
+
+
 @pytest.mark.parametrize(
     ("reason", "words"),
     [("circular", "circular"), ("invalid", "cannot be computed"), ("unresolved", "unknown"), ("no-value", "unknown")],
 )
 def test_a_value_that_cannot_be_computed_says_why_in_a_word(reason: str, words: str) -> None:
     assert outcome_words(Unknown(reason)) == words
+
+
+def test_a_consumers_date_is_part_of_what_it_asks_and_one_asking_no_value_needs_it() -> None:
+    base = analysed("team s {\n  consumes y.b = 5 deals by 2027-03-01\n  consumes y.c by 2027-Q1\n  consumes y.d\n}\n")
+    head = analysed("team s {\n  consumes y.b = 5 deals by 2027-04-01\n  consumes y.c by 2027-Q2\n}\n")
+    changes = diff_facts(facts_of(base), facts_of(head))
+    assert [(c.name, c.role, c.before, c.after, c.kind) for c in changes] == [
+        ("y.b", "consumes", "= 5 deals by 2027-03-01", "= 5 deals by 2027-04-01", "changed"),  # only the date moved
+        ("y.c", "consumes", "by 2027-Q1", "by 2027-Q2", "changed"),
+        ("y.d", "consumes", "needs it", None, "removed"),
+    ]
+
+
+YEARLY = """team m {
+  produces x.rev = $1M/month
+  produces x.rate
+  derive x.d = x.rev * 2
+  goal x.rev >= $10M/year
+  goal x.d >= $20M/year
+  goal x.rate >= 10%
+}
+team s {
+  consumes x.rev >= $10M/year
+  consumes x.d
+}
+"""
+
+
+def test_what_a_team_gets_is_in_the_unit_of_the_metrics_goal_with_no_detail_when_nothing_is_wrong() -> None:
+    plan = analysed(YEARLY)
+    names = ["x.rev", "x.d", "x.rate"]
+    found = reliances_on(names, plan, plan, DEFAULT)
+    rows = [
+        (name, r.team, r.kind, r.wants, r.delivered, r.status, r.detail, status_words(r))
+        for name in names
+        for r in found[name]
+    ]
+    assert rows == [
+        # $1M a month is $12M a year, as its goal states it; 2 × $12M = $24M a year
+        ("x.rev", "m", "derives", "x.d", "$12M/year", "unchecked", "", "not checked"),
+        ("x.rev", "s", "consumes", ">= $10M/year", "$12M/year", "fits", "", "still fits"),
+        ("x.rev", "m", "goal", ">= $10M/year", "$12M/year", "fits", "", "still fits"),
+        ("x.d", "s", "consumes", "needs it", "$24M/year", "fits", "", "still fits"),  # gets what x.d computes
+        ("x.d", "m", "goal", ">= $20M/year", "$24M/year", "fits", "", "still fits"),
+        ("x.rate", "m", "goal", ">= 10%", "unknown", "unchecked", "", "cannot be checked"),
+    ]
+
+
+def test_a_consumer_that_only_partly_fitted_now_fits_and_one_asking_no_value_of_nobody_does_not() -> None:
+    text = "team m {{\n  produces x.mix = {mix}\n}}\nteam s {{\n  consumes x.mix = 20%\n  consumes x.orphan\n}}\n"
+    found = reliances_on(
+        ["x.mix", "x.orphan"], analysed(text.format(mix="10% .. 30%")), analysed(text.format(mix="20%")), DEFAULT
+    )
+    assert [reliance_reason(r) for name in ["x.mix", "x.orphan"] for r in found[name]] == [
+        "consumes x.mix = 20%: now fits",
+        "consumes x.orphan needs it: does not fit (nobody produces it)",
+    ]
+
+
+OWNED = """team marketing {{
+  owner "@acme/marketing"
+  produces leads.value = {value}
+}}
+team sales {{
+  owner "@acme/revenue"
+  consumes leads.value = $50k
+}}
+team finance {{
+  owner "@acme/revenue"
+  consumes leads.value = $50k
+}}
+team ops {{
+  consumes leads.value >= $20k
+}}
+team legal {{
+  produces legal.terms = 30 days
+}}
+"""
+
+
+def test_each_owner_is_told_once_with_its_teams_named_only_when_it_speaks_for_several_and_no_owner_last() -> None:
+    base, head = analysed(OWNED.format(value="$48k")), analysed(OWNED.format(value="$24k"))
+    changes = diff_facts(facts_of(base), facts_of(head))
+    reliances = reliances_on(["leads.value"], base, head, DEFAULT)
+    new = [(("legal",), "new warning unused-assumption at p.plan:17"), (("marketing",), "new error x at p.plan:3")]
+    found = notices(changes, reliances, new, (head.graph, base.graph))
+    assert [(n.handle, n.teams, n.reasons) for n in found] == [
+        ("@acme/marketing", ("marketing",), ("new error x at p.plan:3",)),
+        (
+            "@acme/revenue",
+            ("finance", "sales"),
+            (
+                # $50k asked of $24k: 50 / 24 = 2.08; ops asks >= $20k and still gets it, so is not told
+                "finance: consumes leads.value = $50k: no longer fits (2.08×)",
+                "sales: consumes leads.value = $50k: no longer fits (2.08×)",
+            ),
+        ),
+        ("", ("legal",), ("new warning unused-assumption at p.plan:17",)),  # a team with no owner
+    ]

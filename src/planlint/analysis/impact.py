@@ -24,7 +24,7 @@ from planlint.analysis.evaluate import (
     Outcome,
     assess,
 )
-from planlint.analysis.formula import AS_WRITTEN, expression_text
+from planlint.analysis.formula import AS_WRITTEN, amount_text, expression_text
 from planlint.analysis.goals import measured, metric_unit
 from planlint.analysis.graph import InterlockGraph, Producer
 from planlint.analysis.interlock import compare, days_late
@@ -37,9 +37,13 @@ from planlint.model.plan import (
     Derive,
     Expr,
     Goal,
+    Literal,
+    Negate,
     Owner,
     Produces,
+    Reference,
     Requirement,
+    post_order,
     value_meaning,
 )
 from planlint.model.written import requirement_text, value_text
@@ -135,10 +139,10 @@ def _fact(statement: Produces | Consumes | Derive | Goal, evaluator: Evaluator, 
         wants = requirement_text(statement.requirement) if statement.requirement else ""
         return Fact(key, _with_by(wants, statement.by) or "needs it", statement.span, key)
     if isinstance(statement, Derive):
-        formula = formula_text(statement.expr)
+        formula, meaning = formula_text(statement.expr), formula_meaning(statement.expr)
         outcome = evaluator.value_of(statement.name)
         computed = outcome_words(outcome, metric_unit(evaluator.graph, evaluator, statement.name))
-        return Fact((formula, outcome_key(outcome)), f"{formula} = {computed}", statement.span, (formula,), computed)
+        return Fact((meaning, outcome_key(outcome)), f"{formula} = {computed}", statement.span, (meaning,), computed)
     key = (requirement_key(statement.requirement),)
     return Fact(key, requirement_text(statement.requirement), statement.span, key)
 
@@ -170,8 +174,23 @@ def outcome_words(outcome: Outcome, like: q.Unit | None = None) -> str:
 
 
 def formula_text(expr: Expr) -> str:
-    """The formula with the plan's own operators and only the parentheses it needs."""
-    return expression_text(expr, str, value_text, AS_WRITTEN)
+    """The formula with the plan's own operators and only the parentheses it needs, its numbers
+    as `amount_text` writes them (a range in brackets, `1.00001` not `1`)."""
+    return expression_text(expr, str, amount_text, AS_WRITTEN)
+
+
+def formula_meaning(expr: Expr) -> tuple[object, ...]:
+    """What a formula computes, exactly: its operations in order, its numbers by value (the text
+    rounds some: an edit of `$1.00001M` to `$1.00002M` is still an edit). Flat, however deep."""
+    found: list[object] = []
+    for node in post_order(expr):
+        if isinstance(node, Reference):
+            found.append(("name", node.name))
+        elif isinstance(node, Literal):
+            found.append(value_meaning(node.amount))
+        else:
+            found.append(("negate",) if isinstance(node, Negate) else ("op", node.op))
+    return tuple(found)
 
 
 def diff_facts(base: Facts, head: Facts) -> list[Change]:
