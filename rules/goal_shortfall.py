@@ -202,5 +202,6 @@ def _closing_help(goal: Goal, answers: Answers) -> str:
 
 def _names(names: list[str]) -> str:
     """The first few names, and how many more."""
-    shown = names[:NAMED_STUCK] + ([f"{len(names) - NAMED_STUCK} other inputs"] if len(names) > NAMED_STUCK else [])
+    others = [plural(len(names) - NAMED_STUCK, "other input")] if len(names) > NAMED_STUCK else []
+    shown = names[:NAMED_STUCK] + others
     return listing(shown)

@@ -198,3 +198,135 @@ def test_a_ranged_goal_is_measured_against_the_end_it_bounds(op: str, point: int
     plan_file = parse_text("g.plan", f"team t {{\n  goal x.y {op} 10 .. 20 deals\n}}\n")
     assert plan_file.problem is None, plan_file.problem
     assert goals.goal_point(plan_file.blocks[0].statements[0]) == point
+
+
+# Closing values no plan can write -----------------------------------------------------------------
+
+
+def gap_of(text: str) -> GoalGap:
+    graph, evaluator = analysed(text)
+    return GoalGap(graph, evaluator, graph.goals[0], Fraction(1, 10))
+
+
+def one_input(value: str, goal: str, expression: str) -> str:
+    return f"team i {{\n  produces i.a = {value}\n}}\nteam g {{\n  goal g.m {goal}\n  derive g.m = {expression}\n}}\n"
+
+
+HUGE = ">= 1,000,000,000,000,000,000,000,000"  # 10^24: the band of values that close it is 10^-24 wide
+
+
+@pytest.mark.parametrize(
+    ("value", "expression", "needs"),
+    [
+        # -1/a >= 10^24 for a in [-10^-24, 0): lowered to 0 it misses, and just past 0 is a negative count
+        ("5", "-(1 / i.a)", "a value below 0"),
+        # 1/(a - 1) >= 10^24 for a in (100%, 100% + 10^-22%]: just past 100% is more than a producer states
+        ("50%", "1 / (i.a - 1)", "a value above 100%"),
+        # a in (75%, 75% + 10^-22%]: 75% plus a millionth of it is a share a producer states; the band is too narrow
+        ("20%", "1 / (i.a - 0.75)", ""),
+        # a in [0.0001 - 10^-24, 0.0001) lowered from 5: 0.0001 less a millionth of it is still positive
+        ("5", "1 / (0.0001 - i.a)", ""),
+        # 99.99985% x (1 + 10^-6) = 99.9999499...%, under 100%: too narrow, not out of reach
+        ("20%", "1 / (i.a - 0.9999985)", ""),
+        # 99.99993% x (1 + 10^-6) = 100.00002999...%, over 100%: out of reach. The words print the bound as every
+        # value is printed, rounded: "above 100%" where it is 99.99993% (imprecise only for bands this narrow)
+        ("20%", "1 / (i.a - 0.9999993)", "a value above 100%"),
+    ],
+)
+def test_a_band_too_narrow_to_write_says_whether_just_past_it_is_out_of_reach(
+    value: str, expression: str, needs: str
+) -> None:
+    answers = gap_of(one_input(value, HUGE, expression)).closing()
+    assert answers.closing == []
+    assert answers.stuck == [goals.Stuck("i.a", needs)]
+    assert answers.stuck[0].cannot is bool(needs)
+
+
+@pytest.mark.parametrize(
+    ("value", "goal", "expression", "needs"),
+    [
+        ("50%", ">= 0", "1 / (i.a - 1)", "100.1%"),  # 100% divides by zero; 100.1% gives 1000, a share past 100%
+        ("5", "<= 0", "1 / i.a", "-0.001"),  # 0 divides by zero; -0.001 gives -1000, a negative count
+    ],
+)
+def test_a_closing_value_a_producer_cannot_state_is_shown_as_what_it_needs(
+    value: str, goal: str, expression: str, needs: str
+) -> None:
+    answers = gap_of(one_input(value, goal, expression)).closing()
+    assert answers.closing == [] and answers.stuck == [goals.Stuck("i.a", needs)]
+
+
+def test_a_closing_value_points_at_the_statement_that_produces_it() -> None:
+    text = (
+        "team i {\n  produces i.a = 5\n  produces i.b = 2\n}\nteam g {\n  goal g.m >= 20\n  derive g.m = i.a * i.b\n}\n"
+    )
+    closing = gap_of(text).closing().closing  # 10 now: a >= 20 / 2 = 10, b >= 20 / 5 = 4
+    assert [(c.name, c.op, c.value, c.change, c.team) for c in closing] == [
+        ("i.a", ">=", "10", "+100%", "i"),
+        ("i.b", ">=", "4", "+100%", "i"),
+    ]
+    assert [(c.span.path, c.span.line) for c in closing if c.span is not None] == [("p.plan", 2), ("p.plan", 3)]
+
+
+# Drivers -----------------------------------------------------------------------------------------
+
+
+def test_a_driver_pulling_a_floor_goal_up_by_less_than_one_is_not_against_it() -> None:
+    text = (
+        "team i {\n  produces i.a = 30%\n  produces i.b = 10%\n}\n"
+        "team g {\n  goal g.r >= 50%\n  consumes i.a = 20%\n  consumes i.b = 30%\n  derive g.r = i.a + i.b\n}\n"
+    )
+    gap = gap_of(text)  # 40% now: a is 10% over what g assumed (+0.1), b 20% under (-0.2)
+    drivers = gap.drivers()
+    assert [(d.name, d.impact, d.effect) for d in drivers] == [
+        ("i.b", "-20%", Fraction(-1, 5)),
+        ("i.a", "+10%", Fraction(1, 10)),
+    ]
+    assert [gap.against(d) for d in drivers] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("goal", "delivered", "assumed", "impact"),
+    [
+        ("<= 10", "8 .. 14", "= 8", "+6"),  # a ceiling: the top end decides, 14 delivered against 8 assumed
+        (">= 10", "6 .. 12", "= 12", "-6"),  # a floor: the bottom end decides, 6 delivered against 12 assumed
+        (">= 10", "6", ">= 9", "-3"),  # an assumed floor the delivered value misses: its nearest point, 6 - 9
+        (">= 10", "6", "<= 4", "+2"),  # an assumed ceiling it misses: 6 - 4
+    ],
+)
+def test_what_a_delivered_value_moves_the_metric_by_against_what_was_assumed(
+    goal: str, delivered: str, assumed: str, impact: str
+) -> None:
+    text = one_input(delivered, goal, "i.a * 1").replace("  derive", f"  consumes i.a {assumed}\n  derive")
+    assert [(d.name, d.assumed, d.delivered, d.impact) for d in gap_of(text).drivers()] == [
+        ("i.a", assumed, delivered, impact)
+    ]
+
+
+def test_an_assumption_the_delivered_value_meets_drives_nothing() -> None:
+    text = one_input("6", ">= 10", "i.a * 1").replace("  derive", "  consumes i.a >= 5\n  derive")
+    assert gap_of(text).drivers() == []
+
+
+# An input nobody states a value for ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("goal", "bounds"),
+    [
+        ("in 4 .. 10", [(">=", "2"), ("<=", "5")]),  # 2x in 4 .. 10
+        (">= 5", [(">=", "2.5")]),
+        ("<= 10", [("<=", "5")]),
+    ],
+)
+@pytest.mark.parametrize(
+    ("statement", "team", "line"),
+    [("produces a.x", "a", 2), ("consumes a.x = 3", "", None)],  # produced without a value, or by nobody
+)
+def test_what_an_input_nobody_states_must_be(
+    goal: str, bounds: list[tuple[str, str]], statement: str, team: str, line: int | None
+) -> None:
+    graph, evaluator = analysed(f"team a {{\n  {statement}\n  derive a.y = a.x * 2\n  goal a.y {goal}\n}}\n")
+    needed = goals.needed_values(graph, evaluator, graph.goals[0], "a.x", Fraction(1, 10))
+    assert [(c.op, c.value) for c in needed] == bounds
+    assert {(c.name, c.team, c.span and c.span.line) for c in needed} == {("a.x", team, line)}
