@@ -179,6 +179,22 @@ def test_a_formula_edited_below_what_its_value_shows_is_an_edit_and_shows_its_nu
 
 
 @pytest.mark.parametrize(
+    ("before", "after", "shown"),
+    [
+        ("a.y + a.w", "a.y - a.w", "a.y - a.w"),  # a.w is 0: another operation, the same value
+        ("a.y * 1", "a.v * 1", "a.v * 1"),  # a.v is a.y's value: another name, the same value
+        ("a.y * 1", "-(-(a.y)) * 1", "--a.y * 1"),  # negated twice: the same value
+    ],
+)
+def test_a_formula_edited_to_compute_the_same_value_another_way_is_an_edit(before: str, after: str, shown: str) -> None:
+    plan = "team a {{\n  produces a.y = $1M\n  produces a.v = $1M\n  produces a.w = $0\n  derive a.x = {}\n}}\n"
+    changes = diff_facts(facts_of(analysed(plan.format(before))), facts_of(analysed(plan.format(after))))
+    assert [(c.name, c.before, c.after, c.edited) for c in changes] == [
+        ("a.x", f"{before} = $1M", f"{shown} = $1M", True)
+    ]
+
+
+@pytest.mark.parametrize(
     ("reason", "words"),
     [("circular", "circular"), ("invalid", "cannot be computed"), ("unresolved", "unknown"), ("no-value", "unknown")],
 )

@@ -24,7 +24,7 @@ from planlint.analysis.evaluate import (
     Outcome,
     assess,
 )
-from planlint.analysis.formula import AS_WRITTEN, amount_text, expression_text
+from planlint.analysis.formula import AS_WRITTEN, expression_text
 from planlint.analysis.goals import measured, metric_unit
 from planlint.analysis.graph import InterlockGraph, Producer
 from planlint.analysis.interlock import compare, days_late
@@ -176,7 +176,7 @@ def outcome_words(outcome: Outcome, like: q.Unit | None = None) -> str:
 def formula_text(expr: Expr) -> str:
     """The formula with the plan's own operators and only the parentheses it needs, its numbers
     as `amount_text` writes them (a range in brackets, `1.00001` not `1`)."""
-    return expression_text(expr, str, amount_text, AS_WRITTEN)
+    return expression_text(expr, str, symbols=AS_WRITTEN)  # numbers by amount_text, the default
 
 
 def formula_meaning(expr: Expr) -> tuple[object, ...]:
