@@ -102,15 +102,24 @@ def test_a_curved_gap_is_bracketed_tightly_within_a_few_evaluations(
     assert len(asked) == evaluations
 
 
-def test_a_crossing_finer_than_the_guesses_may_be_is_bracketed_by_halving() -> None:
-    """x = 1 + 1/(3 × 10¹⁵): the secant's exact guess needs a denominator over 10¹⁵; kept to 10¹⁵ it
-    is 1, the low end itself, so the bracket is halved instead, 40 times, down to 2⁻⁴⁰ wide (under
-    10⁻¹² relatively): 2 evaluations to bracket it, 40 halvings."""
-    root = 1 + F(1, 3 * 10**15)
+@pytest.mark.parametrize(
+    ("root", "bracket", "evaluations"),
+    [
+        # 1 + 1/(3 × 10¹⁵): kept to 10¹⁵ the guess is 1, the low end: 40 halvings, to 2⁻⁴⁰ wide
+        (1 + F(1, 3 * 10**15), (F(1), 1 + F(1, 2**40)), 42),
+        # 2 - 1/(3 × 10¹⁵): the guess is 2, the high end: 39 halvings, to 2⁻³⁹ wide (under 10⁻¹² of 2)
+        (2 - F(1, 3 * 10**15), (2 - F(1, 2**39), F(2)), 41),
+    ],
+)
+def test_a_crossing_finer_than_the_guesses_may_be_is_bracketed_by_halving(
+    root: Fraction, bracket: tuple[Fraction, Fraction], evaluations: int
+) -> None:
+    """The secant's exact guess needs a denominator over 10¹⁵; kept to 10¹⁵ it lands on an end of
+    the bracket (1 .. 2 after one step), so the bracket is halved instead."""
     gap, asked = counted(lambda x: x - root)
-    assert solve._root(gap, F(1)) == (F(1), 1 + F(1, 2**40))
+    assert solve._root(gap, F(1)) == bracket
     assert asked[:3] == [F(1), F(2), F(3, 2)]
-    assert len(asked) == 42
+    assert len(asked) == evaluations
 
 
 def test_no_crossing_within_sixty_doublings_is_no_answer() -> None:
@@ -246,6 +255,7 @@ POSITIVE, NEGATIVE, ACROSS = quantity(2, 3), quantity(-5, -4), quantity(-1, 1)
         ("*", POSITIVE, 1, POSITIVE, 1, 1),
         ("*", POSITIVE, 1, ACROSS, 0, None),  # times something crossing zero: no single way
         ("*", POSITIVE, 0, ACROSS, 1, 1),  # the constant keeps its sign: c × 2..3 rises
+        ("*", ACROSS, 1, POSITIVE, 0, 1),  # the input may cross zero; times 2..3 it still rises
         ("/", POSITIVE, 1, NEGATIVE, 0, -1),  # c / negative falls
         ("/", POSITIVE, 0, POSITIVE, 1, -1),  # K / c falls as c rises (c positive)
         ("/", NEGATIVE, 0, POSITIVE, 1, 1),  # negative K / c rises
@@ -288,6 +298,27 @@ def test_no_value_of_an_input_used_twice_that_meets_both_ends_is_no_answer() -> 
     tree = tree_of(INPUTS + f"team g {{\n  derive g.m = {FALLING}\n}}\n")
     with pytest.raises(NoAnswer):
         tree.bounds_of_repeated("i.a", bounds(0, 0))
+
+
+@pytest.mark.parametrize(
+    ("expression", "way"),
+    [
+        ("100 - i.a - i.a", -1),  # a number moves with nothing: 100 - a falls with a
+        ("-(i.a) - i.a", -1),  # a negated input falls as it rises
+        ("-(-(i.a)) + i.a", 1),
+    ],
+)
+def test_which_way_numbers_and_negations_move(expression: str, way: int) -> None:
+    tree = tree_of(INPUTS + f"team g {{\n  derive g.m = {expression}\n}}\n")
+    assert tree.direction("i.a", q.Quantity(F(4), F(5))) == way
+
+
+def test_an_input_used_twice_is_solved_in_its_own_unit() -> None:
+    """$a + $a + $10 >= $30: a >= $10 (tried as money: a plain number cannot be added to $10)."""
+    tree = tree_of(
+        "team i {\n  produces i.a = $4\n  produces i.m = $10\n}\nteam g {\n  derive g.m = i.a + i.a + i.m\n}\n"
+    )
+    assert tree.bounds_of_repeated("i.a", bounds(30, None)) == bounds(10, None)
 
 
 def test_the_metric_itself_rises_with_itself() -> None:
