@@ -2,9 +2,12 @@
 
     python benchmarks/mutation_report.py /tmp/planlint-mutation            # the table
     python benchmarks/mutation_report.py /tmp/planlint-mutation --survivors  # and each survivor
+    python benchmarks/mutation_report.py /tmp/part1 /tmp/part2   # a run made in parts
 
 Reads mutmut's own record of each mutant (`mutants/**/*.py.meta`: the exit code of its tests), so
-it works on a run that is still going or was stopped: what is not run yet is counted as such.
+it works on a run that is still going or was stopped: what is not run yet is counted as such. Of a
+run made in parts (`MUTANTS=...` picks a part's modules), each module is taken from the part that
+ran most of its mutants (the later part on a tie).
 A mutant the tests kill, or that makes them run past their time (a loop the mutant never leaves),
 or that mypy --strict rejects (as `.ci/run` would), is caught; the score is caught over all run.
 """
@@ -35,6 +38,17 @@ def results(work: Path) -> dict[str, dict[str, str]]:
     return found
 
 
+def combined(parts: list[dict[str, dict[str, str]]]) -> dict[str, dict[str, str]]:
+    """Each module from the part that ran most of its mutants (the later part on a tie)."""
+    found: dict[str, dict[str, str]] = {}
+    for part in parts:
+        for module, statuses in part.items():
+            ran = sum(status != "not run" for status in statuses.values())
+            if module not in found or ran >= sum(status != "not run" for status in found[module].values()):
+                found[module] = statuses
+    return dict(sorted(found.items()))
+
+
 def table(found: dict[str, dict[str, str]]) -> str:
     lines = [
         "| module | mutants | " + " | ".join(COLUMNS) + " | caught of those run |",
@@ -60,10 +74,10 @@ def _row(label: str, counts: Counter[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("work", type=Path, help="the folder mutation.sh ran in")
+    parser.add_argument("work", type=Path, nargs="+", help="the folder mutation.sh ran in (one for each part)")
     parser.add_argument("--survivors", action="store_true", help="also list every mutant that survived")
     args = parser.parse_args(argv)
-    found = results(args.work)
+    found = combined([results(work) for work in args.work])
     print(table(found))
     if args.survivors:
         print()

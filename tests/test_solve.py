@@ -372,3 +372,24 @@ def test_the_unit_an_input_needs_is_worked_down_every_derivation() -> None:
         "g.x": (),
     }
     assert tree.unit_needed("i.t", per_year.unit) is None  # used twice: no single unit is worked out
+
+
+@pytest.mark.parametrize(
+    ("expression", "dims"),
+    [
+        # z is added to x × y after the product: its sibling's subtree is searched before it is found
+        ("i.x * i.y + i.z", {"i.x": (), "i.y": (("USD", 1), ("time", -1)), "i.z": (("USD", 1), ("time", -1))}),
+        # a negation keeps the unit, below a product or above it
+        ("-(i.a) * i.p", {"i.a": (("time", -1),), "i.p": (("USD", 1),)}),
+        ("-(i.a * i.p)", {"i.a": (("time", -1),), "i.p": (("USD", 1),)}),
+    ],
+)
+def test_the_unit_an_input_needs_through_sums_and_negations(expression: str, dims: dict[str, tuple]) -> None:
+    text = (
+        "team i {\n  produces i.a = 10 deals/quarter\n  produces i.p = $10k\n  produces i.x = 2\n"
+        "  produces i.y = $3k/month\n  produces i.z = $1M/year\n}\n"
+        f"team g {{\n  goal g.m >= $5M/year\n  derive g.m = {expression}\n}}\n"
+    )
+    tree = tree_of(text)
+    per_year = tree.evaluator.value_of("g.m").quantity.unit  # type: ignore[union-attr]
+    assert {name: getattr(tree.unit_needed(name, per_year), "dims", None) for name in tree.leaves} == dims
