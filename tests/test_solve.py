@@ -393,3 +393,25 @@ def test_the_unit_an_input_needs_through_sums_and_negations(expression: str, dim
     tree = tree_of(text)
     per_year = tree.evaluator.value_of("g.m").quantity.unit  # type: ignore[union-attr]
     assert {name: getattr(tree.unit_needed(name, per_year), "dims", None) for name in tree.leaves} == dims
+
+
+@pytest.mark.parametrize(
+    ("produced", "expression", "asked", "found", "in_divisors"),
+    [
+        # -a within -10 .. -4: a within 4 .. 10, both ends turned over
+        ("i.a = 2", "-(i.a)", bounds(-10, -4), bounds(4, 10), set()),
+        # 10/n >= -2 with n at -2 now: on n's own side of zero, n <= -5
+        ("i.n = -2", "10 / i.n", bounds(-2, None), bounds(None, -5), {"i.n"}),
+        # 1/r <= 4 with r at 50%: r >= 25% on its side (every negative r would do too, but is not offered)
+        ("i.r = 50%", "1 / i.r", bounds(None, 4), bounds(F(1, 4), None), {"i.r"}),
+        ("i.r = 50%", "1 / i.r", bounds(4, None), bounds(0, F(1, 4)), {"i.r"}),
+        # read inside a divisor's subtree: still a divisor's input
+        ("i.n = 2", "10 / (i.n * 2)", bounds(1, None), bounds(0, 5), {"i.n"}),
+    ],
+)
+def test_bounds_through_negations_and_divisors(
+    produced: str, expression: str, asked: Bounds, found: Bounds, in_divisors: set[str]
+) -> None:
+    tree = tree_of(f"team i {{\n  produces {produced}\n}}\nteam g {{\n  derive g.m = {expression}\n}}\n")
+    assert list(tree.bounds_of_single_inputs(asked).values()) == [found]
+    assert tree.in_divisors == in_divisors
