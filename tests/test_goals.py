@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from planlint.analysis import goals
-from planlint.analysis.evaluate import Evaluator
+from planlint.analysis.evaluate import Evaluator, Known
 from planlint.analysis.goals import GoalGap, measured, metric_unit, standing
 from planlint.analysis.graph import InterlockGraph
 from planlint.analysis.solve import MetricTree, NoAnswer
@@ -126,6 +126,18 @@ def goal_and_value(goal: str, value: str) -> tuple:
         (">= 9,996 deals", "9,995 deals", "99.9% of the 9,996 deals goal", "short"),
         (">= $0/year", "$1M/year .. $7M/year minus $6M/year", "$5M/year below the $0/year goal", "partly met"),
         (">= 10", "14 .. 18", "140% .. 180% of the 10 goal", "met"),
+        # past both ends: 10 under the bottom, 5 over the top; the bottom misses by more and is measured against
+        ("in 10 .. 20", "0 .. 25", "0% .. 250% of 10, the bottom of the 10 .. 20 goal", "partly met"),
+        # 5 under the bottom, 5 over the top: neither misses by more, the bottom is measured against
+        ("in 10 .. 20", "5 .. 25", "50% .. 250% of 10, the bottom of the 10 .. 20 goal", "partly met"),
+        ("<= 10 .. 20", "30", "150% of the 10 .. 20 limit", "over"),  # a ceiling's point is its top: 30 / 20
+        (">= 10 .. 20", "5", "50% of the 10 .. 20 goal", "short"),  # a floor's its bottom: 5 / 10
+        ("<= $0/year", "$5M/year", "$5M/year above the $0/year limit", "over"),
+        (">= $0/year", "$0/year", "at the $0/year goal", "met"),  # on the goal: neither below nor above it
+        ("<= 0", "0", "at the 0 limit", "met"),
+        (">= -5", "-8", "3 below the -5 goal", "short"),  # -8 - (-5)
+        # against -5 itself (not the 10% the standing allows): the top, 0, misses by 5, the bottom, -6, by 1
+        ("= -5", "-6 .. 0", "5 above the -5 goal", "partly met"),
     ],
 )
 def test_how_a_goal_stands(goal: str, value: str, words: str, status: str) -> None:
@@ -242,11 +254,37 @@ def test_a_band_too_narrow_to_write_says_whether_just_past_it_is_out_of_reach(
     assert answers.stuck[0].cannot is bool(needs)
 
 
+def test_a_bound_that_misses_itself_is_passed_by_a_thousandth_of_it() -> None:
+    """1 / (a - 7) >= 100 raised from 5: 7 < a <= 7.01. 7 divides by zero; 7 + 7/1000 = 7.007 gives 1/0.007 = 143."""
+    closing = gap_of(one_input("5", ">= 100", "1 / (i.a - 7)")).closing().closing
+    assert [(c.op, c.value, c.exact, c.change) for c in closing] == [(">=", "7.007", 7, "+40%")]
+
+
+@pytest.mark.parametrize(
+    ("goal", "value"),
+    [
+        (">= 1,000", "7.001"),  # a in (7, 7.001]: one decimal more than the usual two
+        (">= 100,000,000,000,000", "7.00000000000001"),  # a in (7, 7 + 10^-14]: 12 more, q.MORE_DIGITS
+        (">= 1,000,000,000,000,000", ""),  # a in (7, 7 + 10^-15]: 13 more would be needed, none is offered
+    ],
+)
+def test_a_narrow_band_of_closing_values_is_printed_with_as_many_more_decimals_as_allowed(
+    goal: str, value: str
+) -> None:
+    """1 / (a - 7) >= 10^k, with a lowered from 20: 7 < a <= 7 + 10^-k."""
+    answers = gap_of(one_input("20", goal, "1 / (i.a - 7)")).closing()
+    assert [c.value for c in answers.closing] == ([value] if value else [])
+    assert answers.stuck == ([] if value else [goals.Stuck("i.a")])
+
+
 @pytest.mark.parametrize(
     ("value", "goal", "expression", "needs"),
     [
         ("50%", ">= 0", "1 / (i.a - 1)", "100.1%"),  # 100% divides by zero; 100.1% gives 1000, a share past 100%
         ("5", "<= 0", "1 / i.a", "-0.001"),  # 0 divides by zero; -0.001 gives -1000, a negative count
+        ("100%", ">= 12", "i.a * 10", "120%"),  # 12 / 10 = 120%: past the 100% the producer states now
+        ("0", ">= 15", "10 - i.a", "-5"),  # 10 - a >= 15: a <= -5, below the 0 the producer states now
+        ("0", ">= 15.0004", "10 - i.a", "-5.01"),  # a <= -5.0004, rounded the way it moves: down
     ],
 )
 def test_a_closing_value_a_producer_cannot_state_is_shown_as_what_it_needs(
@@ -254,6 +292,33 @@ def test_a_closing_value_a_producer_cannot_state_is_shown_as_what_it_needs(
 ) -> None:
     answers = gap_of(one_input(value, goal, expression)).closing()
     assert answers.closing == [] and answers.stuck == [goals.Stuck("i.a", needs)]
+
+
+def test_a_value_no_producer_can_state_is_shown_in_the_unit_the_input_is_printed_in() -> None:
+    """a <= 10 - 15 = -5 leads/month, printed as i.a is everywhere: in its goal's leads/year, -60."""
+    text = (
+        "team g {\n  goal g.m >= 15 leads/month\n  derive g.m = 10 leads/month - i.a\n}\n"
+        "team i {\n  produces i.a = 0 leads/month\n  goal i.a >= 0 leads/year\n}\n"
+    )
+    assert gap_of(text).closing().stuck == [goals.Stuck("i.a", "-60 leads/year")]
+
+
+def test_an_input_read_inside_a_divisor_is_never_said_to_be_unable_to_close_the_gap() -> None:
+    """10 / a is never 0, but no value found under a divisor proves nothing (an answer may lie across its zero)."""
+    answers = gap_of(one_input("5", "= 0", "10 / i.a")).closing()
+    assert answers.closing == [] and answers.stuck == [goals.Stuck("i.a")]
+    assert not answers.stuck[0].cannot
+
+
+def test_the_smallest_change_is_measured_from_todays_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """a - b >= 4 with a = 10, b = 8: a >= 12 is +20%, b <= 6 is -25%; only the smaller is offered."""
+    monkeypatch.setattr(goals, "MOST_SHOWN", 1)
+    text = (
+        "team i {\n  produces i.a = 10\n  produces i.b = 8\n}\nteam g {\n  goal g.m >= 4\n  derive g.m = i.a - i.b\n}\n"
+    )
+    answers = gap_of(text).closing()
+    assert [(c.name, c.op, c.value, c.change) for c in answers.closing] == [("i.a", ">=", "12", "+20%")]
+    assert answers.larger == 1
 
 
 def test_a_closing_value_points_at_the_statement_that_produces_it() -> None:
@@ -266,6 +331,53 @@ def test_a_closing_value_points_at_the_statement_that_produces_it() -> None:
         ("i.b", ">=", "4", "+100%", "i"),
     ]
     assert [(c.span.path, c.span.line) for c in closing if c.span is not None] == [("p.plan", 2), ("p.plan", 3)]
+
+
+def test_inputs_past_the_budget_of_repeated_ones_are_each_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(goals, "MOST_REPEATED", 1)
+    text = MANY + "team g {\n  goal g.m >= 60\n  derive g.m = i.x0 * i.x0 + i.x1 * i.x1 + i.x2 * i.x2\n}\n"
+    answers = gap_of(text).closing()  # x0 is solved; x1 and x2, used twice too, are past the budget of 1
+    assert [c.name for c in answers.closing] == ["i.x0"]
+    assert answers.untried == 2
+
+
+def test_an_equals_goal_hit_only_across_a_divisors_zero_offers_the_nearest_value_that_meets_it() -> None:
+    """10 - 1/a = 10.5 takes a = -2, across zero from a = 1 now; within 10% of 10.5 (9.45 .. 11.55) with a
+    positive, 10 - 1/a < 10 and 1/a <= 0.55: a >= 20/11, printed 1.82 (+82% on 1)."""
+    answers = gap_of(one_input("1", "= 10.5", "10 - 1 / i.a")).closing()
+    assert [(c.name, c.op, c.value, c.exact, c.change) for c in answers.closing] == [
+        ("i.a", ">=", "1.82", Fraction(20, 11), "+82%")
+    ]
+    assert answers.stuck == []
+
+
+def test_an_input_whose_range_starts_where_the_goal_does_is_lowered_from_its_top() -> None:
+    """a in 10 .. 20 for a of 10 .. 30: the bottom already meets it, the top comes down, 20 on 30 is -33%."""
+    closing = gap_of(one_input("10 .. 30", "in 10 .. 20", "i.a * 1")).closing().closing
+    assert [(c.name, c.op, c.value, c.now, c.change) for c in closing] == [("i.a", "<=", "20", "10 .. 30", "-33%")]
+
+
+def known_before(text: str, name: str, value: int) -> GoalGap:
+    """The gap with `name`'s value taken from an earlier run (an evaluator's `known`), the rest from `text`."""
+    graph = InterlockGraph.build(Plan([parse_text("p.plan", text)]))
+    before = Known(q.Quantity.point(Fraction(value)))
+    evaluator = Evaluator(graph, lambda asked: before if asked == name else None)
+    return GoalGap(graph, evaluator, graph.goals[0], Fraction(1, 10))
+
+
+def test_an_input_without_a_value_under_a_metric_known_from_before_is_passed_over() -> None:
+    """h.x = 6 from an earlier run, though i.z under it has no value now: g.m = 6 + 4 = 10. i.z, the first
+    input, is neither solved nor weighed; i.a after it still is: a >= 20 - 6 = 14, and g's assumed 8 would give
+    g.m = 14, so the 4 delivered moves it by -4."""
+    text = (
+        "team i {\n  produces i.a = 4\n}\nteam h {\n  derive h.x = i.z * 1\n}\n"
+        "team g {\n  goal g.m >= 20\n  consumes i.z = 5\n  consumes i.a = 8\n  derive g.m = h.x + i.a\n}\n"
+    )
+    gap = known_before(text, "h.x", 6)
+    answers = gap.closing()
+    assert [(c.name, c.op, c.value, c.change) for c in answers.closing] == [("i.a", ">=", "14", "+250%")]
+    assert answers.stuck == []
+    assert [(d.name, d.assumed, d.delivered, d.impact) for d in gap.drivers()] == [("i.a", "= 8", "4", "-4")]
 
 
 # Drivers -----------------------------------------------------------------------------------------
@@ -303,6 +415,40 @@ def test_what_a_delivered_value_moves_the_metric_by_against_what_was_assumed(
     ]
 
 
+def test_an_input_multiplied_by_zero_drives_nothing_and_the_next_input_still_does() -> None:
+    text = (
+        "team i {\n  produces i.a = 4\n  produces i.z = 0\n  produces i.b = 2\n}\n"
+        "team g {\n  goal g.m >= 10\n  consumes i.a = 8\n  consumes i.b = 5\n  derive g.m = i.a * i.z + i.b\n}\n"
+    )
+    # a assumed 8 instead of 4 moves nothing (times 0); b, 2 instead of 5, moves the metric by -3
+    assert [(d.name, d.impact) for d in gap_of(text).drivers()] == [("i.b", "-3")]
+
+
+ASSUMED = (  # i.a is 6; h assumes 9, k 3 and the goal's team g `own`
+    "team i {{\n  produces i.a = 6\n}}\n"
+    "team h {{\n  consumes i.a = 9\n  derive h.x = i.a * 1\n}}\n"
+    "team k {{\n  consumes i.a = 3\n  derive k.y = 1 * 1\n}}\n"
+    "team g {{\n  goal g.m >= 10\n{own}  derive g.m = {formula}\n}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("own", "formula", "assumed", "impact", "by"),
+    [
+        ("  consumes i.a = 8\n", "h.x * 1", "= 8", "-2", "g"),  # the goal's team's own, though h's comes first: 6 - 8
+        ("", "h.x * 1", "= 9", "-3", "h"),  # else a team whose derivation is under the goal: 6 - 9
+        ("", "h.x * k.y", "= 9", "-3", "h"),  # k.y under it too: the first of those teams, h
+    ],
+)
+def test_whose_assumption_a_driver_is_measured_against(
+    own: str, formula: str, assumed: str, impact: str, by: str
+) -> None:
+    text = ASSUMED.format(own=own, formula=formula)
+    assert [(d.name, d.assumed, d.impact, d.assumed_by) for d in gap_of(text).drivers()] == [
+        ("i.a", assumed, impact, by)
+    ]
+
+
 def test_an_assumption_the_delivered_value_meets_drives_nothing() -> None:
     text = one_input("6", ">= 10", "i.a * 1").replace("  derive", "  consumes i.a >= 5\n  derive")
     assert gap_of(text).drivers() == []
@@ -330,3 +476,20 @@ def test_what_an_input_nobody_states_must_be(
     needed = goals.needed_values(graph, evaluator, graph.goals[0], "a.x", Fraction(1, 10))
     assert [(c.op, c.value) for c in needed] == bounds
     assert {(c.name, c.team, c.span and c.span.line) for c in needed} == {("a.x", team, line)}
+
+
+@pytest.mark.parametrize(
+    ("delivered", "op", "change"),
+    [
+        ("2 .. 5", "<=", "-60%"),  # the range starts at the value: its top comes down, 5 -> 2
+        ("-1 .. 2", ">=", "+300%"),  # it ends there: its bottom comes up, -1 -> 2
+        ("0 .. 5", "<=", "-60%"),  # below its middle (2.5): the top has farther to go
+        ("1 .. 2.5", ">=", "+100%"),  # above it (1.75): the bottom has
+    ],
+)
+def test_an_equal_goal_met_by_one_value_inside_a_range_moves_its_farther_end(
+    delivered: str, op: str, change: str
+) -> None:
+    """= 0 on a - 2: a must be 2, which each range holds; the end farther from 2 moves."""
+    closing = gap_of(one_input(delivered, "= 0", "i.a - 2")).closing().closing
+    assert [(c.name, c.op, c.value, c.change) for c in closing] == [("i.a", op, "2", change)]

@@ -127,6 +127,8 @@ def measured(goal: Goal, computed: q.Quantity) -> str:
         point = target.hi if op == "<=" else target.lo
     if point <= 0:
         end = worst_end(goal, computed, Fraction(0))(computed)
+        if end == point:
+            return f"at {against}"
         side = "below" if end < point else "above"
         return f"{q.format_magnitude(abs(end - point), unit)} {side} {against}"
     share = q.format_share(computed.lo, point)
@@ -369,12 +371,13 @@ class GoalGap:
 
 def _chosen(bounds: Bounds, now: q.Quantity, target: Bounds | None) -> tuple[Fraction, str] | None:
     """The value to offer from the values that close the gap: the target of an `=` goal when one
-    value hits it, else the bound nearest today's value; with the way it moves from today's."""
+    value hits it, else the bound nearest today's value; with the way it moves from today's (for a
+    range, the way its end farther from the value moves: above its middle, the bottom comes up)."""
     low, high = bounds
     if target is not None and target[0] is not None and target[0] == target[1]:
         value = target[0]
         if (low is None or low <= value) and (high is None or value <= high):
-            return value, ">=" if value >= now.nearest(value) else "<="
+            return value, ">=" if 2 * value > now.lo + now.hi else "<="
     if low is not None and now.lo < low:
         return low, ">="
     if high is not None and now.hi > high:
