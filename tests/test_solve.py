@@ -415,3 +415,15 @@ def test_bounds_through_negations_and_divisors(
     tree = tree_of(f"team i {{\n  produces {produced}\n}}\nteam g {{\n  derive g.m = {expression}\n}}\n")
     assert list(tree.bounds_of_single_inputs(asked).values()) == [found]
     assert tree.in_divisors == in_divisors
+
+
+def test_a_derived_name_used_twice_is_passed_over_and_the_next_one_still_solved() -> None:
+    """g.m = g.y + g.x × g.x >= 20 with g.x = a = 2: g.x (twice) is met first and left to the
+    secant; g.y = b, after it, is still solved exactly: b + 4 >= 20, b >= 16."""
+    text = (
+        "team i {\n  produces i.a = 2\n  produces i.b = 3\n}\n"
+        "team g {\n  derive g.x = i.a * 1\n  derive g.y = i.b * 1\n  derive g.m = g.y + g.x * g.x\n}\n"
+    )
+    tree = tree_of(text)
+    assert tree.order == ["g.m", "g.x", "g.y"]
+    assert tree.bounds_of_single_inputs(bounds(20, None)) == {"i.b": bounds(16, None)}
