@@ -36,7 +36,7 @@ mutated = lambda path: ("/analysis/" in path.as_posix() or "/planlint/rules/" in
 others = sorted(p.relative_to(work).as_posix() for p in (work / "src").rglob("*.py") if not mutated(p))
 tests = ["conftest"] + [f"test_{name}" for name in (
     "rules goals engine closing what_if quantity incremental suggest report parse explain trace review graph formats "
-    "evaluation_order impact solve formula".split()
+    "evaluation_order impact solve formula evaluate".split()
 )]
 text += (
     "\n[tool.mutmut]\n"
