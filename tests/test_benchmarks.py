@@ -57,3 +57,25 @@ def test_the_mutation_report_counts_each_mutants_status(tmp_path: Path) -> None:
         "survived: planlint.analysis.solve.x_survived",
         "no test: planlint.analysis.solve.x_no test",
     ]
+
+
+def test_a_run_made_in_parts_takes_each_module_from_the_part_that_ran_most_of_it(tmp_path: Path) -> None:
+    def part(name: str, modules: dict[str, dict[str, int | None]]) -> Path:
+        for module, codes in modules.items():
+            meta = tmp_path / name / "mutants" / "src" / "planlint" / "analysis" / f"{module}.py.meta"
+            meta.parent.mkdir(parents=True, exist_ok=True)
+            keys = {f"planlint.analysis.{module}.x_{i}": code for i, code in enumerate(codes.values())}
+            meta.write_text(json.dumps({"exit_code_by_key": keys}))
+        return tmp_path / name
+
+    first = part("one", {"solve": {"a": 1, "b": 0}, "goals": {"a": 1, "b": None}})  # goals: 1 of 2 run
+    second = part("two", {"solve": {"a": None, "b": None}, "goals": {"a": 1, "b": 1}})  # solve not run here
+    out = subprocess.run(
+        [sys.executable, str(RUNNER.parent / "mutation_report.py"), str(first), str(second)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "| analysis.goals | 2 | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 100.0% |" in out  # from the second part
+    assert "| analysis.solve | 2 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 50.0% |" in out  # from the first
+    assert "| **all** | 4 | 3 | 0 | 0 | 1 | 0 | 0 | 0 | 75.0% |" in out
