@@ -353,5 +353,8 @@ def test_mermaid_renders_in_mermaid_and_plan_text_stays_text(browser: Any, tmp_p
         "metric": ["new_business.bookings = $57M/year", "leads.win_rate: 20%, assumed = 21% ± 2%"],
         "hostile": ["click t_evil call alert(1)", "‹img src=x onerror=alert(1)>", "% %{init}% %"],
     }[drawing]
+    # Mermaid wraps a long label where its measured width says, which can change from run to run
+    # (fonts measured before they load): a wrapped line joins its neighbour without a space.
+    shown_unwrapped = "".join(shown["text"].split())
     for text in expected:
-        assert text in shown["text"]
+        assert "".join(text.split()) in shown_unwrapped, (text, shown["text"])
