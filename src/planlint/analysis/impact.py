@@ -275,8 +275,8 @@ def _consumer(statement: Consumes, graph: InterlockGraph, evaluator: Evaluator, 
     if result.kind == "value" and result.fit is not None and isinstance(result.delivered, Known):
         status = result.fit.status
         delivered = q.format_quantity(result.delivered.quantity, unit)
-        if result.fit.missed_by is not None:
-            details.append(q.format_ratio(result.fit.missed_by))
+        if (missed_by := result.fit.missed_by) is not None:
+            details.append(q.format_ratio(missed_by))
     elif result.kind == "unit":
         status = FAILS
         details.append(f"{result.consumer_text} against {result.producer_text}")

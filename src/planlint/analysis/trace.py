@@ -266,7 +266,8 @@ def _compare_into(
         found.status = fit.status
         unit = metric_unit(evaluator.graph, evaluator, consumes.name)  # the metric's one unit, not the consumer's
         found.delivered = q.format_quantity(comparison.delivered.quantity, unit)
-        found.ratio = q.format_ratio(fit.apart_by) if fit.apart_by is not None else None
+        apart_by = fit.apart_by
+        found.ratio = q.format_ratio(apart_by) if apart_by is not None else None
     elif comparison.kind == "unit":
         found.status, found.delivered = "unit-mismatch", comparison.producer_text
     elif comparison.kind == "definition":
