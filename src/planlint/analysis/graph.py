@@ -14,13 +14,14 @@ a check neither imports networkx nor pays for its 200k edges.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from planlint.language.records import record
 from planlint.language.span import Span
-from planlint.model.plan import Block, Consumes, Derive, Goal, Plan, Produces, Reference, references
+from planlint.model.plan import Block, Consumes, Derive, Goal, Plan, PlanFile, Produces, Reference, references
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -69,23 +70,28 @@ class InterlockGraph:
     def build(cls, plan: Plan) -> InterlockGraph:
         self = cls(plan)
         for block in sorted(plan.blocks, key=lambda b: (b.span.path, b.span.line)):
-            key = _block_key(block)
-            # A plan has at most one org, whatever its name; and a team and the org cannot share a
-            # name, since statements name their block only by it.
-            first = (
-                self.blocks.get(key) or (self._first_org() if block.is_org else None) or self.block_named(block.name)
-            )
-            if first is not None:
-                self.duplicate_blocks.append((block, first))
-                self._first_of[block.span] = first
-                continue
-            self.blocks[key] = block
-            self._add_block(block)
+            self._declare(block)
+        self._index_unresolved()
+        return self
+
+    def _declare(self, block: Block) -> None:
+        """Add a block in plan order: the first declaration of its team (or the org) counts."""
+        key = _block_key(block)
+        # A plan has at most one org, whatever its name; and a team and the org cannot share a
+        # name, since statements name their block only by it.
+        first = self.blocks.get(key) or (self._first_org() if block.is_org else None) or self.block_named(block.name)
+        if first is not None:
+            self.duplicate_blocks.append((block, first))
+            self._first_of[block.span] = first
+            return
+        self.blocks[key] = block
+        self._add_block(block)
+
+    def _index_unresolved(self) -> None:
         produced = self.producers
         self.unresolved = [name for name in self.consumptions if name not in produced]
         for name in produced if self.unresolved else ():
             self._produced_by_area.setdefault(name.split(".", 1)[0], []).append(name)
-        return self
 
     def _first_org(self) -> Block | None:
         return next((b for b in self.blocks.values() if b.is_org), None)
@@ -260,6 +266,43 @@ class InterlockGraph:
                     reached.add(source)
                     stack.append(source)
         return reached
+
+
+class GraphInProgress:
+    """The graph built file by file while the rest of the plan is still being read, so that a
+    large run's one-process step after reading is shorter (see `run/engine.py`).
+
+    `InterlockGraph.build` takes blocks in path order; files read in that order (as a run reads
+    them) give the same graph here. Any other order, or other files than the plan's, and
+    `finished` builds the graph from the plan instead: the result never depends on how it was read.
+    """
+
+    def __init__(self) -> None:
+        self._graph = InterlockGraph(Plan())
+        self._added: list[PlanFile] = []
+        self._in_order = True
+
+    def add(self, plan_file: PlanFile) -> None:
+        if not self._in_order:
+            return
+        blocks, added = plan_file.blocks, self._added
+        in_order = not added or added[-1].path < plan_file.path
+        if not in_order or any(a.span.line >= b.span.line for a, b in itertools.pairwise(blocks)):
+            self._in_order = False
+            return
+        added.append(plan_file)
+        for block in blocks:
+            self._graph._declare(block)
+
+    def finished(self, plan: Plan) -> InterlockGraph:
+        """The graph of `plan`, whose files should be those added, in the same order."""
+        added = self._added
+        if not self._in_order or len(added) != len(plan.files) or any(a is not b for a, b in zip(added, plan.files)):
+            return InterlockGraph.build(plan)
+        graph = self._graph
+        graph.plan = plan
+        graph._index_unresolved()
+        return graph
 
 
 def _block_key(block: Block) -> tuple[str, str]:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planlint.analysis.evaluate import Evaluator, Outcome
-from planlint.analysis.graph import InterlockGraph
+from planlint.analysis.graph import GraphInProgress, InterlockGraph
 from planlint.analysis.interlock import Interlock
 from planlint.language.source import decode, suppressions
 from planlint.model.plan import Derive, Goal, Plan, PlanFile, Produces
@@ -142,10 +142,24 @@ class LintResult:
 
 
 def parse_sources(
-    sources: Sequence[tuple[str, Source]], cache: Cache | None = None, contents: list[str] | None = None
+    sources: Sequence[tuple[str, Source]],
+    cache: Cache | None = None,
+    contents: list[str] | None = None,
+    graph: GraphInProgress | None = None,
 ) -> list[PlanFile]:
-    """Every file's model, in order: from the cache when kept there, else read and parsed."""
+    """Every file's model, in order: from the cache when kept there, else read and parsed. Each
+    is added to `graph` as soon as it and every file before it are there (while a second process
+    still reads: building the graph then costs this process what that one would wait anyway)."""
     result: list[PlanFile | None] = []
+    added = 0  # the files handed to `graph`
+
+    def add_ready() -> None:
+        nonlocal added
+        if graph is not None:
+            while added < len(result) and (ready := result[added]) is not None:
+                graph.add(ready)
+                added += 1
+
     todo: list[int] = []  # the files to parse
     for index, (shown, data) in enumerate(sources):
         kept = None
@@ -161,6 +175,7 @@ def parse_sources(
         own = todo[:start]
         for index, data in zip(own, read_in_order([sources[i] for i in own])):
             result[index] = _parsed(sources, index, cache, contents, data)
+            add_ready()
             if child is not None:
                 child.receive()
         answers = child.answers() if child is not None else iter(())
@@ -168,6 +183,7 @@ def parse_sources(
             answer = next(answers, None)
             sent, records = answer if answer is not None else (None, _NOT_RECOGNISED)
             result[index] = _parsed(sources, index, cache, contents, sent, records)
+            add_ready()
     finally:
         if child is not None:
             child.close()
@@ -233,17 +249,19 @@ def _collector_paused(freeze: bool) -> Iterator[None]:
 # Rules -----------------------------------------------------------------------------
 
 
-def run_rules(plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = None) -> LintResult:
+def run_rules(
+    plan: Plan, config: Config, ruleset: RuleSet, cwd: Path | None = None, graph: InterlockGraph | None = None
+) -> LintResult:
     """Hand every subject of the plan to each enabled rule that judges its kind; `cwd` is what
-    finding paths are relative to (for per-path-ignores)."""
-    return _judged_whole(plan, config, ruleset, cwd or Path.cwd())[0]
+    finding paths are relative to (for per-path-ignores); `graph`, the plan's when already built."""
+    return _judged_whole(plan, config, ruleset, cwd or Path.cwd(), graph)[0]
 
 
 def _judged_whole(
-    plan: Plan, config: Config, ruleset: RuleSet, cwd: Path
+    plan: Plan, config: Config, ruleset: RuleSet, cwd: Path, graph: InterlockGraph | None = None
 ) -> tuple[LintResult, dict[SubjectId, list[Finding]]]:
     """The result of judging every subject of the plan, and the findings of each subject."""
-    graph = InterlockGraph.build(plan)
+    graph = graph or InterlockGraph.build(plan)
     evaluator = Evaluator(graph)
     evaluator.evaluate_all()  # once, before a second process judges: it then reads these values
     active = active_rules(config, ruleset)
@@ -377,7 +395,8 @@ def lint_sources(
     ruleset = load_rules()
     with _collector_paused(freeze=one_shot):
         if not config.cache:
-            return run_rules(Plan(parse_sources(sources)), config, ruleset, cwd)
+            plan, graph = _plan_and_graph(sources)
+            return run_rules(plan, config, ruleset, cwd, graph)
         cache = Cache.for_project(resolved(cwd / config.root) or cwd, config.cache_dir)
         looked = read_changed(sources, cache)  # all looked at first: the cache's key is their digest
         read, contents = looked.sources, looked.digests
@@ -394,6 +413,15 @@ def lint_sources(
             result = _judged(read, contents, key, cache, kept, config, ruleset, cwd, one_shot)
         looked.save(cache)
         return result
+
+
+def _plan_and_graph(
+    sources: Sequence[tuple[str, Source]], cache: Cache | None = None, contents: list[str] | None = None
+) -> tuple[Plan, InterlockGraph]:
+    """The whole plan and its graph, built as the files are read."""
+    graph = GraphInProgress()
+    plan = Plan(parse_sources(sources, cache, contents, graph))
+    return plan, graph.finished(plan)
 
 
 def _state_place(cache: Cache, config: Config, active: list[Rule[Any]]) -> tuple[Path, str] | None:
@@ -427,8 +455,8 @@ def _judged(
     """Judge again what changed since the state was kept, or, with no state, the whole plan."""
     state = PlanState.open(*kept) if kept is not None else None
     if state is None:
-        plan = Plan(parse_sources(read, cache, contents))
-        result, raw = _judged_whole(plan, config, ruleset, cwd)
+        plan, graph = _plan_and_graph(read, cache, contents)
+        result, raw = _judged_whole(plan, config, ruleset, cwd, graph)
         # A whole run's findings are what the next run reuses when nothing changes.
         save = functools.partial(cache.save_findings, key, result.findings)
         if kept is None:
