@@ -123,6 +123,52 @@ def test_when_the_child_fails_the_parent_judges_its_share(
     assert len([f for f in two if f["code"] == "TS001"]) > 1000  # both halves of the names: every use
 
 
+class _SaysWhereItJudged(AssumptionRule):
+    """Reports each name once, saying which process judged it.
+
+    **What it does**
+    Test rule.
+
+    **Why is this bad?**
+    Test rule.
+
+    **Example**
+    ```plan
+    ```
+
+    **Use instead**
+    ```plan
+    ```
+    """
+
+    code = "TS002"
+    name = "says-where-it-judged"
+    parent = os.getpid()
+
+    def judge(self, name: str, context: Context) -> Iterator[Finding]:
+        where = "here" if os.getpid() == self.parent else "in the child"
+        for consumption in context.graph.consumptions_of(name)[:1]:
+            yield self.finding(consumption.statement.span, f"{name} judged {where}")
+
+
+@needs_fork
+def test_the_child_judges_12_of_every_25_subjects_and_each_subject_is_judged_once(
+    generated_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rule = _SaysWhereItJudged()
+    monkeypatch.setattr(engine, "load_rules", lambda: RuleSet([*load_rules().rules, rule]))
+    _forking(monkeypatch, True)
+    result = lint([generated_plan], DEFAULT.with_overrides(cache=False), cwd=generated_plan)
+    said = [f.message.split(" judged ") for f in result.findings if f.code == "TS002"]
+    names = result.graph.names()
+    consumed = [name for name in names if result.graph.consumptions_of(name)]
+    assert sorted(name for name, _ in said) == sorted(consumed)  # each once
+    in_child = {name for name, where in said if where == "in the child"}
+    # The child's slices of the subjects' list: offsets 0, 2, .. 22 of every 25.
+    assert in_child == {name for index, name in enumerate(names) if index % 25 in range(0, 24, 2)} & set(consumed)
+    assert 0.45 < len(in_child) / len(consumed) < 0.51
+
+
 def _reader_failing_in_the_child(after: int) -> Callable[[bytes], Any]:
     """`model.parse.recognise`, raising in a forked process once it has recognised `after` files."""
     parent, done = os.getpid(), []
