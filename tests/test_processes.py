@@ -82,8 +82,8 @@ def test_a_small_plan_is_checked_in_one_process(monkeypatch: pytest.MonkeyPatch)
     assert lint([REPO / "examples" / "acme"], DEFAULT.with_overrides(cache=False), cwd=REPO).findings
 
 
-class _FailsInTheChild(AssumptionRule):
-    """Reports every name; raises in any process but the one that made it.
+# The sections every rule's documentation has (tests/test_rule_contract.py).
+_TEST_RULE_SECTIONS = """
 
     **What it does**
     Test rule.
@@ -99,6 +99,10 @@ class _FailsInTheChild(AssumptionRule):
     ```plan
     ```
     """
+
+
+class _FailsInTheChild(AssumptionRule):
+    __doc__ = "Reports every name; raises in any process but the one that made it." + _TEST_RULE_SECTIONS
 
     code = "TS001"
     name = "fails-in-the-child"
@@ -124,22 +128,7 @@ def test_when_the_child_fails_the_parent_judges_its_share(
 
 
 class _SaysWhereItJudged(AssumptionRule):
-    """Reports each name once, saying which process judged it.
-
-    **What it does**
-    Test rule.
-
-    **Why is this bad?**
-    Test rule.
-
-    **Example**
-    ```plan
-    ```
-
-    **Use instead**
-    ```plan
-    ```
-    """
+    __doc__ = "Reports each name once, saying which process judged it." + _TEST_RULE_SECTIONS
 
     code = "TS002"
     name = "says-where-it-judged"
