@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import importlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -169,6 +170,8 @@ def parse_sources(
         result.append(kept)
         if kept is None:
             todo.append(index)
+    if todo:  # the reader's patterns compiled here, before a second process would compile them too
+        importlib.import_module("planlint.model.parse")
     start, child = recognise_in_child([sources[i] for i in todo], _read_and_recognise)
     try:
         own = todo[:start]
@@ -264,12 +267,7 @@ def _judged_whole(
     evaluator = Evaluator(graph)
     evaluator.evaluate_all()  # once, before a second process judges: it then reads these values
     active = active_rules(config, ruleset)
-    subjects: dict[str, list[tuple[SubjectId, object]]] = {
-        "assumption": [(("a", name), name) for name in graph.names()],
-        "goal": [(goal_id(goal), goal) for goal in graph.goals],
-        "file": [(("f", plan_file.path), plan_file) for plan_file in plan.files],
-        "plan": [(("p",), plan)],
-    }
+    subjects: Subjects = {"assumption": graph.names(), "goal": graph.goals, "file": plan.files, "plan": [plan]}
     raw = judge(subjects, plan, graph, evaluator, config, active)
     suppressed = {f.path: f.suppressions for f in plan.files}
     findings = settled(raw, lambda path: suppressed.get(path, {}), config, active, cwd)
@@ -286,8 +284,18 @@ def goal_id(goal: Goal) -> SubjectId:
     return ("g", goal.span.path, goal.span.line, goal.span.column)
 
 
+Subjects = dict[str, Sequence[Any]]  # by kind: names, goals, files, the plan
+# A subject's id, by its kind: made only for the subjects with findings.
+_ID_OF: dict[str, Callable[[Any], SubjectId]] = {
+    "assumption": lambda name: ("a", name),
+    "goal": goal_id,
+    "file": lambda plan_file: ("f", plan_file.path),
+    "plan": lambda _: ("p",),
+}
+
+
 def judge(
-    subjects: dict[str, list[tuple[SubjectId, object]]],
+    subjects: Subjects,
     plan: Plan,
     graph: InterlockGraph,
     evaluator: Evaluator,
@@ -296,7 +304,9 @@ def judge(
 ) -> dict[SubjectId, list[Finding]]:
     """Each subject's findings, by subject id (subjects without findings are left out)."""
     interlock = Interlock(graph, evaluator, config.tolerance)
-    per_kind: list[tuple[list[tuple[SubjectId, object]], list[tuple[Callable[..., Iterable[Finding]], Context]]]] = []
+    per_kind: list[
+        tuple[Sequence[Any], Callable[[Any], SubjectId], list[tuple[Callable[..., Iterable[Finding]], Context]]]
+    ] = []
     for kind, of_kind in subjects.items():
         judges = [
             (
@@ -315,18 +325,18 @@ def judge(
             if rule.subject == kind
         ]
         if judges:
-            per_kind.append((of_kind, judges))
+            per_kind.append((of_kind, _ID_OF[kind], judges))
 
     def judged(slices: Slices) -> dict[SubjectId, list[Finding]]:
         found: dict[SubjectId, list[Finding]] = {}
-        for of_kind, judges in per_kind:
+        for of_kind, id_of, judges in per_kind:
             for start, step in slices:
-                for subject_id, subject in of_kind[start::step]:
+                for subject in of_kind[start::step]:
                     # One comprehension, not list.extend per rule: measured 30% cheaper for the rules
                     # that find nothing (0.084 s against 0.120 s for 100,000 subjects and 8 rules).
                     findings = [finding for rule_judge, context in judges for finding in rule_judge(subject, context)]
                     if findings:
-                        found[subject_id] = findings
+                        found[id_of(subject)] = findings
         return found
 
     # Rules never see this: on a large plan a second process judges about half the subjects.
@@ -566,11 +576,10 @@ def _judged_again(
         return outcome_of(stored)
 
     evaluator = Evaluator(graph, known)
-    goals = [(("g", *goal), graph.goal_at(goal)) for goal in sorted(reach.goals)]
-    subjects: dict[str, list[tuple[SubjectId, object]]] = {
-        "assumption": [(("a", name), name) for name in sorted(reach.assumptions)],
-        "goal": [(subject_id, goal) for subject_id, goal in goals if goal is not None],
-        "file": [(("f", path), graph.load(path)) for path in sorted(reach.files) if path in index],
+    subjects: Subjects = {
+        "assumption": sorted(reach.assumptions),
+        "goal": [at for key in sorted(reach.goals) if (at := graph.goal_at(key)) is not None],
+        "file": [graph.load(path) for path in sorted(reach.files) if path in index],
     }
     active = active_rules(config, ruleset)
     state.judged(judge(subjects, plan, graph, evaluator, config, active))
