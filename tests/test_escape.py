@@ -94,6 +94,19 @@ def test_one_line_breaks_at_every_character_a_reader_might() -> None:
     assert one_line("a\nb\rc\x0bd\x0ce\x1cf\x1dg\x1eh\x85i\u2028j\u2029k\r\nl") == "a b c d e f g h i j k l"
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("  two  spaces inside stay  ", "two  spaces inside stay"),
+        (" \n ", ""),
+        ("\tline one \n\n  line two\t", "line one line two"),
+        ("a\tb", "a\tb"),  # a tab is no line break
+    ],
+)
+def test_one_line_trims_each_line_and_keeps_what_is_inside_it(text: str, shown: str) -> None:
+    assert one_line(text) == shown
+
+
 # Line breaks mean the same everywhere (item 7) ---------------------------------------------
 
 

@@ -33,6 +33,8 @@ _BREAK = re.compile(f"\r\n|[{LINE_BREAKS}]")
 
 def one_line(text: str) -> str:
     """Text on one line: each line break (any a reader might see) and the spaces around it, one space."""
+    if text.isprintable():  # no line break of any kind (none is printable): the common case
+        return text.strip()
     return " ".join(part.strip() for part in _BREAK.split(text) if part.strip())
 
 
