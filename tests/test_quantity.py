@@ -553,3 +553,10 @@ def test_a_tolerance_around_a_range_widens_each_end(delivered: Fraction, fits: b
     """`$100 .. $200.50 ± $5` accepts $95 .. $205.50: each end in its own terms."""
     written = q.Quantity(Fraction(100), Fraction(401, 2), USD)
     assert q.Tolerance(Fraction(5), relative=False).holds(written, Fraction(delivered)) is fits
+
+
+def test_a_point_is_one_value_at_both_ends_whether_or_not_one_object() -> None:
+    one = Fraction(3, 2)
+    assert q.Quantity(one, one).is_point
+    assert q.Quantity(Fraction(3, 2), Fraction(6, 4)).is_point  # equal ends, two objects
+    assert not q.Quantity(Fraction(3, 2), Fraction(2)).is_point

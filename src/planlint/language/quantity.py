@@ -250,7 +250,8 @@ class Quantity:
 
     @property
     def is_point(self) -> bool:
-        return self.lo == self.hi
+        # The reader makes each point with one Fraction at both ends: no Fraction comparison for those.
+        return self.lo is self.hi or self.lo == self.hi
 
     def nearest(self, value: Fraction) -> Fraction:
         """The point of this interval nearest to `value` (for ratios)."""
