@@ -55,6 +55,7 @@ def _shape(graph: InterlockGraph) -> dict[str, Any]:
         "consumptions": {name: [(c.team, c.span) for c in found] for name, found in graph.consumptions.items()},
         "goals": [goal.span for goal in graph.goals],
         "fed_by": graph._fed_by,
+        "derived": list(graph._derived),
         "first_of": {later: first.span for later, first in graph._first_of.items()},
         "unresolved": graph.unresolved,
         "by_area": graph._produced_by_area,

@@ -57,6 +57,7 @@ class InterlockGraph:
     _fed_by: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
     _derivations_sorted: tuple[list[str], list[list[str]]] | None = field(default=None, init=False, repr=False)
     _networkx: nx.DiGraph[Node] | None = field(default=None, init=False, repr=False)
+    _derived: dict[str, None] = field(default_factory=dict, init=False, repr=False)  # names a derive produces
     _goals_by_metric: dict[str, list[Goal]] | None = field(default=None, init=False, repr=False)
     _shared: tuple[list[str], set[str]] | None = field(default=None, init=False, repr=False)
     _cycle_of: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
@@ -120,6 +121,7 @@ class InterlockGraph:
                     found.append(statement)
             elif type(statement) is Derive:
                 producers.setdefault(statement.name, []).append(statement)
+                self._derived[statement.name] = None
                 for ref in references(statement.expr):
                     consumptions.setdefault(ref.name, []).append(Consumption(ref.name, team, statement, ref))
                     fed_by.setdefault(statement.name, set()).add(ref.name)
@@ -143,7 +145,8 @@ class InterlockGraph:
 
     def names(self) -> list[str]:
         """Every assumption and metric that a statement produces, derives or consumes, once each."""
-        return list(dict.fromkeys([*self.producers, *self.consumptions]))
+        produced = self.producers
+        return [*produced, *(name for name in self.consumptions if name not in produced)]
 
     # A rule asks about names through these methods (not the dictionaries above), so that a graph
     # can also answer from part of a plan, loading what is asked for (see run/incremental.py).
@@ -222,8 +225,8 @@ class InterlockGraph:
             # Only derived names can be on a loop (a stated or unresolved one depends on nothing):
             # the edges from each derived input to the derived name that reads it.
             derived: dict[str, Derive] = {}
-            for name, found in self.producers.items():
-                counts = found[0]
+            for name in self._derived:  # not every producer: most plans derive a few names of 100,000s
+                counts = self.producers[name][0]
                 if type(counts) is Derive:
                     derived[name] = counts
             inputs: dict[str, set[str]] = {}
