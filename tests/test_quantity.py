@@ -560,3 +560,12 @@ def test_a_point_is_one_value_at_both_ends_whether_or_not_one_object() -> None:
     assert q.Quantity(one, one).is_point
     assert q.Quantity(Fraction(3, 2), Fraction(6, 4)).is_point  # equal ends, two objects
     assert not q.Quantity(Fraction(3, 2), Fraction(2)).is_point
+
+
+@pytest.mark.parametrize(
+    ("point", "holds"), [(Fraction(99), True), (99, True), (Fraction(90), True), (Fraction(8999, 100), False)]
+)
+def test_a_tolerance_holds_the_same_for_a_fraction_or_an_int(point: Fraction, holds: bool) -> None:
+    ten_percent = q.Tolerance(Fraction(1, 10), relative=True)
+    assert ten_percent.holds(q.Quantity(Fraction(100), Fraction(100)), point) is holds
+    assert ten_percent.holds(q.Quantity(100, 100), point) is holds  # type: ignore[arg-type]  # ints, as Python allows

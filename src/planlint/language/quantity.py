@@ -401,13 +401,21 @@ class Tolerance:
     def holds(self, value: Quantity, point: Fraction) -> bool:
         """Whether `point` lies in `around(value)`: `bounds` compared in integers, building no
         Fraction (most consumers ask about what their producer states: one check per line)."""
-        c, d = self.amount.numerator, self.amount.denominator
-        a, b = value.lo.numerator, value.lo.denominator
-        e, f = value.hi.numerator, value.hi.denominator
-        p, r = point.numerator, point.denominator
+        try:  # CPython's Fraction slots (see language/exact.py), not four properties' two calls each
+            c, d = self.amount._numerator, self.amount._denominator  # type: ignore[attr-defined]
+            a, b = value.lo._numerator, value.lo._denominator  # type: ignore[attr-defined]
+            e, f = value.hi._numerator, value.hi._denominator  # type: ignore[attr-defined]
+            p, r = point._numerator, point._denominator  # type: ignore[attr-defined]
+        except AttributeError:  # an int, or a Fraction without those slots
+            c, d = self.amount.numerator, self.amount.denominator
+            a, b = value.lo.numerator, value.lo.denominator
+            e, f = value.hi.numerator, value.hi.denominator
+            p, r = point.numerator, point.denominator
         below, above = (abs(a) * c, abs(e) * c) if self.relative else (c * b, c * f)
         # lo = (a*d - below) / (b*d) <= p/r, and p/r <= (e*d + above) / (f*d): all denominators > 0.
-        return (a * d - below) * r <= p * b * d and p * f * d <= (e * d + above) * r
+        return bool(
+            (a * d - below) * r <= p * b * d and p * f * d <= (e * d + above) * r
+        )  # bool(): the slots are untyped
 
     def describe(self, value: Quantity) -> str:
         if self.relative:
