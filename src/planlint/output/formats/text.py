@@ -36,14 +36,15 @@ def _cell_width(ch: str, column: int) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
-def _display(line: str) -> tuple[str, list[int]]:
+def _display(line: str) -> tuple[str, list[int] | None]:
     """The line as drawn (tabs expanded, controls made harmless) and the display
-    column where each character starts, plus one entry for the end of the line."""
+    column where each character starts, plus one entry for the end of the line;
+    None where each character takes one cell (its column is its index)."""
     out: list[str] = []
     starts: list[int] = []
     # The common case: one cell a character (`±` and `€` included), no tab or control to replace.
     if line.isprintable() and (line.isascii() or all(_cell_width(ch, 0) == 1 for ch in set(line) - _ASCII)):
-        return line, list(range(len(line) + 1))
+        return line, None
     column = 0
     for ch in line:
         starts.append(column)
@@ -102,10 +103,10 @@ def _underlined(text: str, number: int, begin: int, end: int, pad: str, paint: C
     """One source line (its window around `begin`, when long) and carets from `begin` to `end`."""
     line, shift = _window(text, begin)
     drawn, starts = _display(line)
-    last = len(starts) - 1  # index of the end-of-line position
-    first = min(max(begin - shift, 0), last)
-    left = starts[first]
-    width = max(starts[min(max(end - shift, 0), last)] - left, 1)
+    last = len(line)  # index of the end-of-line position
+    first, stop = min(max(begin - shift, 0), last), min(max(end - shift, 0), last)
+    left, right = (first, stop) if starts is None else (starts[first], starts[stop])
+    width = max(right - left, 1)
     return [f"{number:>{len(pad)}} | {drawn}".rstrip(), f"{pad} | {' ' * left}{paint('^' * width)}"]
 
 
