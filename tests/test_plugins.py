@@ -12,6 +12,7 @@ import subprocess
 import sys
 import venv
 from collections.abc import Iterator
+from importlib import metadata
 from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import Any
@@ -291,3 +292,68 @@ def test_nothing_is_imported_from_the_checked_repository_by_the_command(tmp_path
     assert run.returncode == 1, run.stderr
     assert "PL102" in {f["code"] for f in json.loads(run.stdout)["findings"]}
     assert list(markers.iterdir()) == []
+
+
+# Finding plugins without importing importlib.metadata when there are none ----------------
+
+
+def _distribution(folder: Path, name: str, entry_points: str | None) -> Path:
+    info = folder / name
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name.split('.')[0]}\nVersion: 1.0\n")
+    if entry_points is not None:
+        (info / "entry_points.txt").write_text(entry_points)
+    return info
+
+
+@pytest.mark.parametrize(
+    ("name", "entry_points", "declares"),
+    [
+        ("other.dist-info", "[console_scripts]\nother = other:main\n", False),
+        ("other.dist-info", None, False),
+        ("plug.dist-info", "[planlint.rules]\nplug = plug_module\n", True),
+        ("Plug.DIST-INFO", "[planlint.rules]\nplug = plug_module\n", True),
+        ("plug.egg-info", "[ planlint.rules ]\nplug = plug_module\n", True),
+    ],
+)
+def test_a_distribution_on_the_path_that_names_the_group_is_read(
+    name: str, entry_points: str | None, declares: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _distribution(tmp_path, name, entry_points)
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(tmp_path)])
+    assert registry._may_declare(registry.ENTRY_POINT_GROUP) is declares
+    found = [(entry.name, entry.value) for entry in registry.entry_points(registry.ENTRY_POINT_GROUP)]
+    # Always importlib.metadata's own answer (it may read less than the superset looked at first).
+    assert found == [(e.name, e.value) for e in metadata.entry_points(group=registry.ENTRY_POINT_GROUP)]
+    if name.lower().endswith(".dist-info"):
+        assert found == ([("plug", "plug_module")] if declares else [])
+
+
+def test_a_zip_on_the_path_or_another_finder_of_distributions_is_left_to_importlib_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "bundle.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip archive
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "bundle.zip")])
+    assert registry._may_declare(registry.ENTRY_POINT_GROUP)
+
+    class Finder:
+        @staticmethod
+        def find_distributions(*_: object) -> list[object]:
+            return []
+
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Finder()])
+    assert registry._may_declare(registry.ENTRY_POINT_GROUP)
+
+
+def test_a_check_without_plugins_does_not_import_importlib_metadata(tmp_path: Path) -> None:
+    plans = write_plans(tmp_path / "plans")
+    script = (
+        "import sys; sys.path.pop(0); from planlint.cli import main\n"
+        "try:\n    main(['check', '--no-cache', '.'], prog_name='planlint')\n"
+        "except SystemExit: pass\n"
+        "print('importlib.metadata' in sys.modules, file=sys.stderr)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=plans, capture_output=True, text=True, timeout=120)
+    assert "PL102" in run.stdout, run.stderr
+    assert run.stderr.strip().splitlines()[-1] == "False", run.stderr
