@@ -63,7 +63,7 @@ class InterlockGraph:
     _cycle_of: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
     _first_of: dict[Span, Block] = field(default_factory=dict, init=False, repr=False)  # later -> first
     # Consumed names no team produces (first consumption's order), and the produced names of each area
-    # (`leads` for leads.volume) when there are any: what "did you mean" chooses among.
+    # (`leads` for leads.volume): what "did you mean" chooses among.
     unresolved: list[str] = field(default_factory=list, init=False, repr=False)
     _produced_by_area: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
 
@@ -91,14 +91,17 @@ class InterlockGraph:
     def _index_unresolved(self) -> None:
         produced = self.producers
         self.unresolved = [name for name in self.consumptions if name not in produced]
-        for name in produced if self.unresolved else ():
-            self._produced_by_area.setdefault(name.split(".", 1)[0], []).append(name)
 
     def _first_org(self) -> Block | None:
         return next((b for b in self.blocks.values() if b.is_org), None)
 
     def _add_block(self, block: Block) -> None:
-        producers, consumptions, fed_by = self.producers, self.consumptions, self._fed_by
+        producers, consumptions, fed_by, by_area = (
+            self.producers,
+            self.consumptions,
+            self._fed_by,
+            self._produced_by_area,
+        )
         team = block.name
         consumed: list[str] = []
         goal_metrics: list[str] = []
@@ -113,18 +116,25 @@ class InterlockGraph:
                 else:
                     relying.append(consumption)
                 consumed.append(name)
-            elif type(statement) is Produces:
-                found = producers.get(statement.name)
+            elif type(statement) is Produces or type(statement) is Derive:
+                name = statement.name
+                found = producers.get(name)
                 if found is None:
-                    producers[statement.name] = [statement]
+                    producers[name] = [statement]
+                    # Indexed as the files come (a run builds the graph while reading), not after.
+                    area = name.split(".", 1)[0]
+                    in_area = by_area.get(area)
+                    if in_area is None:
+                        by_area[area] = [name]
+                    else:
+                        in_area.append(name)
                 else:
                     found.append(statement)
-            elif type(statement) is Derive:
-                producers.setdefault(statement.name, []).append(statement)
-                self._derived[statement.name] = None
-                for ref in references(statement.expr):
-                    consumptions.setdefault(ref.name, []).append(Consumption(ref.name, team, statement, ref))
-                    fed_by.setdefault(statement.name, set()).add(ref.name)
+                if type(statement) is Derive:
+                    self._derived[name] = None
+                    for ref in references(statement.expr):
+                        consumptions.setdefault(ref.name, []).append(Consumption(ref.name, team, statement, ref))
+                        fed_by.setdefault(name, set()).add(ref.name)
             elif type(statement) is Goal:
                 self.goals.append(statement)
                 goal_metrics.append(statement.metric)
@@ -176,8 +186,8 @@ class InterlockGraph:
         return self._cycle_of.get(name)
 
     def produced_in_area(self, name: str) -> list[str]:
-        """The produced names of `name`'s area (its first part), in plan order; only while some
-        consumed name is unresolved (what they serve: suggesting a close name)."""
+        """The produced names of `name`'s area (its first part), in plan order: what a close name
+        for an unresolved one is chosen among."""
         return self._produced_by_area.get(name.split(".", 1)[0], [])
 
     def block_named(self, team: str) -> Block | None:
