@@ -81,9 +81,10 @@ class ValueMismatch(AssumptionRule):
             # One metric, one period: the producer's value (and the consumer's, after it as written)
             # in the period every output states the metric in; "plans on" in the consumer's own.
             metric = q.in_period_of(unit, metric_unit(context.graph, context.evaluator, name))
-            converted = requirement_text(requirement, metric)
-            if converted != asked:
-                asked += f" ({converted.partition(' ')[2]})"
+            if metric is not unit:  # in_period_of gives the unit itself when the period is the same
+                converted = requirement_text(requirement, metric)
+                if converted != asked:
+                    asked += f" ({converted.partition(' ')[2]})"
             shown = q.format_quantity(delivered, metric)
             ratio = fit.missed_by
             times = f", {q.format_ratio(ratio)} what" if ratio is not None else ", against what"
@@ -93,7 +94,13 @@ class ValueMismatch(AssumptionRule):
             yield self.finding(
                 consumes.span,
                 message,
-                help=_agree(consumes.team, producer.team, fit.accepted, metric, q.format_quantity(delivered, unit)),
+                help=_agree(
+                    consumes.team,
+                    producer.team,
+                    fit.accepted,
+                    metric,
+                    shown if metric is unit else q.format_quantity(delivered, unit),
+                ),
                 related=(producer_related(producer, result.delivered),),
                 subject=consumes.name,
                 teams=(consumes.team, producer.team),

@@ -640,8 +640,8 @@ def _displayed(unit: Unit, like: Unit) -> Unit:
 
 @lru_cache(maxsize=4096)
 def _in_period(unit: Unit, like: Unit) -> Unit:
-    if not like.comparable(unit):
-        return unit
+    if not like.comparable(unit) or (unit.period == like.period and unit.time_unit == like.time_unit):
+        return unit  # the unit itself when nothing changes: callers skip printing a value twice
     return replace(unit, period=like.period, time_unit=like.time_unit)
 
 
