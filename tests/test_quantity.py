@@ -569,3 +569,15 @@ def test_a_tolerance_holds_the_same_for_a_fraction_or_an_int(point: Fraction, ho
     ten_percent = q.Tolerance(Fraction(1, 10), relative=True)
     assert ten_percent.holds(q.Quantity(Fraction(100), Fraction(100)), point) is holds
     assert ten_percent.holds(q.Quantity(100, 100), point) is holds  # type: ignore[arg-type]  # ints, as Python allows
+
+
+def test_in_period_of_gives_the_unit_itself_when_the_period_stays() -> None:
+    monthly = q.per_period(q.money_unit("USD"), "month")
+    yearly_leads, monthly_leads = (
+        q.per_period(q.count_unit("leads"), "year"),
+        q.per_period(q.count_unit("leads"), "month"),
+    )
+    assert q.in_period_of(monthly, q.per_period(q.money_unit("USD"), "month")) is monthly
+    assert q.in_period_of(monthly, q.count_unit("leads")) is monthly  # not comparable: as it is
+    moved = q.in_period_of(yearly_leads, monthly_leads)
+    assert moved is not yearly_leads and moved.period == "month" and moved.label == "leads"
