@@ -112,13 +112,14 @@ def test_one_line_trims_each_line_and_keeps_what_is_inside_it(text: str, shown: 
 
 @pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
 @pytest.mark.parametrize("where", ["comment", "text", "between"])
-def test_an_odd_line_break_is_a_located_syntax_error_for_both_readers(char: str, where: str) -> None:
+@pytest.mark.parametrize("first_line", ["team a {", "team a {  # café: not ASCII"])
+def test_an_odd_line_break_is_a_located_syntax_error_for_both_readers(char: str, where: str, first_line: str) -> None:
     line2 = {
         "comment": f"  produces a.b = 5   # note{char}more",
         "text": f'  produces a.c = "SQL{char}60"',
         "between": f"  produces a.d = 5{char}",
     }[where]
-    source = f"team a {{\n{line2}\n  produces a.e = 1\n}}\n"
+    source = f"{first_line}\n{line2}\n  produces a.e = 1\n}}\n"
     column = line2.index(char) + 1
     for fast in (True, False):
         plan_file = parse_bytes("x.plan", source.encode(), fast=fast)
