@@ -112,6 +112,9 @@ class GlobSet:
             if plain is not None:
                 if plain == name:
                     return True
+            elif len(segments) == 1 and isinstance(segments[0], re.Pattern):  # a name's glob (`*.plan`)
+                if segments[0].fullmatch(name):
+                    return True
             elif _walk_states(segments, states, (name,)) is None:
                 return True
         return False
