@@ -127,3 +127,13 @@ def test_files_other_than_the_plans_give_the_plans_graph() -> None:
     assert "leads.mql" not in graph.producers and "deals.size" in graph.producers
     fewer = Plan([a, b, c])
     assert _shape(_built_as_read([a, b], fewer)) == _shape(InterlockGraph.build(fewer))
+
+
+def test_blocks_listed_under_another_path_than_their_own_give_the_plans_graph() -> None:
+    # c.plan's blocks in a file listed as a.plan: `build` orders blocks by their own path.
+    moved = PlanFile("a.plan", parse_text("c.plan", FILES["a.plan"]).blocks)
+    here = parse_text("b.plan", FILES["b.plan"])
+    plan = Plan([moved, here])
+    graph = _built_as_read([moved, here], plan)
+    assert _shape(graph) == _shape(InterlockGraph.build(plan))
+    assert [(later.span.path, first.span.path) for later, first in graph.duplicate_blocks] == [("c.plan", "b.plan")]

@@ -298,8 +298,8 @@ class GraphInProgress:
     def add(self, plan_file: PlanFile) -> None:
         if not self._in_order:
             return
-        blocks, added = plan_file.blocks, self._added
-        in_order = not added or added[-1].path < plan_file.path
+        blocks, added, path = plan_file.blocks, self._added, plan_file.path
+        in_order = (not added or added[-1].path < path) and all(block.span.path == path for block in blocks)
         if not in_order or any(a.span.line >= b.span.line for a, b in itertools.pairwise(blocks)):
             self._in_order = False
             return

@@ -263,7 +263,7 @@ def _judged_whole(
     plan: Plan, config: Config, ruleset: RuleSet, cwd: Path, graph: InterlockGraph | None = None
 ) -> tuple[LintResult, dict[SubjectId, list[Finding]]]:
     """The result of judging every subject of the plan, and the findings of each subject."""
-    graph = graph or InterlockGraph.build(plan)
+    graph = graph if graph is not None else InterlockGraph.build(plan)
     evaluator = Evaluator(graph)
     evaluator.evaluate_all()  # once, before a second process judges: it then reads these values
     active = active_rules(config, ruleset)

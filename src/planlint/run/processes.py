@@ -12,9 +12,9 @@ copying it. Rules never see it: they judge one subject wherever they run.
   batches arrive. The parent builds every object (handing back finished
   model objects would cost more than building them: pickling 5,000 files'
   models takes ~1.3 s), so it takes the smaller part, `PARENT_READS`.
-- Judging: the child judges about every second subject of each kind and hands back
+- Judging: the child judges 12 of every 25 subjects of each kind and hands back
   their findings (a few thousand small objects, pickled); the parent judges
-  the others.
+  the others, a few more, as it unpickles what the child sends.
 - Keeping: the incremental engine's state of a whole run (each file's facts,
   ~1 s to write at 10,000 teams) is written by a child that outlives the run,
   so the findings are printed without waiting for it. The child holds a lock
