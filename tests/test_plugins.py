@@ -329,7 +329,7 @@ def test_a_distribution_on_the_path_that_names_the_group_is_read(
         assert found == ([("plug", "plug_module")] if declares else [])
 
 
-def test_a_zip_on_the_path_or_another_finder_of_distributions_is_left_to_importlib_metadata(
+def test_a_zip_or_an_egg_on_the_path_or_another_finder_of_distributions_is_left_to_importlib_metadata(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "bundle.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip archive
@@ -341,7 +341,14 @@ def test_a_zip_on_the_path_or_another_finder_of_distributions_is_left_to_importl
         def find_distributions(*_: object) -> list[object]:
             return []
 
+    egg = tmp_path / "plug-1.0.egg"
+    (egg / "EGG-INFO").mkdir(parents=True)
+    (egg / "EGG-INFO" / "entry_points.txt").write_text("[planlint.rules]\nplug = plug_module\n")
+    monkeypatch.setattr(sys, "path", [str(egg)])
+    assert registry._may_declare(registry.ENTRY_POINT_GROUP)
+
     monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    assert not registry._may_declare(registry.ENTRY_POINT_GROUP)
     monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Finder()])
     assert registry._may_declare(registry.ENTRY_POINT_GROUP)
 

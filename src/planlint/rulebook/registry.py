@@ -89,10 +89,13 @@ def entry_points(group: str) -> list[EntryPoint]:
 def _may_declare(group: str) -> bool:
     """Whether an `entry_points.txt` that importlib.metadata would read mentions `group` anywhere:
     a superset of the distributions that declare it, so no plugin is ever missed. True wherever
-    this cannot tell: a zip file on sys.path, or a finder of distributions other than Python's own."""
+    this cannot tell: an egg or a zip file on sys.path, or a finder of distributions other than
+    Python's own."""
     if any(hasattr(f, "find_distributions") and f is not importlib.machinery.PathFinder for f in sys.meta_path):
         return True
     for entry in sys.path:
+        if not isinstance(entry, str) or entry.lower().endswith(".egg"):  # an egg's EGG-INFO: let it look
+            return True
         folder = entry or "."
         try:
             with os.scandir(folder) as children:
