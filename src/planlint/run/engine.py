@@ -56,7 +56,7 @@ from planlint.run.incremental import (
     stored_value,
 )
 from planlint.run.index import FileFacts
-from planlint.run.processes import Slices, judged_in_two, kept_in_background, recognise_in_child, wait_for_keeper
+from planlint.run.processes import Share, judged_in_two, kept_in_background, recognise_in_child, wait_for_keeper
 from planlint.run.store import Store
 from planlint.run.unchanged import content_key, read_changed
 
@@ -327,11 +327,12 @@ def judge(
         if judges:
             per_kind.append((of_kind, _ID_OF[kind], judges))
 
-    def judged(slices: Slices) -> dict[SubjectId, list[Finding]]:
+    def judged(share: Share) -> dict[SubjectId, list[Finding]]:
         found: dict[SubjectId, list[Finding]] = {}
+        width = len(share)
         for of_kind, id_of, judges in per_kind:
-            for start, step in slices:
-                for subject in of_kind[start::step]:
+            for index, subject in enumerate(of_kind):
+                if share[index % width]:
                     # One comprehension, not list.extend per rule: measured 30% cheaper for the rules
                     # that find nothing (0.084 s against 0.120 s for 100,000 subjects and 8 rules).
                     findings = [finding for rule_judge, context in judges for finding in rule_judge(subject, context)]

@@ -37,7 +37,7 @@ import select
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -218,24 +218,26 @@ def _send_frame(pipe: IO[bytes], frame: bytes) -> None:  # pragma: no cover - in
 # Judging ---------------------------------------------------------------------------
 
 
-# Which subjects each process judges, as slices (start, step) of each kind's list: the child takes
-# every second subject but one in 25 (12 of 25, spread evenly), as it also pickles its findings and
-# the parent unpickles them (~0.035 s each at 10,000 teams) after judging a little more meanwhile.
-Slices = Sequence[tuple[int, int]]
-EVERY_SUBJECT: Slices = ((0, 1),)
-CHILD_JUDGES: Slices = tuple((offset, 25) for offset in range(0, 24, 2))
-PARENT_JUDGES: Slices = (*((offset, 25) for offset in range(1, 25, 2)), (24, 25))
+# Which subjects each process judges: subject i where `share[i % len(share)]`. The child takes every
+# second subject but one in 25 (12 of 25, spread evenly), as it also pickles its findings and the
+# parent unpickles them (~0.035 s each at 10,000 teams) after judging a little more meanwhile. Each
+# process walks the subjects once, in order: one pass over the model, not one per slice of it
+# (judging at 10,000 teams: ~0.03 s less than in 12 slices of every 25th subject).
+Share = tuple[bool, ...]
+EVERY_SUBJECT: Share = (True,)
+CHILD_JUDGES: Share = tuple(index % 2 == 0 and index < 24 for index in range(25))
+PARENT_JUDGES: Share = tuple(not taken for taken in CHILD_JUDGES)
 
 
 def judged_in_two(
     count: int,
-    judge: Callable[[Slices], dict[K, V]],
+    judge: Callable[[Share], dict[K, V]],
     dump: Callable[[object], bytes],
     load: Callable[[bytes], object],
 ) -> dict[K, V]:
     """`judge(EVERY_SUBJECT)`: the subjects' findings by subject. When `count` subjects make a
-    fork worth it, the child judges the subjects of `CHILD_JUDGES` and the parent the others, and
-    the child's findings come back through `dump` and `load`."""
+    fork worth it, the child judges its share of them (`CHILD_JUDGES`) and the parent the others,
+    and the child's findings come back through `dump` and `load`."""
     if count < MIN_SUBJECTS or not fork_is_safe():
         return judge(EVERY_SUBJECT)
     collect = in_child(lambda: judge(CHILD_JUDGES), dump, load)
