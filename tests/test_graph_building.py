@@ -56,8 +56,9 @@ def _shape(graph: InterlockGraph) -> dict[str, Any]:
         "goals": [goal.span for goal in graph.goals],
         "fed_by": graph._fed_by,
         "derived": list(graph._derived),
+        "names": graph.names(),
         "first_of": {later: first.span for later, first in graph._first_of.items()},
-        "unresolved": graph.unresolved,
+        "unresolved": [name for name in graph.names() if graph.producer(name) is None],
         "by_area": graph._produced_by_area,
     }
 
@@ -78,6 +79,8 @@ def test_files_added_in_path_order_give_the_graph_build_gives() -> None:
     assert graph.plan is plan
     # What the plan holds, so that the comparison above compares something.
     assert expected["unresolved"] == ["leads.win_rate"]
+    # Each name once, as first produced, derived or consumed (a goal's metric only when one of those).
+    assert expected["names"] == ["leads.volume", "budget.opex", "leads.win_rate", "company.revenue", "deals.size"]
     assert expected["duplicates"] == [
         (Span("b.plan", 8, 1, 8, 15), Span("a.plan", 5, 1, 5, 15)),  # marketing again
         (Span("c.plan", 2, 1, 2, 10), Span("a.plan", 2, 1, 2, 9)),  # a second org
@@ -137,3 +140,8 @@ def test_blocks_listed_under_another_path_than_their_own_give_the_plans_graph() 
     graph = _built_as_read([moved, here], plan)
     assert _shape(graph) == _shape(InterlockGraph.build(plan))
     assert [(later.span.path, first.span.path) for later, first in graph.duplicate_blocks] == [("c.plan", "b.plan")]
+
+
+def test_a_derive_input_nobody_produces_or_consumes_is_a_name() -> None:
+    plan = Plan([parse_text("x.plan", "team x {\n  derive a.total = a.part * 2\n}\n")])
+    assert InterlockGraph.build(plan).names() == ["a.total", "a.part"]

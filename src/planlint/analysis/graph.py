@@ -62,9 +62,9 @@ class InterlockGraph:
     _shared: tuple[list[str], set[str]] | None = field(default=None, init=False, repr=False)
     _cycle_of: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
     _first_of: dict[Span, Block] = field(default_factory=dict, init=False, repr=False)  # later -> first
-    # Consumed names no team produces (first consumption's order), and the produced names of each area
-    # (`leads` for leads.volume): what "did you mean" chooses among.
-    unresolved: list[str] = field(default_factory=list, init=False, repr=False)
+    # Every name a statement produces, derives or consumes, in the order they first come.
+    _names: dict[str, None] = field(default_factory=dict, init=False, repr=False)
+    # The produced names of each area (`leads` for leads.volume): what "did you mean" chooses among.
     _produced_by_area: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
@@ -72,7 +72,6 @@ class InterlockGraph:
         self = cls(plan)
         for block in sorted(plan.blocks, key=lambda b: (b.span.path, b.span.line)):
             self._declare(block)
-        self._index_unresolved()
         return self
 
     def _declare(self, block: Block) -> None:
@@ -88,19 +87,16 @@ class InterlockGraph:
         self.blocks[key] = block
         self._add_block(block)
 
-    def _index_unresolved(self) -> None:
-        produced = self.producers
-        self.unresolved = [name for name in self.consumptions if name not in produced]
-
     def _first_org(self) -> Block | None:
         return next((b for b in self.blocks.values() if b.is_org), None)
 
     def _add_block(self, block: Block) -> None:
-        producers, consumptions, fed_by, by_area = (
+        producers, consumptions, fed_by, by_area, names = (
             self.producers,
             self.consumptions,
             self._fed_by,
             self._produced_by_area,
+            self._names,
         )
         team = block.name
         consumed: list[str] = []
@@ -113,6 +109,7 @@ class InterlockGraph:
                 relying = consumptions.get(name)  # one look-up, no empty list made, for 100,000s of lines
                 if relying is None:
                     consumptions[name] = [consumption]
+                    names[name] = None
                 else:
                     relying.append(consumption)
                 consumed.append(name)
@@ -121,6 +118,7 @@ class InterlockGraph:
                 found = producers.get(name)
                 if found is None:
                     producers[name] = [statement]
+                    names[name] = None
                     # Indexed as the files come (a run builds the graph while reading), not after.
                     area = name.split(".", 1)[0]
                     in_area = by_area.get(area)
@@ -134,6 +132,7 @@ class InterlockGraph:
                     self._derived[name] = None
                     for ref in references(statement.expr):
                         consumptions.setdefault(ref.name, []).append(Consumption(ref.name, team, statement, ref))
+                        names[ref.name] = None
                         fed_by.setdefault(name, set()).add(ref.name)
             elif type(statement) is Goal:
                 self.goals.append(statement)
@@ -154,9 +153,9 @@ class InterlockGraph:
     # Look-ups -------------------------------------------------------------
 
     def names(self) -> list[str]:
-        """Every assumption and metric that a statement produces, derives or consumes, once each."""
-        produced = self.producers
-        return [*produced, *(name for name in self.consumptions if name not in produced)]
+        """Every assumption and metric that a statement produces, derives or consumes, once each, in
+        the order they first come (kept as blocks are added: the list is made at once)."""
+        return list(self._names)
 
     # A rule asks about names through these methods (not the dictionaries above), so that a graph
     # can also answer from part of a plan, loading what is asked for (see run/incremental.py).
@@ -314,7 +313,6 @@ class GraphInProgress:
             return InterlockGraph.build(plan)
         graph = self._graph
         graph.plan = plan
-        graph._index_unresolved()
         return graph
 
 
