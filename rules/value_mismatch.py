@@ -86,6 +86,7 @@ class ValueMismatch(AssumptionRule):
                 if converted != asked:
                     asked += f" ({converted.partition(' ')[2]})"
             shown = q.format_quantity(delivered, metric)
+            planned = shown if metric is unit else q.format_quantity(delivered, unit)  # in the consumer's unit
             ratio = fit.missed_by
             times = f", {q.format_ratio(ratio)} what" if ratio is not None else ", against what"
             message = f"{consumes.team} assumes {consumes.name} {asked}{times} {producer.team} produces ({shown})"
@@ -94,13 +95,7 @@ class ValueMismatch(AssumptionRule):
             yield self.finding(
                 consumes.span,
                 message,
-                help=_agree(
-                    consumes.team,
-                    producer.team,
-                    fit.accepted,
-                    metric,
-                    shown if metric is unit else q.format_quantity(delivered, unit),
-                ),
+                help=_agree(consumes.team, producer.team, fit.accepted, metric, planned),
                 related=(producer_related(producer, result.delivered),),
                 subject=consumes.name,
                 teams=(consumes.team, producer.team),

@@ -101,6 +101,11 @@ _TEST_RULE_SECTIONS = """
     """
 
 
+def _adding(rule: AssumptionRule, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's rules and `rule`."""
+    monkeypatch.setattr(engine, "load_rules", lambda: RuleSet([*load_rules().rules, rule]))
+
+
 class _FailsInTheChild(AssumptionRule):
     __doc__ = "Reports every name; raises in any process but the one that made it." + _TEST_RULE_SECTIONS
 
@@ -119,8 +124,7 @@ class _FailsInTheChild(AssumptionRule):
 def test_when_the_child_fails_the_parent_judges_its_share(
     generated_plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rule = _FailsInTheChild()
-    monkeypatch.setattr(engine, "load_rules", lambda: RuleSet([*load_rules().rules, rule]))
+    _adding(_FailsInTheChild(), monkeypatch)
     two = _run(generated_plan, monkeypatch, forked=True)[0]
     one = _run(generated_plan, monkeypatch, forked=False)[0]
     assert two == one
@@ -144,8 +148,7 @@ class _SaysWhereItJudged(AssumptionRule):
 def test_the_child_judges_12_of_every_25_subjects_and_each_subject_is_judged_once(
     generated_plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rule = _SaysWhereItJudged()
-    monkeypatch.setattr(engine, "load_rules", lambda: RuleSet([*load_rules().rules, rule]))
+    _adding(_SaysWhereItJudged(), monkeypatch)
     _forking(monkeypatch, True)
     result = lint([generated_plan], DEFAULT.with_overrides(cache=False), cwd=generated_plan)
     said = [f.message.split(" judged ") for f in result.findings if f.code == "TS002"]

@@ -413,9 +413,8 @@ class Tolerance:
             p, r = point.numerator, point.denominator
         below, above = (abs(a) * c, abs(e) * c) if self.relative else (c * b, c * f)
         # lo = (a*d - below) / (b*d) <= p/r, and p/r <= (e*d + above) / (f*d): all denominators > 0.
-        return bool(
-            (a * d - below) * r <= p * b * d and p * f * d <= (e * d + above) * r
-        )  # bool(): the slots are untyped
+        # (bool(): to mypy the slots' terms are untyped.)
+        return bool((a * d - below) * r <= p * b * d and p * f * d <= (e * d + above) * r)
 
     def describe(self, value: Quantity) -> str:
         if self.relative:

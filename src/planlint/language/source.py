@@ -43,9 +43,9 @@ def decode(path: str, data: bytes) -> str | ParseProblem:
         )
     if "\r" in text:  # most files end their lines with \n alone: no copy to make
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # A fast scan for each odd break (five in ASCII text, eight else): several times cheaper than
-    # one search for the regular expression's class (0.4 µs against 3.5 µs for a 1 kB plan file).
-    if not any(char in text for char in (_ASCII_ODD_BREAKS if text.isascii() else ODD_LINE_BREAKS)):
+    # A fast scan for each odd break (none at all for one the text's characters cannot hold): several
+    # times cheaper than one search for the regular expression's class (0.5 µs against 3.5 µs a 1 kB file).
+    if not any(char in text for char in ODD_LINE_BREAKS):
         return text
     odd = _ODD_BREAK.search(text)
     assert odd is not None
@@ -65,7 +65,6 @@ ODD_LINE_BREAKS = {
     "\u2029": "a paragraph separator",
 }
 _ODD_BREAK = re.compile(f"[{''.join(ODD_LINE_BREAKS)}]")
-_ASCII_ODD_BREAKS = tuple(char for char in ODD_LINE_BREAKS if char.isascii())
 
 
 def _odd_break(path: str, text: str, at: int) -> ParseProblem:
