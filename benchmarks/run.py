@@ -115,6 +115,20 @@ def generate(kind: str, teams: int) -> Path:
     return out
 
 
+def compile_planlint() -> None:
+    """Byte-compile planlint's modules where they are imported from, as `pip install` does: a checkout
+    installed with `pip install -e .` under PYTHONDONTWRITEBYTECODE=1 would otherwise compile every
+    module from source in every run (~0.35 s of a 100-team check's 0.5 s), which no installed
+    planlint does."""
+    import compileall
+
+    import planlint
+    import planlint.rules
+
+    for folder in {*planlint.__path__, *planlint.rules.__path__}:
+        compileall.compile_dir(folder, quiet=1)
+
+
 def install_peers() -> None:
     if not SPECTRAL.is_file():
         PEERS.mkdir(parents=True, exist_ok=True)
@@ -396,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"the shared benchmark ({SHARED}) is not here; it holds the peers and their data")
     if args.install_peers:
         install_peers()
+    compile_planlint()
     rows = []
     for teams in (int(n) for n in args.sizes.split(",")):
         print(f"{teams:,} teams ...", file=sys.stderr, flush=True)
