@@ -216,28 +216,25 @@ def _value(m: re.Match[str]) -> tuple[ValueRecord, int]:
     return ("amount", value, start, end, None), end
 
 
-def _tokens(m: re.Match[str], groups: tuple[str, ...]) -> tuple[str, str, str | None, str | None, int, int, str | None]:
-    """The quantity matched by `_quantity_pattern(p)` as `read_quantity` takes it (kind, number, unit
-    word, period), its start and end offsets and its minus; only for a part of the pattern that matched."""
-    money_group, money_per_group, num_group, _, unit_group, per_group, _ = groups
-    money, money_per, text, pct, word, period, minus = m.group(*groups)  # one call: this runs per value
-    if text is not None:
-        if pct is not None:
-            return "PERCENT", text, None, None, m.start(num_group), m.end(num_group), minus
-        end = m.end(per_group if period is not None else unit_group if word is not None else num_group)
-        return "NUMBER", text, word, period, m.start(num_group), end, minus
-    end = m.end(money_per_group if money_per is not None else money_group)
-    return "MONEY", money, None, money_per, m.start(money_group), end, minus
-
-
 def _quantity(m: re.Match[str], groups: tuple[str, ...]) -> tuple[QuantityTerms, int, int]:
-    """The quantity matched by `_quantity_pattern(p)` as `quantity_of`'s arguments (`quantity_terms`),
-    with its start (at its minus, if any) and end offsets."""
-    kind, number, word, per, start, end, minus = _tokens(m, groups)
-    terms = quantity_terms(kind, number, word, per)
+    """The quantity matched by `_quantity_pattern(p)` (only a part of the pattern that matched) as
+    `quantity_of`'s arguments (`quantity_terms` of its kind, number, unit word and period), with its
+    start (at its minus, if any) and end offsets. One function: this runs for every value."""
+    money_group, money_per_group, num_group, _, unit_group, per_group, minus_group = groups
+    money, money_per, number, pct, word, period, minus = m.group(*groups)
+    if number is None:
+        terms = quantity_terms("MONEY", money, None, money_per)
+        start, end = m.start(money_group), m.end(money_per_group if money_per is not None else money_group)
+    elif pct is not None:
+        terms = quantity_terms("PERCENT", number, None, None)
+        start, end = m.span(num_group)
+    else:
+        terms = quantity_terms("NUMBER", number, word, period)
+        start = m.start(num_group)
+        end = m.end(per_group if period is not None else unit_group if word is not None else num_group)
     if minus is None:
         return terms, start, end
-    return negated(terms), m.start(groups[-1]), end
+    return negated(terms), m.start(minus_group), end
 
 
 _VA, _VB, _VC, _RA, _RB = (

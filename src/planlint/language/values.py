@@ -49,7 +49,7 @@ def read_number(text: str) -> tuple[int, int]:
         digits, scale = text, 1
     else:
         digits, scale = _scale(text)
-    if digits[:1] in q.CURRENCY_SYMBOLS:
+    if digits[:1] in _CURRENCY_SYMBOLS:
         digits = digits[1:]
     if "," in digits:
         digits = digits.replace(",", "")
@@ -62,13 +62,14 @@ def read_number(text: str) -> tuple[int, int]:
     if len(digits) > 4000:  # int() refuses longer digit strings; Decimal does not
         exact = Fraction(Decimal(digits))
         return exact.numerator * scale, exact.denominator
-    point = digits.find(".")
+    whole, _, decimals = digits.partition(".")
     try:
-        if point < 0:
-            return int(digits) * scale, 1
-        return int(digits[:point] + digits[point + 1 :]) * scale, 10 ** (len(digits) - point - 1)
+        return int(whole + decimals) * scale, 10 ** len(decimals)
     except ValueError:  # not from a NUMBER token
         raise ValueRefused(f"'{text}' is not a number planlint can read") from None
+
+
+_CURRENCY_SYMBOLS = frozenset(q.CURRENCY_SYMBOLS)
 
 
 _DIGITS = frozenset("0123456789")
