@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planlint.language.source import decode
-from planlint.model.build import read_blocks
+from planlint.model.build import read_blocks, read_statement
 from planlint.model.parse import parse_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -225,6 +225,27 @@ def test_a_tricky_statement_reads_the_same(statement: str) -> None:
 @pytest.mark.parametrize("statement", SPELLINGS)
 def test_a_spelling_plan_owners_use_takes_the_shortcut(statement: str) -> None:
     assert assert_same("t.plan", f"team t {{\n  {statement}\n}}\n"), "the line reader declined it"
+
+
+@pytest.mark.parametrize("statement", TRICKY + SPELLINGS + ["team t {", "}", "", "# a note", "owner"])
+def test_one_statement_line_reads_as_in_a_file(statement: str) -> None:
+    """`read_statement` (how a fix's line is read back) gives the line reader's statement of that line
+    in a whole file, its spans on line 1, or None exactly where the line reader gives none."""
+    one = read_statement("t.plan", f"  {statement}", "t")
+    whole = read_blocks("t.plan", ["team t {", f"  {statement}", "}"])
+    if whole is None or len(whole[0].statements) != 1:
+        assert one is None
+    else:
+        assert one is not None and dump(one) == _on_line_1(dump(whole[0].statements[0]))
+
+
+def _on_line_1(flat: list) -> list:
+    """A flattened statement with each span (path, line, column, end line, end column) on line 1."""
+    moved = list(flat)
+    for at, item in enumerate(moved):
+        if item == "t.plan":
+            moved[at + 1] = moved[at + 3] = 1
+    return moved
 
 
 # Generated plans, valid and damaged -----------------------------------------------

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from planlint.cli import main
 from planlint.language.span import Span
 from planlint.model.parse import parse_text
-from planlint.model.plan import PlanFile
+from planlint.model.plan import Consumes, PlanFile
 from planlint.output.code_actions import code_actions, position, text_edit
 from planlint.output.formats import render
 from planlint.output.report import Report
@@ -712,3 +712,26 @@ def test_findings_unchanged_without_fixes() -> None:
     assert finding.fixes == () and not finding.fixable(unsafe=True)
     report = Report(findings=[finding], files_checked=1, rules={})
     assert "fixable" not in render("text", report)
+
+
+@pytest.mark.parametrize(
+    ("line", "read_by"),
+    [
+        ("consumes a.b = 24.5 leads/quarter", "the line reader"),  # what a fix writes
+        ("consumesa.b = 5", "the grammar"),  # the line reader declines it; the grammar reads it
+        ("consumes a.b = 5 5", None),  # nobody reads it: no fix rests on it
+    ],
+)
+def test_a_fix_is_read_back_by_the_line_reader_or_else_the_grammar(line: str, read_by: str | None) -> None:
+    from planlint.model.build import read_statement
+    from planlint.rulebook.suggestions import _read_back
+
+    read = _read_back(line)
+    assert (read is not None) == (read_by is not None)
+    assert (read_statement("<fix>", f"  {line}", "t") is not None) == (read_by == "the line reader")
+    if read is not None:
+        grammar = parse_text("<fix>", f"team t {{\n  {line}\n}}\n", fast=False).blocks[0].statements[0]
+        assert isinstance(read, Consumes) and isinstance(grammar, Consumes)
+        assert read.requirement is not None and grammar.requirement is not None
+        assert (read.name, read.team, read.requirement.op) == (grammar.name, grammar.team, grammar.requirement.op)
+        assert read.requirement.value.quantity == grammar.requirement.value.quantity  # type: ignore[union-attr]

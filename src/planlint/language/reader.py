@@ -153,6 +153,20 @@ def _recognise(lines: list[str]) -> list[BlockRecord]:
     return blocks
 
 
+def read_statement_record(line: str) -> StatementRecord | None:
+    """One statement line, as `read_records` recognises it inside a block (at line 1); None to leave
+    it to the grammar. Reads back the lines planlint writes in its fixes."""
+    word = _first_word(line)["word"]
+    pattern = _LINES.get(word) if word is not None and word not in ("team", "org") else None
+    match = pattern.match(line) if pattern is not None else None
+    if match is None:
+        return None
+    try:
+        return _STATEMENTS[match["kw"]](match, 1)
+    except (GiveUp, ValueRefused, q.QuantityError):
+        return None
+
+
 def _owner(m: re.Match[str], line: int) -> OwnerRecord:
     return "owner", m["handle"][1:-1], line, m.start("kw"), m.end("handle")
 

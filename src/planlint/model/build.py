@@ -27,6 +27,7 @@ from planlint.language.reader import (
     StatementRecord,
     ValueRecord,
     read_records,
+    read_statement_record,
 )
 from planlint.language.span import Span
 from planlint.language.values import ValueRefused, quantity_of, read_date, read_quantity, tolerance_of
@@ -65,6 +66,18 @@ def read_blocks(path: str, lines: list[str]) -> list[Block] | None:
     """The file's blocks as the grammar's Transformer builds them, or None to leave it to Lark."""
     records = read_records(lines)
     return build_blocks(path, records) if records is not None else None
+
+
+def read_statement(path: str, line: str, team: str) -> Statement | None:
+    """One statement line of `team`'s block as the line reader reads it (`read_statement_record`),
+    or None to leave it to the grammar."""
+    record = read_statement_record(line)
+    if record is None:
+        return None
+    try:
+        return _Builder(path)._statement(record, team)
+    except (GiveUp, ValueRefused, q.QuantityError, RecursionError):
+        return None
 
 
 class _Builder:

@@ -178,9 +178,14 @@ def _same(read: Requirement, wanted: Requirement) -> bool:
 @lru_cache(maxsize=4096)  # findings repeat a few delivered values many times over
 def _read_back(statement: str) -> Statement | None:
     """One statement as the plan's reader reads it, or None where it does not parse."""
-    from planlint.model.parse import parse_text  # only once a fix is made: `explain CODE` never parses
+    # Imported only once a fix is made: `explain CODE` and a run that reuses its findings never parse.
+    from planlint.model.build import read_statement
+    from planlint.model.parse import parse_text
 
-    plan_file = parse_text("<fix>", f"team t {{\n  {statement}\n}}\n")
+    read = read_statement("<fix>", f"  {statement}", "t")  # the line reader, as it reads a plan's line
+    if read is not None:
+        return read
+    plan_file = parse_text("<fix>", f"team t {{\n  {statement}\n}}\n")  # what the line reader leaves
     if plan_file.problem is not None or len(plan_file.blocks) != 1 or len(plan_file.blocks[0].statements) != 1:
         return None
     return plan_file.blocks[0].statements[0]
