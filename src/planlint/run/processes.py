@@ -51,10 +51,10 @@ MIN_SUBJECTS = 20_000  # assumption names, for judging (~2,000 teams)
 MIN_FILES = 1_000  # plan files, for reading
 # The parent's part of reading. It also builds every file's model objects and adds them to the graph
 # (B), the child's as they arrive, so both finish together when p * R + B = (1 - p) * R, R the cost of
-# reading and recognising every file: p = (R - B) / 2R. Measured best on a 10,000-team plan: 0.2
-# (1.12 s to read and build the graph, median of 7, against 1.15 s at 0.22 and 1.15 s at 0.24;
-# R ~1.3 s, B ~0.75 s).
-PARENT_READS = 0.2
+# reading and recognising every file: p = (R - B) / 2R. Measured best on a 10,000-team plan: 0.17
+# (1.113 s to read and build the graph, median of 7, against 1.144 s at 0.2, 1.125 s at 0.15 and
+# 1.160 s at 0.13; R ~1.3 s, B ~0.85 s).
+PARENT_READS = 0.17
 BATCH_ITEMS = 100  # answers per frame the child sends
 PIPE_BYTES = 1 << 20
 
