@@ -235,6 +235,21 @@ def test_text_caret_under_unicode_and_wide_characters():
 
 
 @pytest.mark.parametrize(
+    ("line", "caret"),
+    [
+        ("a±b=c", "  |    ^"),  # `±` (U+00B1), as in tolerances: one cell
+        ("a\u02ffb=c", "  |    ^"),  # the last character before the combining marks: one cell
+        ("ae\u0301b=c", "  |   ^"),  # a combining mark (U+0301) takes no cell: the caret one to the left
+        ("a€b=c", "  |    ^"),
+    ],
+)
+def test_text_caret_counts_the_cells_of_characters_past_ascii(line: str, caret: str) -> None:
+    finding = replace(ERROR, span=Span("s.plan", 1, 4, 1, 5), related=(), help="")
+    lines = render("text", replace(make_report([finding]), source_lines=lambda p, n: line)).splitlines()
+    assert lines[2:4] == [f"1 | {line}", caret]
+
+
+@pytest.mark.parametrize(
     "span, caret",
     [
         (Span("s.plan", 1, 3, 4, 2), "  |   ^^^^"),  # several lines: to the end of the first

@@ -42,8 +42,11 @@ def _display(line: str) -> tuple[str, list[int] | None]:
     None where each character takes one cell (its column is its index)."""
     out: list[str] = []
     starts: list[int] = []
-    # The common case: one cell a character (`±` and `€` included), no tab or control to replace.
-    if line.isprintable() and (line.isascii() or all(_cell_width(ch, 0) == 1 for ch in set(line) - _ASCII)):
+    # The common case: one cell a character (`±` and `€` included), no tab or control to replace. Below
+    # U+0300 (the first combining mark; the first wide character is U+1100) every printable one is.
+    if line.isprintable() and (
+        line.isascii() or max(line) < "\u0300" or all(_cell_width(ch, 0) == 1 for ch in set(line) - _ASCII)
+    ):
         return line, None
     column = 0
     for ch in line:
@@ -76,22 +79,23 @@ def _window(line: str, begin: int) -> tuple[str, int]:
 SNIPPET_LINES = 6  # of a span over more lines, the first ones are shown and the rest marked `…`
 
 
-def snippet(finding: Finding, source_line: Callable[[int], str | None], style: Style = _plain) -> list[str]:
+def snippet(finding: Finding, source_lines: Callable[[str, int], str | None], style: Style = _plain) -> list[str]:
     """The gutter, and for each line of the finding's span (a derive continued over several lines:
-    each of them) the source line (the part around the finding, when long) and the carets under it."""
+    each of them) the source line (the part around the finding, when long) and the carets under it.
+    `source_lines(path, number)` is a file's line (`Report.source_lines`)."""
     span = finding.span
     last = min(span.end_line, span.line + SNIPPET_LINES - 1)
     pad = " " * len(str(last))
     drawn_lines = [f"{pad} |"]
     colour = _COLORS[finding.severity]
     for number in range(span.line, last + 1):
-        source = source_line(number)
+        source = source_lines(span.path, number)
         if source is None:
             break
         text = source.rstrip("\r\n")
         begin = span.column - 1 if number == span.line else len(text) - len(text.lstrip())
         end = span.end_column - 1 if number == span.end_line else len(text)
-        drawn_lines += _underlined(text, number, begin, end, pad, lambda carets: style(carets, fg=colour, bold=True))
+        drawn_lines += _underlined(text, number, begin, end, pad, style, colour)
     if len(drawn_lines) == 1:
         return []
     if last < span.end_line:
@@ -99,15 +103,15 @@ def snippet(finding: Finding, source_line: Callable[[int], str | None], style: S
     return drawn_lines
 
 
-def _underlined(text: str, number: int, begin: int, end: int, pad: str, paint: Callable[[str], str]) -> list[str]:
+def _underlined(text: str, number: int, begin: int, end: int, pad: str, style: Style, colour: str) -> list[str]:
     """One source line (its window around `begin`, when long) and carets from `begin` to `end`."""
     line, shift = _window(text, begin)
     drawn, starts = _display(line)
     last = len(line)  # index of the end-of-line position
     first, stop = min(max(begin - shift, 0), last), min(max(end - shift, 0), last)
     left, right = (first, stop) if starts is None else (starts[first], starts[stop])
-    width = max(right - left, 1)
-    return [f"{number:>{len(pad)}} | {drawn}".rstrip(), f"{pad} | {' ' * left}{paint('^' * width)}"]
+    carets = style("^" * max(right - left, 1), fg=colour, bold=True)
+    return [f"{number:>{len(pad)}} | {drawn}".rstrip(), f"{pad} | {' ' * left}{carets}"]
 
 
 def render_finding(finding: Finding, report: Report, style: Style = _plain) -> str:
@@ -116,7 +120,7 @@ def render_finding(finding: Finding, report: Report, style: Style = _plain) -> s
     first, *rest = terminal_lines(finding.message).split("\n")
     lines = [f"{style(terminal(where(finding.span)), bold=True)}: {code} {first}"]
     lines += [f"  {line}" for line in rest if line.strip()]
-    lines += snippet(finding, lambda line: report.source_lines(finding.span.path, line), style)
+    lines += snippet(finding, report.source_lines, style)
     if finding.help:
         lines.append(f"  = {style('help', bold=True)}: {terminal(one_line(finding.help))}")
     lines += [f"  --> {terminal(where(r.span))}: {terminal(one_line(r.message))}" for r in finding.related]
