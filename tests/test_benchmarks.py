@@ -79,3 +79,20 @@ def test_a_run_made_in_parts_takes_each_module_from_the_part_that_ran_most_of_it
     assert "| analysis.goals | 2 | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 100.0% |" in out  # from the second part
     assert "| analysis.solve | 2 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 50.0% |" in out  # from the first
     assert "| **all** | 4 | 3 | 0 | 0 | 1 | 0 | 0 | 0 | 75.0% |" in out
+
+
+def test_commands_run_in_turn_and_ratios_are_taken_run_by_run(tmp_path: Path) -> None:
+    sys.path.insert(0, str(RUNNER.parent))
+    try:
+        import run  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(RUNNER.parent))
+    log = tmp_path / "order"
+    note = "import sys; open(sys.argv[1], 'a').write(sys.argv[2]); print(sys.argv[2])"
+    commands = {name: ([sys.executable, "-c", note, str(log), name], tmp_path) for name in "ABC"}
+    runs = run.interleaved(commands, 3)
+    assert log.read_text() == "ABCABCABC"
+    assert [len(runs[name].times) for name in "ABC"] == [3, 3, 3] and runs["B"].stdout == "B\n"
+    a = run.Run(2.0, 0, "", [1.0, 4.0, 3.0])
+    b = run.Run(1.0, 0, "", [1.0, 1.0, 2.0])
+    assert run.ratio(a, b) == (1.5, 1.0, 4.0)  # the runs' ratios 1, 4 and 1.5, not 2.0 / 1.0
