@@ -183,7 +183,7 @@ def test_a_formula_edited_below_what_its_value_shows_is_an_edit_and_shows_its_nu
     [
         ("a.y + a.w", "a.y - a.w", "a.y - a.w"),  # a.w is 0: another operation, the same value
         ("a.y * 1", "a.v * 1", "a.v * 1"),  # a.v is a.y's value: another name, the same value
-        ("a.y * 1", "-(-(a.y)) * 1", "--a.y * 1"),  # negated twice: the same value
+        ("a.y * 1", "-(-(a.y)) * 1", "-(-a.y) * 1"),  # negated twice: the same value
     ],
 )
 def test_a_formula_edited_to_compute_the_same_value_another_way_is_an_edit(before: str, after: str, shown: str) -> None:

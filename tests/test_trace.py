@@ -97,7 +97,8 @@ def test_sensitivity_is_left_out_past_the_most_derived_a_reader_can_use(monkeypa
         ("-a.a * b.b", "-a.a × b.b"),
         ("a.a - -b.b", "a.a - -b.b"),
         ("2 * -a.a", "2 × -a.a"),
-        ("-(-a.a)", "--a.a"),
+        ("-(-a.a)", "-(-a.a)"),  # a minus after a minus reads as a typo
+        ("- - 2", "-(-2)"),
         ("a.a * 1.5k - (3 + b.b)", "a.a × 1,500 - (3 + b.b)"),
     ],
 )

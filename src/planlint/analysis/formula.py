@@ -43,7 +43,8 @@ def expression_text(
             )
         elif isinstance(node, Negate):
             pieces, precedence = results.pop()
-            results.append((_wrap(pieces, precedence < 3, "-"), 3))
+            # In brackets after a minus of its own as well: `-(-a.a)`, not `--a.a`.
+            results.append((_wrap(pieces, precedence < 3 or pieces[0].startswith("-"), "-"), 3))
         else:
             (right, right_precedence), (left, left_precedence) = results.pop(), results.pop()
             precedence = _PRECEDENCE[node.op]
