@@ -302,7 +302,8 @@ def test_a_share_prints_on_the_side_of_100_percent_it_is_on(part: Fraction, whol
         (Fraction(2084, 10000), Fraction(16, 100), "+30%"),  # two significant digits
         (Fraction(90), Fraction(100), "-10%"),
         (Fraction(400161, 100), Fraction(4000), "+0.04%"),
-        (Fraction(32), Fraction(1), "+3100%"),
+        (Fraction(32), Fraction(1), "+3,100%"),  # grouped as every number planlint prints
+        (Fraction(131), Fraction(1), "+13,000%"),
         (Fraction(5), Fraction(-10), "+150%"),  # from a negative value: up is up
         (Fraction(5), Fraction(0), ""),  # no percentage of nothing
     ],

@@ -679,7 +679,7 @@ def format_change(new: Fraction, old: Fraction) -> str:
     change = (new - old) / abs(old) * 100
     text = f"{Decimal(change.numerator) / Decimal(change.denominator):.2g}"
     if "e" in text:  # 1.2e+03
-        text = format_number(Fraction(Decimal(text)), grouping=False)
+        text = format_number(Fraction(Decimal(text)))  # thousands grouped, as every number: +13,000%
     elif "." in text:  # Decimal keeps a significant zero: 0.040
         text = text.rstrip("0").rstrip(".")
     return ("+" if change >= 0 else "") + text + "%"
