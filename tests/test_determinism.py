@@ -11,8 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from planlint.language.span import Span
 from planlint.output.formats import FORMATS
+from planlint.rulebook.finding import Finding, Severity, in_report_order
 from planlint.run.config import DEFAULT
 from planlint.run.files import discover
 
@@ -108,3 +112,29 @@ def test_discovery_sorts_whatever_the_walk_order(tmp_path: Path, monkeypatch: py
         "c/d/e.plan",
         "x.plan",
     ]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a.plan", "b.plan"]),
+            st.integers(1, 2),
+            st.sampled_from(["PL101", "PL102"]),
+            st.sampled_from(["x", "y"]),
+            st.integers(1, 3),
+            st.sampled_from(["", "help"]),
+            st.sampled_from([(), ("t",)]),
+        ),
+        max_size=40,
+    )
+)
+def test_report_order_is_the_sort_key_s_whatever_ties(
+    parts: list[tuple[str, int, str, str, int, str, tuple[str, ...]]],
+) -> None:
+    """`in_report_order` sorts by place, rule and message first, then runs that tie on those by the
+    whole key: the same order as `Finding.sort_key` alone, ties beyond the message included."""
+    findings = [
+        Finding(code, code.lower(), Severity.ERROR, Span(path, line, 1, line, end), message, help, teams=teams)
+        for path, line, code, message, end, help, teams in parts
+    ]
+    assert in_report_order(findings) == sorted(findings, key=Finding.sort_key)

@@ -32,7 +32,7 @@ from planlint.analysis.interlock import Interlock
 from planlint.language.source import decode, suppressions
 from planlint.model.plan import Derive, Goal, Plan, PlanFile, Produces
 from planlint.rulebook.contract import Context, Rule
-from planlint.rulebook.finding import Finding, names_rule
+from planlint.rulebook.finding import Finding, in_report_order, names_rule
 from planlint.rulebook.registry import RuleSet, load_rules
 from planlint.run.cache import Cache, dump_model, judging_key, run_key
 from planlint.run.config import DEFAULT, Config
@@ -371,8 +371,7 @@ def settled(
             if severity is not None and severity != finding.severity:
                 finding = replace(finding, severity=severity)
             kept.append(finding)
-    kept.sort(key=Finding.sort_key)
-    return kept
+    return in_report_order(kept)
 
 
 def _config_relative(path: str, cwd: Path, config: Config) -> str:
