@@ -134,3 +134,31 @@ def test_a_file_named_with_bytes_that_are_not_utf8_is_shown_escaped(hostile_repo
         ("caf\\xe9.plan", "unresolved-assumption"),
         ("good.plan", "value-mismatch"),
     ]
+
+
+def test_absolute_paths_are_shown_as_each_file_resolved_alone(tmp_path: Path) -> None:
+    """`display_paths` resolves a folder once for all its files: the names are those of resolving each
+    file alone, through a symlinked file, a symlinked folder, `..`, and a file outside the folder."""
+    here = (tmp_path / "repo").resolve()
+    (here / "plans").mkdir(parents=True)
+    (here / "plans" / "a.plan").write_text("", encoding="utf-8")
+    (here / "plans" / "b.plan").write_text("", encoding="utf-8")
+    (here / "plans" / "link.plan").symlink_to(here / "plans" / "b.plan")
+    (here / "through").symlink_to(here / "plans", target_is_directory=True)
+    (tmp_path / "elsewhere.plan").write_text("", encoding="utf-8")
+    paths = [
+        str(here / "plans" / "a.plan"),
+        str(here / "plans" / "link.plan"),  # shown as what it links to, as resolving it alone does
+        str(here / "through" / "a.plan"),
+        str(here / "through" / ".." / "plans" / "b.plan"),
+        str(tmp_path / "elsewhere.plan"),  # not below the folder: shown as given
+        "plans/a.plan",
+    ]
+    assert files.display_paths(paths, here) == [
+        "plans/a.plan",
+        "plans/b.plan",
+        "plans/a.plan",
+        "plans/b.plan",
+        (tmp_path / "elsewhere.plan").as_posix(),
+        "plans/a.plan",
+    ]

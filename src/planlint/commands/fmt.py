@@ -22,7 +22,7 @@ from planlint.language.source import ParseProblem, decode
 from planlint.language.wording import plural
 from planlint.model.reformat import Reformatted, reformat
 from planlint.output.terminal import write_stdout
-from planlint.run.files import display_path, plan_files
+from planlint.run.files import display_paths, plan_files
 from planlint.run.problems import EXIT_FINDINGS, EXIT_OK
 
 BOM = b"\xef\xbb\xbf"
@@ -57,7 +57,8 @@ def run_fmt(options: FmtOptions, cwd: Path | None = None) -> int:
     """Format (or with --check/--diff, inspect) every plan file below the paths; the exit code."""
     cwd = (cwd or Path.cwd()).resolve()
     config = configuration(options.paths, options.config_path)
-    layouts = [layout_of(display_path(path, cwd), Path(path)) for path in plan_files(options.paths, config)]
+    found = plan_files(options.paths, config)
+    layouts = [layout_of(shown, Path(path)) for path, shown in zip(found, display_paths(found, cwd))]
     writing = not (options.check or options.diff)
     for layout in layouts:
         if layout.refused is not None:

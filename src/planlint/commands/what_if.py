@@ -34,7 +34,7 @@ from planlint.output.terminal import write_stdout
 from planlint.output.what_if import GoalMove, Setting, WhatIf, render
 from planlint.run.config import Config
 from planlint.run.engine import LintResult, lint_sources
-from planlint.run.files import Source, Unread, display_path, plan_files, read_in_order
+from planlint.run.files import Source, Unread, display_path, display_paths, plan_files, read_in_order
 from planlint.run.problems import EXIT_FINDINGS, EXIT_OK, UsageError
 
 WHAT_IF_FILE = "what-if.plan"
@@ -71,7 +71,8 @@ def build_what_if(options: WhatIfOptions, cwd: Path) -> WhatIf:
         raise UsageError(f"--set gives {', '.join(doubled)} more than one value")
     paths = options.paths or [Path(".")]
     config = configuration(paths, options.config_path, fail_on=options.fail_on, cache=False)
-    sources: list[tuple[str, Source]] = [(display_path(path, cwd), Unread(path)) for path in plan_files(paths, config)]
+    found = plan_files(paths, config)
+    sources: list[tuple[str, Source]] = [(shown, Unread(path)) for path, shown in zip(found, display_paths(found, cwd))]
     read: list[tuple[str, Source]] = list(zip([shown for shown, _ in sources], read_in_order(sources)))
     before = lint_sources(read, config, cwd)
     edited, settings = _edited(read, before.graph, wanted, _new_file(paths, cwd, {shown for shown, _ in read}))

@@ -32,15 +32,38 @@ PLAN_SUFFIX = ".plan"
 
 def display_path(path: str | Path, cwd: Path) -> str:
     """Relative to the working directory when below it, posix, as users expect in messages."""
-    if not os.path.isabs(path):
-        text = _posix(os.fspath(path))
-        if text.startswith("../"):  # found from a folder above this one: its shortest name from here
-            text = _posix(os.path.relpath(os.path.join(cwd, text), cwd))
-        return shown_name(text)
-    try:
-        return shown_name(Path(path).resolve().relative_to(cwd).as_posix())
-    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
-        return shown_name(Path(path).as_posix())
+    return display_paths([path], cwd)[0]
+
+
+def display_paths(paths: Iterable[str | Path], cwd: Path) -> list[str]:
+    """`display_path` of each path. An absolute path is resolved as its folder, worked out once for
+    every file in it, and its name, unless that is a symlink: 10,000 files named by an absolute path
+    took 0.37 s resolving each, component by component."""
+    folders: dict[str, Path] = {}
+    shown = []
+    for path in paths:
+        if not os.path.isabs(path):
+            text = _posix(os.fspath(path))
+            if text.startswith("../"):  # found from a folder above this one: its shortest name from here
+                text = _posix(os.path.relpath(os.path.join(cwd, text), cwd))
+            shown.append(shown_name(text))
+            continue
+        try:
+            shown.append(shown_name(_resolved_file(os.fspath(path), folders).relative_to(cwd).as_posix()))
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+            shown.append(shown_name(Path(path).as_posix()))
+    return shown
+
+
+def _resolved_file(path: str, folders: dict[str, Path]) -> Path:
+    """`Path(path).resolve()`, the folder's part taken from `folders` when worked out before."""
+    folder, name = os.path.split(path)
+    if name in ("", ".", "..") or os.path.islink(path):
+        return Path(path).resolve()
+    found = folders.get(folder)
+    if found is None:
+        found = folders[folder] = Path(folder).resolve()
+    return found / name
 
 
 def shown_name(path: str) -> str:
@@ -73,7 +96,7 @@ def plan_sources(paths: Iterable[Path], config: Config, cwd: Path) -> list[tuple
     found, outside = _find(paths, config, boundary(paths))
     return [
         (shown, _outside(shown, path, outside[path]) if path in outside else Unread(path))
-        for path, shown in ((path, display_path(path, cwd)) for path in found)
+        for path, shown in zip(found, display_paths(found, cwd))
     ]
 
 

@@ -31,7 +31,7 @@ from planlint.rulebook.fixes import Edit, EditOutOfRange, Fix, apply_edits
 from planlint.run.atomic import write_atomic
 from planlint.run.config import Config
 from planlint.run.engine import LintResult, lint_sources
-from planlint.run.files import display_path, plan_files, read_source
+from planlint.run.files import display_paths, plan_files, read_source
 
 MAX_PASSES = 10
 _BOM = b"\xef\xbb\xbf"
@@ -96,7 +96,8 @@ def fix_plan(
     picks, from a check's findings, those whose fixes may be applied (what the check reports);
     `only`, when given, the files a fix may change (those pre-commit passes)."""
     roots = repository_roots(paths, cwd)
-    files = [_read(path, display_path(path, cwd), roots) for path in plan_files(paths, config)]
+    found = plan_files(paths, config)
+    files = [_read(path, shown, roots) for path, shown in zip(found, display_paths(found, cwd))]
     if only is not None:
         wanted = {Path(name).as_posix().removeprefix("./") for name in only}
         for plan_text in files:
