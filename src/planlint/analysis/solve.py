@@ -234,7 +234,8 @@ class MetricTree:
                 raise NoAnswer(name)
             return (measure(outcome) - target) * way
 
-        return _root(gap, now.lo if gap(now.lo) >= 0 else now.hi)  # from the end nearer the crossing (or on it)
+        at_lo = gap(now.lo)  # from the end nearer the crossing (or on it), each end evaluated once
+        return _root(gap, now.lo, at_lo) if at_lo >= 0 else _root(gap, now.hi)
 
 
 def _lowest(value: q.Quantity) -> Fraction:
@@ -245,12 +246,14 @@ def _highest(value: q.Quantity) -> Fraction:
     return value.hi
 
 
-def _root(gap: Callable[[Fraction], Fraction], start: Fraction) -> tuple[Fraction, Fraction]:
-    """Where the rising function `gap` crosses zero, from `start`: `(x, x)` when it lands on it
-    (a secant does on a straight stretch), else a bracket `(low, high)` with gap(low) < 0 < gap(high)
-    narrower than `_CLOSE_ENOUGH`, relatively."""
+def _root(
+    gap: Callable[[Fraction], Fraction], start: Fraction, at_start: Fraction | None = None
+) -> tuple[Fraction, Fraction]:
+    """Where the rising function `gap` crosses zero, from `start` (`at_start`: gap(start), when the
+    caller has it): `(x, x)` when it lands on it (a secant does on a straight stretch), else a
+    bracket `(low, high)` with gap(low) < 0 < gap(high) narrower than `_CLOSE_ENOUGH`, relatively."""
     low = high = start
-    at_low = at_high = gap(start)
+    at_low = at_high = gap(start) if at_start is None else at_start
     if at_low == 0:
         return start, start
     step = max(abs(start), Fraction(1, 10**6))
