@@ -33,7 +33,7 @@ from planlint.language.values import (
     range_terms,
     read_date,
 )
-from planlint.model.build import build_blocks
+from planlint.model.build import build_blocks, read_statement
 from planlint.model.plan import (
     Amount,
     Binary,
@@ -49,6 +49,7 @@ from planlint.model.plan import (
     Produces,
     Reference,
     Requirement,
+    Statement,
     Text,
     When,
 )
@@ -317,6 +318,18 @@ def recognise(data: bytes) -> list[BlockRecord] | None:
 
 
 _VALUE_PLAN = "team value {{\n  produces value.value = {}\n}}\n"
+
+
+def parse_statement(path: str, statement: str) -> Statement | None:
+    """One statement as a block of team `t` holds it, read as a file's line is: by the line reader,
+    else by the grammar (whole, in its block); None where it does not parse."""
+    read = read_statement(path, f"  {statement}", "t")
+    if read is not None:
+        return read
+    plan_file = parse_text(path, f"team t {{\n  {statement}\n}}\n")
+    if plan_file.problem is not None or len(plan_file.blocks) != 1 or len(plan_file.blocks[0].statements) != 1:
+        return None
+    return plan_file.blocks[0].statements[0]
 
 
 def parse_value(text: str) -> Amount | Text | When:

@@ -82,11 +82,7 @@ class Finding:
         """Report order: by place, then rule and message. The other fields break the remaining ties,
         so the order never depends on the order in which rules (or processes) found them."""
         return (
-            self.span.path,
-            self.span.line,
-            self.span.column,
-            self.code,
-            self.message,
+            *self.place_key(),
             self.span.end_line,
             self.span.end_column,
             self.severity.value,
@@ -96,6 +92,10 @@ class Finding:
             tuple((related.span, related.message) for related in self.related),
             self.fixes,
         )
+
+    def place_key(self) -> tuple[str, int, int, str, str]:
+        """`sort_key`'s first fields: place, rule and message, which tell almost every two findings apart."""
+        return (self.span.path, self.span.line, self.span.column, self.code, self.message)
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as the JSON output format writes it (with `closing` and `drivers` when it
@@ -136,7 +136,7 @@ def in_report_order(findings: list[Finding]) -> list[Finding]:
     """`findings` sorted by `Finding.sort_key`. Place, rule and message (its first fields) tell almost
     every two findings apart: sorted by those first, a run that ties on them is then sorted by the
     whole key (10,276 findings: 0.024 s -> 0.014 s, in the serial tail of a run)."""
-    places = [(f.span.path, f.span.line, f.span.column, f.code, f.message) for f in findings]
+    places = [f.place_key() for f in findings]
     order = sorted(range(len(findings)), key=places.__getitem__)
     ordered: list[Finding] = []
     start = 0

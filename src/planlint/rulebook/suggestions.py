@@ -179,16 +179,9 @@ def _same(read: Requirement, wanted: Requirement) -> bool:
 def _read_back(statement: str) -> Statement | None:
     """One statement as the plan's reader reads it, or None where it does not parse."""
     # Imported only once a fix is made: `explain CODE` and a run that reuses its findings never parse.
-    from planlint.model.build import read_statement
-    from planlint.model.parse import parse_text
+    from planlint.model.parse import parse_statement
 
-    read = read_statement("<fix>", f"  {statement}", "t")  # the line reader, as it reads a plan's line
-    if read is not None:
-        return read
-    plan_file = parse_text("<fix>", f"team t {{\n  {statement}\n}}\n")  # what the line reader leaves
-    if plan_file.problem is not None or len(plan_file.blocks) != 1 or len(plan_file.blocks[0].statements) != 1:
-        return None
-    return plan_file.blocks[0].statements[0]
+    return parse_statement("<fix>", statement)
 
 
 def _read_date(text: str) -> q.PlanDate | None:
